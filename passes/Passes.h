@@ -1,0 +1,22 @@
+//===- Passes.h - ssmc pass declarations and registration -------*- C++ -*-===//
+#ifndef SSMC_PASSES_PASSES_H
+#define SSMC_PASSES_PASSES_H
+
+#include "dialect/SSMDialect.h"
+#include "dialect/SSMOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::ssm {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+/// Registers every ssmc pass (generated registerSSMPasses) and pipeline.
+void registerSSMCPassesAndPipelines();
+
+} // namespace mlir::ssm
+
+#endif // SSMC_PASSES_PASSES_H
