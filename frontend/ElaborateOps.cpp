@@ -212,7 +212,8 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     return emit({T(0), T(1)}, {}, {{kDyn, kDyn, S(0)[1]}}) >= 0;
   }
   case OpKind::Logits: {
-    if (!rank(1, 2) || !activation(0, S(1)[1]))
+    if (!rank(0, 3) || !activation(0, last(0)) || !rank(1, 2) ||
+        !argShape(1, {kAny, last(0)}))
       return false;
     return emit({T(0), T(1)}, {}, {{kDyn, kDyn, S(1)[0]}}) >= 0;
   }
@@ -249,10 +250,7 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     Shape x = S(0);
     if (x.empty())
       return error(a.locs[0], "'linear': argument 'x' must have rank >= 1");
-    Shape expected = x;
-    std::fill(expected.begin(), expected.end() - 1, kAny);
-    expected.back() = S(1)[1];
-    if (!argShape(0, expected) || !argShape(2, {S(1)[0]}))
+    if (!argShape(1, {kAny, x.back()}) || !argShape(2, {S(1)[0]}))
       return false;
     x.back() = S(1)[0];
     return emit({T(0), T(1), T(2)}, {}, {x}) >= 0;

@@ -294,8 +294,8 @@ bool Elaborator::execParam(const Stmt &stmt) {
       GraphParam &existing = graph_.params[it->second];
       if (existing.shape != shape) {
         error(stmt.loc, "tensor '" + names[0] + "' is bound twice with different shapes: " +
-                            formatShape(existing.shape) + " here and " +
-                            formatShape(shape) + " before");
+                            formatShape(shape) + " here and " +
+                            formatShape(existing.shape) + " before");
         diags_.note(existing.loc, "first bound here");
         return false;
       }

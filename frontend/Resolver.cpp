@@ -3,6 +3,7 @@
 #include "frontend/OpTable.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 using namespace ssmc::fe;
@@ -47,6 +48,8 @@ public:
   bool resolveBlock(const BlockDecl &block);
 
 private:
+  bool collectParams(const BlockDecl &block, const std::vector<StmtPtr> &stmts,
+                     std::map<std::string, Loc> &seen);
   bool body(const std::vector<StmtPtr> &stmts);
   bool stmt(const Stmt &s);
   bool expr(const Expr &e);
@@ -91,31 +94,9 @@ bool Resolver::resolveBlock(const BlockDecl &block) {
     defined_.insert(p.name.name);
   }
   // Every `param` statement's local name, wherever it is in the block.
-  std::vector<const Stmt *> stack;
-  for (const auto &s : block.body)
-    stack.push_back(s.get());
   std::map<std::string, Loc> seen;
-  while (!stack.empty()) {
-    const Stmt *s = stack.back();
-    stack.pop_back();
-    if (s->kind == StmtKind::Param) {
-      const Ident &id = s->targets[0];
-      if (defined_.count(id.name))
-        return diags_.error(id.loc, "parameter '" + id.name +
-                                        "' has the name of an argument of block '" +
-                                        block.name.name + "'");
-      auto [it, inserted] = seen.emplace(id.name, id.loc);
-      if (!inserted && it->second.offset != id.loc.offset) {
-        diags_.error(id.loc, "duplicate parameter '" + id.name + "'");
-        diags_.note(it->second, "'" + id.name + "' is first declared here");
-        return false;
-      }
-    }
-    for (const auto &c : s->body)
-      stack.push_back(c.get());
-    for (const auto &c : s->elseBody)
-      stack.push_back(c.get());
-  }
+  if (!collectParams(block, block.body, seen))
+    return false;
   for (const auto &[name, loc] : seen)
     paramNames_.insert(name);
   if (!body(block.body))
@@ -125,6 +106,28 @@ bool Resolver::resolveBlock(const BlockDecl &block) {
   if (!hasReturn)
     return diags_.error(block.name.loc, std::string(block.isModel ? "model '" : "block '") +
                                             block.name.name + "' has no return statement");
+  return true;
+}
+
+bool Resolver::collectParams(const BlockDecl &block, const std::vector<StmtPtr> &stmts,
+                             std::map<std::string, Loc> &seen) {
+  for (const auto &s : stmts) {
+    if (s->kind == StmtKind::Param) {
+      const Ident &id = s->targets[0];
+      if (defined_.count(id.name))
+        return diags_.error(id.loc, "parameter '" + id.name +
+                                        "' has the name of an argument of block '" +
+                                        block.name.name + "'");
+      auto [it, inserted] = seen.emplace(id.name, id.loc);
+      if (!inserted) {
+        diags_.error(id.loc, "duplicate parameter '" + id.name + "'");
+        diags_.note(it->second, "'" + id.name + "' is first declared here");
+        return false;
+      }
+    }
+    if (!collectParams(block, s->body, seen) || !collectParams(block, s->elseBody, seen))
+      return false;
+  }
   return true;
 }
 

@@ -69,8 +69,12 @@ bool DiagnosticEngine::error(Loc loc, std::string message) {
 }
 
 void DiagnosticEngine::note(Loc loc, std::string message) {
-  if (first_)
+  if (!first_)
+    return;
+  if (first_->notes.size() < Diagnostic::kMaxNotes)
     first_->notes.emplace_back(loc, std::move(message));
+  else
+    ++first_->omittedNotes;
 }
 
 std::string DiagnosticEngine::formatLoc(Loc loc) const {
@@ -97,5 +101,7 @@ std::string DiagnosticEngine::format() const {
   std::string out = formatOne(first_->loc, "error", first_->message);
   for (const auto &[loc, msg] : first_->notes)
     out += formatLoc(loc) + ": note: " + msg + "\n";
+  if (first_->omittedNotes)
+    out += "(" + std::to_string(first_->omittedNotes) + " more notes omitted)\n";
   return out;
 }

@@ -56,6 +56,9 @@ struct Diagnostic {
   Loc loc;
   std::string message;
   std::vector<std::pair<Loc, std::string>> notes;
+  /// Notes past the first kMaxNotes (e.g. deep recursion) are only counted.
+  size_t omittedNotes = 0;
+  static constexpr size_t kMaxNotes = 8;
 };
 
 /// Keeps the first error reported; later ones are dropped (they are usually

@@ -15,6 +15,9 @@ config.test_exec_root = os.path.join(config.ssmc_obj_root, "test")
 
 config.substitutions.append(("%models", os.path.join(config.ssmc_src_root, "models")))
 config.substitutions.append(("%shared", config.ssmc_shared_dir))
+config.substitutions.append(
+    ("%exit1", "%s %s 1" % (config.python_executable,
+                            os.path.join(config.test_source_root, "Inputs", "expect_exit.py"))))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -43,7 +43,7 @@ func.func @fused_scan(%u: tensor<?x?x384xf32>, %dtl: tensor<?x?x12xf32>, %A: ten
 
 // CHECK-LABEL: func.func @mamba2_core
 func.func @mamba2_core(%x: tensor<?x?x1536xf32>, %dt: tensor<?x?x24xf32>, %A: tensor<24xf32>, %B: tensor<?x?x128xf32>, %C: tensor<?x?x128xf32>, %D: tensor<24xf32>, %db: tensor<24xf32>, %z: tensor<?x?x1536xf32>, %w: tensor<1536xf32>) -> tensor<?x?x1536xf32> {
-  // CHECK: ssm.ssd_scan {{.*}} {chunk_size = 256 : i64, dt_softplus, groups = 1 : i64, head_dim = 64 : i64, heads = 24 : i64}
+  // CHECK: ssm.ssd_scan {{.*}} {dt_softplus, groups = 1 : i64, head_dim = 64 : i64, heads = 24 : i64}
   %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C D %D dt_bias %db {chunk_size = 256 : i64, dt_softplus, groups = 1 : i64, head_dim = 64 : i64, heads = 24 : i64} : (tensor<?x?x1536xf32>, tensor<?x?x24xf32>, tensor<24xf32>, tensor<?x?x128xf32>, tensor<?x?x128xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x1536xf32>, tensor<?x24x64x128xf32>)
   // CHECK: ssm.gated_rmsnorm
   %n = ssm.gated_rmsnorm %y, %z, %w {group_size = 1536 : i64} : (tensor<?x?x1536xf32>, tensor<?x?x1536xf32>, tensor<1536xf32>) -> tensor<?x?x1536xf32>

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ssmc needs, skipping those already present.
+# Uses sudo when not run as root.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ python3 git
+  llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools   # the compiler (MLIR/LLVM 19)
+  clang-19 libclang-rt-19-dev                              # fuzz targets (libFuzzer)
+  libflatbuffers-dev flatbuffers-compiler                  # the artifact format
+  libgtest-dev                                             # unit tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
