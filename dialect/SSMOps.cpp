@@ -459,6 +459,39 @@ LogicalResult SSDScanOp::verify() {
                     stateShape);
 }
 
+LogicalResult MambaStepOp::verify() {
+  Value x = getX();
+  if (failed(checkRank(*this, "operand 'x'", x, 3, 2)) ||
+      failed(checkRank(*this, "operand 'A'", getA(), 2)) ||
+      failed(checkRank(*this, "operand 'conv_weight'", getConvWeight(), 3)) ||
+      failed(checkRank(*this, "operand 'delta_proj'", getDeltaProj(), 2)))
+    return failure();
+  int64_t e = lastDim(x), n = shapeOf(getA())[1];
+  int64_t k = shapeOf(getConvWeight())[2], r = shapeOf(getDeltaProj())[1];
+  if (failed(checkShape(*this, "operand 'x'", x, {dimOrAny(x, 0), 1, e})) ||
+      failed(checkShape(*this, "operand 'z'", getZ(), {dimOrAny(x, 0), 1, e})) ||
+      failed(checkShape(*this, "operand 'conv_weight'", getConvWeight(), {e, 1, k})) ||
+      failed(checkShape(*this, "operand 'conv_state'", getConvState(),
+                        {dimOrAny(x, 0), k - 1, e})) ||
+      failed(checkShape(*this, "operand 'x_proj'", getXProj(), {r + 2 * n, e})) ||
+      failed(checkShape(*this, "operand 'delta_proj'", getDeltaProj(), {e, r})) ||
+      failed(checkShape(*this, "operand 'delta_bias'", getDeltaBias(), {e})) ||
+      failed(checkShape(*this, "operand 'A'", getA(), {e, n})) ||
+      failed(checkShape(*this, "operand 'ssm_state'", getSsmState(),
+                        {dimOrAny(x, 0), e, n})))
+    return failure();
+  if (getConvBias() && failed(checkShape(*this, "operand 'conv_bias'", getConvBias(), {e})))
+    return failure();
+  if (getD() && failed(checkShape(*this, "operand 'D'", getD(), {e})))
+    return failure();
+  if (failed(checkShape(*this, "result", getResult(), {dimOrAny(x, 0), 1, e})) ||
+      failed(checkShape(*this, "result 'conv_state_out'", getConvStateOut(),
+                        {dimOrAny(x, 0), k - 1, e})))
+    return failure();
+  return checkShape(*this, "result 'ssm_state_out'", getSsmStateOut(),
+                    {dimOrAny(x, 0), e, n});
+}
+
 //===----------------------------------------------------------------------===//
 // Attention and mixture of experts
 //===----------------------------------------------------------------------===//

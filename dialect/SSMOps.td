@@ -413,6 +413,47 @@ def SSM_SSDScanOp : SSM_Op<"ssd_scan", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
+def SSM_MambaStepOp : SSM_Op<"mamba_step", [Pure, AttrSizedOperandSegments]> {
+  let summary = "One decode step of a Mamba-1 mixer, from conv input to gated output";
+  let description = [{
+    The fused single-token step (produced by `--ssm-fuse-decode-step` on a
+    function specialized to one token): for each batch row b, with x the
+    pre-conv input [B, 1, E] and z the gate:
+
+    ```
+    xc        = silu(Σ_k conv_w[e,0,k] · window[k] + conv_b[e])   window = conv_state ++ x
+    conv_state_out = last K-1 entries of the window
+    dt, B, C  = split(x_proj · xc, [R, N, N])
+    Δ         = softplus₂₀(delta_proj · dt + delta_bias[e])
+    h[e,n]    = exp(Δ · A[e,n]) · h[e,n] + Δ · B[n] · xc[e]
+    y[e]      = (Σ_n h[e,n] · C[n] + D[e] · xc[e]) · silu(z[e])
+    ```
+
+    x, z: [B, 1, E]; conv_w: [E, 1, K]; conv_b, delta_bias, D: [E];
+    conv_state: [B, K-1, E]; x_proj: [R + 2N, E]; delta_proj: [E, R];
+    A: [E, N]; ssm_state: [B, E, N]. Results: y [B, 1, E] and both states.
+
+    ```mlir
+    %y, %cs, %hs = ssm.mamba_step %x, %z, %cw, %cs0, %xp, %dp, %db, %A, %h0 conv_bias %cb D %D : (tensor<?x1x384xf32>, tensor<?x1x384xf32>, tensor<384x1x4xf32>, tensor<?x3x384xf32>, tensor<44x384xf32>, tensor<384x12xf32>, tensor<384xf32>, tensor<384x16xf32>, tensor<?x384x16xf32>, tensor<384xf32>, tensor<384xf32>) -> (tensor<?x1x384xf32>, tensor<?x3x384xf32>, tensor<?x384x16xf32>)
+    ```
+  }];
+  let arguments = (ins SSM_FloatTensor:$x, SSM_FloatTensor:$z,
+                       SSM_FloatTensor:$conv_weight, SSM_FloatTensor:$conv_state,
+                       SSM_FloatTensor:$x_proj, SSM_FloatTensor:$delta_proj,
+                       SSM_FloatTensor:$delta_bias, SSM_FloatTensor:$A,
+                       SSM_FloatTensor:$ssm_state,
+                       Optional<SSM_FloatTensor>:$conv_bias,
+                       Optional<SSM_FloatTensor>:$D);
+  let results = (outs SSM_FloatTensor:$result, SSM_FloatTensor:$conv_state_out,
+                      SSM_FloatTensor:$ssm_state_out);
+  let assemblyFormat = [{
+    $x `,` $z `,` $conv_weight `,` $conv_state `,` $x_proj `,` $delta_proj `,`
+    $delta_bias `,` $A `,` $ssm_state (`conv_bias` $conv_bias^)? (`D` $D^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Attention and mixture of experts
 //===----------------------------------------------------------------------===//

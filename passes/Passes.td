@@ -11,4 +11,75 @@
 
 include "mlir/Pass/PassBase.td"
 
+//===----------------------------------------------------------------------===//
+// Fusion
+//===----------------------------------------------------------------------===//
+
+def SSMFuseAddRMSNorm : Pass<"ssm-fuse-add-rmsnorm", "func::FuncOp"> {
+  let summary = "Fuses a residual add feeding an RMSNorm into ssm.add_rmsnorm";
+  let description = [{
+    `rmsnorm(add(a, b), w)` becomes `add_rmsnorm(a, b, w)`, whose second result
+    (the sum) replaces every other use of the add: the residual stream is
+    read once and written once per layer.
+  }];
+  let dependentDialects = ["ssm::SSMDialect"];
+}
+
+def SSMFuseConvSilu : Pass<"ssm-fuse-conv-silu", "func::FuncOp"> {
+  let summary = "Fuses SiLU into the causal convolution that feeds it";
+  let description = [{
+    `silu(causal_conv1d(x))` becomes `causal_conv1d(x) {silu}` when the SiLU
+    is the convolution output's only use.
+  }];
+  let dependentDialects = ["ssm::SSMDialect"];
+}
+
+def SSMFuseDecodeStep : Pass<"ssm-fuse-decode-step", "func::FuncOp"> {
+  let summary = "Fuses a one-token Mamba-1 mixer core into ssm.mamba_step";
+  let description = [{
+    On a function specialized to one token (`--ssm-specialize-decode`), the
+    chain conv1d+SiLU → x_proj → split → fused selective scan (softplus,
+    folded dt_proj, delta bias, gate) becomes one `ssm.mamba_step`: the conv
+    state update, conv, SiLU, projections, scan step, D skip and gate run as
+    one kernel per layer. Chains with anything else in between (Jamba's
+    dt/B/C norms, an x_proj bias) are left alone.
+  }];
+  let dependentDialects = ["ssm::SSMDialect"];
+}
+
+def SSMFuseSelectiveScan : Pass<"ssm-fuse-selective-scan", "func::FuncOp"> {
+  let summary = "Fuses discretization, skip and gate into ssm.selective_scan";
+  let description = [{
+    Folds into the scan, where the semantics are exactly the scan's:
+    - `softplus(δ)` with threshold 20 (torch's) → `delta_softplus`;
+    - a bias added to δ (a linear's bias or an add of a [E] vector) →
+      `delta_bias`, inside the softplus;
+    - the low-rank projection `linear(dt, W)` producing δ → `delta_proj`
+      (with `fold-delta-proj`), so the full-width δ is never materialized;
+    - `y + u·D` with the scan's own u → `D`;
+    - `y · silu(z)` → `z`.
+    Other thresholds, other gates, a skip of another tensor or values with
+    more than one use are left alone.
+  }];
+  let options = [
+    Option<"foldDeltaProj", "fold-delta-proj", "bool", "true",
+           "Fold the low-rank delta projection into the scan">,
+  ];
+  let dependentDialects = ["ssm::SSMDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// Specialization
+//===----------------------------------------------------------------------===//
+
+def SSMSpecializeDecode : Pass<"ssm-specialize-decode", "ModuleOp"> {
+  let summary = "Adds @decode: a copy of @forward for exactly one token per sequence";
+  let description = [{
+    Clones `func.func @forward` into `func.func @decode` and fixes the sequence
+    dimension of every activation to 1 (tokens `tensor<?x1xi32>`). States and
+    KV caches keep their types. The decode-step fusion then applies to it.
+  }];
+  let dependentDialects = ["ssm::SSMDialect", "func::FuncDialect"];
+}
+
 #endif // SSMC_PASSES_TD

@@ -1,0 +1,156 @@
+//===- Program.h - a compiled model, as the runtime sees it -----*- C++ -*-===//
+//
+// The in-memory form of an artifact (runtime/artifact/ssmx.fbs): functions
+// of ssm-dialect instructions over SSA values, the parameters they bind, the
+// recurrent state slots, config.json checks, and native CPU code. No MLIR:
+// the compiler builds it from the dialect (codegen/program), the runtime
+// reads it from a .ssmx file (ArtifactReader) or receives it in memory.
+//
+// Operand order of every instruction is the ODS operand order of its op
+// (docs/dialect.md), optional operands included as -1; results likewise.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_RUNTIME_ARTIFACT_PROGRAM_H
+#define SSMC_RUNTIME_ARTIFACT_PROGRAM_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ssmrt {
+
+/// The artifact format version this runtime reads and the compiler writes.
+constexpr uint32_t kArtifactFormatVersion = 1;
+
+enum class OpCode : uint8_t {
+  Embedding,
+  RMSNorm,
+  GatedRMSNorm,
+  AddRMSNorm,
+  Linear,
+  Split,
+  Concat,
+  Reshape,
+  Transpose,
+  Add,
+  Mul,
+  Neg,
+  Exp,
+  Silu,
+  Softplus,
+  CausalConv1d,
+  SelectiveScan,
+  SSDScan,
+  MambaStep,
+  Attention,
+  MoE,
+  Logits,
+};
+
+/// "selective_scan" for OpCode::SelectiveScan; the dialect op without "ssm.".
+const char *opCodeName(OpCode op);
+/// Parses an op name; false if unknown.
+bool parseOpCode(const std::string &name, OpCode &out);
+
+enum class ValueKind : uint8_t { Tokens, SeqLens, Param, State, Temp };
+
+/// A dynamic size (batch, sequence, KV-cache length) in a shape.
+constexpr int64_t kDynamic = -1;
+
+struct ValueDesc {
+  ValueKind kind = ValueKind::Temp;
+  int32_t index = -1; ///< Param: parameter index. State: slot index.
+  int32_t sub = 0;    ///< State: 1 for the V half of a KV cache.
+  std::vector<int64_t> shape;
+  int32_t buffer = -1; ///< Planned activation buffer, or -1.
+  int64_t column = 0;  ///< Element offset of the value within a buffer row.
+};
+
+struct Attr {
+  std::string name;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+};
+
+struct Instr {
+  OpCode op;
+  std::vector<int32_t> operands; ///< -1 for an absent optional operand.
+  std::vector<int32_t> results;
+  std::vector<Attr> attrs;
+  int32_t kernel = -1; ///< CpuCode kernel, or -1 when the runtime runs it.
+  bool once = false;   ///< Reads only parameters; run once at weight binding.
+
+  const Attr *attr(const std::string &name) const;
+  int64_t intAttr(const std::string &name, int64_t dflt) const;
+  double floatAttr(const std::string &name, double dflt) const;
+};
+
+struct BufferDesc {
+  int64_t width = 0; ///< Floats per token row.
+};
+
+struct Function {
+  std::string name;
+  std::vector<ValueDesc> values;
+  std::vector<Instr> instrs;
+  std::vector<int32_t> inputs;  ///< tokens, seq_lens, then state values read.
+  std::vector<int32_t> outputs; ///< logits, then state values written.
+  std::vector<BufferDesc> buffers;
+};
+
+struct ParamDesc {
+  std::vector<std::string> names; ///< Checkpoint tensor names, in order.
+  std::vector<int64_t> shape;
+};
+
+enum class StateKind : uint8_t { Conv, Scan, SSD, KVCache };
+
+struct StateDesc {
+  std::string name;
+  StateKind kind;
+  std::vector<int64_t> shape; ///< Per sequence (per token for KVCache).
+};
+
+struct ConfigCheck {
+  enum class Type : uint8_t { Int, Float, Bool, String };
+  std::string key;
+  Type type = Type::Int;
+  int64_t intValue = 0;
+  double floatValue = 0;
+  bool boolValue = false;
+  std::string stringValue;
+};
+
+enum class Parallel : uint8_t {
+  Rows,        ///< One work item per token row (batch * sequence).
+  BatchBlocks, ///< batch * blocks items: (b, channel block).
+  Batch,       ///< One work item per batch row.
+};
+
+struct KernelDesc {
+  std::string name;
+  Parallel parallel = Parallel::Rows;
+  int64_t blocks = 1;
+};
+
+struct CpuCode {
+  std::string triple, cpu, features;
+  int32_t vectorWidth = 0;
+  std::vector<uint8_t> object; ///< ELF shared object.
+  std::vector<KernelDesc> kernels;
+};
+
+struct Program {
+  std::string modelName;
+  std::vector<ParamDesc> params;
+  std::vector<StateDesc> states;
+  std::vector<ConfigCheck> config;
+  Function forward;   ///< Fused; any number of tokens.
+  Function decode;    ///< Fused; one token per sequence.
+  Function reference; ///< Unfused, as lowered from the model file.
+  CpuCode cpu;
+};
+
+} // namespace ssmrt
+
+#endif // SSMC_RUNTIME_ARTIFACT_PROGRAM_H
