@@ -1,0 +1,154 @@
+//===- Checkpoint.cpp - a Hugging Face checkpoint directory ---------------===//
+
+#include "runtime/io/Checkpoint.h"
+#include "runtime/io/Utf8.h"
+
+#include <algorithm>
+#include <sys/stat.h>
+
+namespace ssmrt {
+
+static bool isRegularFile(const std::string &path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+StatusOr<Checkpoint> Checkpoint::open(const std::string &dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return Status::error(dir + ": not a checkpoint directory (expected a "
+                               "directory with config.json and weights)");
+  Checkpoint ckpt;
+  ckpt.path_ = dir;
+
+  StatusOr<JsonDocument> config = readJsonFile(dir + "/config.json");
+  if (!config.ok())
+    return config.status();
+  if (!config->root.isObject())
+    return Status::error(config->name + ": expected a JSON object, got " +
+                         config->root.describe());
+  ckpt.config_ = std::move(*config);
+
+  std::string single = dir + "/model.safetensors";
+  std::string index = dir + "/model.safetensors.index.json";
+  if (isRegularFile(single)) {
+    StatusOr<SafeTensorsFile> file = SafeTensorsFile::open(single);
+    if (!file.ok())
+      return file.status();
+    SSMRT_RETURN_IF_ERROR(ckpt.addFile(std::move(*file)));
+  } else if (isRegularFile(index)) {
+    SSMRT_RETURN_IF_ERROR(ckpt.loadShardedWeights(index));
+  } else {
+    return Status::error(dir + ": no weights: neither model.safetensors nor "
+                               "model.safetensors.index.json exists");
+  }
+  return ckpt;
+}
+
+StatusOr<Checkpoint> Checkpoint::openSafeTensors(const std::string &path) {
+  StatusOr<SafeTensorsFile> file = SafeTensorsFile::open(path);
+  if (!file.ok())
+    return file.status();
+  Checkpoint ckpt;
+  ckpt.path_ = path;
+  SSMRT_RETURN_IF_ERROR(ckpt.addFile(std::move(*file)));
+  return ckpt;
+}
+
+Status Checkpoint::addFile(SafeTensorsFile file) {
+  size_t fileIndex = files_.size();
+  for (size_t i = 0; i < file.tensors().size(); ++i) {
+    const std::string &name = file.tensors()[i].name;
+    auto [it, inserted] = index_.emplace(name, std::make_pair(fileIndex, i));
+    if (!inserted)
+      return Status::error(path_ + ": tensor '" + printableForMessage(name) +
+                           "' appears in both " +
+                           files_[it->second.first].name() + " and " +
+                           file.name());
+  }
+  files_.push_back(std::move(file));
+  return okStatus();
+}
+
+Status Checkpoint::loadShardedWeights(const std::string &indexPath) {
+  StatusOr<JsonDocument> doc = readJsonFile(indexPath);
+  if (!doc.ok())
+    return doc.status();
+  StatusOr<JsonObjectReader> root = doc->rootObject();
+  if (!root.ok())
+    return root.status();
+  StatusOr<JsonObjectReader> weightMap = root->getObject("weight_map");
+  if (!weightMap.ok())
+    return weightMap.status();
+  const auto &entries = weightMap->value().asObject();
+  if (entries.empty())
+    return Status::error(indexPath + ": weight_map is empty");
+
+  // Shard names in order of first appearance.
+  std::vector<std::string> shards;
+  for (const JsonValue::Member &entry : entries) {
+    if (!entry.second.isString())
+      return weightMap->error(entry.first, "expected a shard file name, got " +
+                                               entry.second.describe());
+    const std::string &shard = entry.second.asString();
+    if (shard.empty() || shard.find('/') != std::string::npos || shard == "." ||
+        shard == "..")
+      return weightMap->error(entry.first,
+                              "shard '" + printableForMessage(shard) +
+                                  "' is not a file name in the checkpoint "
+                                  "directory");
+    if (std::find(shards.begin(), shards.end(), shard) == shards.end())
+      shards.push_back(shard);
+  }
+
+  for (const std::string &shard : shards) {
+    StatusOr<SafeTensorsFile> file = SafeTensorsFile::open(path_ + "/" + shard);
+    if (!file.ok())
+      return file.status().withPrefix(indexPath + ": shard '" +
+                                      printableForMessage(shard) + "'");
+    SSMRT_RETURN_IF_ERROR(addFile(std::move(*file)));
+  }
+
+  for (const JsonValue::Member &entry : entries) {
+    const std::string &shard = entry.second.asString();
+    std::string shardPath = path_ + "/" + shard;
+    auto it = index_.find(entry.first);
+    if (it == index_.end())
+      return Status::error(
+          indexPath + ": tensor '" + printableForMessage(entry.first) +
+          "' is listed in shard '" + printableForMessage(shard) + "', but " +
+          shardPath + " does not contain it");
+    const std::string &actual = files_[it->second.first].name();
+    if (actual != shardPath)
+      return Status::error(
+          indexPath + ": tensor '" + printableForMessage(entry.first) +
+          "' is listed in shard '" + printableForMessage(shard) +
+          "', but found in " + actual);
+  }
+  return okStatus();
+}
+
+const TensorView *Checkpoint::find(const std::string &name) const {
+  auto it = index_.find(name);
+  if (it == index_.end())
+    return nullptr;
+  return &files_[it->second.first].tensors()[it->second.second];
+}
+
+StatusOr<const TensorView *> Checkpoint::get(const std::string &name) const {
+  if (const TensorView *t = find(name))
+    return t;
+  return Status::error(path_ + ": no tensor named '" +
+                       printableForMessage(name) + "'");
+}
+
+std::vector<std::string> Checkpoint::tensorNames() const {
+  std::vector<std::string> names;
+  names.reserve(index_.size());
+  for (const auto &entry : index_)
+    names.push_back(entry.first);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+} // namespace ssmrt

@@ -1,0 +1,66 @@
+//===- Checkpoint.h - a Hugging Face checkpoint directory -------*- C++ -*-===//
+//
+// A directory with config.json and the weights in either model.safetensors
+// or shards listed by model.safetensors.index.json
+//   {"metadata": {...}, "weight_map": {"<tensor>":
+//   "model-00001-of-00002.safetensors", ...}}
+// As in transformers, a single model.safetensors wins when both exist. All
+// shards are mapped and validated when the checkpoint is opened.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_RUNTIME_IO_CHECKPOINT_H
+#define SSMC_RUNTIME_IO_CHECKPOINT_H
+
+#include "runtime/Status.h"
+#include "runtime/io/Json.h"
+#include "runtime/io/SafeTensors.h"
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ssmrt {
+
+class Checkpoint {
+public:
+  /// Opens the checkpoint directory |dir|.
+  static StatusOr<Checkpoint> open(const std::string &dir);
+
+  /// Opens one bare .safetensors file as a checkpoint without a config.
+  static StatusOr<Checkpoint> openSafeTensors(const std::string &path);
+
+  /// The directory or file this checkpoint was opened from.
+  const std::string &path() const { return path_; }
+
+  /// The parsed config.json; null when opened with openSafeTensors().
+  const JsonDocument *config() const { return config_ ? &*config_ : nullptr; }
+
+  /// The tensor called |name|, or null.
+  const TensorView *find(const std::string &name) const;
+
+  /// Like find(), but a missing tensor is an error naming the checkpoint.
+  StatusOr<const TensorView *> get(const std::string &name) const;
+
+  /// All tensor names, sorted.
+  std::vector<std::string> tensorNames() const;
+
+  /// The weight files, in the order they were opened.
+  const std::vector<SafeTensorsFile> &files() const { return files_; }
+
+private:
+  Checkpoint() = default;
+  Status addFile(SafeTensorsFile file);
+  Status loadShardedWeights(const std::string &indexPath);
+
+  std::string path_;
+  std::optional<JsonDocument> config_;
+  std::vector<SafeTensorsFile> files_;
+  /// (file index, tensor index) by tensor name; indexes stay valid when the
+  /// checkpoint moves.
+  std::unordered_map<std::string, std::pair<size_t, size_t>> index_;
+};
+
+} // namespace ssmrt
+
+#endif // SSMC_RUNTIME_IO_CHECKPOINT_H

@@ -1,0 +1,48 @@
+//===- TensorView.h - a named tensor inside a mapped file -------*- C++ -*-===//
+//
+// A TensorView points into the memory map of the file that holds it and is
+// valid while that file (SafeTensorsFile or Checkpoint) is alive. The bytes
+// are little-endian and need not be aligned; the readers below use memcpy.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_RUNTIME_IO_TENSORVIEW_H
+#define SSMC_RUNTIME_IO_TENSORVIEW_H
+
+#include "runtime/Status.h"
+#include "runtime/io/DType.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ssmrt {
+
+struct TensorView {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  const uint8_t *data = nullptr;
+  size_t nbytes = 0;
+  /// The file that holds the tensor, for messages.
+  std::string file;
+
+  /// Product of the dimensions (1 for a scalar).
+  int64_t numElements() const;
+};
+
+/// Returns |tensor| converted to float. Fails for dtypes other than F32,
+/// BF16 and F16 ("unsupported dtype 'I64' for tensor 'x'").
+StatusOr<std::vector<float>> readFloats(const TensorView &tensor);
+
+/// Converts |tensor| into |out|, which holds |count| floats; |count| must
+/// equal the element count.
+Status readFloatsInto(const TensorView &tensor, float *out, size_t count);
+
+/// Returns |tensor| as bfloat16 bit patterns: BF16 is copied, F32 and F16
+/// are rounded to nearest even (F16 -> BF16 can lose mantissa bits).
+StatusOr<std::vector<uint16_t>> readBf16(const TensorView &tensor);
+
+} // namespace ssmrt
+
+#endif // SSMC_RUNTIME_IO_TENSORVIEW_H

@@ -1,0 +1,405 @@
+//===- Tokenizer.cpp - Hugging Face byte-level BPE tokenizer --------------===//
+
+#include "runtime/tokenizer/Tokenizer.h"
+#include "runtime/io/MappedFile.h"
+#include "runtime/io/Utf8.h"
+#include "runtime/tokenizer/ByteLevel.h"
+#include "runtime/tokenizer/Unicode.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sys/stat.h>
+
+namespace ssmrt {
+
+//===----------------------------------------------------------------------===//
+// Pipeline components
+//===----------------------------------------------------------------------===//
+
+/// Collects the component objects of |section| (one of normalizer,
+/// pre_tokenizer, decoder, post_processor), flattening a "Sequence" whose
+/// list is under |listKey|.
+static Status collectComponents(const JsonObjectReader &root,
+                                const std::string &section, const char *listKey,
+                                std::vector<JsonObjectReader> &out) {
+  const JsonValue *value = root.find(section);
+  if (!value || value->isNull())
+    return okStatus();
+  StatusOr<JsonObjectReader> component = root.getObject(section);
+  if (!component.ok())
+    return component.status();
+  StatusOr<std::string> type = component->getString("type");
+  if (!type.ok())
+    return type.status();
+  if (*type != "Sequence") {
+    out.push_back(*component);
+    return okStatus();
+  }
+  StatusOr<const std::vector<JsonValue> *> list = component->getArray(listKey);
+  if (!list.ok())
+    return list.status();
+  for (size_t i = 0; i < (*list)->size(); ++i) {
+    StatusOr<JsonObjectReader> item = JsonObjectReader::make(
+        (**list)[i], root.where(),
+        section + "." + listKey + "[" + std::to_string(i) + "]");
+    if (!item.ok())
+      return item.status();
+    StatusOr<std::string> itemType = item->getString("type");
+    if (!itemType.ok())
+      return itemType.status();
+    out.push_back(*item);
+  }
+  return okStatus();
+}
+
+/// Fails unless every component has the type |allowed|.
+static Status checkTypes(const std::vector<JsonObjectReader> &components,
+                         const std::string &section, const std::string &allowed,
+                         const std::string &supported) {
+  for (const JsonObjectReader &c : components) {
+    const std::string &type = c.find("type")->asString();
+    if (type != allowed)
+      return c.error("type", "unsupported " + section + " '" +
+                                 printableForMessage(type) + "' (" + supported +
+                                 ")");
+  }
+  return okStatus();
+}
+
+//===----------------------------------------------------------------------===//
+// Loading
+//===----------------------------------------------------------------------===//
+
+StatusOr<Tokenizer> Tokenizer::fromJson(std::string_view json,
+                                        const std::string &name) {
+  StatusOr<JsonDocument> doc = parseJson(json, name);
+  if (!doc.ok())
+    return doc.status();
+  StatusOr<JsonObjectReader> root = doc->rootObject();
+  if (!root.ok())
+    return root.status();
+
+  StatusOr<JsonObjectReader> modelJson = root->getObject("model");
+  if (!modelJson.ok())
+    return modelJson.status();
+  StatusOr<BpeModel> model = BpeModel::fromJson(*modelJson);
+  if (!model.ok())
+    return model.status();
+  Tokenizer tok(name, std::move(*model));
+
+  std::vector<JsonObjectReader> normalizers;
+  SSMRT_RETURN_IF_ERROR(
+      collectComponents(*root, "normalizer", "normalizers", normalizers));
+  SSMRT_RETURN_IF_ERROR(checkTypes(normalizers, "normalizer", "NFC",
+                                   "only null and NFC are supported"));
+  tok.nfc_ = !normalizers.empty();
+
+  std::vector<JsonObjectReader> preTokenizers;
+  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "pre_tokenizer",
+                                          "pretokenizers", preTokenizers));
+  SSMRT_RETURN_IF_ERROR(checkTypes(preTokenizers, "pre_tokenizer", "ByteLevel",
+                                   "only ByteLevel is supported"));
+  if (preTokenizers.size() != 1)
+    return root->error("pre_tokenizer",
+                       "expected one ByteLevel pre-tokenizer, got " +
+                           std::to_string(preTokenizers.size()));
+  // HF's defaults for ByteLevel: add_prefix_space and use_regex are true.
+  StatusOr<bool> prefix = preTokenizers[0].getBool("add_prefix_space", true);
+  if (!prefix.ok())
+    return prefix.status();
+  tok.addPrefixSpace_ = *prefix;
+  StatusOr<bool> useRegex = preTokenizers[0].getBool("use_regex", true);
+  if (!useRegex.ok())
+    return useRegex.status();
+  tok.useRegex_ = *useRegex;
+
+  std::vector<JsonObjectReader> decoders;
+  SSMRT_RETURN_IF_ERROR(
+      collectComponents(*root, "decoder", "decoders", decoders));
+  SSMRT_RETURN_IF_ERROR(checkTypes(decoders, "decoder", "ByteLevel",
+                                   "only ByteLevel is supported"));
+  if (decoders.size() != 1)
+    return root->error("decoder", "expected one ByteLevel decoder, got " +
+                                      std::to_string(decoders.size()));
+
+  // ByteLevel post-processing only trims offsets; anything else (such as
+  // TemplateProcessing) would add tokens.
+  std::vector<JsonObjectReader> postProcessors;
+  SSMRT_RETURN_IF_ERROR(
+      collectComponents(*root, "post_processor", "processors", postProcessors));
+  SSMRT_RETURN_IF_ERROR(checkTypes(postProcessors, "post_processor",
+                                   "ByteLevel",
+                                   "only null and ByteLevel are supported"));
+
+  SSMRT_RETURN_IF_ERROR(tok.readAddedTokens(*root));
+  SSMRT_RETURN_IF_ERROR(tok.buildIdTables());
+  for (const AddedToken &t : tok.addedTokens_)
+    if (t.content == "<|endoftext|>")
+      tok.bosId_ = tok.eosId_ = t.id;
+  return tok;
+}
+
+Status Tokenizer::readAddedTokens(const JsonObjectReader &root) {
+  const JsonValue *list = root.find("added_tokens");
+  if (!list || list->isNull())
+    return okStatus();
+  StatusOr<const std::vector<JsonValue> *> array =
+      root.getArray("added_tokens");
+  if (!array.ok())
+    return array.status();
+  for (size_t i = 0; i < (*array)->size(); ++i) {
+    StatusOr<JsonObjectReader> entry = JsonObjectReader::make(
+        (**array)[i], root.where(), "added_tokens[" + std::to_string(i) + "]");
+    if (!entry.ok())
+      return entry.status();
+    AddedToken t;
+    StatusOr<int64_t> id = entry->getInt("id");
+    if (!id.ok())
+      return id.status();
+    if (*id < 0 || *id >= kMaxTokenId)
+      return entry->error("id", "token id " + std::to_string(*id) +
+                                    " is outside [0, " +
+                                    std::to_string(kMaxTokenId) + ")");
+    t.id = static_cast<int32_t>(*id);
+    StatusOr<std::string> content = entry->getString("content");
+    if (!content.ok())
+      return content.status();
+    if (content->empty())
+      return entry->error("content", "an added token cannot be empty");
+    t.content = std::move(*content);
+    struct Flag {
+      const char *key;
+      bool *value;
+    };
+    for (Flag f :
+         {Flag{"special", &t.special}, Flag{"normalized", &t.normalized},
+          Flag{"single_word", &t.singleWord}, Flag{"lstrip", &t.lstrip},
+          Flag{"rstrip", &t.rstrip}}) {
+      StatusOr<bool> v = entry->getBool(f.key, *f.value);
+      if (!v.ok())
+        return v.status();
+      *f.value = *v;
+    }
+    if (t.normalized)
+      normalizedMatcher_.add(t, nfc_ ? unicode::toNfc(t.content) : t.content);
+    else
+      rawMatcher_.add(t, t.content);
+    addedTokens_.push_back(std::move(t));
+  }
+  return okStatus();
+}
+
+/// What the ByteLevel decoder turns |token| into: the bytes it spells, or
+/// the token's own UTF-8 when it has characters outside the alphabet.
+static std::string decodedBytes(const std::string &token) {
+  std::string bytes;
+  return byteLevelBytes(token, bytes) ? bytes : token;
+}
+
+Status Tokenizer::buildIdTables() {
+  int32_t size = 0;
+  for (const auto &entry : model_.vocab())
+    size = std::max(size, entry.second + 1);
+  for (const AddedToken &t : addedTokens_)
+    size = std::max(size, t.id + 1);
+  tokens_.assign(size, std::string());
+  bytes_.assign(size, std::string());
+  known_.assign(size, false);
+  special_.assign(size, false);
+
+  for (const auto &entry : model_.vocab()) {
+    int32_t id = entry.second;
+    if (known_[id]) {
+      // Report the pair in a stable order, whatever the hash order.
+      std::string a = tokens_[id], b = entry.first;
+      if (b < a)
+        std::swap(a, b);
+      return Status::error(name_ + ": model.vocab: id " + std::to_string(id) +
+                           " is used by both '" + printableForMessage(a) +
+                           "' and '" + printableForMessage(b) + "'");
+    }
+    known_[id] = true;
+    tokens_[id] = entry.first;
+    bytes_[id] = decodedBytes(entry.first);
+  }
+  // Added tokens take precedence for decoding, as in HF.
+  for (const AddedToken &t : addedTokens_) {
+    known_[t.id] = true;
+    special_[t.id] = t.special;
+    tokens_[t.id] = t.content;
+    bytes_[t.id] = decodedBytes(t.content);
+  }
+  return okStatus();
+}
+
+/// Reads a bos_token/eos_token value: a string or {"content": "..."}.
+static StatusOr<std::optional<std::string>>
+specialTokenContent(const JsonObjectReader &config, const char *key) {
+  const JsonValue *v = config.find(key);
+  if (!v || v->isNull())
+    return std::optional<std::string>();
+  if (v->isString())
+    return std::optional<std::string>(v->asString());
+  StatusOr<JsonObjectReader> object = config.getObject(key);
+  if (!object.ok())
+    return config.error(key, "expected a string or an object with "
+                             "\"content\", got " +
+                                 v->describe());
+  StatusOr<std::string> content = object->getString("content");
+  if (!content.ok())
+    return content.status();
+  return std::optional<std::string>(*content);
+}
+
+Status Tokenizer::readSpecialIds(const std::string &configPath) {
+  StatusOr<JsonDocument> doc = readJsonFile(configPath);
+  if (!doc.ok())
+    return doc.status();
+  StatusOr<JsonObjectReader> config = doc->rootObject();
+  if (!config.ok())
+    return config.status();
+  for (auto [key, slot] : {std::make_pair("bos_token", &bosId_),
+                           std::make_pair("eos_token", &eosId_)}) {
+    StatusOr<std::optional<std::string>> content =
+        specialTokenContent(*config, key);
+    if (!content.ok())
+      return content.status();
+    if (!content->has_value())
+      continue;
+    std::optional<int32_t> id = tokenToId(**content);
+    if (!id)
+      return config->error(key, "'" + printableForMessage(**content) +
+                                    "' is not a token of " + name_);
+    *slot = *id;
+  }
+  return okStatus();
+}
+
+StatusOr<Tokenizer> Tokenizer::load(const std::string &path) {
+  StatusOr<MappedFile> file = MappedFile::open(path);
+  if (!file.ok())
+    return file.status();
+  StatusOr<Tokenizer> tok = fromJson(file->bytes(), path);
+  if (!tok.ok())
+    return tok;
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  std::string configPath = dir + "/tokenizer_config.json";
+  struct stat st;
+  if (::stat(configPath.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+    SSMRT_RETURN_IF_ERROR(tok->readSpecialIds(configPath));
+  return tok;
+}
+
+//===----------------------------------------------------------------------===//
+// Encoding and decoding
+//===----------------------------------------------------------------------===//
+
+Status Tokenizer::encodePlain(std::string_view text,
+                              std::vector<int32_t> &out) const {
+  std::string prefixed;
+  if (addPrefixSpace_ && text[0] != ' ') {
+    prefixed = " " + std::string(text);
+    text = prefixed;
+  }
+  if (!useRegex_)
+    return model_.encodeWord(text, out);
+  for (auto [begin, end] : splitGpt2Words(text))
+    SSMRT_RETURN_IF_ERROR(
+        model_.encodeWord(text.substr(begin, end - begin), out));
+  return okStatus();
+}
+
+StatusOr<std::vector<int32_t>> Tokenizer::encode(std::string_view text) const {
+  size_t bad = findInvalidUtf8(text);
+  if (bad != std::string_view::npos) {
+    char buf[96];
+    std::snprintf(buf, sizeof(buf),
+                  "input is not valid UTF-8: byte 0x%02X at offset %zu",
+                  static_cast<uint8_t>(text[bad]), bad);
+    return Status::error(buf);
+  }
+  std::vector<int32_t> ids;
+  for (const TextPiece &raw : rawMatcher_.split(text)) {
+    if (raw.id >= 0) {
+      ids.push_back(raw.id);
+      continue;
+    }
+    std::string_view piece = text.substr(raw.begin, raw.end - raw.begin);
+    std::string normalized = nfc_ ? unicode::toNfc(piece) : std::string(piece);
+    for (const TextPiece &p : normalizedMatcher_.split(normalized)) {
+      if (p.id >= 0) {
+        ids.push_back(p.id);
+        continue;
+      }
+      Status st = encodePlain(
+          std::string_view(normalized).substr(p.begin, p.end - p.begin), ids);
+      if (!st.ok())
+        return st.withPrefix(name_);
+    }
+  }
+  return ids;
+}
+
+std::string_view Tokenizer::tokenBytes(int32_t id) const {
+  if (id < 0 || id >= vocabSize() || !known_[id])
+    return {};
+  return bytes_[id];
+}
+
+bool Tokenizer::isSpecial(int32_t id) const {
+  return id >= 0 && id < vocabSize() && special_[id];
+}
+
+std::optional<std::string_view> Tokenizer::idToToken(int32_t id) const {
+  if (id < 0 || id >= vocabSize() || !known_[id])
+    return std::nullopt;
+  return std::string_view(tokens_[id]);
+}
+
+std::optional<int32_t> Tokenizer::tokenToId(std::string_view token) const {
+  for (auto it = addedTokens_.rbegin(); it != addedTokens_.rend(); ++it)
+    if (it->content == token)
+      return it->id;
+  auto it = model_.vocab().find(std::string(token));
+  if (it == model_.vocab().end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::string Tokenizer::decode(const std::vector<int32_t> &ids,
+                              bool skipSpecial) const {
+  std::string bytes;
+  for (int32_t id : ids)
+    if (!(skipSpecial && isSpecial(id)))
+      bytes += tokenBytes(id);
+  return toValidUtf8(bytes);
+}
+
+std::string DecodeStream::next(int32_t id) {
+  if (skipSpecial_ && tokenizer_->isSpecial(id))
+    return {};
+  pending_ += tokenizer_->tokenBytes(id);
+  std::string out;
+  size_t pos = 0;
+  while (pos < pending_.size()) {
+    Utf8Char c = decodeUtf8(pending_, pos);
+    if (c.truncated)
+      break; // The rest of this character comes with a later token.
+    if (c.codePoint < 0)
+      out += "\xEF\xBF\xBD";
+    else
+      out.append(pending_, pos, c.length);
+    pos += c.length;
+  }
+  pending_.erase(0, pos);
+  return out;
+}
+
+std::string DecodeStream::flush() {
+  std::string out = toValidUtf8(pending_);
+  pending_.clear();
+  return out;
+}
+
+} // namespace ssmrt
