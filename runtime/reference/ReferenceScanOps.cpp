@@ -1,0 +1,333 @@
+//===- ReferenceScanOps.cpp - causal conv, selective and SSD scans --------===//
+//
+// Plain sequential loops in float64, written for clarity, not speed. See
+// ReferenceOps.h for the semantics, seq_lens included.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/reference/ReferenceOpSupport.h"
+
+namespace ssmrt {
+
+Status refCausalConv1d(const RefOpCall &call, std::vector<RefTensor> &results) {
+  const RefTensor *x, *w;
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "weight", w));
+  const RefTensor *bias = optionalOperand(call, 2);
+  const RefTensor *init = optionalOperand(call, 3);
+  int64_t silu;
+  SSMRT_RETURN_IF_ERROR(intAttrOr(call.instr, "silu", 0, silu));
+  SSMRT_RETURN_IF_ERROR(expectRank("input", *x, 3));
+  SSMRT_RETURN_IF_ERROR(expectRank("weight", *w, 3));
+  int64_t batch = x->shape[0], len = x->shape[1], width = x->shape[2];
+  int64_t k = w->shape[2];
+  if (k < 1)
+    return Status::error("operand 'weight' " + formatShape(w->shape) +
+                         " has no taps");
+  SSMRT_RETURN_IF_ERROR(expectShape("weight", *w, {width, 1, k}));
+  if (bias)
+    SSMRT_RETURN_IF_ERROR(expectShape("bias", *bias, {width}));
+  if (init)
+    SSMRT_RETURN_IF_ERROR(
+        expectShape("init_state", *init, {batch, k - 1, width}));
+  std::vector<int64_t> lens;
+  SSMRT_RETURN_IF_ERROR(
+      readSeqLens(optionalOperand(call, 4), batch, len, lens));
+
+  RefTensor y({batch, len, width}), state({batch, k - 1, width});
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t c = 0; c < width; ++c) {
+      // The raw input at position |p| of the window init_state ++ x.
+      auto at = [&](int64_t p) {
+        if (p >= 0)
+          return x->data[(b * len + p) * width + c];
+        return init ? init->data[(b * (k - 1) + k - 1 + p) * width + c] : 0.0;
+      };
+      for (int64_t t = 0; t < lens[b]; ++t) {
+        double acc = bias ? bias->data[c] : 0.0;
+        for (int64_t j = 0; j < k; ++j)
+          acc += w->data[c * k + j] * at(t - (k - 1) + j);
+        y.data[(b * len + t) * width + c] = silu ? refSilu(acc) : acc;
+      }
+      for (int64_t j = 0; j < k - 1; ++j)
+        state.data[(b * (k - 1) + j) * width + c] = at(lens[b] - (k - 1) + j);
+    }
+  results.push_back(std::move(y));
+  results.push_back(std::move(state));
+  return okStatus();
+}
+
+/// Checks that |groups| is positive and divides |channels| (named |what|).
+static Status checkGroups(int64_t groups, int64_t channels, const char *what) {
+  SSMRT_RETURN_IF_ERROR(expectPositiveAttr("groups", groups));
+  if (channels % groups != 0)
+    return Status::error("attribute 'groups' (" + std::to_string(groups) +
+                         ") does not divide the " + what + " (" +
+                         std::to_string(channels) + ")");
+  return okStatus();
+}
+
+Status refSelectiveScan(const RefOpCall &call,
+                        std::vector<RefTensor> &results) {
+  const RefTensor *u, *delta, *a, *bIn, *cIn;
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "u", u));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "delta", delta));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 2, "A", a));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 3, "B", bIn));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 4, "C", cIn));
+  const RefTensor *d = optionalOperand(call, 5);
+  const RefTensor *z = optionalOperand(call, 6);
+  const RefTensor *deltaBias = optionalOperand(call, 7);
+  const RefTensor *deltaProj = optionalOperand(call, 8);
+  const RefTensor *init = optionalOperand(call, 9);
+  int64_t groups, softplus;
+  SSMRT_RETURN_IF_ERROR(intAttrOr(call.instr, "groups", 1, groups));
+  SSMRT_RETURN_IF_ERROR(intAttrOr(call.instr, "delta_softplus", 0, softplus));
+
+  SSMRT_RETURN_IF_ERROR(expectRank("u", *u, 3));
+  SSMRT_RETURN_IF_ERROR(expectRank("A", *a, 2));
+  int64_t batch = u->shape[0], len = u->shape[1], channels = u->shape[2];
+  int64_t nState = a->shape[1];
+  SSMRT_RETURN_IF_ERROR(checkGroups(groups, channels, "channel count"));
+  SSMRT_RETURN_IF_ERROR(expectShape("A", *a, {channels, nState}));
+  int64_t rank = channels;
+  if (deltaProj) {
+    SSMRT_RETURN_IF_ERROR(expectRank("delta_proj", *deltaProj, 2));
+    rank = deltaProj->shape[1];
+    SSMRT_RETURN_IF_ERROR(
+        expectShape("delta_proj", *deltaProj, {channels, rank}));
+  }
+  SSMRT_RETURN_IF_ERROR(expectShape("delta", *delta, {batch, len, rank}));
+  SSMRT_RETURN_IF_ERROR(expectShape("B", *bIn, {batch, len, groups * nState}));
+  SSMRT_RETURN_IF_ERROR(expectShape("C", *cIn, {batch, len, groups * nState}));
+  if (d)
+    SSMRT_RETURN_IF_ERROR(expectShape("D", *d, {channels}));
+  if (z)
+    SSMRT_RETURN_IF_ERROR(expectShape("z", *z, u->shape));
+  if (deltaBias)
+    SSMRT_RETURN_IF_ERROR(expectShape("delta_bias", *deltaBias, {channels}));
+  if (init)
+    SSMRT_RETURN_IF_ERROR(
+        expectShape("init_state", *init, {batch, channels, nState}));
+  std::vector<int64_t> lens;
+  SSMRT_RETURN_IF_ERROR(
+      readSeqLens(optionalOperand(call, 10), batch, len, lens));
+
+  RefTensor y(u->shape), state({batch, channels, nState});
+  if (init)
+    state.data = init->data;
+  int64_t perGroup = channels / groups, bcWidth = groups * nState;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t e = 0; e < channels; ++e) {
+      double *h = state.data.data() + (b * channels + e) * nState;
+      int64_t g = e / perGroup;
+      for (int64_t t = 0; t < lens[b]; ++t) {
+        int64_t row = b * len + t;
+        double dt = 0;
+        if (deltaProj)
+          for (int64_t r = 0; r < rank; ++r)
+            dt += deltaProj->data[e * rank + r] * delta->data[row * rank + r];
+        else
+          dt = delta->data[row * channels + e];
+        if (deltaBias)
+          dt += deltaBias->data[e];
+        if (softplus)
+          dt = refSoftplus(dt);
+        double ut = u->data[row * channels + e], out = 0;
+        for (int64_t n = 0; n < nState; ++n) {
+          int64_t bc = row * bcWidth + g * nState + n;
+          h[n] = std::exp(dt * a->data[e * nState + n]) * h[n] +
+                 dt * bIn->data[bc] * ut;
+          out += h[n] * cIn->data[bc];
+        }
+        if (d)
+          out += d->data[e] * ut;
+        if (z)
+          out *= refSilu(z->data[row * channels + e]);
+        y.data[row * channels + e] = out;
+      }
+    }
+  results.push_back(std::move(y));
+  results.push_back(std::move(state));
+  return okStatus();
+}
+
+Status refSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
+  const RefTensor *x, *dtIn, *a, *bIn, *cIn;
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "x", x));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "dt", dtIn));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 2, "A", a));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 3, "B", bIn));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 4, "C", cIn));
+  const RefTensor *d = optionalOperand(call, 5);
+  const RefTensor *z = optionalOperand(call, 6);
+  const RefTensor *dtBias = optionalOperand(call, 7);
+  const RefTensor *init = optionalOperand(call, 8);
+  int64_t heads, headDim, groups, chunkSize, softplus;
+  SSMRT_RETURN_IF_ERROR(requiredIntAttr(call.instr, "heads", heads));
+  SSMRT_RETURN_IF_ERROR(requiredIntAttr(call.instr, "head_dim", headDim));
+  SSMRT_RETURN_IF_ERROR(requiredIntAttr(call.instr, "groups", groups));
+  SSMRT_RETURN_IF_ERROR(intAttrOr(call.instr, "chunk_size", 256, chunkSize));
+  SSMRT_RETURN_IF_ERROR(intAttrOr(call.instr, "dt_softplus", 0, softplus));
+  SSMRT_RETURN_IF_ERROR(expectPositiveAttr("heads", heads));
+  SSMRT_RETURN_IF_ERROR(expectPositiveAttr("head_dim", headDim));
+  SSMRT_RETURN_IF_ERROR(expectPositiveAttr("chunk_size", chunkSize));
+  SSMRT_RETURN_IF_ERROR(checkGroups(groups, heads, "head count"));
+
+  SSMRT_RETURN_IF_ERROR(expectRank("x", *x, 3));
+  SSMRT_RETURN_IF_ERROR(expectRank("B", *bIn, 3));
+  int64_t batch = x->shape[0], len = x->shape[1], width = heads * headDim;
+  SSMRT_RETURN_IF_ERROR(expectShape("x", *x, {batch, len, width}));
+  SSMRT_RETURN_IF_ERROR(expectShape("dt", *dtIn, {batch, len, heads}));
+  SSMRT_RETURN_IF_ERROR(expectShape("A", *a, {heads}));
+  int64_t bcWidth = bIn->shape[2], nState = bcWidth / groups;
+  if (bcWidth % groups != 0)
+    return Status::error("operand 'B' " + formatShape(bIn->shape) +
+                         " does not split into " + std::to_string(groups) +
+                         " groups");
+  SSMRT_RETURN_IF_ERROR(expectShape("B", *bIn, {batch, len, bcWidth}));
+  SSMRT_RETURN_IF_ERROR(expectShape("C", *cIn, {batch, len, bcWidth}));
+  if (d)
+    SSMRT_RETURN_IF_ERROR(expectShape("D", *d, {heads}));
+  if (z)
+    SSMRT_RETURN_IF_ERROR(expectShape("z", *z, x->shape));
+  if (dtBias)
+    SSMRT_RETURN_IF_ERROR(expectShape("dt_bias", *dtBias, {heads}));
+  if (init)
+    SSMRT_RETURN_IF_ERROR(
+        expectShape("init_state", *init, {batch, heads, headDim, nState}));
+  std::vector<int64_t> lens;
+  SSMRT_RETURN_IF_ERROR(
+      readSeqLens(optionalOperand(call, 9), batch, len, lens));
+
+  RefTensor y(x->shape), state({batch, heads, headDim, nState});
+  if (init)
+    state.data = init->data;
+  int64_t headsPerGroup = heads / groups;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t h = 0; h < heads; ++h) {
+      int64_t g = h / headsPerGroup;
+      for (int64_t t = 0; t < lens[b]; ++t) {
+        int64_t row = b * len + t;
+        double dt = dtIn->data[row * heads + h];
+        if (dtBias)
+          dt += dtBias->data[h];
+        if (softplus)
+          dt = refSoftplus(dt);
+        double decay = std::exp(dt * a->data[h]);
+        const double *bt = bIn->data.data() + row * bcWidth + g * nState;
+        const double *ct = cIn->data.data() + row * bcWidth + g * nState;
+        for (int64_t p = 0; p < headDim; ++p) {
+          int64_t col = row * width + h * headDim + p;
+          double xt = x->data[col], out = 0;
+          double *s =
+              state.data.data() + ((b * heads + h) * headDim + p) * nState;
+          for (int64_t n = 0; n < nState; ++n) {
+            s[n] = decay * s[n] + dt * xt * bt[n];
+            out += s[n] * ct[n];
+          }
+          if (d)
+            out += d->data[h] * xt;
+          if (z)
+            out *= refSilu(z->data[col]);
+          y.data[col] = out;
+        }
+      }
+    }
+  results.push_back(std::move(y));
+  results.push_back(std::move(state));
+  return okStatus();
+}
+
+Status refMambaStep(const RefOpCall &call, std::vector<RefTensor> &results) {
+  const RefTensor *x, *z, *convW, *convState, *xProj, *deltaProj, *deltaBias,
+      *a, *ssmState;
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "x", x));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "z", z));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 2, "conv_weight", convW));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 3, "conv_state", convState));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 4, "x_proj", xProj));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 5, "delta_proj", deltaProj));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 6, "delta_bias", deltaBias));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 7, "A", a));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 8, "ssm_state", ssmState));
+  const RefTensor *convBias = optionalOperand(call, 9);
+  const RefTensor *d = optionalOperand(call, 10);
+
+  SSMRT_RETURN_IF_ERROR(expectRank("x", *x, 3));
+  SSMRT_RETURN_IF_ERROR(expectRank("conv_weight", *convW, 3));
+  SSMRT_RETURN_IF_ERROR(expectRank("delta_proj", *deltaProj, 2));
+  SSMRT_RETURN_IF_ERROR(expectRank("A", *a, 2));
+  int64_t batch = x->shape[0], channels = x->shape[2];
+  int64_t k = convW->shape[2], rank = deltaProj->shape[1];
+  int64_t nState = a->shape[1], projWidth = rank + 2 * nState;
+  if (k < 1)
+    return Status::error("operand 'conv_weight' " + formatShape(convW->shape) +
+                         " has no taps");
+  SSMRT_RETURN_IF_ERROR(expectShape("x", *x, {batch, 1, channels}));
+  SSMRT_RETURN_IF_ERROR(expectShape("z", *z, x->shape));
+  SSMRT_RETURN_IF_ERROR(expectShape("conv_weight", *convW, {channels, 1, k}));
+  SSMRT_RETURN_IF_ERROR(
+      expectShape("conv_state", *convState, {batch, k - 1, channels}));
+  SSMRT_RETURN_IF_ERROR(expectShape("x_proj", *xProj, {projWidth, channels}));
+  SSMRT_RETURN_IF_ERROR(
+      expectShape("delta_proj", *deltaProj, {channels, rank}));
+  SSMRT_RETURN_IF_ERROR(expectShape("delta_bias", *deltaBias, {channels}));
+  SSMRT_RETURN_IF_ERROR(expectShape("A", *a, {channels, nState}));
+  SSMRT_RETURN_IF_ERROR(
+      expectShape("ssm_state", *ssmState, {batch, channels, nState}));
+  if (convBias)
+    SSMRT_RETURN_IF_ERROR(expectShape("conv_bias", *convBias, {channels}));
+  if (d)
+    SSMRT_RETURN_IF_ERROR(expectShape("D", *d, {channels}));
+
+  RefTensor y(x->shape), convOut(convState->shape), ssmOut(ssmState->shape);
+  std::vector<double> xc(channels), proj(projWidth);
+  for (int64_t b = 0; b < batch; ++b) {
+    // Conv over the window conv_state ++ x, then SiLU.
+    for (int64_t e = 0; e < channels; ++e) {
+      auto at = [&](int64_t j) {
+        return j < k - 1 ? convState->data[(b * (k - 1) + j) * channels + e]
+                         : x->data[b * channels + e];
+      };
+      double acc = convBias ? convBias->data[e] : 0.0;
+      for (int64_t j = 0; j < k; ++j)
+        acc += convW->data[e * k + j] * at(j);
+      xc[e] = refSilu(acc);
+      for (int64_t j = 0; j < k - 1; ++j)
+        convOut.data[(b * (k - 1) + j) * channels + e] = at(j + 1);
+    }
+    // [dt, B, C] = x_proj · xc.
+    for (int64_t o = 0; o < projWidth; ++o) {
+      double acc = 0;
+      for (int64_t e = 0; e < channels; ++e)
+        acc += xProj->data[o * channels + e] * xc[e];
+      proj[o] = acc;
+    }
+    const double *bt = proj.data() + rank, *ct = bt + nState;
+    for (int64_t e = 0; e < channels; ++e) {
+      double dt = deltaBias->data[e];
+      for (int64_t r = 0; r < rank; ++r)
+        dt += deltaProj->data[e * rank + r] * proj[r];
+      dt = refSoftplus(dt);
+      int64_t base = (b * channels + e) * nState;
+      double out = 0;
+      for (int64_t n = 0; n < nState; ++n) {
+        double h =
+            std::exp(dt * a->data[e * nState + n]) * ssmState->data[base + n] +
+            dt * bt[n] * xc[e];
+        ssmOut.data[base + n] = h;
+        out += h * ct[n];
+      }
+      if (d)
+        out += d->data[e] * xc[e];
+      y.data[b * channels + e] = out * refSilu(z->data[b * channels + e]);
+    }
+  }
+  results.push_back(std::move(y));
+  results.push_back(std::move(convOut));
+  results.push_back(std::move(ssmOut));
+  return okStatus();
+}
+
+} // namespace ssmrt
