@@ -69,6 +69,28 @@ def SSMFuseSelectiveScan : Pass<"ssm-fuse-selective-scan", "func::FuncOp"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Planning
+//===----------------------------------------------------------------------===//
+
+def SSMPlanMemory : Pass<"ssm-plan-memory", "func::FuncOp"> {
+  let summary = "Assigns activation buffers and marks weight-only computations";
+  let description = [{
+    Every activation ([batch, seq, features...]) result gets a buffer of
+    token rows and a column offset inside a row, recorded as
+    `ssm.buffers` / `ssm.columns` (one entry per result, -1 for results that
+    are not activations: states, KV caches, logits, weight-derived values).
+    Buffers are reused as soon as every value in them is dead, so layers
+    share the same few buffers; `ssm.split` and `ssm.reshape` results are
+    views into their input's buffer. The function gets
+    `ssm.buffer_widths` (floats per token row of each buffer). Ops that read
+    only parameters (e.g. `A = -exp(A_log)`) get `ssm.once`: the runtime
+    evaluates them once when it binds the weights. Recurrent state lives in
+    the per-sequence slots named by the function's `ssm.state` arguments.
+  }];
+  let dependentDialects = ["ssm::SSMDialect"];
+}
+
+//===----------------------------------------------------------------------===//
 // Specialization
 //===----------------------------------------------------------------------===//
 

@@ -1,4 +1,5 @@
 //===- ssmc-opt.cpp - mlir-opt for the ssm dialect and ssmc passes --------===//
+#include "codegen/cpu/CPUPasses.h"
 #include "dialect/SSMDialect.h"
 #include "passes/Passes.h"
 
@@ -9,8 +10,11 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<mlir::ssm::SSMDialect, mlir::func::FuncDialect>();
+  registry.insert<mlir::ssm::SSMDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect,
+                  mlir::math::MathDialect, mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
+                  mlir::vector::VectorDialect>();
   mlir::ssm::registerSSMCPassesAndPipelines();
+  mlir::ssm::registerSSMCPUPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   return mlir::asMainReturnCode(mlir::MlirOptMain(

@@ -11,6 +11,7 @@ namespace ssmc {
 /// process exit code: 0 success, 1 any error (one message on stderr).
 int runCheckCommand(const std::vector<std::string> &args);
 int runCompileCommand(const std::vector<std::string> &args);
+int runImportCommand(const std::vector<std::string> &args);
 
 } // namespace ssmc
 

@@ -1,5 +1,8 @@
 //===- ssmc.cpp - the ssmc command-line driver ----------------------------===//
 #include "tools/ssmc/Commands.h"
+#include "tools/ssmc/ProgramSources.h"
+
+#include "tools/cli/Commands.h"
 
 #include <cstdio>
 #include <cstring>
@@ -11,11 +14,32 @@ struct Command {
   const char *help;
 };
 
+ssmc::cli::ProgramLoader programLoader() {
+  ssmc::cli::ProgramLoader loader;
+  loader.sourceHelp = "a model file (.ssm, compiled for this CPU and cached), a compiled\n"
+                      "artifact (.ssmx), or a Hugging Face checkpoint directory (its\n"
+                      "config.json is imported as a model file; it also gives the weights)";
+  loader.load = ssmc::loadProgramSource;
+  return loader;
+}
+
+int runRun(const std::vector<std::string> &args) {
+  return ssmc::cli::runRunCommand("ssmc", args, programLoader());
+}
+
+int runBench(const std::vector<std::string> &args) {
+  return ssmc::cli::runBenchCommand("ssmc", args, programLoader());
+}
+
 const Command kCommands[] = {
     {"check", ssmc::runCheckCommand,
      "parse and check a model file or a library of blocks; print a summary"},
     {"compile", ssmc::runCompileCommand,
-     "compile a model; --emit=mlir prints the ssm dialect"},
+     "compile a model: a .ssmx artifact, or a stage with --emit"},
+    {"run", runRun, "generate text from a model"},
+    {"bench", runBench, "measure prefill and decode throughput against their bounds"},
+    {"import-hf", ssmc::runImportCommand,
+     "write a model file from a Hugging Face checkpoint's config.json"},
 };
 
 void printUsage(FILE *out) {

@@ -1,0 +1,112 @@
+//===- BuildRowKernels.cpp - embedding, norms, elementwise on token rows --===//
+//
+// One work item per token row; each row is processed in chunks of VW lanes
+// with a masked tail.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/cpu/CPUKernels.h"
+
+#include "dialect/SSMOps.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace mlir::ssm;
+
+namespace {
+int64_t widthOf(Value memref) { return llvm::cast<MemRefType>(memref.getType()).getDimSize(1); }
+
+/// Runs |body(row, c0, mask)| for every row of the work range and every
+/// VW-wide chunk of |width| columns.
+void forEachChunk(KernelBuilder &kb, int64_t width,
+                  const std::function<void(Value row, Value c0, Value mask)> &body) {
+  kb.forLoop(kb.begin, kb.end, [&](Value row) {
+    kb.forLoop(kb.index(0), kb.index(width), [&](Value c0) {
+      Value valid = kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
+      body(row, c0, kb.mask(valid));
+    }, kb.index(kb.vw));
+  });
+}
+} // namespace
+
+KernelSpec mlir::ssm::buildEmbeddingKernel(KernelBuilder &kb, Operation *op,
+                                           ArrayRef<Value> args) {
+  Value table = args[0], ids = args[1], out = args[2];
+  int64_t width = widthOf(out);
+  forEachChunk(kb, width, [&](Value row, Value c0, Value mask) {
+    Value id = kb.b.create<memref::LoadOp>(kb.loc, ids, ValueRange{row});
+    Value idx = kb.b.create<arith::IndexCastOp>(kb.loc, kb.b.getIndexType(), id);
+    kb.store(out, {row, c0}, mask, kb.load(table, {idx, c0}, mask));
+  });
+  return {KernelParallel::Rows, 1};
+}
+
+KernelSpec mlir::ssm::buildNormKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args) {
+  // rmsnorm: input, weight -> normed. add_rmsnorm: input, residual, weight
+  // -> normed, sum (the sum is written first, then normalized from there).
+  bool withAdd = isa<AddRMSNormOp>(op);
+  double eps = withAdd ? cast<AddRMSNormOp>(op).getEps().convertToDouble()
+                       : cast<RMSNormOp>(op).getEps().convertToDouble();
+  Value input = args[0];
+  Value weight = withAdd ? args[2] : args[1];
+  Value normed = withAdd ? args[3] : args[2];
+  Value source = withAdd ? args[4] : input; // where the normalized values are read
+  int64_t width = widthOf(normed);
+  kb.forLoop(kb.begin, kb.end, [&](Value row) {
+    Value sumSq = kb.forLoop(kb.index(0), kb.index(width), {kb.splatConst(0.0)},
+                             [&](Value c0, ValueRange acc) -> SmallVector<Value> {
+      Value valid = kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
+      Value mask = kb.mask(valid);
+      Value x = kb.load(input, {row, c0}, mask);
+      if (withAdd) {
+        x = kb.add(x, kb.load(args[1], {row, c0}, mask));
+        kb.store(source, {row, c0}, mask, x);
+      }
+      return {kb.fma(x, x, acc[0])};
+    }, kb.index(kb.vw))[0];
+    Value total = kb.b.create<vector::ReductionOp>(kb.loc, vector::CombiningKind::ADD, sumSq);
+    Value mean = kb.b.create<arith::DivFOp>(kb.loc, total, kb.f32Const(double(width)));
+    Value inv = kb.b.create<math::RsqrtOp>(kb.loc, kb.b.create<arith::AddFOp>(kb.loc, mean, kb.f32Const(eps)));
+    Value invVec = kb.splat(inv);
+    kb.forLoop(kb.index(0), kb.index(width), [&](Value c0) {
+      Value valid = kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
+      Value mask = kb.mask(valid);
+      Value x = kb.load(source, {row, c0}, mask);
+      Value w = kb.load(weight, {c0}, mask);
+      kb.store(normed, {row, c0}, mask, kb.mul(kb.mul(x, invVec), w));
+    }, kb.index(kb.vw));
+  });
+  return {KernelParallel::Rows, 1};
+}
+
+KernelSpec mlir::ssm::buildElementwiseKernel(KernelBuilder &kb, Operation *op,
+                                             ArrayRef<Value> args) {
+  bool binary = isa<AddOp, MulOp>(op);
+  Value out = args[binary ? 2 : 1];
+  int64_t width = widthOf(out);
+  // A binary op's second operand is an activation or a [width] weight.
+  bool rhsIsRow = binary && llvm::cast<MemRefType>(args[1].getType()).getRank() == 2;
+  forEachChunk(kb, width, [&](Value row, Value c0, Value mask) {
+    Value x = kb.load(args[0], {row, c0}, mask);
+    Value y;
+    if (binary) {
+      Value rhs = rhsIsRow ? kb.load(args[1], {row, c0}, mask) : kb.load(args[1], {c0}, mask);
+      y = isa<AddOp>(op) ? kb.add(x, rhs) : kb.mul(x, rhs);
+    } else if (isa<NegOp>(op)) {
+      y = kb.b.create<arith::NegFOp>(kb.loc, x);
+    } else if (isa<ExpOp>(op)) {
+      y = kb.exp(x);
+    } else if (isa<SiluOp>(op)) {
+      y = kb.silu(x);
+    } else {
+      // Softplus with its own threshold.
+      double threshold = cast<SoftplusOp>(op).getThreshold().convertToDouble();
+      Value above = kb.b.create<arith::CmpFOp>(kb.loc, arith::CmpFPredicate::OGT, x,
+                                               kb.splatConst(threshold));
+      y = kb.b.create<arith::SelectOp>(kb.loc, above, x,
+                                       kb.b.create<math::Log1pOp>(kb.loc, kb.exp(x)));
+    }
+    kb.store(out, {row, c0}, mask, y);
+  });
+  return {KernelParallel::Rows, 1};
+}

@@ -1,0 +1,137 @@
+//===- CPUKernels.cpp - which ops get CPU kernels, and their signatures ---===//
+#include "codegen/cpu/CPUKernels.h"
+
+#include "dialect/SSMOperands.h"
+#include "dialect/SSMOps.h"
+#include "passes/ValueRoles.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::ssm;
+
+namespace {
+
+enum class Role { Absent, Activation, Weight, State, Ids };
+
+Role roleOf(Value v) {
+  if (!v)
+    return Role::Absent;
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  if (type.getElementType().isInteger(32))
+    return Role::Ids;
+  if (Operation *def = v.getDefiningOp()) {
+    if (isa<ParamOp>(def) || def->hasAttr(kOnceAttr))
+      return Role::Weight;
+    return isStateResult(llvm::cast<OpResult>(v)) ? Role::State : Role::Activation;
+  }
+  auto arg = llvm::cast<BlockArgument>(v);
+  auto func = llvm::dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (func && func.getArgAttr(arg.getArgNumber(), "ssm.state"))
+    return Role::State;
+  return Role::Activation;
+}
+
+/// Whether the CPU backend has a kernel for |op| as it stands.
+bool hasKernel(Operation *op, const CPUTarget &target) {
+  if (op->hasAttr(kOnceAttr))
+    return false;
+  auto allActivations = [&](ValueRange values) {
+    return llvm::all_of(values, [](Value v) { return roleOf(v) == Role::Activation; });
+  };
+  if (isa<EmbeddingOp, RMSNormOp, AddRMSNormOp, CausalConv1dOp, MambaStepOp>(op))
+    return true;
+  if (auto scan = dyn_cast<SelectiveScanOp>(op))
+    return scan.getGroups() == 1 || (scan.getDInner() / scan.getGroups()) % target.vectorWidth == 0;
+  if (isa<NegOp, ExpOp, SiluOp, SoftplusOp>(op))
+    return allActivations(op->getOperands());
+  if (isa<AddOp, MulOp>(op)) {
+    Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+    if (roleOf(lhs) != Role::Activation || lhs.getType() != op->getResult(0).getType())
+      return false;
+    if (roleOf(rhs) == Role::Activation)
+      return rhs.getType() == lhs.getType();
+    auto rhsType = llvm::cast<RankedTensorType>(rhs.getType());
+    return roleOf(rhs) == Role::Weight && rhsType.getRank() == 1 &&
+           rhsType.getDimSize(0) == rowWidth(lhs) &&
+           llvm::cast<RankedTensorType>(lhs.getType()).getRank() == 3;
+  }
+  return false;
+}
+} // namespace
+
+Type mlir::ssm::kernelArgType(KernelBuilder &kb, Value v) {
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  switch (roleOf(v)) {
+  case Role::Ids:
+    return kb.idsType();
+  case Role::Weight:
+    return kb.weightType(type.getShape());
+  case Role::State:
+    return kb.stateType(type.getShape().drop_front());
+  default:
+    return kb.activationType(rowWidth(v));
+  }
+}
+
+std::string mlir::ssm::cpuKernelKey(Operation *op, const CPUTarget &target) {
+  if (!isa<SSMDialect>(op->getDialect()) || !hasKernel(op, target))
+    return "";
+  // The kernel's argument types (so @forward and @decode share kernels),
+  // the op's attributes and which optional operands are present.
+  OpBuilder builder(op->getContext());
+  KernelBuilder kb(builder, op->getLoc(), target.vectorWidth);
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << op->getName().getStringRef() << "|vw" << target.vectorWidth;
+  for (Value v : odsOperands(op)) {
+    os << "|";
+    if (v)
+      os << kernelArgType(kb, v);
+  }
+  for (Value v : op->getResults())
+    os << "|" << kernelArgType(kb, v);
+  for (NamedAttribute attr : op->getAttrs())
+    if (!attr.getName().strref().starts_with("ssm."))
+      os << "|" << attr.getName().strref() << "=" << attr.getValue();
+  return key;
+}
+
+FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *op,
+                                                StringRef name, const CPUTarget &target) {
+  if (!hasKernel(op, target))
+    return failure();
+  KernelBuilder kb(builder, op->getLoc(), target.vectorWidth);
+  SmallVector<Value> operands = odsOperands(op);
+  SmallVector<Type> types;
+  for (Value v : operands)
+    if (v)
+      types.push_back(kernelArgType(kb, v));
+  for (Value v : op->getResults())
+    types.push_back(kernelArgType(kb, v));
+  func::FuncOp func = kb.beginFunction(name, types);
+  // Function arguments aligned with the operands (null for absent ones),
+  // then the results.
+  SmallVector<Value> args;
+  unsigned next = 0;
+  for (Value v : operands)
+    args.push_back(v ? func.getArgument(next++) : Value());
+  for (unsigned i = 0; i < op->getNumResults(); ++i)
+    args.push_back(func.getArgument(next++));
+
+  KernelSpec spec;
+  if (isa<EmbeddingOp>(op))
+    spec = buildEmbeddingKernel(kb, op, args);
+  else if (isa<RMSNormOp, AddRMSNormOp>(op))
+    spec = buildNormKernel(kb, op, args);
+  else if (isa<CausalConv1dOp>(op))
+    spec = buildConvKernel(kb, op, args);
+  else if (isa<SelectiveScanOp>(op))
+    spec = buildScanKernel(kb, op, args);
+  else if (isa<MambaStepOp>(op))
+    spec = buildStepKernel(kb, op, args);
+  else
+    spec = buildElementwiseKernel(kb, op, args);
+  kb.endFunction();
+  return spec;
+}

@@ -1,0 +1,51 @@
+//===- CPUKernels.h - building CPU kernels for ssm ops ----------*- C++ -*-===//
+#ifndef SSMC_CODEGEN_CPU_CPUKERNELS_H
+#define SSMC_CODEGEN_CPU_CPUKERNELS_H
+
+#include "codegen/cpu/CPUTarget.h"
+#include "codegen/cpu/KernelBuilder.h"
+
+#include "mlir/IR/Operation.h"
+
+#include <string>
+
+namespace mlir::ssm {
+
+/// What a kernel's work range [begin, end) counts (the runtime splits it
+/// across threads).
+enum class KernelParallel { Rows, BatchBlocks, Batch };
+
+struct KernelSpec {
+  KernelParallel parallel = KernelParallel::Rows;
+  int64_t blocks = 1; ///< BatchBlocks: channel blocks per batch row.
+};
+
+/// A key that is equal for two ops exactly when one kernel serves both
+/// (op, attributes, types, which optional operands are present), or "" when
+/// |op| has no CPU kernel (BLAS ops, views, ops the runtime evaluates).
+std::string cpuKernelKey(Operation *op, const CPUTarget &target);
+
+/// Builds the kernel for |op| as `func.func @name` at the builder's insertion
+/// point (in a module). The arguments are the op's present operands in
+/// order, then its results, then batch, seq, begin, end.
+FailureOr<KernelSpec> buildCPUKernel(OpBuilder &builder, Operation *op, StringRef name,
+                                     const CPUTarget &target);
+
+// One builder per op family (BuildRowKernels.cpp, BuildConvKernel.cpp,
+// BuildScanKernel.cpp, BuildStepKernel.cpp). |args| are the function's
+// arguments aligned with the op's operands (null where an optional operand
+// is absent) followed by its results.
+KernelSpec buildEmbeddingKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
+KernelSpec buildNormKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
+KernelSpec buildElementwiseKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
+KernelSpec buildConvKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
+KernelSpec buildScanKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
+KernelSpec buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
+
+/// The memref type a kernel takes for |v| (an operand or result of a
+/// kernel op), per the kernel ABI in KernelBuilder.h.
+Type kernelArgType(KernelBuilder &kb, Value v);
+
+} // namespace mlir::ssm
+
+#endif // SSMC_CODEGEN_CPU_CPUKERNELS_H

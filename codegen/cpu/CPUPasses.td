@@ -1,0 +1,49 @@
+//===- CPUPasses.td - CPU code generation passes ------------*- tablegen -*-===//
+//
+// Banners group related passes; passes are alphabetical within a group.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSMC_CODEGEN_CPU_PASSES_TD
+#define SSMC_CODEGEN_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+//===----------------------------------------------------------------------===//
+// CPU kernels
+//===----------------------------------------------------------------------===//
+
+def SSMApproximateMath : Pass<"ssm-approximate-math", "func::FuncOp"> {
+  let summary = "Replaces math.exp, math.log1p, ... by vectorizable polynomials";
+  let description = [{
+    Applies MLIR's polynomial approximations of the math dialect so that
+    vector exponentials become straight-line FMA code instead of per-lane
+    libm calls. Run on the kernel functions before lowering to LLVM.
+  }];
+  let dependentDialects = ["arith::ArithDialect", "math::MathDialect",
+                           "vector::VectorDialect"];
+}
+
+def SSMOutlineCPUKernels : Pass<"ssm-outline-cpu-kernels", "ModuleOp"> {
+  let summary = "Builds one CPU kernel function per distinct kernel op";
+  let description = [{
+    For every op of the model functions that has a CPU kernel (embedding,
+    norms, elementwise ops, conv1d, the fused selective scan, mamba_step)
+    builds a `func.func` on memrefs in scf/vector/memref/math (the kernel
+    ABI of docs/artifact.md: present operands, results, then batch, seq,
+    begin, end) and tags the op with `ssm.kernel = "<name>"`. Ops with the
+    same signature share a kernel. Kernel functions carry
+    `ssm.kernel_parallel` (rows, batch_blocks or batch: what their work range
+    counts) and `ssm.kernel_blocks`. Matrix products stay for BLAS; ops
+    without a kernel are evaluated by the runtime.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int", "0",
+           "f32 lanes per vector (0: from the host CPU's features)">,
+  ];
+  let dependentDialects = ["arith::ArithDialect", "func::FuncDialect",
+                           "math::MathDialect", "memref::MemRefDialect",
+                           "scf::SCFDialect", "vector::VectorDialect"];
+}
+
+#endif // SSMC_CODEGEN_CPU_PASSES_TD

@@ -1,0 +1,78 @@
+//===- Compiler.cpp - from an elaborated model to a Program ---------------===//
+#include "codegen/driver/Compiler.h"
+#include "codegen/driver/ProgramBuilder.h"
+
+#include "codegen/cpu/CPUPasses.h"
+#include "dialect/SSMDialect.h"
+#include "frontend/MLIRGen.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Pass/PassManager.h"
+
+using namespace mlir;
+using namespace ssmc;
+
+void ssmc::loadCompilerDialects(MLIRContext &context) {
+  context.loadDialect<ssm::SSMDialect, func::FuncDialect, arith::ArithDialect,
+                      math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
+                      vector::VectorDialect, LLVM::LLVMDialect>();
+}
+
+Compiler::Compiler(MLIRContext &context, const fe::Graph &graph, const fe::SourceManager &sources,
+                   CompileOptions options)
+    : context_(context), graph_(graph), sources_(sources), options_(options),
+      target_(ssm::CPUTarget::host()) {
+  if (options_.vectorWidth > 0)
+    target_ = target_.withVectorWidth(options_.vectorWidth);
+  loadCompilerDialects(context_);
+}
+
+LogicalResult Compiler::lower() {
+  module_ = fe::mlirGen(context_, graph_, sources_);
+  if (!module_) {
+    error_ = "internal: the generated ssm dialect does not verify";
+    return failure();
+  }
+  reference_ = module_->clone();
+  return success();
+}
+
+LogicalResult Compiler::fuse() {
+  PassManager pm(&context_);
+  ssm::buildFusionPipeline(pm, options_.foldDeltaProj);
+  pm.addNestedPass<func::FuncOp>(ssm::createSSMPlanMemory());
+  return pm.run(*module_);
+}
+
+LogicalResult Compiler::outline() {
+  PassManager pm(&context_);
+  pm.addPass(ssm::createSSMOutlineCPUKernels(
+      ssm::SSMOutlineCPUKernelsOptions{target_.vectorWidth}));
+  return pm.run(*module_);
+}
+
+FailureOr<std::string> Compiler::kernelsLLVMIR() {
+  OwningOpRef<ModuleOp> kernels = ssm::extractKernels(*module_);
+  if (failed(ssm::lowerKernelsToLLVMDialect(*kernels)))
+    return failure();
+  return ssm::kernelsToLLVMIR(*kernels, target_, error_);
+}
+
+FailureOr<ssmrt::Program> Compiler::buildProgram() {
+  OwningOpRef<ModuleOp> kernels = ssm::extractKernels(*module_);
+  if (failed(ssm::lowerKernelsToLLVMDialect(*kernels)))
+    return failure();
+  FailureOr<std::vector<uint8_t>> object = ssm::kernelsToSharedObject(*kernels, target_, error_);
+  if (failed(object))
+    return failure();
+  FailureOr<ssmrt::Program> program = buildRuntimeProgram(*module_, *reference_, error_);
+  if (failed(program))
+    return failure();
+  program->cpu.triple = target_.triple;
+  program->cpu.cpu = target_.cpu;
+  program->cpu.features = target_.features;
+  program->cpu.vectorWidth = target_.vectorWidth;
+  program->cpu.object = std::move(*object);
+  return program;
+}

@@ -1,0 +1,291 @@
+//===- ProgramBuilder.cpp - the ssm dialect as a runtime Program ----------===//
+//
+// Serializes @forward and @decode of the compiled module (fused, planned,
+// with kernels) and @forward of the reference module (as lowered from the
+// model file) into ssmrt::Program functions. Instruction operands follow
+// the ODS operand order (dialect/SSMOperands.h); attributes are written
+// explicitly per op with their defaults applied.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/driver/ProgramBuilder.h"
+
+#include "dialect/SSMOperands.h"
+#include "dialect/SSMOps.h"
+#include "passes/ValueRoles.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+using namespace mlir;
+using namespace mlir::ssm;
+
+namespace {
+
+ssmrt::Attr intAttr(const char *name, int64_t v) { return {name, {v}, {}}; }
+ssmrt::Attr floatAttr(const char *name, double v) { return {name, {}, {v}}; }
+
+std::vector<ssmrt::Attr> attrsOf(Operation *op) {
+  if (auto o = dyn_cast<RMSNormOp>(op))
+    return {floatAttr("eps", o.getEps().convertToDouble())};
+  if (auto o = dyn_cast<AddRMSNormOp>(op))
+    return {floatAttr("eps", o.getEps().convertToDouble())};
+  if (auto o = dyn_cast<GatedRMSNormOp>(op))
+    return {floatAttr("eps", o.getEps().convertToDouble()), intAttr("group_size", o.getGroupSize()),
+            intAttr("norm_before_gate", o.getNormBeforeGate())};
+  if (auto o = dyn_cast<SplitOp>(op)) {
+    int64_t rank = llvm::cast<RankedTensorType>(o.getInput().getType()).getRank();
+    int64_t axis = static_cast<int64_t>(o.getAxis());
+    axis = axis < 0 ? axis + rank : axis;
+    return {{"sizes", std::vector<int64_t>(o.getSizes().begin(), o.getSizes().end()), {}},
+            intAttr("axis", axis)};
+  }
+  if (auto o = dyn_cast<ConcatOp>(op)) {
+    int64_t rank = llvm::cast<RankedTensorType>(o.getType()).getRank();
+    int64_t axis = static_cast<int64_t>(o.getAxis());
+    return {intAttr("axis", axis < 0 ? axis + rank : axis)};
+  }
+  if (auto o = dyn_cast<TransposeOp>(op))
+    return {{"permutation",
+             std::vector<int64_t>(o.getPermutation().begin(), o.getPermutation().end()),
+             {}}};
+  if (auto o = dyn_cast<SoftplusOp>(op))
+    return {floatAttr("threshold", o.getThreshold().convertToDouble())};
+  if (auto o = dyn_cast<CausalConv1dOp>(op))
+    return {intAttr("silu", o.getSilu())};
+  if (auto o = dyn_cast<SelectiveScanOp>(op))
+    return {intAttr("groups", o.getGroups()), intAttr("delta_softplus", o.getDeltaSoftplus())};
+  if (auto o = dyn_cast<SSDScanOp>(op))
+    return {intAttr("heads", o.getHeads()), intAttr("head_dim", o.getHeadDim()),
+            intAttr("groups", o.getGroups()), intAttr("chunk_size", o.getChunkSize()),
+            intAttr("dt_softplus", o.getDtSoftplus())};
+  if (auto o = dyn_cast<AttentionOp>(op)) {
+    std::vector<ssmrt::Attr> attrs = {intAttr("heads", o.getHeads()),
+                                      intAttr("kv_heads", o.getKvHeads()),
+                                      intAttr("head_dim", o.getHeadDim()),
+                                      intAttr("causal", o.getCausal())};
+    if (auto rope = o.getRopeTheta())
+      attrs.push_back(floatAttr("rope_theta", rope->convertToDouble()));
+    if (auto scale = o.getScale())
+      attrs.push_back(floatAttr("scale", scale->convertToDouble()));
+    return attrs;
+  }
+  if (auto o = dyn_cast<MoEOp>(op))
+    return {intAttr("top_k", o.getTopK()), intAttr("renormalize", o.getRenormalize())};
+  return {};
+}
+
+std::vector<int64_t> shapeOf(Value v) {
+  std::vector<int64_t> shape;
+  for (int64_t d : llvm::cast<RankedTensorType>(v.getType()).getShape())
+    shape.push_back(ShapedType::isDynamic(d) ? ssmrt::kDynamic : d);
+  return shape;
+}
+
+ssmrt::StateKind stateKindOf(StringRef slot) {
+  if (slot.ends_with("/causal_conv1d") || slot.contains("/causal_conv1d#"))
+    return ssmrt::StateKind::Conv;
+  if (slot.ends_with("/selective_scan") || slot.contains("/selective_scan#"))
+    return ssmrt::StateKind::Scan;
+  if (slot.ends_with("/ssd_scan") || slot.contains("/ssd_scan#"))
+    return ssmrt::StateKind::SSD;
+  return ssmrt::StateKind::KVCache;
+}
+
+/// Builds Program functions, sharing the parameter and state tables.
+class ProgramBuilder {
+public:
+  ProgramBuilder(ssmrt::Program &program, std::string &error) : program_(program), error_(error) {}
+
+  bool addStates(func::FuncOp forward);
+  bool build(func::FuncOp func, ssmrt::Function &out,
+             const llvm::StringMap<int32_t> &kernels);
+
+private:
+  int32_t paramIndex(ParamOp param);
+
+  ssmrt::Program &program_;
+  std::string &error_;
+  llvm::StringMap<int32_t> params_;
+  llvm::StringMap<int32_t> states_; // slot name (without :k/:v) -> index
+};
+
+int32_t ProgramBuilder::paramIndex(ParamOp param) {
+  auto it = params_.find(param.getName());
+  if (it != params_.end())
+    return it->second;
+  ssmrt::ParamDesc desc;
+  llvm::SmallVector<StringRef> names;
+  param.getName().split(names, '|');
+  for (StringRef n : names)
+    desc.names.push_back(n.str());
+  desc.shape = shapeOf(param.getResult());
+  program_.params.push_back(std::move(desc));
+  int32_t index = program_.params.size() - 1;
+  params_[param.getName()] = index;
+  return index;
+}
+
+bool ProgramBuilder::addStates(func::FuncOp forward) {
+  for (unsigned i = 0; i < forward.getNumArguments(); ++i) {
+    auto name = forward.getArgAttrOfType<StringAttr>(i, "ssm.state");
+    if (!name)
+      continue;
+    StringRef slot = name.getValue();
+    bool kv = slot.ends_with(":k") || slot.ends_with(":v");
+    if (kv)
+      slot = slot.drop_back(2);
+    if (states_.count(slot))
+      continue;
+    std::vector<int64_t> shape = shapeOf(forward.getArgument(i));
+    shape.erase(shape.begin()); // per sequence
+    ssmrt::StateDesc desc{slot.str(), stateKindOf(slot), shape};
+    if (kv) // [kv_heads, T, head_dim] per sequence -> [2, kv_heads, head_dim] per token
+      desc.shape = {2, shape[0], shape[2]};
+    program_.states.push_back(std::move(desc));
+    states_[slot] = program_.states.size() - 1;
+  }
+  return true;
+}
+
+bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
+                           const llvm::StringMap<int32_t> &kernels) {
+  out.name = func.getSymName().str();
+  llvm::DenseMap<Value, int32_t> ids;
+  auto addValue = [&](Value v, ssmrt::ValueDesc desc) {
+    desc.shape = shapeOf(v);
+    out.values.push_back(std::move(desc));
+    int32_t id = out.values.size() - 1;
+    ids[v] = id;
+    return id;
+  };
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    Value arg = func.getArgument(i);
+    ssmrt::ValueDesc desc;
+    if (auto input = func.getArgAttrOfType<StringAttr>(i, "ssm.input")) {
+      desc.kind = input.getValue() == "tokens" ? ssmrt::ValueKind::Tokens
+                                               : ssmrt::ValueKind::SeqLens;
+    } else if (auto state = func.getArgAttrOfType<StringAttr>(i, "ssm.state")) {
+      StringRef slot = state.getValue();
+      desc.kind = ssmrt::ValueKind::State;
+      desc.sub = slot.ends_with(":v") ? 1 : 0;
+      if (slot.ends_with(":k") || slot.ends_with(":v"))
+        slot = slot.drop_back(2);
+      auto it = states_.find(slot);
+      if (it == states_.end()) {
+        error_ = "function @" + out.name + " reads unknown state slot '" + slot.str() + "'";
+        return false;
+      }
+      desc.index = it->second;
+    } else {
+      error_ = "argument " + std::to_string(i) + " of @" + out.name + " is neither an input nor a state";
+      return false;
+    }
+    out.inputs.push_back(addValue(arg, desc));
+  }
+  if (auto widths = func->getAttrOfType<DenseI64ArrayAttr>(kBufferWidthsAttr))
+    for (int64_t w : widths.asArrayRef())
+      out.buffers.push_back({w});
+
+  for (Operation &op : func.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands())
+        out.outputs.push_back(ids.lookup(v));
+      continue;
+    }
+    if (auto param = dyn_cast<ParamOp>(op)) {
+      ssmrt::ValueDesc desc;
+      desc.kind = ssmrt::ValueKind::Param;
+      desc.index = paramIndex(param);
+      addValue(param.getResult(), desc);
+      continue;
+    }
+    ssmrt::Instr instr;
+    std::string name = op.getName().stripDialect().str();
+    if (!isa<SSMDialect>(op.getDialect()) || !ssmrt::parseOpCode(name, instr.op)) {
+      error_ = "op '" + op.getName().getStringRef().str() + "' cannot be serialized";
+      return false;
+    }
+    for (Value v : odsOperands(&op))
+      instr.operands.push_back(v ? ids.lookup(v) : -1);
+    auto buffers = op.getAttrOfType<DenseI64ArrayAttr>(kBuffersAttr);
+    auto columns = op.getAttrOfType<DenseI64ArrayAttr>(kColumnsAttr);
+    for (OpResult r : op.getResults()) {
+      ssmrt::ValueDesc desc;
+      if (buffers) {
+        desc.buffer = buffers[r.getResultNumber()];
+        desc.column = columns[r.getResultNumber()];
+      }
+      instr.results.push_back(addValue(r, desc));
+    }
+    instr.attrs = attrsOf(&op);
+    instr.once = op.hasAttr(kOnceAttr);
+    if (auto kernel = op.getAttrOfType<StringAttr>("ssm.kernel")) {
+      auto it = kernels.find(kernel.getValue());
+      if (it == kernels.end()) {
+        error_ = "op refers to unknown kernel '" + kernel.getValue().str() + "'";
+        return false;
+      }
+      instr.kernel = it->second;
+    }
+    out.instrs.push_back(std::move(instr));
+  }
+  return true;
+}
+
+} // namespace
+
+FailureOr<ssmrt::Program> ssmc::buildRuntimeProgram(ModuleOp compiled, ModuleOp reference,
+                                                    std::string &error) {
+  ssmrt::Program program;
+  auto forward = compiled.lookupSymbol<func::FuncOp>("forward");
+  auto decode = compiled.lookupSymbol<func::FuncOp>("decode");
+  auto refForward = reference.lookupSymbol<func::FuncOp>("forward");
+  if (!forward || !decode || !refForward) {
+    error = "the compiled module lacks @forward or @decode";
+    return failure();
+  }
+  if (auto model = forward->getAttrOfType<StringAttr>("ssm.model"))
+    program.modelName = model.str();
+  if (auto config = forward->getAttrOfType<DictionaryAttr>("ssm.config")) {
+    for (NamedAttribute entry : config) {
+      ssmrt::ConfigCheck check;
+      check.key = entry.getName().str();
+      if (auto b = llvm::dyn_cast<BoolAttr>(entry.getValue())) {
+        check.type = ssmrt::ConfigCheck::Type::Bool;
+        check.boolValue = b.getValue();
+      } else if (auto i = llvm::dyn_cast<IntegerAttr>(entry.getValue())) {
+        check.type = ssmrt::ConfigCheck::Type::Int;
+        check.intValue = i.getInt();
+      } else if (auto f = llvm::dyn_cast<FloatAttr>(entry.getValue())) {
+        check.type = ssmrt::ConfigCheck::Type::Float;
+        check.floatValue = f.getValueAsDouble();
+      } else if (auto s = llvm::dyn_cast<StringAttr>(entry.getValue())) {
+        check.type = ssmrt::ConfigCheck::Type::String;
+        check.stringValue = s.str();
+      }
+      program.config.push_back(std::move(check));
+    }
+  }
+
+  llvm::StringMap<int32_t> kernels;
+  for (auto func : compiled.getOps<func::FuncOp>()) {
+    auto parallel = func->getAttrOfType<StringAttr>("ssm.kernel_parallel");
+    if (!parallel)
+      continue;
+    ssmrt::KernelDesc kernel;
+    kernel.name = func.getSymName().str() + "_packed";
+    kernel.parallel = parallel.getValue() == "rows"           ? ssmrt::Parallel::Rows
+                      : parallel.getValue() == "batch_blocks" ? ssmrt::Parallel::BatchBlocks
+                                                              : ssmrt::Parallel::Batch;
+    kernel.blocks = func->getAttrOfType<IntegerAttr>("ssm.kernel_blocks").getInt();
+    program.cpu.kernels.push_back(std::move(kernel));
+    kernels[func.getSymName()] = program.cpu.kernels.size() - 1;
+  }
+
+  ProgramBuilder builder(program, error);
+  if (!builder.addStates(forward) || !builder.build(forward, program.forward, kernels) ||
+      !builder.build(decode, program.decode, kernels) ||
+      !builder.build(refForward, program.reference, {}))
+    return failure();
+  return program;
+}

@@ -1,0 +1,22 @@
+//===- ProgramBuilder.h - the ssm dialect as a runtime Program --*- C++ -*-===//
+#ifndef SSMC_CODEGEN_DRIVER_PROGRAMBUILDER_H
+#define SSMC_CODEGEN_DRIVER_PROGRAMBUILDER_H
+
+#include "runtime/artifact/Program.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace ssmc {
+
+/// Builds the runtime Program from |compiled| (@forward and @decode, fused,
+/// planned, kernels outlined) and |reference| (@forward as lowered from the
+/// model file). The CPU code itself is filled in by the caller.
+mlir::FailureOr<ssmrt::Program> buildRuntimeProgram(mlir::ModuleOp compiled,
+                                                    mlir::ModuleOp reference,
+                                                    std::string &error);
+
+} // namespace ssmc
+
+#endif // SSMC_CODEGEN_DRIVER_PROGRAMBUILDER_H

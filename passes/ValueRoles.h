@@ -1,0 +1,50 @@
+//===- ValueRoles.h - what a value is: activation, state, weight -*- C++ -*-===//
+//
+// Shared by the memory planner, the kernel outliner and the program builder:
+// which results are token-row activations and the attribute names the
+// planner writes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_PASSES_VALUEROLES_H
+#define SSMC_PASSES_VALUEROLES_H
+
+#include "dialect/SSMOps.h"
+
+namespace mlir::ssm {
+
+constexpr llvm::StringLiteral kOnceAttr = "ssm.once";
+constexpr llvm::StringLiteral kBuffersAttr = "ssm.buffers";
+constexpr llvm::StringLiteral kColumnsAttr = "ssm.columns";
+constexpr llvm::StringLiteral kBufferWidthsAttr = "ssm.buffer_widths";
+
+/// Whether |result| is a recurrent state or KV cache (a final state result).
+inline bool isStateResult(OpResult result) {
+  Operation *op = result.getOwner();
+  unsigned i = result.getResultNumber();
+  if (isa<CausalConv1dOp, SelectiveScanOp, SSDScanOp>(op))
+    return i == 1;
+  if (isa<MambaStepOp, AttentionOp>(op))
+    return i >= 1;
+  return false;
+}
+
+/// Whether |result| is a token-row activation [batch, seq, features...]
+/// (logits excepted: the runtime writes only the rows it is asked for).
+inline bool isActivation(OpResult result) {
+  auto type = llvm::dyn_cast<RankedTensorType>(result.getType());
+  return type && type.getRank() >= 3 && type.isDynamicDim(0) && !isStateResult(result) &&
+         !isa<LogitsOp>(result.getOwner());
+}
+
+/// Floats per token row of an activation: the product of its feature dims.
+inline int64_t rowWidth(Value value) {
+  auto type = llvm::cast<RankedTensorType>(value.getType());
+  int64_t width = 1;
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    width *= type.getDimSize(d);
+  return width;
+}
+
+} // namespace mlir::ssm
+
+#endif // SSMC_PASSES_VALUEROLES_H

@@ -1,0 +1,148 @@
+//===- ArtifactReader.cpp - .ssmx bytes to a Program ----------------------===//
+#include "runtime/artifact/Artifact.h"
+
+#include "runtime/artifact/ssmx_generated.h"
+
+#include <fstream>
+#include <sstream>
+
+using namespace ssmrt;
+
+namespace {
+
+template <typename T> std::vector<T> toVector(const flatbuffers::Vector<T> *v) {
+  return v ? std::vector<T>(v->begin(), v->end()) : std::vector<T>();
+}
+
+std::string toString(const flatbuffers::String *s) { return s ? s->str() : std::string(); }
+
+StatusOr<Function> readFunction(const ssmx::Function *f, const std::string &what) {
+  Function out;
+  if (!f)
+    return Status::error("function '" + what + "' is missing");
+  out.name = toString(f->name());
+  if (f->values())
+    for (const ssmx::Value *v : *f->values()) {
+      ValueDesc d;
+      if (v->kind() > ssmx::ValueKind_MAX)
+        return Status::error("function '" + what + "': value " +
+                             std::to_string(out.values.size()) + " has an unknown kind");
+      d.kind = static_cast<ValueKind>(v->kind());
+      d.index = v->index();
+      d.sub = v->sub();
+      d.shape = toVector(v->shape());
+      d.buffer = v->buffer();
+      d.column = v->column();
+      out.values.push_back(std::move(d));
+    }
+  if (f->instrs())
+    for (const ssmx::Instr *in : *f->instrs()) {
+      Instr i;
+      std::string op = toString(in->op());
+      if (!parseOpCode(op, i.op))
+        return Status::error("function '" + what + "': instruction " +
+                             std::to_string(out.instrs.size()) + " has unknown op '" + op + "'");
+      i.operands = toVector(in->operands());
+      i.results = toVector(in->results());
+      if (in->attrs())
+        for (const ssmx::Attr *a : *in->attrs())
+          i.attrs.push_back({toString(a->name()), toVector(a->ints()), toVector(a->floats())});
+      i.kernel = in->kernel();
+      i.once = in->once();
+      out.instrs.push_back(std::move(i));
+    }
+  out.inputs = toVector(f->inputs());
+  out.outputs = toVector(f->outputs());
+  if (f->buffers())
+    for (const ssmx::Buffer *b : *f->buffers())
+      out.buffers.push_back({b->width()});
+  return out;
+}
+
+} // namespace
+
+StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const std::string &name) {
+  if (size < 8 || !flatbuffers::BufferHasIdentifier(data, ssmx::ArtifactIdentifier()))
+    return Status::error(name + ": not an ssmc artifact (no 'SSMX' file identifier)");
+  flatbuffers::Verifier::Options options;
+  options.max_tables = 100000000;
+  flatbuffers::Verifier verifier(data, size, options);
+  if (!ssmx::VerifyArtifactBuffer(verifier))
+    return Status::error(name + ": corrupt artifact (the FlatBuffers verifier rejects it)");
+  const ssmx::Artifact *a = ssmx::GetArtifact(data);
+  if (a->format_version() != kArtifactFormatVersion)
+    return Status::error(name + ": artifact format version " +
+                         std::to_string(a->format_version()) + ", this runtime reads version " +
+                         std::to_string(kArtifactFormatVersion) + "; recompile the model");
+  Program p;
+  p.modelName = toString(a->model_name());
+  if (a->params())
+    for (const ssmx::Param *param : *a->params()) {
+      ParamDesc d;
+      if (param->names())
+        for (const flatbuffers::String *n : *param->names())
+          d.names.push_back(n->str());
+      d.shape = toVector(param->shape());
+      p.params.push_back(std::move(d));
+    }
+  if (a->states())
+    for (const ssmx::State *s : *a->states()) {
+      if (s->kind() > ssmx::StateKind_MAX)
+        return Status::error(name + ": state '" + toString(s->name()) + "' has an unknown kind");
+      p.states.push_back({toString(s->name()), static_cast<StateKind>(s->kind()),
+                          toVector(s->shape())});
+    }
+  if (a->config())
+    for (const ssmx::ConfigCheck *c : *a->config()) {
+      ConfigCheck check;
+      check.key = toString(c->key());
+      if (c->type() > 3)
+        return Status::error(name + ": config check '" + check.key + "' has an unknown type");
+      check.type = static_cast<ConfigCheck::Type>(c->type());
+      check.intValue = c->int_value();
+      check.floatValue = c->float_value();
+      check.boolValue = c->bool_value();
+      check.stringValue = toString(c->string_value());
+      p.config.push_back(std::move(check));
+    }
+  struct {
+    const ssmx::Function *fb;
+    Function *out;
+    const char *what;
+  } functions[] = {{a->forward(), &p.forward, "forward"},
+                   {a->decode(), &p.decode, "decode"},
+                   {a->reference(), &p.reference, "reference"}};
+  for (auto &f : functions) {
+    StatusOr<Function> fn = readFunction(f.fb, f.what);
+    if (!fn.ok())
+      return fn.status().withPrefix(name);
+    *f.out = std::move(*fn);
+  }
+  if (const ssmx::CpuCode *cpu = a->cpu()) {
+    p.cpu.triple = toString(cpu->triple());
+    p.cpu.cpu = toString(cpu->cpu());
+    p.cpu.features = toString(cpu->features());
+    p.cpu.vectorWidth = cpu->vector_width();
+    p.cpu.object = toVector(cpu->object());
+    if (cpu->kernels())
+      for (const ssmx::Kernel *k : *cpu->kernels()) {
+        if (k->parallel() > ssmx::Parallel_MAX)
+          return Status::error(name + ": kernel '" + toString(k->name()) +
+                               "' has an unknown parallel kind");
+        p.cpu.kernels.push_back(
+            {toString(k->name()), static_cast<Parallel>(k->parallel()), k->blocks()});
+      }
+  }
+  SSMRT_RETURN_IF_ERROR(validateProgram(p, name));
+  return p;
+}
+
+StatusOr<Program> ssmrt::readArtifactFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status::error(path + ": cannot open the artifact");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string bytes = ss.str();
+  return readArtifact(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), path);
+}

@@ -1,0 +1,67 @@
+//===- ArtifactWriter.cpp - Program to .ssmx bytes ------------------------===//
+#include "runtime/artifact/Artifact.h"
+
+#include "runtime/artifact/ssmx_generated.h"
+
+using namespace ssmrt;
+
+namespace {
+
+using Builder = flatbuffers::FlatBufferBuilder;
+
+flatbuffers::Offset<ssmx::Function> writeFunction(Builder &fbb, const Function &f) {
+  std::vector<flatbuffers::Offset<ssmx::Value>> values;
+  for (const ValueDesc &v : f.values)
+    values.push_back(ssmx::CreateValueDirect(fbb, static_cast<ssmx::ValueKind>(v.kind), v.index,
+                                             v.sub, &v.shape, v.buffer, v.column));
+  std::vector<flatbuffers::Offset<ssmx::Instr>> instrs;
+  for (const Instr &in : f.instrs) {
+    std::vector<flatbuffers::Offset<ssmx::Attr>> attrs;
+    for (const Attr &a : in.attrs)
+      attrs.push_back(ssmx::CreateAttrDirect(fbb, a.name.c_str(), &a.ints, &a.floats));
+    instrs.push_back(ssmx::CreateInstrDirect(fbb, opCodeName(in.op), &in.operands, &in.results,
+                                             &attrs, in.kernel, in.once));
+  }
+  std::vector<flatbuffers::Offset<ssmx::Buffer>> buffers;
+  for (const BufferDesc &b : f.buffers)
+    buffers.push_back(ssmx::CreateBuffer(fbb, b.width));
+  return ssmx::CreateFunctionDirect(fbb, f.name.c_str(), &values, &instrs, &f.inputs, &f.outputs,
+                                    &buffers);
+}
+
+} // namespace
+
+std::vector<uint8_t> ssmrt::writeArtifact(const Program &program) {
+  Builder fbb;
+  std::vector<flatbuffers::Offset<ssmx::Param>> params;
+  for (const ParamDesc &p : program.params) {
+    std::vector<flatbuffers::Offset<flatbuffers::String>> names;
+    for (const std::string &n : p.names)
+      names.push_back(fbb.CreateString(n));
+    params.push_back(ssmx::CreateParamDirect(fbb, &names, &p.shape));
+  }
+  std::vector<flatbuffers::Offset<ssmx::State>> states;
+  for (const StateDesc &s : program.states)
+    states.push_back(ssmx::CreateStateDirect(fbb, s.name.c_str(),
+                                             static_cast<ssmx::StateKind>(s.kind), &s.shape));
+  std::vector<flatbuffers::Offset<ssmx::ConfigCheck>> config;
+  for (const ConfigCheck &c : program.config)
+    config.push_back(ssmx::CreateConfigCheckDirect(fbb, c.key.c_str(), c.intValue, c.floatValue,
+                                                   c.boolValue, c.stringValue.c_str(),
+                                                   static_cast<uint8_t>(c.type)));
+  auto forward = writeFunction(fbb, program.forward);
+  auto decode = writeFunction(fbb, program.decode);
+  auto reference = writeFunction(fbb, program.reference);
+  std::vector<flatbuffers::Offset<ssmx::Kernel>> kernels;
+  for (const KernelDesc &k : program.cpu.kernels)
+    kernels.push_back(ssmx::CreateKernelDirect(fbb, k.name.c_str(),
+                                               static_cast<ssmx::Parallel>(k.parallel), k.blocks));
+  auto cpu = ssmx::CreateCpuCodeDirect(fbb, program.cpu.triple.c_str(), program.cpu.cpu.c_str(),
+                                       program.cpu.features.c_str(), program.cpu.vectorWidth,
+                                       &program.cpu.object, &kernels);
+  auto root = ssmx::CreateArtifactDirect(fbb, kArtifactFormatVersion, program.modelName.c_str(),
+                                         &params, &states, &config, forward, decode, reference,
+                                         cpu);
+  fbb.Finish(root, ssmx::ArtifactIdentifier());
+  return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+}

@@ -1,0 +1,252 @@
+//===- ProgramValidation.cpp - everything the runtime relies on -----------===//
+//
+// A Program from an artifact file is untrusted: every index, count and shape
+// the executors use is checked here, with a message naming the function,
+// the instruction or value, and what is wrong.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/artifact/Artifact.h"
+
+#include <algorithm>
+
+using namespace ssmrt;
+
+namespace {
+
+constexpr int64_t kMaxDim = int64_t(1) << 40;
+constexpr size_t kMaxRank = 8;
+
+/// Operand and result counts of an op; -1 = variadic. |optional| lists the
+/// operand positions that may be -1.
+struct Arity {
+  int operands;
+  int results;
+  std::vector<int> optional;
+};
+
+Arity arityOf(OpCode op) {
+  switch (op) {
+  case OpCode::Embedding: return {2, 1, {}};
+  case OpCode::RMSNorm: return {2, 1, {}};
+  case OpCode::GatedRMSNorm: return {3, 1, {}};
+  case OpCode::AddRMSNorm: return {3, 2, {}};
+  case OpCode::Linear: return {3, 1, {2}};
+  case OpCode::Split: return {1, -1, {}};
+  case OpCode::Concat: return {-1, 1, {}};
+  case OpCode::Reshape:
+  case OpCode::Transpose:
+  case OpCode::Neg:
+  case OpCode::Exp:
+  case OpCode::Silu:
+  case OpCode::Softplus: return {1, 1, {}};
+  case OpCode::Add:
+  case OpCode::Mul:
+  case OpCode::Logits: return {2, 1, {}};
+  case OpCode::CausalConv1d: return {5, 2, {2, 3, 4}};
+  case OpCode::SelectiveScan: return {11, 2, {5, 6, 7, 8, 9, 10}};
+  case OpCode::SSDScan: return {10, 2, {5, 6, 7, 8, 9}};
+  case OpCode::MambaStep: return {11, 3, {9, 10}};
+  case OpCode::Attention: return {6, 3, {3, 4, 5}};
+  case OpCode::MoE: return {-1, 1, {}};
+  }
+  return {0, 0, {}};
+}
+
+Status checkShape(const std::vector<int64_t> &shape, const std::string &what) {
+  if (shape.size() > kMaxRank)
+    return Status::error(what + " has rank " + std::to_string(shape.size()) + " (at most 8)");
+  int64_t elements = 1;
+  for (int64_t d : shape) {
+    if (d == kDynamic)
+      continue;
+    if (d < 0 || d > kMaxDim)
+      return Status::error(what + " has dimension " + std::to_string(d));
+    if (d && elements > kMaxDim / d)
+      return Status::error(what + " has more than 2^40 elements");
+    elements *= d;
+  }
+  return okStatus();
+}
+
+class FunctionValidator {
+public:
+  FunctionValidator(const Program &p, const Function &f, const std::string &where)
+      : p_(p), f_(f), where_(where) {}
+
+  Status run();
+
+private:
+  Status error(const std::string &msg) const { return Status::error(where_ + ": " + msg); }
+  Status checkValue(size_t id);
+  Status checkInstr(size_t index);
+  bool valid(int32_t id) const { return id >= 0 && static_cast<size_t>(id) < f_.values.size(); }
+
+  const Program &p_;
+  const Function &f_;
+  std::string where_;
+  std::vector<bool> defined_;
+};
+
+Status FunctionValidator::checkValue(size_t id) {
+  const ValueDesc &v = f_.values[id];
+  std::string what = "value " + std::to_string(id);
+  SSMRT_RETURN_IF_ERROR(checkShape(v.shape, what).withPrefix(where_));
+  switch (v.kind) {
+  case ValueKind::Param:
+    if (v.index < 0 || static_cast<size_t>(v.index) >= p_.params.size())
+      return error(what + " refers to parameter " + std::to_string(v.index) + " of " +
+                   std::to_string(p_.params.size()));
+    if (v.shape != p_.params[v.index].shape)
+      return error(what + " does not have the shape of parameter " + std::to_string(v.index));
+    defined_[id] = true;
+    break;
+  case ValueKind::State:
+    if (v.index < 0 || static_cast<size_t>(v.index) >= p_.states.size())
+      return error(what + " refers to state slot " + std::to_string(v.index) + " of " +
+                   std::to_string(p_.states.size()));
+    if (v.sub != 0 && !(v.sub == 1 && p_.states[v.index].kind == StateKind::KVCache))
+      return error(what + " has an invalid state part " + std::to_string(v.sub));
+    break;
+  case ValueKind::Temp:
+    if (v.buffer < -1 || (v.buffer >= 0 && static_cast<size_t>(v.buffer) >= f_.buffers.size()))
+      return error(what + " is placed in buffer " + std::to_string(v.buffer) + " of " +
+                   std::to_string(f_.buffers.size()));
+    if (v.buffer >= 0) {
+      if (v.shape.size() < 3)
+        return error(what + " is in a token-row buffer but is not an activation");
+      int64_t width = 1;
+      for (size_t d = 2; d < v.shape.size(); ++d) {
+        if (v.shape[d] <= 0)
+          return error(what + " has a dynamic or empty feature dimension");
+        width *= v.shape[d];
+      }
+      if (v.column < 0 || v.column + width > f_.buffers[v.buffer].width)
+        return error(what + " (columns " + std::to_string(v.column) + ".." +
+                     std::to_string(v.column + width) + ") does not fit in buffer " +
+                     std::to_string(v.buffer) + " of width " +
+                     std::to_string(f_.buffers[v.buffer].width));
+    }
+    break;
+  default:
+    break;
+  }
+  return okStatus();
+}
+
+Status FunctionValidator::checkInstr(size_t index) {
+  const Instr &in = f_.instrs[index];
+  std::string what = "instruction " + std::to_string(index) + " (" + opCodeName(in.op) + ")";
+  Arity arity = arityOf(in.op);
+  int operands = static_cast<int>(in.operands.size());
+  int results = static_cast<int>(in.results.size());
+  bool operandsOk = arity.operands >= 0 ? operands == arity.operands
+                    : in.op == OpCode::MoE ? operands >= 5 && (operands - 2) % 3 == 0
+                                           : operands >= 1;
+  if (!operandsOk)
+    return error(what + " has " + std::to_string(operands) + " operands");
+  if ((arity.results >= 0 && results != arity.results) || results < 1)
+    return error(what + " has " + std::to_string(results) + " results");
+  if (in.op == OpCode::Split) {
+    const Attr *sizes = in.attr("sizes");
+    if (!sizes || sizes->ints.size() != in.results.size())
+      return error(what + " needs one size per result");
+  }
+  for (int i = 0; i < operands; ++i) {
+    int32_t id = in.operands[i];
+    bool optional = std::find(arity.optional.begin(), arity.optional.end(), i) != arity.optional.end();
+    if (id == -1 && optional)
+      continue;
+    if (!valid(id))
+      return error(what + " operand " + std::to_string(i) + " is value " + std::to_string(id) +
+                   " of " + std::to_string(f_.values.size()));
+    if (!defined_[id])
+      return error(what + " operand " + std::to_string(i) + " (value " + std::to_string(id) +
+                   ") is used before it is defined");
+  }
+  for (int32_t id : in.results) {
+    if (!valid(id))
+      return error(what + " result is value " + std::to_string(id) + " of " +
+                   std::to_string(f_.values.size()));
+    if (defined_[id] || f_.values[id].kind != ValueKind::Temp)
+      return error(what + " redefines value " + std::to_string(id));
+    defined_[id] = true;
+  }
+  if (in.kernel < -1 || (in.kernel >= 0 && static_cast<size_t>(in.kernel) >= p_.cpu.kernels.size()))
+    return error(what + " refers to kernel " + std::to_string(in.kernel) + " of " +
+                 std::to_string(p_.cpu.kernels.size()));
+  return okStatus();
+}
+
+Status FunctionValidator::run() {
+  if (f_.instrs.empty() && f_.values.empty())
+    return error("the function is empty");
+  for (const BufferDesc &b : f_.buffers)
+    if (b.width < 1 || b.width > (int64_t(1) << 32))
+      return error("buffer width " + std::to_string(b.width) + " is out of range");
+  defined_.assign(f_.values.size(), false);
+  for (size_t id = 0; id < f_.values.size(); ++id)
+    SSMRT_RETURN_IF_ERROR(checkValue(id));
+  if (f_.inputs.size() < 2)
+    return error("the function needs the tokens and seq_lens inputs");
+  for (size_t i = 0; i < f_.inputs.size(); ++i) {
+    int32_t id = f_.inputs[i];
+    if (!valid(id))
+      return error("input " + std::to_string(i) + " is not a value");
+    ValueKind want = i == 0 ? ValueKind::Tokens : i == 1 ? ValueKind::SeqLens : ValueKind::State;
+    if (f_.values[id].kind != want)
+      return error("input " + std::to_string(i) + " has the wrong kind");
+    defined_[id] = true;
+  }
+  for (size_t i = 0; i < f_.instrs.size(); ++i)
+    SSMRT_RETURN_IF_ERROR(checkInstr(i));
+  if (f_.outputs.size() != f_.inputs.size() - 1)
+    return error("the function returns " + std::to_string(f_.outputs.size()) +
+                 " values for " + std::to_string(f_.inputs.size() - 2) + " states");
+  for (size_t i = 0; i < f_.outputs.size(); ++i)
+    if (!valid(f_.outputs[i]) || !defined_[f_.outputs[i]])
+      return error("output " + std::to_string(i) + " is not a defined value");
+  // Output i+1 is the final value of the state read as input i+2.
+  for (size_t i = 2; i < f_.inputs.size(); ++i) {
+    const ValueDesc &in = f_.values[f_.inputs[i]];
+    const ValueDesc &out = f_.values[f_.outputs[i - 1]];
+    if (out.kind != ValueKind::Temp && !(out.kind == in.kind && out.index == in.index))
+      return error("output " + std::to_string(i - 1) + " is not a state");
+  }
+  return okStatus();
+}
+
+} // namespace
+
+Status ssmrt::validateProgram(const Program &p, const std::string &name) {
+  for (size_t i = 0; i < p.params.size(); ++i) {
+    const ParamDesc &param = p.params[i];
+    std::string what = name + ": parameter " + std::to_string(i);
+    if (param.names.empty() || param.names[0].empty())
+      return Status::error(what + " has no tensor name");
+    if (param.shape.empty())
+      return Status::error(what + " ('" + param.names[0] + "') has no shape");
+    for (int64_t d : param.shape)
+      if (d < 1)
+        return Status::error(what + " ('" + param.names[0] + "') has dimension " + std::to_string(d));
+    SSMRT_RETURN_IF_ERROR(checkShape(param.shape, what));
+  }
+  for (size_t i = 0; i < p.states.size(); ++i) {
+    const StateDesc &s = p.states[i];
+    std::string what = name + ": state slot " + std::to_string(i) + " ('" + s.name + "')";
+    if (s.shape.empty() || s.shape.size() > 4)
+      return Status::error(what + " has rank " + std::to_string(s.shape.size()));
+    for (int64_t d : s.shape)
+      if (d < 0)
+        return Status::error(what + " has a dynamic dimension");
+    SSMRT_RETURN_IF_ERROR(checkShape(s.shape, what));
+  }
+  for (size_t i = 0; i < p.cpu.kernels.size(); ++i)
+    if (p.cpu.kernels[i].name.empty() || p.cpu.kernels[i].blocks < 1)
+      return Status::error(name + ": kernel " + std::to_string(i) + " is malformed");
+  if (p.cpu.vectorWidth < 0 || p.cpu.vectorWidth > 64)
+    return Status::error(name + ": vector width " + std::to_string(p.cpu.vectorWidth));
+  SSMRT_RETURN_IF_ERROR(FunctionValidator(p, p.forward, name + ": function 'forward'").run());
+  SSMRT_RETURN_IF_ERROR(FunctionValidator(p, p.decode, name + ": function 'decode'").run());
+  SSMRT_RETURN_IF_ERROR(FunctionValidator(p, p.reference, name + ": function 'reference'").run());
+  return okStatus();
+}

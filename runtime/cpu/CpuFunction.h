@@ -1,0 +1,95 @@
+//===- CpuFunction.h - runs one program function on the CPU -----*- C++ -*-===//
+//
+// Executes @forward or @decode: native kernels from the artifact's shared
+// object (run in parallel over their work items), matrix products through
+// BLAS, split/reshape as views into the planned activation buffers, and
+// the few ops without a native kernel through the float64 reference
+// implementation. Weight-only instructions (`once`) are evaluated once when
+// the function is created.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_RUNTIME_CPU_CPUFUNCTION_H
+#define SSMC_RUNTIME_CPU_CPUFUNCTION_H
+
+#include "runtime/Status.h"
+#include "runtime/artifact/Program.h"
+#include "runtime/cpu/KernelLibrary.h"
+#include "runtime/cpu/ThreadPool.h"
+#include "runtime/engine/WeightStore.h"
+
+#include <memory>
+#include <vector>
+
+namespace ssmrt {
+
+/// One call of a function on a batch of sequences.
+struct CallInputs {
+  const int32_t *tokens = nullptr; ///< [batch, seq], row-major
+  int64_t batch = 0, seq = 0;
+  const int32_t *seqLens = nullptr; ///< [batch]; each in [0, seq]
+  /// One pointer per state input of the function (Function.inputs[2..]):
+  /// [batch, per-sequence shape] floats, read and updated in place.
+  std::vector<float *> states;
+  /// Token rows (b * seq + t) whose logits to compute, into |logits|
+  /// ([rows.size(), vocab] floats).
+  const std::vector<int64_t> *logitRows = nullptr;
+  float *logits = nullptr;
+};
+
+class CpuFunction {
+public:
+  /// Prepares |function| of |program| for calls of up to |maxTokens| token
+  /// rows (batch * seq): allocates its activation buffers and evaluates its
+  /// weight-only instructions. |kernels| is the loaded native code.
+  static StatusOr<std::unique_ptr<CpuFunction>> create(const Program &program,
+                                                       const Function &function,
+                                                       const WeightStore &weights,
+                                                       const KernelLibrary &kernels,
+                                                       ThreadPool &pool, int64_t maxTokens);
+
+  Status run(const CallInputs &inputs);
+  int64_t vocabSize() const { return vocab_; }
+  int64_t maxTokens() const { return maxTokens_; }
+
+private:
+  CpuFunction(const Program &program, const Function &function, const WeightStore &weights,
+              const KernelLibrary &kernels, ThreadPool &pool)
+      : program_(program), function_(function), weights_(weights), kernels_(kernels),
+        pool_(pool) {}
+
+  Status prepare(int64_t maxTokens);
+  /// The data of a non-activation value (parameter, weight-only result,
+  /// state, tokens, sequence lengths) for the current call.
+  const void *dataOf(int32_t id) const;
+  float *bufferRow(int32_t id, int64_t row) const;
+  int64_t bufferStride(int32_t id) const;
+  int64_t rowWidth(int32_t id) const;
+  void runKernel(const Instr &instr);
+  void runLinear(const Instr &instr);
+  void runLogits(const Instr &instr);
+  Status runFallback(size_t index, const Instr &instr);
+
+  const Program &program_;
+  const Function &function_;
+  const WeightStore &weights_;
+  const KernelLibrary &kernels_;
+  ThreadPool &pool_;
+  int64_t maxTokens_ = 0;
+  int64_t vocab_ = 0;
+
+  struct AlignedFree {
+    void operator()(float *p) const;
+  };
+  std::vector<std::unique_ptr<float[], AlignedFree>> buffers_;
+  /// Weight-only results, by value id.
+  std::vector<std::vector<float>> once_;
+  /// For every value that is a state (input or final result): which state
+  /// input of the call holds it; -1 otherwise.
+  std::vector<int32_t> stateInput_;
+  // The current call.
+  const CallInputs *call_ = nullptr;
+};
+
+} // namespace ssmrt
+
+#endif // SSMC_RUNTIME_CPU_CPUFUNCTION_H

@@ -1,0 +1,70 @@
+//===- Sampler.cpp - choosing the next token from logits ------------------===//
+#include "runtime/engine/Sampler.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace ssmrt;
+
+double Sampler::uniform() {
+  // splitmix64, so that a seed gives the same stream on every platform.
+  uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  return (z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+int32_t Sampler::sample(const float *logits, int64_t validVocab) {
+  if (options_.temperature <= 0) {
+    int32_t best = 0;
+    for (int64_t i = 1; i < validVocab; ++i)
+      if (logits[i] > logits[best])
+        best = static_cast<int32_t>(i);
+    return best;
+  }
+  candidates_.clear();
+  for (int64_t i = 0; i < validVocab; ++i)
+    candidates_.push_back({logits[i], static_cast<int32_t>(i)});
+  // Most likely first; ties by id so the order is deterministic.
+  auto byLogit = [](const auto &a, const auto &b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  };
+  size_t keep = candidates_.size();
+  if (options_.topK > 0 && static_cast<size_t>(options_.topK) < keep) {
+    keep = options_.topK;
+    std::partial_sort(candidates_.begin(), candidates_.begin() + keep, candidates_.end(), byLogit);
+    candidates_.resize(keep);
+  } else {
+    std::sort(candidates_.begin(), candidates_.end(), byLogit);
+  }
+  double maxLogit = candidates_[0].first;
+  std::vector<double> probs(keep);
+  double total = 0;
+  for (size_t i = 0; i < keep; ++i) {
+    probs[i] = std::exp((candidates_[i].first - maxLogit) / options_.temperature);
+    total += probs[i];
+  }
+  if (options_.topP < 1.0) {
+    double cumulative = 0;
+    size_t cut = keep;
+    for (size_t i = 0; i < keep; ++i) {
+      cumulative += probs[i] / total;
+      if (cumulative >= options_.topP) {
+        cut = i + 1;
+        break;
+      }
+    }
+    keep = cut;
+    total = 0;
+    for (size_t i = 0; i < keep; ++i)
+      total += probs[i];
+  }
+  double r = uniform() * total;
+  for (size_t i = 0; i < keep; ++i) {
+    r -= probs[i];
+    if (r < 0)
+      return candidates_[i].second;
+  }
+  return candidates_[keep - 1].second;
+}

@@ -1,0 +1,159 @@
+//===- WeightStore.cpp - a program's parameters as float arrays -----------===//
+#include "runtime/engine/WeightStore.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace ssmrt;
+
+namespace {
+
+std::string formatShape(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+int64_t elementsOf(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// splitmix64: a small, portable, seeded generator.
+struct Rng {
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [0, 1).
+  double uniform() { return (next() >> 11) * (1.0 / 9007199254740992.0); }
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+};
+
+bool endsWith(const std::string &s, const char *suffix) {
+  size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+} // namespace
+
+StatusOr<WeightStore> WeightStore::fromCheckpoint(const Program &program,
+                                                  const Checkpoint &checkpoint) {
+  WeightStore store;
+  for (const ParamDesc &param : program.params) {
+    const TensorView *tensor = nullptr;
+    for (const std::string &name : param.names)
+      if ((tensor = checkpoint.find(name)))
+        break;
+    if (!tensor) {
+      std::string names = "'" + param.names[0] + "'";
+      for (size_t i = 1; i < param.names.size(); ++i)
+        names += " or '" + param.names[i] + "'";
+      return Status::error(checkpoint.path() + ": missing tensor " + names);
+    }
+    if (tensor->shape != param.shape)
+      return Status::error(tensor->file + ": tensor '" + tensor->name + "' has shape " +
+                           formatShape(tensor->shape) + " but the model needs " +
+                           formatShape(param.shape));
+    int64_t n = elementsOf(param.shape);
+    store.bytes_ += n * 4;
+    if (tensor->dtype == DType::F32 && reinterpret_cast<uintptr_t>(tensor->data) % 4 == 0) {
+      store.params_.push_back(reinterpret_cast<const float *>(tensor->data));
+      continue;
+    }
+    std::unique_ptr<float[]> data(new float[n]);
+    SSMRT_RETURN_IF_ERROR(readFloatsInto(*tensor, data.get(), n).withPrefix(tensor->file));
+    store.params_.push_back(data.get());
+    store.owned_.push_back(std::move(data));
+  }
+  return store;
+}
+
+WeightStore WeightStore::random(const Program &program, uint64_t seed) {
+  WeightStore store;
+  Rng rng{seed};
+  for (const ParamDesc &param : program.params) {
+    const std::string &name = param.names[0];
+    int64_t n = elementsOf(param.shape);
+    std::unique_ptr<float[]> data(new float[n]);
+    int64_t fanIn = param.shape.size() > 1 ? n / param.shape[0] : param.shape[0];
+    double bound = 1.0 / std::sqrt(static_cast<double>(fanIn));
+    for (int64_t i = 0; i < n; ++i) {
+      double v;
+      if (endsWith(name, "A_log"))
+        v = param.shape.size() == 2 ? std::log(double(i % param.shape[1] + 1))
+                                    : std::log(rng.uniform(1.0, 16.0));
+      else if (endsWith(name, ".D"))
+        v = 1.0;
+      else if (endsWith(name, "dt_proj.bias") || endsWith(name, "dt_bias")) {
+        double dt = std::exp(rng.uniform(std::log(1e-3), std::log(0.1)));
+        v = dt + std::log(-std::expm1(-dt)); // softplus⁻¹
+      } else if (endsWith(name, "norm.weight") || endsWith(name, "norm_f.weight") ||
+                 endsWith(name, "layernorm.weight"))
+        v = 1.0;
+      else if (endsWith(name, "bias"))
+        v = rng.uniform(-0.1, 0.1);
+      else
+        v = rng.uniform(-bound, bound);
+      data[i] = static_cast<float>(v);
+    }
+    store.bytes_ += n * 4;
+    store.params_.push_back(data.get());
+    store.owned_.push_back(std::move(data));
+  }
+  return store;
+}
+
+Status ssmrt::checkConfig(const Program &program, const JsonDocument &config) {
+  StatusOr<JsonObjectReader> root = config.rootObject();
+  if (!root.ok())
+    return root.status();
+  for (const ConfigCheck &check : program.config) {
+    const JsonValue *v = root->find(check.key);
+    if (!v)
+      continue;
+    auto mismatch = [&](const std::string &found, const std::string &want) {
+      return Status::error(config.name + ": key '" + check.key + "' is " + found +
+                           " but the model file says " + want);
+    };
+    switch (check.type) {
+    case ConfigCheck::Type::Int: {
+      if (!v->isInteger())
+        return mismatch(v->describe(), std::to_string(check.intValue));
+      int64_t found = v->asInt();
+      if (check.key == "vocab_size" && found != check.intValue) {
+        // Original mamba_ssm configs give the unpadded vocabulary.
+        int64_t multiple = 1;
+        if (const JsonValue *m = root->find("pad_vocab_size_multiple"))
+          if (m->isInteger() && m->asInt() > 0)
+            multiple = m->asInt();
+        if ((found + multiple - 1) / multiple * multiple == check.intValue)
+          break;
+      }
+      if (found != check.intValue)
+        return mismatch(std::to_string(found), std::to_string(check.intValue));
+      break;
+    }
+    case ConfigCheck::Type::Float:
+      if (!v->isNumber() ||
+          std::fabs(v->asNumber() - check.floatValue) > 1e-9 * std::max(1.0, std::fabs(check.floatValue)))
+        return mismatch(v->describe(), std::to_string(check.floatValue));
+      break;
+    case ConfigCheck::Type::Bool:
+      if (!v->isBool() || v->asBool() != check.boolValue)
+        return mismatch(v->describe(), check.boolValue ? "true" : "false");
+      break;
+    case ConfigCheck::Type::String:
+      if (!v->isString() || v->asString() != check.stringValue)
+        return mismatch(v->describe(), "'" + check.stringValue + "'");
+      break;
+    }
+  }
+  return okStatus();
+}

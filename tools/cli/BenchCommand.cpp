@@ -1,0 +1,225 @@
+//===- BenchCommand.cpp - throughput against measured bounds --------------===//
+//
+// Prefill and decode tokens/s (median of repeats), each with the bound it is
+// measured against, both bounds measured in the same run:
+//  - decode: every step reads all weights once, so the bound is
+//    batch * (copy bandwidth / weight bytes); the bandwidth is that of a
+//    large parallel memcpy (bytes read + bytes written per second);
+//  - prefill: the model's matrix products at the rate BLAS reaches on the
+//    same shapes, timed one by one; their total time bounds the prefill.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/cli/ArgParser.h"
+#include "tools/cli/Commands.h"
+
+#include "runtime/engine/Session.h"
+
+#include <algorithm>
+#include <cblas.h>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+using namespace ssmc;
+using namespace ssmc::cli;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+/// Bytes read plus bytes written per second by a parallel memcpy of 256 MiB.
+double measureBandwidth(ssmrt::ThreadPool &pool) {
+  const size_t bytes = size_t(256) << 20;
+  std::vector<char> src(bytes, 1), dst(bytes, 0);
+  std::vector<double> times;
+  for (int rep = 0; rep < 5; ++rep) {
+    Clock::time_point t0 = Clock::now();
+    pool.parallelFor(static_cast<int64_t>(bytes >> 20), [&](int64_t begin, int64_t end) {
+      std::memcpy(dst.data() + (begin << 20), src.data() + (begin << 20), (end - begin) << 20);
+    });
+    times.push_back(seconds(t0, Clock::now()));
+  }
+  return 2.0 * bytes / median(times);
+}
+
+/// Seconds the model's matrix products take at BLAS speed for |rows| token
+/// rows (logits only for |logitRows| rows), each shape timed separately.
+double gemmSeconds(const ssmrt::Function &f, int64_t rows, int64_t logitRows, double &flops) {
+  std::map<std::tuple<int64_t, int64_t, int64_t>, int> shapes; // (m, n, k) -> count
+  for (const ssmrt::Instr &in : f.instrs) {
+    if (in.op != ssmrt::OpCode::Linear && in.op != ssmrt::OpCode::Logits)
+      continue;
+    const std::vector<int64_t> &w = f.values[in.operands[1]].shape;
+    int64_t m = in.op == ssmrt::OpCode::Logits ? logitRows : rows;
+    ++shapes[{m, w[0], w[1]}];
+  }
+  double total = 0;
+  flops = 0;
+  for (const auto &[shape, count] : shapes) {
+    auto [m, n, k] = shape;
+    std::vector<float> a(m * k, 0.5f), b(n * k, 0.25f), c(m * n);
+    std::vector<double> times;
+    for (int rep = 0; rep < 3; ++rep) {
+      Clock::time_point t0 = Clock::now();
+      if (m == 1)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0f, b.data(), k, a.data(), 1, 0.0f,
+                    c.data(), 1);
+      else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a.data(), k,
+                    b.data(), k, 0.0f, c.data(), n);
+      times.push_back(seconds(t0, Clock::now()));
+    }
+    total += count * median(times);
+    flops += count * 2.0 * m * n * k;
+  }
+  return total;
+}
+
+} // namespace
+
+int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::string> &args,
+                               const ProgramLoader &loader) {
+  std::string source, weights;
+  int64_t promptLen = 512, gen = 32, batch = 1, repeats = 3, threads = 0, seed = 0;
+  bool randomWeights = false, json = false;
+  ArgParser parser(tool + " bench",
+                   tool + " bench SOURCE (--weights DIR | --random-weights) [options]",
+                   "Measures prefill and decode throughput (median of --repeats runs) and the\n"
+                   "bounds they are measured against: decode against all weight bytes per step\n"
+                   "over the memory bandwidth of a parallel copy, prefill against the time BLAS\n"
+                   "needs for the model's matrix products on the same shapes.\n"
+                   "SOURCE: " + loader.sourceHelp);
+  parser.positional("SOURCE", &source, "what to run (see above)");
+  parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
+  parser.flag("random-weights", &randomWeights, "use deterministic random weights");
+  parser.option("prompt-len", &promptLen, "P", "prompt tokens per sequence (default 512)");
+  parser.option("gen", &gen, "N", "decode steps (default 32)");
+  parser.option("batch", &batch, "B", "sequences per batch (default 1)");
+  parser.option("repeats", &repeats, "R", "runs to take the median of (default 3)");
+  parser.option("threads", &threads, "N", "CPU threads (default: all cores)");
+  parser.option("seed", &seed, "S", "seed of the random weights and prompts (default 0)");
+  parser.flag("json", &json, "print one JSON object instead of text");
+  std::string error;
+  switch (parser.parse(args, error)) {
+  case ArgParser::Result::Help:
+    std::printf("%s", parser.help().c_str());
+    return 0;
+  case ArgParser::Result::Error:
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
+  case ArgParser::Result::Ok:
+    break;
+  }
+  if (promptLen < 1 || gen < 1 || batch < 1 || batch > 256 || repeats < 1 || threads < 0) {
+    std::fprintf(stderr, "%s bench: --prompt-len, --gen, --repeats must be positive, --batch in "
+                         "[1, 256]\n", tool.c_str());
+    return 1;
+  }
+  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights);
+  if (!program.ok()) {
+    std::fprintf(stderr, "error: %s\n", program.status().message().c_str());
+    return 1;
+  }
+  std::unique_ptr<ssmrt::Checkpoint> checkpoint;
+  if (!randomWeights) {
+    if (weights.empty()) {
+      std::fprintf(stderr, "%s bench: give --weights DIR or --random-weights\n", tool.c_str());
+      return 1;
+    }
+    ssmrt::StatusOr<ssmrt::Checkpoint> c = ssmrt::Checkpoint::open(weights);
+    if (!c.ok()) {
+      std::fprintf(stderr, "error: %s\n", c.status().message().c_str());
+      return 1;
+    }
+    checkpoint = std::make_unique<ssmrt::Checkpoint>(std::move(*c));
+  }
+  std::string model = program->modelName;
+  ssmrt::SessionOptions options;
+  options.slots = batch;
+  options.threads = static_cast<int>(threads);
+  options.prefillChunk = promptLen;
+  auto created = ssmrt::Session::create(std::move(*program), std::move(checkpoint),
+                                        static_cast<uint64_t>(seed) + 1, options);
+  if (!created.ok()) {
+    std::fprintf(stderr, "error: %s\n", created.status().message().c_str());
+    return 1;
+  }
+  ssmrt::Session &s = **created;
+
+  // Prompts of random tokens (a fixed stream per seed).
+  uint64_t state = static_cast<uint64_t>(seed) * 2654435761u + 1;
+  std::vector<std::vector<int32_t>> prompts(batch, std::vector<int32_t>(promptLen));
+  for (auto &p : prompts)
+    for (int32_t &t : p) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      t = static_cast<int32_t>((state >> 33) % std::min<uint64_t>(s.vocabSize(), 256));
+    }
+  std::vector<int64_t> slots(batch);
+  for (int64_t b = 0; b < batch; ++b)
+    slots[b] = b;
+
+  std::vector<double> prefillTimes, decodeTimes;
+  std::vector<std::vector<float>> logits;
+  std::vector<float> stepLogits;
+  std::vector<int32_t> next(batch, 1);
+  for (int64_t rep = 0; rep <= repeats; ++rep) { // run 0 warms up
+    for (int64_t b = 0; b < batch; ++b)
+      (void)s.reset(b);
+    Clock::time_point t0 = Clock::now();
+    ssmrt::Status st = s.prefill(slots, prompts, ssmrt::Session::Logits::Last, logits);
+    Clock::time_point t1 = Clock::now();
+    for (int64_t i = 0; st.ok() && i < gen; ++i)
+      st = s.decode(slots, next, stepLogits);
+    Clock::time_point t2 = Clock::now();
+    if (!st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.message().c_str());
+      return 1;
+    }
+    if (rep > 0) {
+      prefillTimes.push_back(seconds(t0, t1));
+      decodeTimes.push_back(seconds(t1, t2));
+    }
+  }
+  double prefillRate = batch * promptLen / median(prefillTimes);
+  double decodeRate = batch * gen / median(decodeTimes);
+  double bandwidth = measureBandwidth(s.threadPool());
+  double decodeBound = batch * bandwidth / static_cast<double>(s.weightBytes());
+  double flops = 0;
+  double gemm = gemmSeconds(s.program().forward, batch * promptLen, batch, flops);
+  double prefillBound = batch * promptLen / gemm;
+
+  if (json) {
+    std::printf("{\"model\": \"%s\", \"threads\": %d, \"batch\": %lld, \"prompt_len\": %lld, "
+                "\"gen\": %lld, \"repeats\": %lld, \"prefill_tokens_per_s\": %.2f, "
+                "\"prefill_gemm_bound_tokens_per_s\": %.2f, \"prefill_ratio\": %.3f, "
+                "\"gemm_gflop_s\": %.2f, \"decode_tokens_per_s\": %.2f, "
+                "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
+                "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld}\n",
+                model.c_str(), s.threadPool().threads(), (long long)batch, (long long)promptLen,
+                (long long)gen, (long long)repeats, prefillRate, prefillBound,
+                prefillRate / prefillBound, flops / gemm * 1e-9, decodeRate, decodeBound,
+                decodeRate / decodeBound, bandwidth * 1e-9, (long long)s.weightBytes());
+    return 0;
+  }
+  std::printf("model %s, batch %lld, prompt %lld tokens, %lld decode steps, %d threads\n",
+              model.c_str(), (long long)batch, (long long)promptLen, (long long)gen,
+              s.threadPool().threads());
+  std::printf("prefill  %10.1f tok/s   bound %10.1f tok/s (BLAS, %.1f GFLOP/s on the model's "
+              "GEMMs)   ratio %.2f\n",
+              prefillRate, prefillBound, flops / gemm * 1e-9, prefillRate / prefillBound);
+  std::printf("decode   %10.1f tok/s   bound %10.1f tok/s (%.1f MB of weights / %.1f GB/s)   "
+              "ratio %.2f\n",
+              decodeRate, decodeBound, s.weightBytes() * 1e-6, bandwidth * 1e-9,
+              decodeRate / decodeBound);
+  return 0;
+}

@@ -1,0 +1,42 @@
+//===- ssmc-run.cpp - the runtime-only tool: run and bench artifacts ------===//
+//
+// Links no MLIR or LLVM: it runs .ssmx artifacts compiled elsewhere by
+// `ssmc compile`.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/cli/Commands.h"
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+void printUsage(FILE *out) {
+  std::fprintf(out, "usage: ssmc-run <command> [options] [--help]\n\n"
+                    "Runs compiled ssmc artifacts (.ssmx) without the compiler.\n\ncommands:\n"
+                    "  run        generate text from a model\n"
+                    "  bench      measure prefill and decode throughput against their bounds\n");
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    printUsage(stderr);
+    return 1;
+  }
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    printUsage(stdout);
+    return 0;
+  }
+  ssmc::cli::ProgramLoader loader;
+  loader.sourceHelp = "a compiled artifact (.ssmx, from `ssmc compile`)";
+  loader.load = [](const std::string &source, std::string &) {
+    return ssmc::cli::loadArtifact(source);
+  };
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (!std::strcmp(argv[1], "run"))
+    return ssmc::cli::runRunCommand("ssmc-run", args, loader);
+  if (!std::strcmp(argv[1], "bench"))
+    return ssmc::cli::runBenchCommand("ssmc-run", args, loader);
+  std::fprintf(stderr, "ssmc-run: unknown command '%s' (see ssmc-run --help)\n", argv[1]);
+  return 1;
+}

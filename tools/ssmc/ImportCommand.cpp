@@ -1,0 +1,57 @@
+//===- ImportCommand.cpp - ssmc import-hf ---------------------------------===//
+#include "tools/ssmc/Commands.h"
+#include "tools/ssmc/ImportHF.h"
+
+#include "frontend/ModelFile.h"
+#include "tools/cli/ArgParser.h"
+
+#include <cstdio>
+#include <fstream>
+
+using namespace ssmc;
+
+int ssmc::runImportCommand(const std::vector<std::string> &args) {
+  std::string dir, output = "-";
+  cli::ArgParser parser("ssmc import-hf", "ssmc import-hf DIR [-o OUT.ssm]",
+                        "Writes the model file (.ssm) for the Hugging Face checkpoint in DIR from\n"
+                        "its config.json (model_type mamba, mamba2 or jamba, or an original\n"
+                        "mamba_ssm config). The file is checked before it is written.");
+  parser.positional("DIR", &dir, "checkpoint directory (or its config.json)");
+  parser.option("output", &output, "OUT", "output file ('-' for stdout, the default)", "o");
+  std::string error;
+  switch (parser.parse(args, error)) {
+  case cli::ArgParser::Result::Help:
+    std::printf("%s", parser.help().c_str());
+    return 0;
+  case cli::ArgParser::Result::Error:
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
+  case cli::ArgParser::Result::Ok:
+    break;
+  }
+  std::string config = dir;
+  if (config.size() < 5 || config.compare(config.size() - 5, 5, ".json") != 0)
+    config += "/config.json";
+  ssmrt::StatusOr<std::string> text = importHuggingFaceConfig(config);
+  if (!text.ok()) {
+    std::fprintf(stderr, "error: %s\n", text.status().message().c_str());
+    return 1;
+  }
+  fe::ModelFile file({fe::defaultModelsDir()});
+  if (!file.loadText(output == "-" ? "imported.ssm" : output, *text)) {
+    std::fprintf(stderr, "error: the model imported from %s does not check:\n%s", config.c_str(),
+                 file.error().c_str());
+    return 1;
+  }
+  if (output == "-") {
+    std::fputs(text->c_str(), stdout);
+    return 0;
+  }
+  std::ofstream out(output);
+  out << *text;
+  if (!out) {
+    std::fprintf(stderr, "ssmc import-hf: cannot write '%s'\n", output.c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,99 @@
+//===- ProgramSources.cpp - SOURCE arguments of ssmc run and bench --------===//
+#include "tools/ssmc/ProgramSources.h"
+
+#include "codegen/driver/Compiler.h"
+#include "frontend/ModelFile.h"
+#include "runtime/artifact/Artifact.h"
+#include "runtime/cpu/KernelLibrary.h"
+#include "tools/ssmc/ImportHF.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/SHA256.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sys/stat.h>
+
+using namespace ssmc;
+
+namespace {
+
+/// Identifies the compiler: a cached program from another version is not used.
+constexpr const char *kCompilerVersion = "ssmc 0.1 (LLVM " LLVM_VERSION_STRING ")";
+
+std::string hexDigest(llvm::ArrayRef<uint8_t> digest) {
+  static const char *hex = "0123456789abcdef";
+  std::string s;
+  for (uint8_t b : digest)
+    s += {hex[b >> 4], hex[b & 15]};
+  return s;
+}
+
+ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::string &path) {
+  if (file.isLibrary())
+    return ssmrt::Status::error(path + ": the file defines no model (it is a library of blocks)");
+  mlir::ssm::CPUTarget target = mlir::ssm::CPUTarget::host();
+  llvm::SHA256 sha;
+  sha.update(kCompilerVersion);
+  sha.update(target.triple + "|" + target.cpu + "|" + target.features);
+  for (size_t i = 0; i < file.sources().numFiles(); ++i) {
+    sha.update(file.sources().path(i));
+    sha.update(file.sources().text(i));
+  }
+  std::string dir = ssmrt::cacheDirectory() + "/programs";
+  mkdir(dir.c_str(), 0755);
+  std::string cached = dir + "/" + hexDigest(sha.final()) + ".ssmx";
+  struct stat st;
+  if (stat(cached.c_str(), &st) == 0) {
+    ssmrt::StatusOr<ssmrt::Program> program = ssmrt::readArtifactFile(cached);
+    if (program.ok())
+      return program;
+    std::fprintf(stderr, "note: ignoring the unreadable cached program %s: %s\n", cached.c_str(),
+                 program.status().message().c_str());
+  }
+  mlir::MLIRContext context;
+  context.printOpOnDiagnostic(false);
+  Compiler compiler(context, file.graph(), file.sources());
+  if (failed(compiler.lower()) || failed(compiler.fuse()) || failed(compiler.outline()))
+    return ssmrt::Status::error(path + ": compilation failed" +
+                                (compiler.error().empty() ? "" : ": " + compiler.error()));
+  mlir::FailureOr<ssmrt::Program> program = compiler.buildProgram();
+  if (failed(program))
+    return ssmrt::Status::error(path + ": compiling the kernels failed: " + compiler.error());
+  std::vector<uint8_t> bytes = ssmrt::writeArtifact(*program);
+  std::string tmp = cached + ".tmp";
+  std::ofstream out(tmp, std::ios::binary);
+  out.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  out.close();
+  if (out)
+    std::rename(tmp.c_str(), cached.c_str());
+  return std::move(*program);
+}
+
+} // namespace
+
+ssmrt::StatusOr<ssmrt::Program> ssmc::loadProgramSource(const std::string &source,
+                                                        std::string &weightsDir) {
+  struct stat st;
+  if (stat(source.c_str(), &st) != 0)
+    return ssmrt::Status::error(source + ": no such file or directory");
+  fe::ModelFile file({fe::defaultModelsDir()});
+  if (S_ISDIR(st.st_mode)) {
+    ssmrt::StatusOr<std::string> text = importHuggingFaceConfig(source + "/config.json");
+    if (!text.ok())
+      return text.status();
+    if (weightsDir.empty())
+      weightsDir = source;
+    std::string path = source + "/config.json (imported)";
+    if (!file.loadText(path, std::move(*text)))
+      return ssmrt::Status::error("the model imported from " + source + "/config.json does not "
+                                  "check:\n" + file.error());
+    return compileModel(file, path);
+  }
+  if (llvm::StringRef(source).ends_with(".ssmx"))
+    return ssmrt::readArtifactFile(source);
+  if (!file.load(source))
+    return ssmrt::Status::error("the model file does not check:\n" + file.error());
+  return compileModel(file, source);
+}

@@ -1,0 +1,23 @@
+//===- ProgramSources.h - SOURCE arguments of ssmc run and bench -*- C++ -*-===//
+#ifndef SSMC_TOOLS_SSMC_PROGRAMSOURCES_H
+#define SSMC_TOOLS_SSMC_PROGRAMSOURCES_H
+
+#include "runtime/Status.h"
+#include "runtime/artifact/Program.h"
+
+#include <string>
+
+namespace ssmc {
+
+/// Turns SOURCE into a Program: a .ssmx artifact is read; a .ssm model file
+/// is compiled for this CPU; a Hugging Face checkpoint directory has its
+/// config.json imported as a model file, which is compiled, and becomes the
+/// weights directory. Compiled programs are cached on disk by the content of
+/// every source file, the compiler version and the target, so a model is
+/// compiled once.
+ssmrt::StatusOr<ssmrt::Program> loadProgramSource(const std::string &source,
+                                                  std::string &weightsDir);
+
+} // namespace ssmc
+
+#endif // SSMC_TOOLS_SSMC_PROGRAMSOURCES_H
