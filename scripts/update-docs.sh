@@ -6,3 +6,4 @@ build="${SSMC_BUILD_DIR:-build}"
 cmake --build "$build" --target mlir-doc
 cp "$build/docs/Dialects/SSMDialect.md" docs/dialect.md
 cp "$build/docs/SSMPasses.md" docs/passes.md
+cp "$build/docs/SSMCPUPasses.md" docs/cpu-passes.md

@@ -15,6 +15,10 @@ config.test_exec_root = os.path.join(config.ssmc_obj_root, "test")
 
 config.substitutions.append(("%models", os.path.join(config.ssmc_src_root, "models")))
 config.substitutions.append(("%shared", config.ssmc_shared_dir))
+inputs = os.path.join(config.test_source_root, "Inputs")
+for name in ["make_checkpoint", "compare_logits", "run_bytes"]:
+    config.substitutions.append(
+        ("%" + name, "%s %s" % (config.python_executable, os.path.join(inputs, name + ".py"))))
 config.substitutions.append(
     ("%exit1", "%s %s 1" % (config.python_executable,
                             os.path.join(config.test_source_root, "Inputs", "expect_exit.py"))))

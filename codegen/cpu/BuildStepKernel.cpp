@@ -1,24 +1,23 @@
 //===- BuildStepKernel.cpp - one decode step of a Mamba-1 mixer -----------===//
 //
-// Work item: one batch row. Three phases over small stack scratch buffers:
-//   1. conv-state update, conv, SiLU (vectorized over channels) -> xc
-//   2. x_proj · xc -> [dt, B, C] (one dot product per output row)
-//   3. per channel: Δ = softplus₂₀(dt_proj row · dt + bias), then the state
-//      row h[e, :] (contiguous in the state) is updated vectorized over the
-//      state dimension, and y = (h·C + D·xc)·silu(z).
+// Work items (b, channel block), in three phases with a barrier between, so
+// that every core takes part even at batch 1. A workspace row per batch row
+// holds xc [E] then [dt, B, C] [R + 2N]:
+//   0. conv-state update, conv, SiLU for the block's channels -> xc
+//   1. the block's share of the rows of x_proj · xc -> [dt, B, C]
+//   2. per channel of the block: Δ = softplus₂₀(dt_proj row · dt + bias),
+//      the state row h[e, :] (contiguous) updated vectorized over the state
+//      dimension, y = (h·C + D·xc)·silu(z)
 // States are read before they are written, so they may be updated in place.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/CPUKernels.h"
-
-#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 using namespace mlir::ssm;
 
 namespace {
 /// Σ over |length| elements of a[i] · b[i], vectorized, as an f32 scalar.
-/// |a| and |b| map a chunk start to (memref, indices) loads.
 Value dot(KernelBuilder &kb, int64_t length,
           const std::function<Value(Value c0, Value mask)> &loadA,
           const std::function<Value(Value c0, Value mask)> &loadB) {
@@ -29,6 +28,15 @@ Value dot(KernelBuilder &kb, int64_t length,
     return {kb.fma(loadA(c0, mask), loadB(c0, mask), args[0])};
   }, kb.index(kb.vw))[0];
   return kb.b.create<vector::ReductionOp>(kb.loc, vector::CombiningKind::ADD, acc);
+}
+
+/// Emits `if (phase == index) body`.
+void inPhase(KernelBuilder &kb, int64_t index, const std::function<void()> &body) {
+  Value is = kb.b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, kb.phase, kb.index(index));
+  auto ifOp = kb.b.create<scf::IfOp>(kb.loc, is, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(kb.b);
+  kb.b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  body();
 }
 } // namespace
 
@@ -41,29 +49,23 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
   auto shape = [](Value v) { return llvm::cast<MemRefType>(v.getType()).getShape(); };
   int64_t channels = shape(A)[0], n = shape(A)[1], rank = shape(deltaProj)[1];
   int64_t k = shape(convW)[2], proj = rank + 2 * n;
+  int64_t blocks = (channels + kb.vw - 1) / kb.vw;
+  int64_t rowFloats = channels + proj; // workspace per batch row: xc, then dt/B/C
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
-
-  Value xc, dbc;
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(b.getInsertionBlock());
-    xc = b.create<memref::AllocaOp>(loc, MemRefType::get({channels}, kb.f32()));
-    dbc = b.create<memref::AllocaOp>(loc, MemRefType::get({proj}, kb.f32()));
-  }
   Value zero = kb.splatConst(0.0);
 
-  kb.forLoop(kb.begin, kb.end, [&](Value batchRow) {
+  kb.forLoop(kb.begin, kb.end, [&](Value w) {
+    auto [batchRow, c0, valid, mask] = kb.blockItem(w, blocks, channels);
     Value row = kb.mulIndex(batchRow, kb.seq);
-    // 1. Conv over the carried window and the new input, then SiLU.
-    kb.forLoop(kb.index(0), kb.index(channels), [&](Value c0) {
-      Value valid = kb.minIndex(kb.index(kb.vw), b.create<arith::SubIOp>(loc, kb.index(channels), c0));
-      Value mask = kb.mask(valid);
+    Value xcBase = kb.mulIndex(batchRow, kb.index(rowFloats));
+    Value dbcBase = kb.addIndex(xcBase, kb.index(channels));
+
+    inPhase(kb, 0, [&] {
       SmallVector<Value> window;
       for (int64_t t = 0; t + 1 < k; ++t)
         window.push_back(kb.load(convState, {batchRow, kb.index(t), c0}, mask));
-      Value xv = kb.load(x, {row, c0}, mask);
-      window.push_back(xv);
+      window.push_back(kb.load(x, {row, c0}, mask));
       Value acc = convBias ? kb.load(convBias, {c0}, mask) : zero;
       for (int64_t t = 0; t < k; ++t) {
         Value tap = kb.gatherLanes([&](Value lane) {
@@ -72,53 +74,67 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
         });
         acc = kb.fma(tap, window[t], acc);
       }
-      kb.store(xc, {c0}, mask, kb.silu(acc));
+      kb.store(kb.workspace, {kb.addIndex(xcBase, c0)}, mask, kb.silu(acc));
       for (int64_t t = 0; t + 1 < k; ++t)
         kb.store(convOut, {batchRow, kb.index(t), c0}, mask, window[t + 1]);
-    }, kb.index(kb.vw));
-
-    // 2. [dt, B, C] = x_proj · xc.
-    kb.forLoop(kb.index(0), kb.index(proj), [&](Value i) {
-      Value v = dot(kb, channels,
-                    [&](Value c0, Value mask) { return kb.load(xProj, {i, c0}, mask); },
-                    [&](Value c0, Value mask) { return kb.load(xc, {c0}, mask); });
-      b.create<memref::StoreOp>(loc, v, dbc, ValueRange{i});
     });
 
-    // 3. Per channel: Δ, the state row update, the output.
-    kb.forLoop(kb.index(0), kb.index(channels), [&](Value e) {
-      Value dt = dot(kb, rank,
-                     [&](Value r0, Value mask) { return kb.load(deltaProj, {e, r0}, mask); },
-                     [&](Value r0, Value mask) { return kb.load(dbc, {r0}, mask); });
-      dt = b.create<arith::AddFOp>(loc, dt, b.create<memref::LoadOp>(loc, deltaBias, ValueRange{e}));
-      Value above = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, dt, kb.f32Const(20.0));
-      dt = b.create<arith::SelectOp>(loc, above, dt,
-                                     b.create<math::Log1pOp>(loc, b.create<math::ExpOp>(loc, dt)));
-      Value uv = b.create<memref::LoadOp>(loc, xc, ValueRange{e});
-      Value dtVec = kb.splat(dt);
-      Value duVec = kb.splat(b.create<arith::MulFOp>(loc, dt, uv));
-      Value yAcc = kb.forLoop(kb.index(0), kb.index(n), {zero},
-                              [&](Value n0, ValueRange acc) -> SmallVector<Value> {
-        Value valid = kb.minIndex(kb.index(kb.vw), b.create<arith::SubIOp>(loc, kb.index(n), n0));
-        Value mask = kb.mask(valid);
-        Value a = kb.load(A, {e, n0}, mask);
-        Value h = kb.load(ssmState, {batchRow, e, n0}, mask);
-        Value bv = kb.load(dbc, {kb.addIndex(kb.index(rank), n0)}, mask);
-        Value cv = kb.load(dbc, {kb.addIndex(kb.index(rank + n), n0)}, mask);
-        Value next = kb.fma(kb.exp(kb.mul(dtVec, a)), h, kb.mul(duVec, bv));
-        kb.store(ssmOut, {batchRow, e, n0}, mask, next);
-        return {kb.fma(next, cv, acc[0])};
-      }, kb.index(kb.vw))[0];
-      Value y = b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, yAcc);
+    inPhase(kb, 1, [&] {
+      // This block's rows of x_proj: [blk * proj / blocks, (blk + 1) * proj / blocks).
+      Value blk = b.create<arith::RemUIOp>(loc, w, kb.index(blocks));
+      Value first = b.create<arith::DivUIOp>(loc, kb.mulIndex(blk, kb.index(proj)), kb.index(blocks));
+      Value last = b.create<arith::DivUIOp>(
+          loc, kb.mulIndex(kb.addIndex(blk, kb.index(1)), kb.index(proj)), kb.index(blocks));
+      kb.forLoop(first, last, [&](Value i) {
+        Value v = dot(kb, channels,
+                      [&](Value e0, Value m) { return kb.load(xProj, {i, e0}, m); },
+                      [&](Value e0, Value m) { return kb.load(kb.workspace, {kb.addIndex(xcBase, e0)}, m); });
+        b.create<memref::StoreOp>(loc, v, kb.workspace, ValueRange{kb.addIndex(dbcBase, i)});
+      });
+    });
+
+    inPhase(kb, 2, [&] {
+      // Δ for the block's channels: one dot product each, then the softplus
+      // vectorized across the channels.
+      Value dtVec = kb.gatherLanes([&](Value lane) {
+        Value e = kb.minIndex(kb.addIndex(c0, lane), kb.index(channels - 1));
+        return dot(kb, rank,
+                   [&](Value r0, Value m) { return kb.load(deltaProj, {e, r0}, m); },
+                   [&](Value r0, Value m) {
+                     return kb.load(kb.workspace, {kb.addIndex(dbcBase, r0)}, m);
+                   });
+      });
+      dtVec = kb.softplus(kb.add(dtVec, kb.load(deltaBias, {c0}, mask)));
+      Value uVec = kb.load(kb.workspace, {kb.addIndex(xcBase, c0)}, mask);
+      Value duVec = kb.mul(dtVec, uVec);
+      Value bBase = kb.addIndex(dbcBase, kb.index(rank));
+      Value cBase = kb.addIndex(dbcBase, kb.index(rank + n));
+      // The state row of each valid channel, vectorized over the state.
+      Value yVec = kb.forLoop(kb.index(0), valid, {zero},
+                              [&](Value lane, ValueRange acc) -> SmallVector<Value> {
+        Value e = kb.addIndex(c0, lane);
+        Value dtSplat = kb.splat(b.create<vector::ExtractElementOp>(loc, dtVec, lane));
+        Value duSplat = kb.splat(b.create<vector::ExtractElementOp>(loc, duVec, lane));
+        Value yAcc = kb.forLoop(kb.index(0), kb.index(n), {zero},
+                                [&](Value n0, ValueRange inner) -> SmallVector<Value> {
+          Value nValid = kb.minIndex(kb.index(kb.vw), b.create<arith::SubIOp>(loc, kb.index(n), n0));
+          Value m = kb.mask(nValid);
+          Value a = kb.load(A, {e, n0}, m);
+          Value h = kb.load(ssmState, {batchRow, e, n0}, m);
+          Value bv = kb.load(kb.workspace, {kb.addIndex(bBase, n0)}, m);
+          Value cv = kb.load(kb.workspace, {kb.addIndex(cBase, n0)}, m);
+          Value next = kb.fma(kb.exp(kb.mul(dtSplat, a)), h, kb.mul(duSplat, bv));
+          kb.store(ssmOut, {batchRow, e, n0}, m, next);
+          return {kb.fma(next, cv, inner[0])};
+        }, kb.index(kb.vw))[0];
+        Value y = b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, yAcc);
+        return {b.create<vector::InsertElementOp>(loc, y, acc[0], lane)};
+      })[0];
       if (D)
-        y = b.create<arith::AddFOp>(
-            loc, y, b.create<arith::MulFOp>(loc, b.create<memref::LoadOp>(loc, D, ValueRange{e}), uv));
-      Value zv = b.create<memref::LoadOp>(loc, z, ValueRange{row, e});
-      Value sig = b.create<arith::DivFOp>(
-          loc, zv, b.create<arith::AddFOp>(loc, kb.f32Const(1.0),
-                                           b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, zv))));
-      b.create<memref::StoreOp>(loc, b.create<arith::MulFOp>(loc, y, sig), out, ValueRange{row, e});
+        yVec = kb.fma(kb.load(D, {c0}, mask), uVec, yVec);
+      yVec = kb.mul(yVec, kb.silu(kb.load(z, {row, c0}, mask)));
+      kb.store(out, {row, c0}, mask, yVec);
     });
   });
-  return {KernelParallel::Batch, 1};
+  return {KernelParallel::BatchBlocks, blocks, 3, rowFloats};
 }

@@ -109,7 +109,7 @@ FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *o
       types.push_back(kernelArgType(kb, v));
   for (Value v : op->getResults())
     types.push_back(kernelArgType(kb, v));
-  func::FuncOp func = kb.beginFunction(name, types);
+  func::FuncOp func = kb.beginFunction(name, types, /*withWorkspace=*/isa<MambaStepOp>(op));
   // Function arguments aligned with the operands (null for absent ones),
   // then the results.
   SmallVector<Value> args;

@@ -17,7 +17,9 @@ enum class KernelParallel { Rows, BatchBlocks, Batch };
 
 struct KernelSpec {
   KernelParallel parallel = KernelParallel::Rows;
-  int64_t blocks = 1; ///< BatchBlocks: channel blocks per batch row.
+  int64_t blocks = 1;    ///< BatchBlocks: channel blocks per batch row.
+  int64_t phases = 1;    ///< runs over the whole work range, barrier between
+  int64_t workspace = 0; ///< scratch floats per batch row
 };
 
 /// A key that is equal for two ops exactly when one kernel serves both
@@ -27,7 +29,8 @@ std::string cpuKernelKey(Operation *op, const CPUTarget &target);
 
 /// Builds the kernel for |op| as `func.func @name` at the builder's insertion
 /// point (in a module). The arguments are the op's present operands in
-/// order, then its results, then batch, seq, begin, end.
+/// order, then its results, then the workspace if it needs one, then batch,
+/// seq, begin, end, phase.
 FailureOr<KernelSpec> buildCPUKernel(OpBuilder &builder, Operation *op, StringRef name,
                                      const CPUTarget &target);
 

@@ -34,7 +34,9 @@ def SSMOutlineCPUKernels : Pass<"ssm-outline-cpu-kernels", "ModuleOp"> {
     begin, end) and tags the op with `ssm.kernel = "<name>"`. Ops with the
     same signature share a kernel. Kernel functions carry
     `ssm.kernel_parallel` (rows, batch_blocks or batch: what their work range
-    counts) and `ssm.kernel_blocks`. Matrix products stay for BLAS; ops
+    counts), `ssm.kernel_blocks`, `ssm.kernel_phases` (runs over the work
+    range with a barrier between) and `ssm.kernel_workspace` (scratch
+    floats per batch row). Matrix products stay for BLAS; ops
     without a kernel are evaluated by the runtime.
   }];
   let options = [

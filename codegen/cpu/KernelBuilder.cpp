@@ -26,17 +26,22 @@ MemRefType KernelBuilder::idsType() {
   return MemRefType::get({ShapedType::kDynamic}, b.getI32Type());
 }
 
-func::FuncOp KernelBuilder::beginFunction(StringRef name, ArrayRef<Type> memrefArgs) {
+func::FuncOp KernelBuilder::beginFunction(StringRef name, ArrayRef<Type> memrefArgs,
+                                          bool withWorkspace) {
   SmallVector<Type> args(memrefArgs.begin(), memrefArgs.end());
-  args.append(4, b.getIndexType());
+  if (withWorkspace)
+    args.push_back(MemRefType::get({ShapedType::kDynamic}, f32()));
+  args.append(5, b.getIndexType());
   func_ = b.create<func::FuncOp>(loc, name, b.getFunctionType(args, {}));
   Block *entry = func_.addEntryBlock();
   b.setInsertionPointToStart(entry);
   unsigned n = entry->getNumArguments();
-  batch = entry->getArgument(n - 4);
-  seq = entry->getArgument(n - 3);
-  begin = entry->getArgument(n - 2);
-  end = entry->getArgument(n - 1);
+  batch = entry->getArgument(n - 5);
+  seq = entry->getArgument(n - 4);
+  begin = entry->getArgument(n - 3);
+  end = entry->getArgument(n - 2);
+  phase = entry->getArgument(n - 1);
+  workspace = withWorkspace ? entry->getArgument(n - 6) : Value();
   return func_;
 }
 

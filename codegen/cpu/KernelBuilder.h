@@ -7,7 +7,10 @@
 //   weights      memref<d0x...xf32>                            (static)
 //   states       memref<?xd1x...xf32>                          (per batch row)
 //   token ids, sequence lengths  memref<?xi32>
-// followed by the index arguments batch, seq, begin, end.
+// then, for kernels that need one, a workspace memref<?xf32> (scratch floats
+// per batch row, allocated by the runtime), then the index arguments batch,
+// seq, begin, end, phase. A kernel with several phases is called once per
+// phase over the whole work range, with a barrier in between.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_CODEGEN_CPU_KERNELBUILDER_H
@@ -40,10 +43,11 @@ public:
   MemRefType stateType(ArrayRef<int64_t> perBatchShape);
   MemRefType idsType();
 
-  /// Creates `func.func @name(args..., batch, seq, begin, end)` with an entry
-  /// block and moves the insertion point into it. The four index arguments
-  /// are available as batch/seq/begin/end afterwards.
-  func::FuncOp beginFunction(StringRef name, ArrayRef<Type> memrefArgs);
+  /// Creates `func.func @name(args..., [workspace,] batch, seq, begin, end,
+  /// phase)` with an entry block and moves the insertion point into it. The
+  /// index arguments (and the workspace) are available as members afterwards.
+  func::FuncOp beginFunction(StringRef name, ArrayRef<Type> memrefArgs,
+                             bool withWorkspace = false);
   /// Adds the return and leaves the function.
   void endFunction();
 
@@ -106,7 +110,7 @@ public:
   OpBuilder &b;
   Location loc;
   int64_t vw;
-  Value batch, seq, begin, end;
+  Value batch, seq, begin, end, phase, workspace;
 
 private:
   func::FuncOp func_;

@@ -57,6 +57,8 @@ struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutli
           auto kernel = module.lookupSymbol<func::FuncOp>(name);
           kernel->setAttr("ssm.kernel_parallel", builder.getStringAttr(parallelName(spec->parallel)));
           kernel->setAttr("ssm.kernel_blocks", builder.getI64IntegerAttr(spec->blocks));
+          kernel->setAttr("ssm.kernel_phases", builder.getI64IntegerAttr(spec->phases));
+          kernel->setAttr("ssm.kernel_workspace", builder.getI64IntegerAttr(spec->workspace));
           it = names.insert({key, name}).first;
         }
         op->setAttr("ssm.kernel", builder.getStringAttr(it->second));

@@ -278,6 +278,8 @@ FailureOr<ssmrt::Program> ssmc::buildRuntimeProgram(ModuleOp compiled, ModuleOp 
                       : parallel.getValue() == "batch_blocks" ? ssmrt::Parallel::BatchBlocks
                                                               : ssmrt::Parallel::Batch;
     kernel.blocks = func->getAttrOfType<IntegerAttr>("ssm.kernel_blocks").getInt();
+    kernel.phases = func->getAttrOfType<IntegerAttr>("ssm.kernel_phases").getInt();
+    kernel.workspace = func->getAttrOfType<IntegerAttr>("ssm.kernel_workspace").getInt();
     program.cpu.kernels.push_back(std::move(kernel));
     kernels[func.getSymName()] = program.cpu.kernels.size() - 1;
   }

@@ -129,8 +129,8 @@ StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const st
         if (k->parallel() > ssmx::Parallel_MAX)
           return Status::error(name + ": kernel '" + toString(k->name()) +
                                "' has an unknown parallel kind");
-        p.cpu.kernels.push_back(
-            {toString(k->name()), static_cast<Parallel>(k->parallel()), k->blocks()});
+        p.cpu.kernels.push_back({toString(k->name()), static_cast<Parallel>(k->parallel()),
+                                 k->blocks(), k->phases(), k->workspace()});
       }
   }
   SSMRT_RETURN_IF_ERROR(validateProgram(p, name));

@@ -55,7 +55,8 @@ std::vector<uint8_t> ssmrt::writeArtifact(const Program &program) {
   std::vector<flatbuffers::Offset<ssmx::Kernel>> kernels;
   for (const KernelDesc &k : program.cpu.kernels)
     kernels.push_back(ssmx::CreateKernelDirect(fbb, k.name.c_str(),
-                                               static_cast<ssmx::Parallel>(k.parallel), k.blocks));
+                                               static_cast<ssmx::Parallel>(k.parallel), k.blocks,
+                                               k.phases, k.workspace));
   auto cpu = ssmx::CreateCpuCodeDirect(fbb, program.cpu.triple.c_str(), program.cpu.cpu.c_str(),
                                        program.cpu.features.c_str(), program.cpu.vectorWidth,
                                        &program.cpu.object, &kernels);

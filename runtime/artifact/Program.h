@@ -131,6 +131,8 @@ struct KernelDesc {
   std::string name;
   Parallel parallel = Parallel::Rows;
   int64_t blocks = 1;
+  int32_t phases = 1;     ///< runs over the work range, barrier between
+  int64_t workspace = 0;  ///< scratch floats per batch row
 };
 
 struct CpuCode {

@@ -240,9 +240,12 @@ Status ssmrt::validateProgram(const Program &p, const std::string &name) {
         return Status::error(what + " has a dynamic dimension");
     SSMRT_RETURN_IF_ERROR(checkShape(s.shape, what));
   }
-  for (size_t i = 0; i < p.cpu.kernels.size(); ++i)
-    if (p.cpu.kernels[i].name.empty() || p.cpu.kernels[i].blocks < 1)
+  for (size_t i = 0; i < p.cpu.kernels.size(); ++i) {
+    const KernelDesc &k = p.cpu.kernels[i];
+    if (k.name.empty() || k.blocks < 1 || k.blocks > kMaxDim || k.phases < 1 || k.phases > 16 ||
+        k.workspace < 0 || k.workspace > (int64_t(1) << 32))
       return Status::error(name + ": kernel " + std::to_string(i) + " is malformed");
+  }
   if (p.cpu.vectorWidth < 0 || p.cpu.vectorWidth > 64)
     return Status::error(name + ": vector width " + std::to_string(p.cpu.vectorWidth));
   SSMRT_RETURN_IF_ERROR(FunctionValidator(p, p.forward, name + ": function 'forward'").run());

@@ -3,7 +3,9 @@
 
 #include "runtime/reference/ReferenceInterpreter.h"
 
+#include <algorithm>
 #include <cblas.h>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -92,7 +94,15 @@ Status CpuFunction::prepare(int64_t maxTokens) {
         return Status::error(what + ": result value " + std::to_string(id) + " has no storage");
   }
 
-  for (const BufferDesc &b : function_.buffers) {
+  // Kernel workspaces share one allocation (kernels run one at a time).
+  int64_t workspacePerRow = 0;
+  for (const Instr &in : function_.instrs)
+    if (in.kernel >= 0)
+      workspacePerRow = std::max(workspacePerRow, program_.cpu.kernels[in.kernel].workspace);
+  std::vector<BufferDesc> allocations = function_.buffers;
+  if (workspacePerRow)
+    allocations.push_back({workspacePerRow});
+  for (const BufferDesc &b : allocations) {
     size_t bytes = static_cast<size_t>(b.width) * maxTokens * sizeof(float);
     bytes = (bytes + 63) / 64 * 64;
     float *p = static_cast<float *>(std::aligned_alloc(64, bytes));
@@ -202,20 +212,45 @@ void CpuFunction::runKernel(const Instr &instr) {
       pushValue(id);
   for (int32_t id : instr.results)
     pushValue(id);
-  slots.insert(slots.end(), {batch, seq, 0, 0});
+  if (desc.workspace)
+    pushMemRef(buffers_.back().get(), 0, {desc.workspace * batch}, {1});
+  slots.insert(slots.end(), {batch, seq, 0, 0, 0}); // begin, end, phase set below
 
   int64_t items = desc.parallel == Parallel::Rows          ? rows
                   : desc.parallel == Parallel::BatchBlocks ? batch * desc.blocks
                                                            : batch;
   PackedKernel kernel = kernels_.kernel(instr.kernel);
-  pool_.parallelFor(items, [&](int64_t begin, int64_t end) {
-    std::vector<int64_t> local = slots;
-    local[local.size() - 2] = begin;
-    local[local.size() - 1] = end;
-    std::vector<void *> args(local.size());
-    for (size_t i = 0; i < local.size(); ++i)
-      args[i] = &local[i];
-    kernel(args.data());
+  size_t n = slots.size();
+  for (int64_t phase = 0; phase < desc.phases; ++phase)
+    pool_.parallelFor(items, [&](int64_t begin, int64_t end) {
+      std::vector<int64_t> local = slots;
+      local[n - 3] = begin;
+      local[n - 2] = end;
+      local[n - 1] = phase;
+      std::vector<void *> args(n);
+      for (size_t i = 0; i < n; ++i)
+        args[i] = &local[i];
+      kernel(args.data());
+    });
+}
+
+void CpuFunction::matmul(const float *x, int64_t ldx, int64_t rows, const float *weight,
+                         int64_t out, int64_t in, const float *bias, float *y, int64_t ldy) {
+  // Output features split across the pool; BLAS itself runs single-threaded
+  // (the session sets it so), so only the pool's threads run.
+  const int64_t grain = 16;
+  pool_.parallelFor((out + grain - 1) / grain, [&](int64_t begin, int64_t end) {
+    int64_t n0 = begin * grain, n1 = std::min(out, end * grain);
+    if (rows == 1)
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, n1 - n0, in, 1.0f, weight + n0 * in, in, x, 1,
+                  0.0f, y + n0, 1);
+    else
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n1 - n0, in, 1.0f, x, ldx,
+                  weight + n0 * in, in, 0.0f, y + n0, ldy);
+    if (bias)
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = n0; c < n1; ++c)
+          y[r * ldy + c] += bias[c];
   });
 }
 
@@ -223,22 +258,10 @@ void CpuFunction::runLinear(const Instr &instr) {
   int32_t x = instr.operands[0], w = instr.operands[1], bias = instr.operands[2];
   int32_t y = instr.results[0];
   const std::vector<int64_t> &wShape = function_.values[w].shape;
-  int64_t out = wShape[0], in = wShape[1], rows = call_->batch * call_->seq;
-  const float *weight = static_cast<const float *>(dataOf(w));
-  if (rows == 1)
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, out, in, 1.0f, weight, in, bufferRow(x, 0), 1, 0.0f,
-                bufferRow(y, 0), 1);
-  else
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, bufferRow(x, 0),
-                bufferStride(x), weight, in, 0.0f, bufferRow(y, 0), bufferStride(y));
-  if (bias >= 0) {
-    const float *b = static_cast<const float *>(dataOf(bias));
-    for (int64_t r = 0; r < rows; ++r) {
-      float *row = bufferRow(y, r);
-      for (int64_t c = 0; c < out; ++c)
-        row[c] += b[c];
-    }
-  }
+  matmul(bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq,
+         static_cast<const float *>(dataOf(w)), wShape[0], wShape[1],
+         bias >= 0 ? static_cast<const float *>(dataOf(bias)) : nullptr, bufferRow(y, 0),
+         bufferStride(y));
 }
 
 void CpuFunction::runLogits(const Instr &instr) {
@@ -251,13 +274,8 @@ void CpuFunction::runLogits(const Instr &instr) {
   std::vector<float> gathered(n * width);
   for (int64_t i = 0; i < n; ++i)
     std::memcpy(&gathered[i * width], bufferRow(x, (*rows)[i]), width * sizeof(float));
-  const float *weight = static_cast<const float *>(dataOf(w));
-  if (n == 1)
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, vocab, width, 1.0f, weight, width, gathered.data(),
-                1, 0.0f, call_->logits, 1);
-  else
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, vocab, width, 1.0f, gathered.data(),
-                width, weight, width, 0.0f, call_->logits, vocab);
+  matmul(gathered.data(), width, n, static_cast<const float *>(dataOf(w)), vocab, width, nullptr,
+         call_->logits, vocab);
 }
 
 Status CpuFunction::runFallback(size_t index, const Instr &instr) {
@@ -337,6 +355,7 @@ Status CpuFunction::run(const CallInputs &inputs) {
     const Instr &in = function_.instrs[i];
     if (in.once || isView(in.op))
       continue;
+    auto start = std::chrono::steady_clock::now();
     if (in.op == OpCode::Linear)
       runLinear(in);
     else if (in.op == OpCode::Logits)
@@ -345,6 +364,12 @@ Status CpuFunction::run(const CallInputs &inputs) {
       runKernel(in);
     else
       SSMRT_RETURN_IF_ERROR(runFallback(i, in));
+    if (profiling_) {
+      size_t op = static_cast<size_t>(in.op);
+      if (profile_.size() <= op)
+        profile_.resize(op + 1, 0.0);
+      profile_[op] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
   }
   call_ = nullptr;
   return okStatus();

@@ -48,6 +48,10 @@ public:
                                                        ThreadPool &pool, int64_t maxTokens);
 
   Status run(const CallInputs &inputs);
+  /// When enabled, run() adds the seconds spent per op to profile().
+  void enableProfile(bool on) { profiling_ = on; }
+  /// Seconds per op code (indexed by OpCode) since profiling was enabled.
+  const std::vector<double> &profile() const { return profile_; }
   int64_t vocabSize() const { return vocab_; }
   int64_t maxTokens() const { return maxTokens_; }
 
@@ -65,6 +69,9 @@ private:
   int64_t bufferStride(int32_t id) const;
   int64_t rowWidth(int32_t id) const;
   void runKernel(const Instr &instr);
+  /// y[rows, out] = x[rows, in] · weightᵀ (+ bias), rows strided by ldx/ldy.
+  void matmul(const float *x, int64_t ldx, int64_t rows, const float *weight, int64_t out,
+              int64_t in, const float *bias, float *y, int64_t ldy);
   void runLinear(const Instr &instr);
   void runLogits(const Instr &instr);
   Status runFallback(size_t index, const Instr &instr);
@@ -88,6 +95,8 @@ private:
   std::vector<int32_t> stateInput_;
   // The current call.
   const CallInputs *call_ = nullptr;
+  bool profiling_ = false;
+  std::vector<double> profile_;
 };
 
 } // namespace ssmrt

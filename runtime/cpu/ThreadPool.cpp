@@ -2,9 +2,22 @@
 #include "runtime/cpu/ThreadPool.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
 using namespace ssmrt;
+
+namespace {
+/// How long an idle worker polls for the next loop before it sleeps.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+/// Chunk |index| of |chunks| over [0, n).
+std::pair<int64_t, int64_t> chunkRange(int64_t n, int chunks, int index) {
+  int64_t base = n / chunks, extra = n % chunks;
+  int64_t begin = index * base + std::min<int64_t>(index, extra);
+  return {begin, begin + base + (index < extra ? 1 : 0)};
+}
+} // namespace
 
 int ssmrt::defaultThreadCount() {
   if (const char *env = std::getenv("SSMC_THREADS")) {
@@ -30,15 +43,6 @@ ThreadPool::~ThreadPool() {
     t.join();
 }
 
-namespace {
-/// Chunk |index| of |chunks| over [0, n).
-std::pair<int64_t, int64_t> chunkRange(int64_t n, int chunks, int index) {
-  int64_t base = n / chunks, extra = n % chunks;
-  int64_t begin = index * base + std::min<int64_t>(index, extra);
-  return {begin, begin + base + (index < extra ? 1 : 0)};
-}
-} // namespace
-
 void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t, int64_t)> &body) {
   if (n <= 0)
     return;
@@ -52,29 +56,36 @@ void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t, int64_
     body_ = &body;
     n_ = n;
     chunks_ = chunks;
-    pending_ = chunks - 1;
-    ++generation_;
+    pending_.store(chunks - 1, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   auto [begin, end] = chunkRange(n, chunks, 0);
   body(begin, end);
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [&] { return pending_ == 0; });
-  body_ = nullptr;
+  while (pending_.load(std::memory_order_acquire) != 0)
+    std::this_thread::yield();
 }
 
 void ThreadPool::workerLoop(int index) {
   uint64_t seen = 0;
   while (true) {
+    // Poll for a new loop for a while, then sleep until one is posted.
+    auto deadline = std::chrono::steady_clock::now() + kSpin;
+    while (generation_.load(std::memory_order_acquire) == seen && !stop_ &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    if (generation_.load(std::memory_order_acquire) == seen && !stop_) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stop_ || generation_.load() != seen; });
+    }
+    if (stop_)
+      return;
     const std::function<void(int64_t, int64_t)> *body;
     int64_t n;
     int chunks;
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_)
-        return;
-      seen = generation_;
+      std::lock_guard<std::mutex> lock(mutex_);
+      seen = generation_.load();
       body = body_;
       n = n_;
       chunks = chunks_;
@@ -82,9 +93,7 @@ void ThreadPool::workerLoop(int index) {
     if (index < chunks) {
       auto [begin, end] = chunkRange(n, chunks, index);
       (*body)(begin, end);
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--pending_ == 0)
-        done_.notify_one();
+      pending_.fetch_sub(1, std::memory_order_acq_rel);
     }
   }
 }

@@ -2,6 +2,7 @@
 #ifndef SSMC_RUNTIME_CPU_THREADPOOL_H
 #define SSMC_RUNTIME_CPU_THREADPOOL_H
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -12,7 +13,9 @@
 namespace ssmrt {
 
 /// Runs parallel loops on |threads| threads (the caller is one of them).
-/// Not reentrant: one parallelFor at a time.
+/// Workers spin briefly for the next loop before they sleep: a decode step
+/// issues hundreds of short loops, and a sleeping worker takes tens of
+/// microseconds to wake. Not reentrant: one parallelFor at a time.
 class ThreadPool {
 public:
   explicit ThreadPool(int threads);
@@ -31,13 +34,13 @@ private:
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
-  std::condition_variable wake_, done_;
+  std::condition_variable wake_;
   const std::function<void(int64_t, int64_t)> *body_ = nullptr;
   int64_t n_ = 0;
   int chunks_ = 0;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
-  bool stop_ = false;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<bool> stop_{false};
 };
 
 /// The number of threads to use by default: $SSMC_THREADS, else the

@@ -45,7 +45,8 @@ StatusOr<std::unique_ptr<Session>> Session::create(Program program,
   s->kernels_ = std::move(*kernels);
   int threads = options.threads > 0 ? options.threads : defaultThreadCount();
   s->pool_ = std::make_unique<ThreadPool>(threads);
-  openblas_set_num_threads(threads);
+  // The pool parallelizes matrix products itself (CpuFunction::matmul).
+  openblas_set_num_threads(1);
 
   auto forward = CpuFunction::create(s->program_, s->program_.forward, s->weights_, *s->kernels_,
                                      *s->pool_, options.slots * options.prefillChunk);

@@ -44,6 +44,9 @@ public:
   /// Bytes of weights a decode step reads (all parameters, as floats).
   int64_t weightBytes() const { return weights_.totalBytes(); }
   ThreadPool &threadPool() { return *pool_; }
+  /// The executors of @forward (prefill) and @decode, e.g. for profiling.
+  CpuFunction &prefillFunction() { return *forward_; }
+  CpuFunction &decodeFunction() { return *decode_; }
 
   /// Clears a slot's state (a new sequence).
   Status reset(int64_t slot);

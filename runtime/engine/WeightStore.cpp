@@ -2,6 +2,7 @@
 #include "runtime/engine/WeightStore.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 using namespace ssmrt;
@@ -36,6 +37,22 @@ struct Rng {
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
 };
 
+/// A config value as it would be written in the file (for messages).
+std::string jsonText(const JsonValue &v) {
+  if (v.isString())
+    return quoteJson(v.asString());
+  if (v.isBool())
+    return v.asBool() ? "true" : "false";
+  if (v.isInteger())
+    return std::to_string(v.asInt());
+  if (v.isNumber()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v.asNumber());
+    return buf;
+  }
+  return v.describe();
+}
+
 bool endsWith(const std::string &s, const char *suffix) {
   size_t n = std::strlen(suffix);
   return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
@@ -68,7 +85,7 @@ StatusOr<WeightStore> WeightStore::fromCheckpoint(const Program &program,
       continue;
     }
     std::unique_ptr<float[]> data(new float[n]);
-    SSMRT_RETURN_IF_ERROR(readFloatsInto(*tensor, data.get(), n).withPrefix(tensor->file));
+    SSMRT_RETURN_IF_ERROR(readFloatsInto(*tensor, data.get(), n));
     store.params_.push_back(data.get());
     store.owned_.push_back(std::move(data));
   }
@@ -118,14 +135,14 @@ Status ssmrt::checkConfig(const Program &program, const JsonDocument &config) {
     const JsonValue *v = root->find(check.key);
     if (!v)
       continue;
-    auto mismatch = [&](const std::string &found, const std::string &want) {
-      return Status::error(config.name + ": key '" + check.key + "' is " + found +
+    auto mismatch = [&](const std::string &want) {
+      return Status::error(config.name + ": key '" + check.key + "' is " + jsonText(*v) +
                            " but the model file says " + want);
     };
     switch (check.type) {
     case ConfigCheck::Type::Int: {
       if (!v->isInteger())
-        return mismatch(v->describe(), std::to_string(check.intValue));
+        return mismatch(std::to_string(check.intValue));
       int64_t found = v->asInt();
       if (check.key == "vocab_size" && found != check.intValue) {
         // Original mamba_ssm configs give the unpadded vocabulary.
@@ -137,21 +154,21 @@ Status ssmrt::checkConfig(const Program &program, const JsonDocument &config) {
           break;
       }
       if (found != check.intValue)
-        return mismatch(std::to_string(found), std::to_string(check.intValue));
+        return mismatch(std::to_string(check.intValue));
       break;
     }
     case ConfigCheck::Type::Float:
       if (!v->isNumber() ||
           std::fabs(v->asNumber() - check.floatValue) > 1e-9 * std::max(1.0, std::fabs(check.floatValue)))
-        return mismatch(v->describe(), std::to_string(check.floatValue));
+        return mismatch(std::to_string(check.floatValue));
       break;
     case ConfigCheck::Type::Bool:
       if (!v->isBool() || v->asBool() != check.boolValue)
-        return mismatch(v->describe(), check.boolValue ? "true" : "false");
+        return mismatch(check.boolValue ? "true" : "false");
       break;
     case ConfigCheck::Type::String:
       if (!v->isString() || v->asString() != check.stringValue)
-        return mismatch(v->describe(), "'" + check.stringValue + "'");
+        return mismatch("'" + check.stringValue + "'");
       break;
     }
   }

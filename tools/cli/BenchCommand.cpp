@@ -52,9 +52,12 @@ double measureBandwidth(ssmrt::ThreadPool &pool) {
   return 2.0 * bytes / median(times);
 }
 
-/// Seconds the model's matrix products take at BLAS speed for |rows| token
-/// rows (logits only for |logitRows| rows), each shape timed separately.
-double gemmSeconds(const ssmrt::Function &f, int64_t rows, int64_t logitRows, double &flops) {
+/// Seconds the model's matrix products take at BLAS speed (BLAS's own
+/// threading on |threads| threads) for |rows| token rows (logits only for
+/// |logitRows| rows), each shape timed separately.
+double gemmSeconds(const ssmrt::Function &f, int64_t rows, int64_t logitRows, int threads,
+                   double &flops) {
+  openblas_set_num_threads(threads);
   std::map<std::tuple<int64_t, int64_t, int64_t>, int> shapes; // (m, n, k) -> count
   for (const ssmrt::Instr &in : f.instrs) {
     if (in.op != ssmrt::OpCode::Linear && in.op != ssmrt::OpCode::Logits)
@@ -82,6 +85,7 @@ double gemmSeconds(const ssmrt::Function &f, int64_t rows, int64_t logitRows, do
     total += count * median(times);
     flops += count * 2.0 * m * n * k;
   }
+  openblas_set_num_threads(1); // the session parallelizes around single-threaded BLAS
   return total;
 }
 
@@ -91,13 +95,15 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                                const ProgramLoader &loader) {
   std::string source, weights;
   int64_t promptLen = 512, gen = 32, batch = 1, repeats = 3, threads = 0, seed = 0;
-  bool randomWeights = false, json = false;
+  bool randomWeights = false, json = false, profile = false;
   ArgParser parser(tool + " bench",
                    tool + " bench SOURCE (--weights DIR | --random-weights) [options]",
-                   "Measures prefill and decode throughput (median of --repeats runs) and the\n"
-                   "bounds they are measured against: decode against all weight bytes per step\n"
-                   "over the memory bandwidth of a parallel copy, prefill against the time BLAS\n"
-                   "needs for the model's matrix products on the same shapes.\n"
+                   "Measures prefill and decode throughput and the bounds they are measured\n"
+                   "against: decode against all weight bytes per step over the memory bandwidth\n"
+                   "of a parallel copy (bytes read + written per second), prefill against the\n"
+                   "time BLAS (on all threads) needs for the model's matrix products on the same\n"
+                   "shapes. Each of --repeats runs measures its bounds right after its timed\n"
+                   "work; medians over the runs are reported, ratios included.\n"
                    "SOURCE: " + loader.sourceHelp);
   parser.positional("SOURCE", &source, "what to run (see above)");
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
@@ -109,6 +115,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.option("threads", &threads, "N", "CPU threads (default: all cores)");
   parser.option("seed", &seed, "S", "seed of the random weights and prompts (default 0)");
   parser.flag("json", &json, "print one JSON object instead of text");
+  parser.flag("profile", &profile, "also print the share of time spent in each op");
   std::string error;
   switch (parser.parse(args, error)) {
   case ArgParser::Result::Help:
@@ -168,7 +175,13 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   for (int64_t b = 0; b < batch; ++b)
     slots[b] = b;
 
-  std::vector<double> prefillTimes, decodeTimes;
+  s.prefillFunction().enableProfile(profile);
+  s.decodeFunction().enableProfile(profile);
+  // Each run measures its own bounds right after the timed work, so that a
+  // machine whose speed drifts (a shared VM) compares like with like; the
+  // report gives medians over runs of the rates, the bounds and the ratios.
+  std::vector<double> prefillRates, decodeRates, bandwidths, decodeBounds, prefillBounds,
+      gemmRates, prefillRatios, decodeRatios;
   std::vector<std::vector<float>> logits;
   std::vector<float> stepLogits;
   std::vector<int32_t> next(batch, 1);
@@ -185,18 +198,25 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
       std::fprintf(stderr, "error: %s\n", st.message().c_str());
       return 1;
     }
-    if (rep > 0) {
-      prefillTimes.push_back(seconds(t0, t1));
-      decodeTimes.push_back(seconds(t1, t2));
-    }
+    if (rep == 0)
+      continue;
+    double flops = 0;
+    double gemm = gemmSeconds(s.program().forward, batch * promptLen, batch,
+                              s.threadPool().threads(), flops);
+    double bandwidth = measureBandwidth(s.threadPool());
+    prefillRates.push_back(batch * promptLen / seconds(t0, t1));
+    decodeRates.push_back(batch * gen / seconds(t1, t2));
+    bandwidths.push_back(bandwidth);
+    decodeBounds.push_back(batch * bandwidth / static_cast<double>(s.weightBytes()));
+    prefillBounds.push_back(batch * promptLen / gemm);
+    gemmRates.push_back(flops / gemm);
+    prefillRatios.push_back(prefillRates.back() / prefillBounds.back());
+    decodeRatios.push_back(decodeRates.back() / decodeBounds.back());
   }
-  double prefillRate = batch * promptLen / median(prefillTimes);
-  double decodeRate = batch * gen / median(decodeTimes);
-  double bandwidth = measureBandwidth(s.threadPool());
-  double decodeBound = batch * bandwidth / static_cast<double>(s.weightBytes());
-  double flops = 0;
-  double gemm = gemmSeconds(s.program().forward, batch * promptLen, batch, flops);
-  double prefillBound = batch * promptLen / gemm;
+  double prefillRate = median(prefillRates), decodeRate = median(decodeRates);
+  double bandwidth = median(bandwidths), decodeBound = median(decodeBounds);
+  double prefillBound = median(prefillBounds), gemmRate = median(gemmRates);
+  double prefillRatio = median(prefillRatios), decodeRatio = median(decodeRatios);
 
   if (json) {
     std::printf("{\"model\": \"%s\", \"threads\": %d, \"batch\": %lld, \"prompt_len\": %lld, "
@@ -206,9 +226,9 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                 "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
                 "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld}\n",
                 model.c_str(), s.threadPool().threads(), (long long)batch, (long long)promptLen,
-                (long long)gen, (long long)repeats, prefillRate, prefillBound,
-                prefillRate / prefillBound, flops / gemm * 1e-9, decodeRate, decodeBound,
-                decodeRate / decodeBound, bandwidth * 1e-9, (long long)s.weightBytes());
+                (long long)gen, (long long)repeats, prefillRate, prefillBound, prefillRatio,
+                gemmRate * 1e-9, decodeRate, decodeBound, decodeRatio, bandwidth * 1e-9,
+                (long long)s.weightBytes());
     return 0;
   }
   std::printf("model %s, batch %lld, prompt %lld tokens, %lld decode steps, %d threads\n",
@@ -216,10 +236,23 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
               s.threadPool().threads());
   std::printf("prefill  %10.1f tok/s   bound %10.1f tok/s (BLAS, %.1f GFLOP/s on the model's "
               "GEMMs)   ratio %.2f\n",
-              prefillRate, prefillBound, flops / gemm * 1e-9, prefillRate / prefillBound);
+              prefillRate, prefillBound, gemmRate * 1e-9, prefillRatio);
   std::printf("decode   %10.1f tok/s   bound %10.1f tok/s (%.1f MB of weights / %.1f GB/s)   "
               "ratio %.2f\n",
-              decodeRate, decodeBound, s.weightBytes() * 1e-6, bandwidth * 1e-9,
-              decodeRate / decodeBound);
+              decodeRate, decodeBound, s.weightBytes() * 1e-6, bandwidth * 1e-9, decodeRatio);
+  if (profile)
+    for (auto [name, f] : {std::pair("prefill", &s.prefillFunction()),
+                           std::pair("decode", &s.decodeFunction())}) {
+      const std::vector<double> &times = f->profile();
+      double total = 0;
+      for (double t : times)
+        total += t;
+      std::printf("%s time by op:", name);
+      for (size_t op = 0; op < times.size(); ++op)
+        if (times[op] > 0)
+          std::printf("  %s %.1f%%", ssmrt::opCodeName(static_cast<ssmrt::OpCode>(op)),
+                      100 * times[op] / total);
+      std::printf("\n");
+    }
   return 0;
 }
