@@ -9,6 +9,7 @@ packages=(
   clang-19 libclang-rt-19-dev                              # fuzz targets (libFuzzer)
   libflatbuffers-dev flatbuffers-compiler                  # the artifact format
   libgtest-dev                                             # unit tests
+  libopenblas-dev                                          # matrix products on the CPU
 )
 
 missing=()
