@@ -3,6 +3,7 @@
 
 #include "runtime/artifact/ssmx_generated.h"
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -10,8 +11,16 @@ using namespace ssmrt;
 
 namespace {
 
+/// Copies a vector of scalars. The verifier checks only 4-byte alignment of
+/// a vector, so 8-byte elements of a hostile file may be misaligned: copy the
+/// bytes instead of loading elements.
 template <typename T> std::vector<T> toVector(const flatbuffers::Vector<T> *v) {
-  return v ? std::vector<T>(v->begin(), v->end()) : std::vector<T>();
+  if (!v)
+    return {};
+  std::vector<T> out(v->size());
+  if (!out.empty())
+    std::memcpy(out.data(), v->Data(), out.size() * sizeof(T));
+  return out;
 }
 
 std::string toString(const flatbuffers::String *s) { return s ? s->str() : std::string(); }
