@@ -4,6 +4,7 @@
 #include "runtime/artifact/ssmx_generated.h"
 
 #include <cstring>
+#include <tuple>
 #include <fstream>
 #include <sstream>
 
@@ -42,6 +43,10 @@ StatusOr<Function> readFunction(const ssmx::Function *f, const std::string &what
       d.shape = toVector(v->shape());
       d.buffer = v->buffer();
       d.column = v->column();
+      if (v->dtype() > ssmx::DType_MAX)
+        return Status::error("function '" + what + "': value " +
+                             std::to_string(out.values.size()) + " has an unknown dtype");
+      d.dtype = static_cast<DType>(v->dtype());
       out.values.push_back(std::move(d));
     }
   if (f->instrs())
@@ -140,6 +145,40 @@ StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const st
                                "' has an unknown parallel kind");
         p.cpu.kernels.push_back({toString(k->name()), static_cast<Parallel>(k->parallel()),
                                  k->blocks(), k->phases(), k->workspace()});
+      }
+  }
+  if (const ssmx::CudaCode *cuda = a->cuda()) {
+    if (cuda->dtype() > ssmx::DType_MAX)
+      return Status::error(name + ": the CUDA code has an unknown dtype");
+    p.cuda.dtype = static_cast<DType>(cuda->dtype());
+    if (cuda->archs())
+      for (const flatbuffers::String *arch : *cuda->archs())
+        p.cuda.archs.push_back(arch->str());
+    for (auto [fb, out, what] : {std::tuple(cuda->forward(), &p.cuda.forward, "cuda forward"),
+                                 std::tuple(cuda->decode(), &p.cuda.decode, "cuda decode")}) {
+      StatusOr<Function> fn = readFunction(fb, what);
+      if (!fn.ok())
+        return fn.status().withPrefix(name);
+      *out = std::move(*fn);
+    }
+    if (cuda->kernels())
+      for (const ssmx::CudaKernel *k : *cuda->kernels()) {
+        CudaKernelDesc d;
+        d.name = toString(k->name());
+        d.op = toString(k->op());
+        d.source = toString(k->source());
+        if (k->params())
+          for (const ssmx::TileParam *t : *k->params())
+            d.params.push_back({toString(t->name()), t->value(), toVector(t->choices())});
+        if (k->grid() > ssmx::LaunchGrid_MAX)
+          return Status::error(name + ": CUDA kernel '" + d.name + "' has an unknown launch grid");
+        d.grid = static_cast<LaunchGrid>(k->grid());
+        d.channels = k->channels();
+        d.gridParam = toString(k->grid_param());
+        d.blockParam = toString(k->block_param());
+        d.cooperative = k->cooperative();
+        d.workspace = k->workspace();
+        p.cuda.kernels.push_back(std::move(d));
       }
   }
   SSMRT_RETURN_IF_ERROR(validateProgram(p, name));

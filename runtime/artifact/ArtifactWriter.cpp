@@ -13,7 +13,8 @@ flatbuffers::Offset<ssmx::Function> writeFunction(Builder &fbb, const Function &
   std::vector<flatbuffers::Offset<ssmx::Value>> values;
   for (const ValueDesc &v : f.values)
     values.push_back(ssmx::CreateValueDirect(fbb, static_cast<ssmx::ValueKind>(v.kind), v.index,
-                                             v.sub, &v.shape, v.buffer, v.column));
+                                             v.sub, &v.shape, v.buffer, v.column,
+                                             static_cast<ssmx::DType>(v.dtype)));
   std::vector<flatbuffers::Offset<ssmx::Instr>> instrs;
   for (const Instr &in : f.instrs) {
     std::vector<flatbuffers::Offset<ssmx::Attr>> attrs;
@@ -27,6 +28,28 @@ flatbuffers::Offset<ssmx::Function> writeFunction(Builder &fbb, const Function &
     buffers.push_back(ssmx::CreateBuffer(fbb, b.width));
   return ssmx::CreateFunctionDirect(fbb, f.name.c_str(), &values, &instrs, &f.inputs, &f.outputs,
                                     &buffers);
+}
+
+flatbuffers::Offset<ssmx::CudaCode> writeCuda(Builder &fbb, const CudaCode &cuda) {
+  if (!cuda.present())
+    return 0;
+  std::vector<flatbuffers::Offset<ssmx::CudaKernel>> kernels;
+  for (const CudaKernelDesc &k : cuda.kernels) {
+    std::vector<flatbuffers::Offset<ssmx::TileParam>> params;
+    for (const TileParam &p : k.params)
+      params.push_back(ssmx::CreateTileParamDirect(fbb, p.name.c_str(), p.value, &p.choices));
+    kernels.push_back(ssmx::CreateCudaKernelDirect(
+        fbb, k.name.c_str(), k.op.c_str(), k.source.c_str(), &params,
+        static_cast<ssmx::LaunchGrid>(k.grid), k.channels, k.gridParam.c_str(),
+        k.blockParam.c_str(), k.cooperative, k.workspace));
+  }
+  std::vector<flatbuffers::Offset<flatbuffers::String>> archs;
+  for (const std::string &a : cuda.archs)
+    archs.push_back(fbb.CreateString(a));
+  auto forward = writeFunction(fbb, cuda.forward);
+  auto decode = writeFunction(fbb, cuda.decode);
+  return ssmx::CreateCudaCodeDirect(fbb, static_cast<ssmx::DType>(cuda.dtype), &archs, forward,
+                                    decode, &kernels);
 }
 
 } // namespace
@@ -60,9 +83,10 @@ std::vector<uint8_t> ssmrt::writeArtifact(const Program &program) {
   auto cpu = ssmx::CreateCpuCodeDirect(fbb, program.cpu.triple.c_str(), program.cpu.cpu.c_str(),
                                        program.cpu.features.c_str(), program.cpu.vectorWidth,
                                        &program.cpu.object, &kernels);
+  auto cuda = writeCuda(fbb, program.cuda);
   auto root = ssmx::CreateArtifactDirect(fbb, kArtifactFormatVersion, program.modelName.c_str(),
                                          &params, &states, &config, forward, decode, reference,
-                                         cpu);
+                                         cpu, cuda);
   fbb.Finish(root, ssmx::ArtifactIdentifier());
   return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
 }

@@ -39,6 +39,23 @@ bool ssmrt::parseOpCode(const std::string &name, OpCode &out) {
   return false;
 }
 
+size_t ssmrt::dtypeBytes(DType dtype) {
+  switch (dtype) {
+  case DType::BF16:
+  case DType::F16:
+    return 2;
+  default:
+    return 4;
+  }
+}
+
+int64_t CudaKernelDesc::param(const std::string &name) const {
+  for (const TileParam &p : params)
+    if (p.name == name)
+      return p.value;
+  return 0;
+}
+
 const Attr *Instr::attr(const std::string &name) const {
   for (const Attr &a : attrs)
     if (a.name == name)

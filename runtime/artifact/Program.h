@@ -54,6 +54,10 @@ bool parseOpCode(const std::string &name, OpCode &out);
 
 enum class ValueKind : uint8_t { Tokens, SeqLens, Param, State, Temp };
 
+/// Element type of a value in memory. CPU functions use F32 and I32 only.
+enum class DType : uint8_t { F32, BF16, F16, I32 };
+size_t dtypeBytes(DType dtype);
+
 /// A dynamic size (batch, sequence, KV-cache length) in a shape.
 constexpr int64_t kDynamic = -1;
 
@@ -64,6 +68,7 @@ struct ValueDesc {
   std::vector<int64_t> shape;
   int32_t buffer = -1; ///< Planned activation buffer, or -1.
   int64_t column = 0;  ///< Element offset of the value within a buffer row.
+  DType dtype = DType::F32;
 };
 
 struct Attr {
@@ -142,6 +147,39 @@ struct CpuCode {
   std::vector<KernelDesc> kernels;
 };
 
+struct TileParam {
+  std::string name;
+  int64_t value = 0;
+  std::vector<int64_t> choices;
+};
+
+enum class LaunchGrid : uint8_t {
+  Rows,          ///< grid (batch * seq): one block per token row
+  ChannelBlocks, ///< grid (ceil(channels / param(gridParam)), batch)
+};
+
+/// A CUDA kernel as the compiler emitted it (docs/artifact.md, "CUDA
+/// kernels"): the runtime compiles |source| with NVRTC for the device's
+/// architecture, with -D<name>=<value> for every parameter.
+struct CudaKernelDesc {
+  std::string name, op, source;
+  std::vector<TileParam> params;
+  LaunchGrid grid = LaunchGrid::Rows;
+  int64_t channels = 0;
+  std::string gridParam, blockParam;
+  bool cooperative = false;
+  int64_t workspace = 0; ///< scratch floats per batch row
+  int64_t param(const std::string &name) const;
+};
+
+struct CudaCode {
+  DType dtype = DType::BF16;
+  std::vector<std::string> archs;
+  Function forward, decode;
+  std::vector<CudaKernelDesc> kernels;
+  bool present() const { return !kernels.empty(); }
+};
+
 struct Program {
   std::string modelName;
   std::vector<ParamDesc> params;
@@ -151,6 +189,7 @@ struct Program {
   Function decode;    ///< Fused; one token per sequence.
   Function reference; ///< Unfused, as lowered from the model file.
   CpuCode cpu;
+  CudaCode cuda;      ///< Empty unless compiled for a CUDA target.
 };
 
 } // namespace ssmrt

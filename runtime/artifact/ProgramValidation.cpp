@@ -70,8 +70,9 @@ Status checkShape(const std::vector<int64_t> &shape, const std::string &what) {
 
 class FunctionValidator {
 public:
-  FunctionValidator(const Program &p, const Function &f, const std::string &where)
-      : p_(p), f_(f), where_(where) {}
+  /// |kernels| is the number of kernels instruction kernel indices refer to.
+  FunctionValidator(const Program &p, const Function &f, size_t kernels, const std::string &where)
+      : p_(p), f_(f), kernels_(kernels), where_(where) {}
 
   Status run();
 
@@ -83,6 +84,7 @@ private:
 
   const Program &p_;
   const Function &f_;
+  size_t kernels_;
   std::string where_;
   std::vector<bool> defined_;
 };
@@ -120,6 +122,8 @@ Status FunctionValidator::checkValue(size_t id) {
           return error(what + " has a dynamic or empty feature dimension");
         width *= v.shape[d];
       }
+      if (v.dtype == DType::I32)
+        return error(what + " is an integer activation");
       if (v.column < 0 || v.column + width > f_.buffers[v.buffer].width)
         return error(what + " (columns " + std::to_string(v.column) + ".." +
                      std::to_string(v.column + width) + ") does not fit in buffer " +
@@ -171,9 +175,9 @@ Status FunctionValidator::checkInstr(size_t index) {
       return error(what + " redefines value " + std::to_string(id));
     defined_[id] = true;
   }
-  if (in.kernel < -1 || (in.kernel >= 0 && static_cast<size_t>(in.kernel) >= p_.cpu.kernels.size()))
+  if (in.kernel < -1 || (in.kernel >= 0 && static_cast<size_t>(in.kernel) >= kernels_))
     return error(what + " refers to kernel " + std::to_string(in.kernel) + " of " +
-                 std::to_string(p_.cpu.kernels.size()));
+                 std::to_string(kernels_));
   return okStatus();
 }
 
@@ -248,8 +252,35 @@ Status ssmrt::validateProgram(const Program &p, const std::string &name) {
   }
   if (p.cpu.vectorWidth < 0 || p.cpu.vectorWidth > 64)
     return Status::error(name + ": vector width " + std::to_string(p.cpu.vectorWidth));
-  SSMRT_RETURN_IF_ERROR(FunctionValidator(p, p.forward, name + ": function 'forward'").run());
-  SSMRT_RETURN_IF_ERROR(FunctionValidator(p, p.decode, name + ": function 'decode'").run());
-  SSMRT_RETURN_IF_ERROR(FunctionValidator(p, p.reference, name + ": function 'reference'").run());
+  size_t cpuKernels = p.cpu.kernels.size();
+  SSMRT_RETURN_IF_ERROR(
+      FunctionValidator(p, p.forward, cpuKernels, name + ": function 'forward'").run());
+  SSMRT_RETURN_IF_ERROR(
+      FunctionValidator(p, p.decode, cpuKernels, name + ": function 'decode'").run());
+  SSMRT_RETURN_IF_ERROR(
+      FunctionValidator(p, p.reference, 0, name + ": function 'reference'").run());
+  if (!p.cuda.present())
+    return okStatus();
+  for (size_t i = 0; i < p.cuda.kernels.size(); ++i) {
+    const CudaKernelDesc &k = p.cuda.kernels[i];
+    std::string what = name + ": CUDA kernel " + std::to_string(i) + " ('" + k.name + "')";
+    if (k.name.empty() || k.source.empty())
+      return Status::error(what + " has no name or source");
+    for (const TileParam &t : k.params)
+      if (t.name.empty() || t.value < 1 || t.value > 65536)
+        return Status::error(what + ": parameter '" + t.name + "' is out of range");
+    int64_t threads = k.param(k.blockParam);
+    if (threads < 1 || threads > 1024)
+      return Status::error(what + ": block parameter '" + k.blockParam + "' is not a thread count");
+    if (k.grid == LaunchGrid::ChannelBlocks && (k.channels < 1 || k.param(k.gridParam) < 1))
+      return Status::error(what + ": channel grid without channels or a divisor parameter");
+    if (k.workspace < 0 || k.workspace > (int64_t(1) << 32))
+      return Status::error(what + ": workspace out of range");
+  }
+  size_t cudaKernels = p.cuda.kernels.size();
+  SSMRT_RETURN_IF_ERROR(
+      FunctionValidator(p, p.cuda.forward, cudaKernels, name + ": function 'cuda forward'").run());
+  SSMRT_RETURN_IF_ERROR(
+      FunctionValidator(p, p.cuda.decode, cudaKernels, name + ": function 'cuda decode'").run());
   return okStatus();
 }
