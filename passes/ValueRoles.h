@@ -10,6 +10,8 @@
 
 #include "dialect/SSMOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 namespace mlir::ssm {
 
 constexpr llvm::StringLiteral kOnceAttr = "ssm.once";
@@ -43,6 +45,33 @@ inline int64_t rowWidth(Value value) {
   for (int64_t d = 2; d < type.getRank(); ++d)
     width *= type.getDimSize(d);
   return width;
+}
+
+/// How a kernel receives a value (docs/artifact.md, kernel ABIs).
+enum class ValueRole {
+  Absent,     ///< an optional operand that is not there
+  Activation, ///< token rows in a planned buffer
+  Weight,     ///< a parameter or a weight-only (`once`) result
+  State,      ///< a recurrent state or KV cache, [batch, per-sequence shape]
+  Ids,        ///< token ids or sequence lengths
+};
+
+inline ValueRole valueRole(Value v) {
+  if (!v)
+    return ValueRole::Absent;
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  if (type.getElementType().isInteger(32))
+    return ValueRole::Ids;
+  if (Operation *def = v.getDefiningOp()) {
+    if (isa<ParamOp>(def) || def->hasAttr(kOnceAttr))
+      return ValueRole::Weight;
+    return isStateResult(llvm::cast<OpResult>(v)) ? ValueRole::State : ValueRole::Activation;
+  }
+  auto arg = llvm::cast<BlockArgument>(v);
+  auto func = llvm::dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (func && func.getArgAttr(arg.getArgNumber(), "ssm.state"))
+    return ValueRole::State;
+  return ValueRole::Activation;
 }
 
 } // namespace mlir::ssm

@@ -12,32 +12,12 @@ using namespace mlir::ssm;
 
 namespace {
 
-enum class Role { Absent, Activation, Weight, State, Ids };
-
-Role roleOf(Value v) {
-  if (!v)
-    return Role::Absent;
-  auto type = llvm::cast<RankedTensorType>(v.getType());
-  if (type.getElementType().isInteger(32))
-    return Role::Ids;
-  if (Operation *def = v.getDefiningOp()) {
-    if (isa<ParamOp>(def) || def->hasAttr(kOnceAttr))
-      return Role::Weight;
-    return isStateResult(llvm::cast<OpResult>(v)) ? Role::State : Role::Activation;
-  }
-  auto arg = llvm::cast<BlockArgument>(v);
-  auto func = llvm::dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-  if (func && func.getArgAttr(arg.getArgNumber(), "ssm.state"))
-    return Role::State;
-  return Role::Activation;
-}
-
 /// Whether the CPU backend has a kernel for |op| as it stands.
 bool hasKernel(Operation *op, const CPUTarget &target) {
   if (op->hasAttr(kOnceAttr))
     return false;
   auto allActivations = [&](ValueRange values) {
-    return llvm::all_of(values, [](Value v) { return roleOf(v) == Role::Activation; });
+    return llvm::all_of(values, [](Value v) { return valueRole(v) == ValueRole::Activation; });
   };
   if (isa<EmbeddingOp, RMSNormOp, AddRMSNormOp, CausalConv1dOp, MambaStepOp>(op))
     return true;
@@ -47,12 +27,12 @@ bool hasKernel(Operation *op, const CPUTarget &target) {
     return allActivations(op->getOperands());
   if (isa<AddOp, MulOp>(op)) {
     Value lhs = op->getOperand(0), rhs = op->getOperand(1);
-    if (roleOf(lhs) != Role::Activation || lhs.getType() != op->getResult(0).getType())
+    if (valueRole(lhs) != ValueRole::Activation || lhs.getType() != op->getResult(0).getType())
       return false;
-    if (roleOf(rhs) == Role::Activation)
+    if (valueRole(rhs) == ValueRole::Activation)
       return rhs.getType() == lhs.getType();
     auto rhsType = llvm::cast<RankedTensorType>(rhs.getType());
-    return roleOf(rhs) == Role::Weight && rhsType.getRank() == 1 &&
+    return valueRole(rhs) == ValueRole::Weight && rhsType.getRank() == 1 &&
            rhsType.getDimSize(0) == rowWidth(lhs) &&
            llvm::cast<RankedTensorType>(lhs.getType()).getRank() == 3;
   }
@@ -62,12 +42,12 @@ bool hasKernel(Operation *op, const CPUTarget &target) {
 
 Type mlir::ssm::kernelArgType(KernelBuilder &kb, Value v) {
   auto type = llvm::cast<RankedTensorType>(v.getType());
-  switch (roleOf(v)) {
-  case Role::Ids:
+  switch (valueRole(v)) {
+  case ValueRole::Ids:
     return kb.idsType();
-  case Role::Weight:
+  case ValueRole::Weight:
     return kb.weightType(type.getShape());
-  case Role::State:
+  case ValueRole::State:
     return kb.stateType(type.getShape().drop_front());
   default:
     return kb.activationType(rowWidth(v));

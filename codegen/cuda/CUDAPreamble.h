@@ -65,6 +65,43 @@ template <> __device__ __forceinline__ ssm_f16 ssm_from_float<ssm_f16>(float f) 
   return r;
 }
 
+// The sum of |v| over the block's THREADS threads (a power of two), through
+// |red| (THREADS floats of shared memory). Every thread must call it.
+template <int THREADS_>
+__device__ __forceinline__ float ssm_block_sum(float v, float *red) {
+  red[threadIdx.x] = v;
+  __syncthreads();
+  for (int s = THREADS_ / 2; s > 0; s >>= 1) {
+    if ((int)threadIdx.x < s)
+      red[threadIdx.x] += red[threadIdx.x + s];
+    __syncthreads();
+  }
+  float r = red[0];
+  __syncthreads();
+  return r;
+}
+
+// A barrier across all blocks of a cooperative launch: an arrival counter
+// (bar[0], back to zero afterwards) and a generation (bar[1]).
+__device__ __forceinline__ void ssm_grid_barrier(unsigned *bar) {
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    volatile unsigned *generation = bar + 1;
+    unsigned g = *generation;
+    __threadfence();
+    if (atomicAdd(bar, 1u) == gridDim.x - 1) {
+      atomicExch(bar, 0u);
+      __threadfence();
+      atomicAdd(bar + 1, 1u);
+    } else {
+      while (*generation == g)
+        __nanosleep(32);
+    }
+    __threadfence();
+  }
+  __syncthreads();
+}
+
 __device__ __forceinline__ float ssm_silu(float x) { return x / (1.0f + __expf(-x)); }
 // torch's softplus: the input itself above the threshold 20.
 __device__ __forceinline__ float ssm_softplus(float x) { return x > 20.0f ? x : log1pf(__expf(x)); }

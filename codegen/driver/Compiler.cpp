@@ -3,6 +3,8 @@
 #include "codegen/driver/ProgramBuilder.h"
 
 #include "codegen/cpu/CPUPasses.h"
+#include "codegen/cuda/CUDAKernels.h"
+#include "codegen/cuda/CUDAPasses.h"
 #include "dialect/SSMDialect.h"
 #include "frontend/MLIRGen.h"
 #include "passes/Passes.h"
@@ -45,6 +47,18 @@ LogicalResult Compiler::fuse() {
   return pm.run(*module_);
 }
 
+LogicalResult Compiler::lowerCUDA() {
+  gpuModule_ = module_->clone();
+  PassManager pm(&context_);
+  pm.addNestedPass<func::FuncOp>(ssm::createSSMAssignGPUTypes(
+      ssm::SSMAssignGPUTypesOptions{options_.gpuDtype}));
+  pm.addNestedPass<func::FuncOp>(ssm::createSSMChooseCUDATiles());
+  if (failed(pm.run(*gpuModule_)))
+    return failure();
+  cudaKernels_.clear();
+  return ssm::emitCUDAKernels(*gpuModule_, cudaKernels_);
+}
+
 LogicalResult Compiler::outline() {
   PassManager pm(&context_);
   pm.addPass(ssm::createSSMOutlineCPUKernels(
@@ -66,7 +80,9 @@ FailureOr<ssmrt::Program> Compiler::buildProgram() {
   FailureOr<std::vector<uint8_t>> object = ssm::kernelsToSharedObject(*kernels, target_, error_);
   if (failed(object))
     return failure();
-  FailureOr<ssmrt::Program> program = buildRuntimeProgram(*module_, *reference_, error_);
+  FailureOr<ssmrt::Program> program =
+      buildRuntimeProgram(*module_, *reference_, gpuModule_ ? *gpuModule_ : ModuleOp(),
+                          cudaKernels_, error_);
   if (failed(program))
     return failure();
   program->cpu.triple = target_.triple;
@@ -74,5 +90,9 @@ FailureOr<ssmrt::Program> Compiler::buildProgram() {
   program->cpu.features = target_.features;
   program->cpu.vectorWidth = target_.vectorWidth;
   program->cpu.object = std::move(*object);
+  if (gpuModule_)
+    program->cuda.dtype = options_.gpuDtype == "fp32"   ? ssmrt::ValueType::F32
+                          : options_.gpuDtype == "fp16" ? ssmrt::ValueType::F16
+                                                        : ssmrt::ValueType::BF16;
   return program;
 }

@@ -3,6 +3,8 @@
 // The compiler's stages, each visible from `ssmc compile --emit=`:
 //   lower    the model in the ssm dialect (kept as the reference function)
 //   fuse     @decode added, fusion passes, memory plan
+//   gpu      (CUDA targets) a copy of the fused functions retyped for the
+//            GPU, tiled, and their CUDA kernels emitted
 //   outline  CPU kernel functions (scf/vector/memref)
 //   program  kernels lowered to LLVM, compiled to a shared object, and the
 //            runtime's Program (the content of a .ssmx artifact)
@@ -20,12 +22,15 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <string>
+#include <vector>
 
 namespace ssmc {
 
 struct CompileOptions {
   bool foldDeltaProj = true;
   int vectorWidth = 0; ///< 0: the host CPU's
+  bool cuda = false;   ///< also generate CUDA kernels
+  std::string gpuDtype = "bf16";
 };
 
 class Compiler {
@@ -35,6 +40,8 @@ public:
 
   mlir::LogicalResult lower();
   mlir::LogicalResult fuse();
+  /// CUDA targets, after fuse(): the GPU functions and their kernels.
+  mlir::LogicalResult lowerCUDA();
   mlir::LogicalResult outline();
   /// The kernels as optimized LLVM IR (after outline()).
   mlir::FailureOr<std::string> kernelsLLVMIR();
@@ -42,6 +49,9 @@ public:
   mlir::FailureOr<ssmrt::Program> buildProgram();
 
   mlir::ModuleOp module() { return *module_; }
+  /// The GPU-typed, tiled functions (after lowerCUDA()).
+  mlir::ModuleOp gpuModule() { return *gpuModule_; }
+  const std::vector<ssmrt::CudaKernelDesc> &cudaKernels() const { return cudaKernels_; }
   /// Why the last stage failed, when MLIR did not already report it.
   const std::string &error() const { return error_; }
   const mlir::ssm::CPUTarget &target() const { return target_; }
@@ -54,6 +64,8 @@ private:
   mlir::ssm::CPUTarget target_;
   mlir::OwningOpRef<mlir::ModuleOp> module_;
   mlir::OwningOpRef<mlir::ModuleOp> reference_;
+  mlir::OwningOpRef<mlir::ModuleOp> gpuModule_;
+  std::vector<ssmrt::CudaKernelDesc> cudaKernels_;
   std::string error_;
 };
 

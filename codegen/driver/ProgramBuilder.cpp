@@ -81,6 +81,17 @@ std::vector<int64_t> shapeOf(Value v) {
   return shape;
 }
 
+ssmrt::ValueType dtypeOf(Value v) {
+  Type e = llvm::cast<RankedTensorType>(v.getType()).getElementType();
+  if (e.isBF16())
+    return ssmrt::ValueType::BF16;
+  if (e.isF16())
+    return ssmrt::ValueType::F16;
+  if (e.isInteger(32))
+    return ssmrt::ValueType::I32;
+  return ssmrt::ValueType::F32;
+}
+
 ssmrt::StateKind stateKindOf(StringRef slot) {
   if (slot.ends_with("/causal_conv1d") || slot.contains("/causal_conv1d#"))
     return ssmrt::StateKind::Conv;
@@ -153,6 +164,7 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
   llvm::DenseMap<Value, int32_t> ids;
   auto addValue = [&](Value v, ssmrt::ValueDesc desc) {
     desc.shape = shapeOf(v);
+    desc.dtype = dtypeOf(v);
     out.values.push_back(std::move(desc));
     int32_t id = out.values.size() - 1;
     ids[v] = id;
@@ -234,8 +246,10 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
 
 } // namespace
 
-FailureOr<ssmrt::Program> ssmc::buildRuntimeProgram(ModuleOp compiled, ModuleOp reference,
-                                                    std::string &error) {
+FailureOr<ssmrt::Program>
+ssmc::buildRuntimeProgram(ModuleOp compiled, ModuleOp reference, ModuleOp gpu,
+                          const std::vector<ssmrt::CudaKernelDesc> &cudaKernels,
+                          std::string &error) {
   ssmrt::Program program;
   auto forward = compiled.lookupSymbol<func::FuncOp>("forward");
   auto decode = compiled.lookupSymbol<func::FuncOp>("decode");
@@ -288,6 +302,18 @@ FailureOr<ssmrt::Program> ssmc::buildRuntimeProgram(ModuleOp compiled, ModuleOp 
   if (!builder.addStates(forward) || !builder.build(forward, program.forward, kernels) ||
       !builder.build(decode, program.decode, kernels) ||
       !builder.build(refForward, program.reference, {}))
+    return failure();
+  if (!gpu)
+    return program;
+  llvm::StringMap<int32_t> gpuKernels;
+  for (const ssmrt::CudaKernelDesc &k : cudaKernels) {
+    gpuKernels[k.name] = program.cuda.kernels.size();
+    program.cuda.kernels.push_back(k);
+  }
+  auto gpuForward = gpu.lookupSymbol<func::FuncOp>("forward");
+  auto gpuDecode = gpu.lookupSymbol<func::FuncOp>("decode");
+  if (!gpuForward || !gpuDecode || !builder.build(gpuForward, program.cuda.forward, gpuKernels) ||
+      !builder.build(gpuDecode, program.cuda.decode, gpuKernels))
     return failure();
   return program;
 }

@@ -7,15 +7,18 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
+#include <vector>
 
 namespace ssmc {
 
 /// Builds the runtime Program from |compiled| (@forward and @decode, fused,
 /// planned, kernels outlined) and |reference| (@forward as lowered from the
-/// model file). The CPU code itself is filled in by the caller.
-mlir::FailureOr<ssmrt::Program> buildRuntimeProgram(mlir::ModuleOp compiled,
-                                                    mlir::ModuleOp reference,
-                                                    std::string &error);
+/// model file), and, when |gpu| is not null, the CUDA section from its
+/// GPU-typed functions and |cudaKernels|. The CPU code itself is filled in
+/// by the caller.
+mlir::FailureOr<ssmrt::Program>
+buildRuntimeProgram(mlir::ModuleOp compiled, mlir::ModuleOp reference, mlir::ModuleOp gpu,
+                    const std::vector<ssmrt::CudaKernelDesc> &cudaKernels, std::string &error);
 
 } // namespace ssmc
 

@@ -46,7 +46,7 @@ StatusOr<Function> readFunction(const ssmx::Function *f, const std::string &what
       if (v->dtype() > ssmx::DType_MAX)
         return Status::error("function '" + what + "': value " +
                              std::to_string(out.values.size()) + " has an unknown dtype");
-      d.dtype = static_cast<DType>(v->dtype());
+      d.dtype = static_cast<ValueType>(v->dtype());
       out.values.push_back(std::move(d));
     }
   if (f->instrs())
@@ -150,7 +150,7 @@ StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const st
   if (const ssmx::CudaCode *cuda = a->cuda()) {
     if (cuda->dtype() > ssmx::DType_MAX)
       return Status::error(name + ": the CUDA code has an unknown dtype");
-    p.cuda.dtype = static_cast<DType>(cuda->dtype());
+    p.cuda.dtype = static_cast<ValueType>(cuda->dtype());
     if (cuda->archs())
       for (const flatbuffers::String *arch : *cuda->archs())
         p.cuda.archs.push_back(arch->str());
@@ -175,6 +175,7 @@ StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const st
         d.grid = static_cast<LaunchGrid>(k->grid());
         d.channels = k->channels();
         d.gridParam = toString(k->grid_param());
+        d.timeParam = toString(k->time_param());
         d.blockParam = toString(k->block_param());
         d.cooperative = k->cooperative();
         d.workspace = k->workspace();

@@ -41,7 +41,7 @@ flatbuffers::Offset<ssmx::CudaCode> writeCuda(Builder &fbb, const CudaCode &cuda
     kernels.push_back(ssmx::CreateCudaKernelDirect(
         fbb, k.name.c_str(), k.op.c_str(), k.source.c_str(), &params,
         static_cast<ssmx::LaunchGrid>(k.grid), k.channels, k.gridParam.c_str(),
-        k.blockParam.c_str(), k.cooperative, k.workspace));
+        k.timeParam.c_str(), k.blockParam.c_str(), k.cooperative, k.workspace));
   }
   std::vector<flatbuffers::Offset<flatbuffers::String>> archs;
   for (const std::string &a : cuda.archs)

@@ -39,10 +39,10 @@ bool ssmrt::parseOpCode(const std::string &name, OpCode &out) {
   return false;
 }
 
-size_t ssmrt::dtypeBytes(DType dtype) {
+size_t ssmrt::valueTypeBytes(ValueType dtype) {
   switch (dtype) {
-  case DType::BF16:
-  case DType::F16:
+  case ValueType::BF16:
+  case ValueType::F16:
     return 2;
   default:
     return 4;

@@ -55,8 +55,8 @@ bool parseOpCode(const std::string &name, OpCode &out);
 enum class ValueKind : uint8_t { Tokens, SeqLens, Param, State, Temp };
 
 /// Element type of a value in memory. CPU functions use F32 and I32 only.
-enum class DType : uint8_t { F32, BF16, F16, I32 };
-size_t dtypeBytes(DType dtype);
+enum class ValueType : uint8_t { F32, BF16, F16, I32 };
+size_t valueTypeBytes(ValueType dtype);
 
 /// A dynamic size (batch, sequence, KV-cache length) in a shape.
 constexpr int64_t kDynamic = -1;
@@ -68,7 +68,7 @@ struct ValueDesc {
   std::vector<int64_t> shape;
   int32_t buffer = -1; ///< Planned activation buffer, or -1.
   int64_t column = 0;  ///< Element offset of the value within a buffer row.
-  DType dtype = DType::F32;
+  ValueType dtype = ValueType::F32;
 };
 
 struct Attr {
@@ -155,7 +155,12 @@ struct TileParam {
 
 enum class LaunchGrid : uint8_t {
   Rows,          ///< grid (batch * seq): one block per token row
-  ChannelBlocks, ///< grid (ceil(channels / param(gridParam)), batch)
+  /// grid (ceil(channels / param(gridParam)), ceil(seq / param(timeParam))
+  /// or 1 without a timeParam, batch)
+  ChannelBlocks,
+  /// grid (min(ceil(batch * channels / block), blocks that fit at once));
+  /// the kernel strides over its work, so any grid size is correct
+  Persistent,
 };
 
 /// A CUDA kernel as the compiler emitted it (docs/artifact.md, "CUDA
@@ -166,14 +171,14 @@ struct CudaKernelDesc {
   std::vector<TileParam> params;
   LaunchGrid grid = LaunchGrid::Rows;
   int64_t channels = 0;
-  std::string gridParam, blockParam;
+  std::string gridParam, timeParam, blockParam;
   bool cooperative = false;
   int64_t workspace = 0; ///< scratch floats per batch row
   int64_t param(const std::string &name) const;
 };
 
 struct CudaCode {
-  DType dtype = DType::BF16;
+  ValueType dtype = ValueType::BF16;
   std::vector<std::string> archs;
   Function forward, decode;
   std::vector<CudaKernelDesc> kernels;

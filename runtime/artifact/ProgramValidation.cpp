@@ -122,7 +122,7 @@ Status FunctionValidator::checkValue(size_t id) {
           return error(what + " has a dynamic or empty feature dimension");
         width *= v.shape[d];
       }
-      if (v.dtype == DType::I32)
+      if (v.dtype == ValueType::I32)
         return error(what + " is an integer activation");
       if (v.column < 0 || v.column + width > f_.buffers[v.buffer].width)
         return error(what + " (columns " + std::to_string(v.column) + ".." +
@@ -272,8 +272,12 @@ Status ssmrt::validateProgram(const Program &p, const std::string &name) {
     int64_t threads = k.param(k.blockParam);
     if (threads < 1 || threads > 1024)
       return Status::error(what + ": block parameter '" + k.blockParam + "' is not a thread count");
-    if (k.grid == LaunchGrid::ChannelBlocks && (k.channels < 1 || k.param(k.gridParam) < 1))
+    if (k.grid == LaunchGrid::ChannelBlocks &&
+        (k.channels < 1 || k.param(k.gridParam) < 1 ||
+         (!k.timeParam.empty() && k.param(k.timeParam) < 1)))
       return Status::error(what + ": channel grid without channels or a divisor parameter");
+    if (k.grid == LaunchGrid::Persistent && (k.channels < 1 || !k.cooperative))
+      return Status::error(what + ": a persistent grid must be cooperative and cover channels");
     if (k.workspace < 0 || k.workspace > (int64_t(1) << 32))
       return Status::error(what + ": workspace out of range");
   }

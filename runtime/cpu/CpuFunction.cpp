@@ -1,10 +1,11 @@
 //===- CpuFunction.cpp - runs one program function on the CPU -------------===//
 #include "runtime/cpu/CpuFunction.h"
+#include "runtime/cpu/Blas.h"
+#include "runtime/reference/OnceValues.h"
 
 #include "runtime/reference/ReferenceInterpreter.h"
 
 #include <algorithm>
-#include <cblas.h>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -113,36 +114,10 @@ Status CpuFunction::prepare(int64_t maxTokens) {
   }
 
   // Weight-only instructions, once, in float64.
-  once_.assign(values.size(), {});
-  for (size_t i = 0; i < function_.instrs.size(); ++i) {
-    const Instr &in = function_.instrs[i];
-    if (!in.once)
-      continue;
-    std::vector<RefTensor> owned;
-    owned.reserve(in.operands.size());
-    std::vector<const RefTensor *> operands;
-    for (int32_t id : in.operands) {
-      if (id < 0) {
-        operands.push_back(nullptr);
-        continue;
-      }
-      const ValueDesc &v = values[id];
-      const float *src = v.kind == ValueKind::Param ? weights_.param(v.index) : once_[id].data();
-      if (v.kind != ValueKind::Param && once_[id].empty())
-        return Status::error("function '" + function_.name + "', instruction " +
-                             std::to_string(i) + ": a weight-only instruction reads a value that is "
-                             "not a weight");
-      RefTensor t(v.shape);
-      for (int64_t k = 0; k < t.numElements(); ++k)
-        t.data[k] = src[k];
-      owned.push_back(std::move(t));
-      operands.push_back(&owned.back());
-    }
-    std::vector<RefTensor> results;
-    SSMRT_RETURN_IF_ERROR(ReferenceInterpreter::evaluate(function_, in, operands, results));
-    for (size_t r = 0; r < in.results.size(); ++r)
-      once_[in.results[r]].assign(results[r].data.begin(), results[r].data.end());
-  }
+  auto once = evaluateOnceValues(function_, [&](int32_t i) { return weights_.param(i); });
+  if (!once.ok())
+    return once.status();
+  once_ = std::move(*once);
   return okStatus();
 }
 
@@ -241,12 +216,7 @@ void CpuFunction::matmul(const float *x, int64_t ldx, int64_t rows, const float 
   const int64_t grain = 16;
   pool_.parallelFor((out + grain - 1) / grain, [&](int64_t begin, int64_t end) {
     int64_t n0 = begin * grain, n1 = std::min(out, end * grain);
-    if (rows == 1)
-      cblas_sgemv(CblasRowMajor, CblasNoTrans, n1 - n0, in, 1.0f, weight + n0 * in, in, x, 1,
-                  0.0f, y + n0, 1);
-    else
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n1 - n0, in, 1.0f, x, ldx,
-                  weight + n0 * in, in, 0.0f, y + n0, ldy);
+    gemmXWt(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
     if (bias)
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = n0; c < n1; ++c)

@@ -1,20 +1,14 @@
 //===- Session.cpp - a loaded model with per-sequence state slots ---------===//
 #include "runtime/engine/Session.h"
 
+#include "runtime/gpu/CudaDevice.h"
+#include "runtime/gpu/GpuExecutor.h"
+
 #include <algorithm>
-#include <cblas.h>
+#include <cstdio>
 #include <cstring>
 
 using namespace ssmrt;
-
-namespace {
-int64_t elementsOf(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-} // namespace
 
 StatusOr<std::unique_ptr<Session>> Session::create(Program program,
                                                    std::unique_ptr<Checkpoint> checkpoint,
@@ -24,10 +18,6 @@ StatusOr<std::unique_ptr<Session>> Session::create(Program program,
   std::unique_ptr<Session> s(new Session());
   s->program_ = std::move(program);
   s->options_ = options;
-  for (const StateDesc &state : s->program_.states)
-    if (state.kind == StateKind::KVCache)
-      return Status::error("model '" + s->program_.modelName +
-                           "' has attention layers, which the CPU runtime does not run yet");
   if (checkpoint) {
     if (const JsonDocument *config = checkpoint->config())
       SSMRT_RETURN_IF_ERROR(checkConfig(s->program_, *config));
@@ -39,37 +29,58 @@ StatusOr<std::unique_ptr<Session>> Session::create(Program program,
   } else {
     s->weights_ = WeightStore::random(s->program_, randomSeed);
   }
-  StatusOr<std::unique_ptr<KernelLibrary>> kernels = KernelLibrary::load(s->program_.cpu);
-  if (!kernels.ok())
-    return kernels.status();
-  s->kernels_ = std::move(*kernels);
-  int threads = options.threads > 0 ? options.threads : defaultThreadCount();
-  s->pool_ = std::make_unique<ThreadPool>(threads);
-  // The pool parallelizes matrix products itself (CpuFunction::matmul).
-  openblas_set_num_threads(1);
-
-  auto forward = CpuFunction::create(s->program_, s->program_.forward, s->weights_, *s->kernels_,
-                                     *s->pool_, options.slots * options.prefillChunk);
-  if (!forward.ok())
-    return forward.status();
-  s->forward_ = std::move(*forward);
-  auto decode = CpuFunction::create(s->program_, s->program_.decode, s->weights_, *s->kernels_,
-                                    *s->pool_, options.slots);
-  if (!decode.ok())
-    return decode.status();
-  s->decode_ = std::move(*decode);
-  s->vocab_ = s->forward_->vocabSize();
+  SSMRT_RETURN_IF_ERROR(s->createExecutor());
+  s->vocab_ = s->executor_->vocabSize();
   for (const Instr &in : s->program_.forward.instrs)
     if (in.op == OpCode::Embedding)
       s->embeddingRows_ = s->program_.forward.values[in.operands[0]].shape[0];
-
-  for (const StateDesc &state : s->program_.states) {
-    int64_t size = elementsOf(state.shape);
-    s->stateSize_.push_back(size);
-    s->states_.emplace_back(size * options.slots, 0.0f);
-    s->scratch_.emplace_back();
-  }
   return s;
+}
+
+Status Session::createExecutor() {
+  const std::string &device = options_.device;
+  int ordinal = 0;
+  bool wantGpu = device == "cuda" || device.rfind("cuda:", 0) == 0;
+  if (device.rfind("cuda:", 0) == 0) {
+    const std::string digits = device.substr(5);
+    if (digits.empty() || digits.size() > 3 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      return Status::error("device '" + device + "': expected cuda:N");
+    ordinal = std::stoi(digits);
+  }
+  if (!wantGpu && device != "auto" && device != "cpu")
+    return Status::error("unknown device '" + device + "' (auto, cpu, cuda or cuda:N)");
+  if (wantGpu || (device == "auto" && program_.cuda.present())) {
+    StatusOr<std::unique_ptr<gpu::GpuDevice>> dev = gpu::openCudaDevice(ordinal);
+    if (dev.ok() && !program_.cuda.present())
+      return Status::error("model '" + program_.modelName +
+                           "' has no CUDA code: compile it with --target cuda:sm_XX");
+    gpu::GpuExecutorOptions gpuOptions;
+    gpuOptions.slots = options_.slots;
+    gpuOptions.maxTokens = options_.slots * options_.prefillChunk;
+    gpuOptions.graphs = options_.graphs;
+    StatusOr<std::unique_ptr<gpu::GpuExecutor>> gpuExecutor =
+        dev.ok() ? gpu::GpuExecutor::create(program_, weights_, std::move(*dev), gpuOptions)
+                 : StatusOr<std::unique_ptr<gpu::GpuExecutor>>(dev.status());
+    if (gpuExecutor.ok()) {
+      executor_ = std::move(*gpuExecutor);
+      return okStatus();
+    }
+    if (wantGpu)
+      return gpuExecutor.status();
+    std::fprintf(stderr, "note: running on the CPU: %s\n",
+                 gpuExecutor.status().message().c_str());
+  }
+  for (const StateDesc &state : program_.states)
+    if (state.kind == StateKind::KVCache)
+      return Status::error("model '" + program_.modelName +
+                           "' has attention layers, which the CPU runtime does not run yet");
+  auto cpu = CpuExecutor::create(program_, weights_, options_.threads, options_.slots,
+                                 options_.slots * options_.prefillChunk);
+  if (!cpu.ok())
+    return cpu.status();
+  executor_ = std::move(*cpu);
+  return okStatus();
 }
 
 Status Session::checkSlots(const std::vector<int64_t> &slots) const {
@@ -95,65 +106,23 @@ Status Session::checkTokens(const int32_t *tokens, size_t n) const {
 
 Status Session::reset(int64_t slot) {
   SSMRT_RETURN_IF_ERROR(checkSlots({slot}));
-  for (size_t s = 0; s < states_.size(); ++s)
-    std::fill_n(states_[s].begin() + slot * stateSize_[s], stateSize_[s], 0.0f);
-  return okStatus();
+  return executor_->reset(slot);
 }
 
-std::vector<float> Session::snapshot(int64_t slot) const {
-  std::vector<float> out;
-  for (size_t s = 0; s < states_.size(); ++s)
-    out.insert(out.end(), states_[s].begin() + slot * stateSize_[s],
-               states_[s].begin() + (slot + 1) * stateSize_[s]);
-  return out;
+StatusOr<std::vector<float>> Session::snapshot(int64_t slot) const {
+  SSMRT_RETURN_IF_ERROR(checkSlots({slot}));
+  return executor_->snapshot(slot);
 }
 
 Status Session::restore(int64_t slot, const std::vector<float> &state) {
   SSMRT_RETURN_IF_ERROR(checkSlots({slot}));
   size_t total = 0;
-  for (int64_t n : stateSize_)
+  for (int64_t n : executor_->stateSizes())
     total += n;
   if (state.size() != total)
     return Status::error("a state snapshot of " + std::to_string(state.size()) +
                          " floats does not fit this model (" + std::to_string(total) + ")");
-  size_t offset = 0;
-  for (size_t s = 0; s < states_.size(); ++s) {
-    std::copy_n(state.begin() + offset, stateSize_[s], states_[s].begin() + slot * stateSize_[s]);
-    offset += stateSize_[s];
-  }
-  return okStatus();
-}
-
-Status Session::runOn(CpuFunction &function, const std::vector<int64_t> &slots,
-                      CallInputs &call) {
-  const Function &f = &function == forward_.get() ? program_.forward : program_.decode;
-  int64_t n = static_cast<int64_t>(slots.size());
-  bool consecutive = true;
-  for (int64_t i = 1; i < n; ++i)
-    consecutive &= slots[i] == slots[0] + i;
-  call.states.clear();
-  for (size_t i = 2; i < f.inputs.size(); ++i) {
-    int32_t kind = f.values[f.inputs[i]].index;
-    int64_t size = stateSize_[kind];
-    if (consecutive) {
-      call.states.push_back(states_[kind].data() + slots[0] * size);
-      continue;
-    }
-    std::vector<float> &scratch = scratch_[kind];
-    scratch.resize(n * size);
-    for (int64_t b = 0; b < n; ++b)
-      std::copy_n(states_[kind].begin() + slots[b] * size, size, scratch.begin() + b * size);
-    call.states.push_back(scratch.data());
-  }
-  Status status = function.run(call);
-  if (!consecutive && status.ok())
-    for (size_t i = 2; i < f.inputs.size(); ++i) {
-      int32_t kind = f.values[f.inputs[i]].index;
-      int64_t size = stateSize_[kind];
-      for (int64_t b = 0; b < n; ++b)
-        std::copy_n(scratch_[kind].begin() + b * size, size, states_[kind].begin() + slots[b] * size);
-    }
-  return status;
+  return executor_->restore(slot, state);
 }
 
 Status Session::prefill(const std::vector<int64_t> &slots,
@@ -195,14 +164,14 @@ Status Session::prefill(const std::vector<int64_t> &slots,
       }
     }
     out.resize(rows.size() * vocab_);
-    CallInputs call;
+    StepInputs call;
     call.tokens = tokens.data();
     call.batch = n;
     call.seq = seq;
     call.seqLens = lens.data();
     call.logitRows = &rows;
     call.logits = out.data();
-    SSMRT_RETURN_IF_ERROR(runOn(*forward_, slots, call));
+    SSMRT_RETURN_IF_ERROR(executor_->run(false, slots, call));
     for (size_t r = 0; r < rows.size(); ++r) {
       auto &dst = logits[rowOwner[r].first];
       dst.insert(dst.end(), out.begin() + r * vocab_, out.begin() + (r + 1) * vocab_);
@@ -223,12 +192,12 @@ Status Session::decode(const std::vector<int64_t> &slots, const std::vector<int3
   for (int64_t b = 0; b < n; ++b)
     rows[b] = b;
   logits.resize(n * vocab_);
-  CallInputs call;
+  StepInputs call;
   call.tokens = tokens.data();
   call.batch = n;
   call.seq = 1;
   call.seqLens = lens.data();
   call.logitRows = &rows;
   call.logits = logits.data();
-  return runOn(*decode_, slots, call);
+  return executor_->run(true, slots, call);
 }

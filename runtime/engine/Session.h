@@ -12,9 +12,8 @@
 
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
-#include "runtime/cpu/CpuFunction.h"
-#include "runtime/cpu/KernelLibrary.h"
-#include "runtime/cpu/ThreadPool.h"
+#include "runtime/engine/CpuExecutor.h"
+#include "runtime/engine/Executor.h"
 #include "runtime/engine/WeightStore.h"
 #include "runtime/io/Checkpoint.h"
 
@@ -27,6 +26,10 @@ struct SessionOptions {
   int threads = 0;        ///< 0: defaultThreadCount()
   int64_t slots = 8;      ///< sequences that can be live at once
   int64_t prefillChunk = 512; ///< tokens per sequence per prefill call
+  /// "cpu", "cuda" or "cuda:N" (GPU N), or "auto": the first GPU when the
+  /// artifact has CUDA code and a GPU is there, else the CPU.
+  std::string device = "auto";
+  bool graphs = true; ///< GPU: replay decode steps as CUDA graphs
 };
 
 class Session {
@@ -41,12 +44,11 @@ public:
   int64_t vocabSize() const { return vocab_; }
   int64_t slots() const { return options_.slots; }
   const Program &program() const { return program_; }
-  /// Bytes of weights a decode step reads (all parameters, as floats).
-  int64_t weightBytes() const { return weights_.totalBytes(); }
-  ThreadPool &threadPool() { return *pool_; }
-  /// The executors of @forward (prefill) and @decode, e.g. for profiling.
-  CpuFunction &prefillFunction() { return *forward_; }
-  CpuFunction &decodeFunction() { return *decode_; }
+  /// Bytes of weights a decode step reads, in the dtypes the device uses.
+  int64_t weightBytes() const { return executor_->weightBytes(); }
+  Executor &executor() { return *executor_; }
+  /// The CPU executor, or null when the session runs on a GPU.
+  CpuExecutor *cpu() { return dynamic_cast<CpuExecutor *>(executor_.get()); }
 
   /// Clears a slot's state (a new sequence).
   Status reset(int64_t slot);
@@ -63,30 +65,22 @@ public:
                 std::vector<float> &logits);
 
   /// A copy of a slot's state, and restoring it (prompt reuse across turns).
-  std::vector<float> snapshot(int64_t slot) const;
+  StatusOr<std::vector<float>> snapshot(int64_t slot) const;
   Status restore(int64_t slot, const std::vector<float> &state);
 
 private:
   Session() = default;
   Status checkSlots(const std::vector<int64_t> &slots) const;
   Status checkTokens(const int32_t *tokens, size_t n) const;
-  /// Runs |function| on |slots| with the states gathered into contiguous
-  /// batch memory (in place when the slots are consecutive).
-  Status runOn(CpuFunction &function, const std::vector<int64_t> &slots, CallInputs &call);
+  Status createExecutor();
 
   Program program_;
   SessionOptions options_;
   std::unique_ptr<Checkpoint> checkpoint_;
   WeightStore weights_;
-  std::unique_ptr<KernelLibrary> kernels_;
-  std::unique_ptr<ThreadPool> pool_;
-  std::unique_ptr<CpuFunction> forward_, decode_;
+  std::unique_ptr<Executor> executor_;
   int64_t vocab_ = 0;
   int64_t embeddingRows_ = 0;
-  /// Per state slot kind (program.states): [slots, per-sequence floats].
-  std::vector<std::vector<float>> states_;
-  std::vector<int64_t> stateSize_;
-  std::vector<std::vector<float>> scratch_;
 };
 
 } // namespace ssmrt

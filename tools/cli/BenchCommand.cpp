@@ -11,13 +11,15 @@
 //===----------------------------------------------------------------------===//
 #include "tools/cli/ArgParser.h"
 #include "tools/cli/Commands.h"
+#include "tools/cli/GpuBench.h"
 
+#include "runtime/cpu/Blas.h"
 #include "runtime/engine/Session.h"
 
 #include <algorithm>
-#include <cblas.h>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -57,7 +59,7 @@ double measureBandwidth(ssmrt::ThreadPool &pool) {
 /// |logitRows| rows), each shape timed separately.
 double gemmSeconds(const ssmrt::Function &f, int64_t rows, int64_t logitRows, int threads,
                    double &flops) {
-  openblas_set_num_threads(threads);
+  ssmrt::setBlasThreads(threads);
   std::map<std::tuple<int64_t, int64_t, int64_t>, int> shapes; // (m, n, k) -> count
   for (const ssmrt::Instr &in : f.instrs) {
     if (in.op != ssmrt::OpCode::Linear && in.op != ssmrt::OpCode::Logits)
@@ -74,18 +76,13 @@ double gemmSeconds(const ssmrt::Function &f, int64_t rows, int64_t logitRows, in
     std::vector<double> times;
     for (int rep = 0; rep < 3; ++rep) {
       Clock::time_point t0 = Clock::now();
-      if (m == 1)
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0f, b.data(), k, a.data(), 1, 0.0f,
-                    c.data(), 1);
-      else
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a.data(), k,
-                    b.data(), k, 0.0f, c.data(), n);
+      ssmrt::gemmXWt(a.data(), k, m, b.data(), n, k, c.data(), n);
       times.push_back(seconds(t0, Clock::now()));
     }
     total += count * median(times);
     flops += count * 2.0 * m * n * k;
   }
-  openblas_set_num_threads(1); // the session parallelizes around single-threaded BLAS
+  ssmrt::setBlasThreads(1); // the session parallelizes around single-threaded BLAS
   return total;
 }
 
@@ -93,9 +90,10 @@ double gemmSeconds(const ssmrt::Function &f, int64_t rows, int64_t logitRows, in
 
 int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::string> &args,
                                const ProgramLoader &loader) {
-  std::string source, weights;
+  std::string source, weights, device = "auto", kernel;
+  std::vector<std::string> tiles;
   int64_t promptLen = 512, gen = 32, batch = 1, repeats = 3, threads = 0, seed = 0;
-  bool randomWeights = false, json = false, profile = false;
+  bool randomWeights = false, json = false, profile = false, check = false;
   ArgParser parser(tool + " bench",
                    tool + " bench SOURCE (--weights DIR | --random-weights) [options]",
                    "Measures prefill and decode throughput and the bounds they are measured\n"
@@ -103,7 +101,12 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                    "of a parallel copy (bytes read + written per second), prefill against the\n"
                    "time BLAS (on all threads) needs for the model's matrix products on the same\n"
                    "shapes. Each of --repeats runs measures its bounds right after its timed\n"
-                   "work; medians over the runs are reported, ratios included.\n"
+                   "work; medians over the runs are reported, ratios included. On a GPU the\n"
+                   "bounds are the device's: copy bandwidth, and the GEMMs through cuBLAS.\n"
+                   "With --kernel OP (GPU): times the model's CUDA kernel for OP (e.g.\n"
+                   "selective_scan) on random inputs of --batch x --prompt-len tokens against\n"
+                   "each floor: bytes over copy bandwidth, special-function operations over\n"
+                   "the measured exp2 rate, FLOPs over the measured FP32 rate.\n"
                    "SOURCE: " + loader.sourceHelp);
   parser.positional("SOURCE", &source, "what to run (see above)");
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
@@ -115,7 +118,11 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.option("threads", &threads, "N", "CPU threads (default: all cores)");
   parser.option("seed", &seed, "S", "seed of the random weights and prompts (default 0)");
   parser.flag("json", &json, "print one JSON object instead of text");
-  parser.flag("profile", &profile, "also print the share of time spent in each op");
+  parser.flag("profile", &profile, "also print the share of time spent in each op (CPU)");
+  parser.option("device", &device, "DEV", "auto (the default), cpu, cuda or cuda:N");
+  parser.option("kernel", &kernel, "OP", "benchmark one CUDA kernel instead of the model");
+  parser.list("tile", &tiles, "NAME=V", "with --kernel: a tile parameter to compile it with");
+  parser.flag("check", &check, "with --kernel: compare with the float64 reference first");
   std::string error;
   switch (parser.parse(args, error)) {
   case ArgParser::Result::Help:
@@ -132,10 +139,33 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                          "[1, 256]\n", tool.c_str());
     return 1;
   }
-  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights);
+  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device);
   if (!program.ok()) {
     std::fprintf(stderr, "error: %s\n", program.status().message().c_str());
     return 1;
+  }
+  if (!kernel.empty()) {
+    KernelBenchOptions k;
+    k.op = kernel;
+    k.device = device;
+    k.batch = batch;
+    k.seq = promptLen;
+    k.repeats = std::max<int64_t>(repeats, 5);
+    k.seed = static_cast<uint64_t>(seed) + 1;
+    k.check = check;
+    k.json = json;
+    for (const std::string &t : tiles) {
+      size_t eq = t.find('=');
+      char *end = nullptr;
+      long long v = eq == std::string::npos ? 0 : std::strtoll(t.c_str() + eq + 1, &end, 10);
+      if (eq == std::string::npos || eq == 0 || !end || *end || v < 1 || v > 65536) {
+        std::fprintf(stderr, "%s bench: --tile expects NAME=VALUE with VALUE in [1, 65536], got "
+                             "'%s'\n", tool.c_str(), t.c_str());
+        return 1;
+      }
+      k.tiles.push_back({t.substr(0, eq), v, {}});
+    }
+    return runKernelBench(*program, k);
   }
   std::unique_ptr<ssmrt::Checkpoint> checkpoint;
   if (!randomWeights) {
@@ -155,6 +185,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   options.slots = batch;
   options.threads = static_cast<int>(threads);
   options.prefillChunk = promptLen;
+  options.device = device;
   auto created = ssmrt::Session::create(std::move(*program), std::move(checkpoint),
                                         static_cast<uint64_t>(seed) + 1, options);
   if (!created.ok()) {
@@ -175,8 +206,11 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   for (int64_t b = 0; b < batch; ++b)
     slots[b] = b;
 
-  s.prefillFunction().enableProfile(profile);
-  s.decodeFunction().enableProfile(profile);
+  ssmrt::CpuExecutor *cpu = s.cpu();
+  if (!cpu)
+    return runGpuModelBench(s, prompts, gen, repeats, json);
+  cpu->prefillFunction().enableProfile(profile);
+  cpu->decodeFunction().enableProfile(profile);
   // Each run measures its own bounds right after the timed work, so that a
   // machine whose speed drifts (a shared VM) compares like with like; the
   // report gives medians over runs of the rates, the bounds and the ratios.
@@ -202,8 +236,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
       continue;
     double flops = 0;
     double gemm = gemmSeconds(s.program().forward, batch * promptLen, batch,
-                              s.threadPool().threads(), flops);
-    double bandwidth = measureBandwidth(s.threadPool());
+                              cpu->threadPool().threads(), flops);
+    double bandwidth = measureBandwidth(cpu->threadPool());
     prefillRates.push_back(batch * promptLen / seconds(t0, t1));
     decodeRates.push_back(batch * gen / seconds(t1, t2));
     bandwidths.push_back(bandwidth);
@@ -225,7 +259,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                 "\"gemm_gflop_s\": %.2f, \"decode_tokens_per_s\": %.2f, "
                 "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
                 "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld}\n",
-                model.c_str(), s.threadPool().threads(), (long long)batch, (long long)promptLen,
+                model.c_str(), cpu->threadPool().threads(), (long long)batch, (long long)promptLen,
                 (long long)gen, (long long)repeats, prefillRate, prefillBound, prefillRatio,
                 gemmRate * 1e-9, decodeRate, decodeBound, decodeRatio, bandwidth * 1e-9,
                 (long long)s.weightBytes());
@@ -233,7 +267,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   }
   std::printf("model %s, batch %lld, prompt %lld tokens, %lld decode steps, %d threads\n",
               model.c_str(), (long long)batch, (long long)promptLen, (long long)gen,
-              s.threadPool().threads());
+              cpu->threadPool().threads());
   std::printf("prefill  %10.1f tok/s   bound %10.1f tok/s (BLAS, %.1f GFLOP/s on the model's "
               "GEMMs)   ratio %.2f\n",
               prefillRate, prefillBound, gemmRate * 1e-9, prefillRatio);
@@ -241,8 +275,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
               "ratio %.2f\n",
               decodeRate, decodeBound, s.weightBytes() * 1e-6, bandwidth * 1e-9, decodeRatio);
   if (profile)
-    for (auto [name, f] : {std::pair("prefill", &s.prefillFunction()),
-                           std::pair("decode", &s.decodeFunction())}) {
+    for (auto [name, f] : {std::pair("prefill", &cpu->prefillFunction()),
+                           std::pair("decode", &cpu->decodeFunction())}) {
       const std::vector<double> &times = f->profile();
       double total = 0;
       for (double t : times)

@@ -14,9 +14,12 @@ namespace ssmc::cli {
 /// How a tool turns the SOURCE argument into a Program. ssmc compiles model
 /// files and checkpoint directories; ssmc-run reads only .ssmx artifacts.
 /// When SOURCE is a checkpoint directory the loader sets |weightsDir| to it.
+/// |device| (--device) lets a compiling loader add CUDA code for the GPU
+/// that will run it.
 struct ProgramLoader {
   std::function<ssmrt::StatusOr<ssmrt::Program>(const std::string &source,
-                                                std::string &weightsDir)>
+                                                std::string &weightsDir,
+                                                const std::string &device)>
       load;
   std::string sourceHelp; ///< for --help: what SOURCE may be
 };

@@ -34,7 +34,7 @@ bool isFile(const std::string &path) {
 
 int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::string> &args,
                              const ProgramLoader &loader) {
-  std::string source, weights, tokenizerPath, prompt, promptIds, dumpLogits;
+  std::string source, weights, tokenizerPath, prompt, promptIds, dumpLogits, device = "auto";
   int64_t steps = 64, topK = 0, threads = 0, seed = 0;
   double temperature = 0, topP = 1.0;
   bool printIds = false, ignoreEos = false;
@@ -61,6 +61,9 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
                 "write the logits of every prompt position to FILE (safetensors, "
                 "tensor 'logits', float32 [tokens, vocab])");
   parser.option("threads", &threads, "N", "CPU threads (default: all cores)");
+  parser.option("device", &device, "DEV",
+                "auto (the default: the GPU when there is one and the model has CUDA code, "
+                "else the CPU), cpu, cuda or cuda:N");
   std::string error;
   switch (parser.parse(args, error)) {
   case ArgParser::Result::Help:
@@ -82,7 +85,7 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
     return 1;
   }
 
-  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights);
+  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device);
   if (!program.ok())
     return fail(program.status());
   if (weights.empty()) {
@@ -137,6 +140,7 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   ssmrt::SessionOptions options;
   options.slots = 1;
   options.threads = static_cast<int>(threads);
+  options.device = device;
   auto session = ssmrt::Session::create(
       std::move(*program), std::make_unique<ssmrt::Checkpoint>(std::move(*checkpoint)), 0, options);
   if (!session.ok())

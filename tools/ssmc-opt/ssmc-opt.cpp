@@ -1,5 +1,6 @@
 //===- ssmc-opt.cpp - mlir-opt for the ssm dialect and ssmc passes --------===//
 #include "codegen/cpu/CPUPasses.h"
+#include "codegen/cuda/CUDAPasses.h"
 #include "dialect/SSMDialect.h"
 #include "passes/Passes.h"
 
@@ -15,6 +16,7 @@ int main(int argc, char **argv) {
                   mlir::vector::VectorDialect>();
   mlir::ssm::registerSSMCPassesAndPipelines();
   mlir::ssm::registerSSMCPUPasses();
+  mlir::ssm::registerSSMCUDAPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   return mlir::asMainReturnCode(mlir::MlirOptMain(

@@ -29,7 +29,7 @@ int main(int argc, char **argv) {
   }
   ssmc::cli::ProgramLoader loader;
   loader.sourceHelp = "a compiled artifact (.ssmx, from `ssmc compile`)";
-  loader.load = [](const std::string &source, std::string &) {
+  loader.load = [](const std::string &source, std::string &, const std::string &) {
     return ssmc::cli::loadArtifact(source);
   };
   std::vector<std::string> args(argv + 2, argv + argc);

@@ -2,6 +2,7 @@
 #include "tools/ssmc/ProgramSources.h"
 
 #include "codegen/driver/Compiler.h"
+#include "runtime/cuda/Device.h"
 #include "frontend/ModelFile.h"
 #include "runtime/artifact/Artifact.h"
 #include "runtime/cpu/KernelLibrary.h"
@@ -30,13 +31,30 @@ std::string hexDigest(llvm::ArrayRef<uint8_t> digest) {
   return s;
 }
 
-ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::string &path) {
+/// The architecture ("sm_90") of the GPU |device| names ("auto": GPU 0), or
+/// "" for the CPU, no GPU, or a GPU the CUDA kernels do not support.
+std::string gpuArchFor(const std::string &device) {
+  if (device == "cpu")
+    return "";
+  int ordinal = 0;
+  if (device.rfind("cuda:", 0) == 0)
+    ordinal = std::atoi(device.c_str() + 5);
+  ssmrt::StatusOr<ssmrt::cuda::DeviceInfo> info = ssmrt::cuda::findDevice(ordinal);
+  if (!info.ok() || info->ccMajor < 8)
+    return "";
+  return ssmrt::cuda::archName(info->ccMajor, info->ccMinor);
+}
+
+ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::string &path,
+                                             const std::string &device) {
   if (file.isLibrary())
     return ssmrt::Status::error(path + ": the file defines no model (it is a library of blocks)");
   mlir::ssm::CPUTarget target = mlir::ssm::CPUTarget::host();
   llvm::SHA256 sha;
   sha.update(kCompilerVersion);
   sha.update(target.triple + "|" + target.cpu + "|" + target.features);
+  std::string arch = gpuArchFor(device);
+  sha.update("|cuda:" + arch);
   for (size_t i = 0; i < file.sources().numFiles(); ++i) {
     sha.update(file.sources().path(i));
     sha.update(file.sources().text(i));
@@ -52,15 +70,29 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
     std::fprintf(stderr, "note: ignoring the unreadable cached program %s: %s\n", cached.c_str(),
                  program.status().message().c_str());
   }
-  mlir::MLIRContext context;
-  context.printOpOnDiagnostic(false);
-  Compiler compiler(context, file.graph(), file.sources());
-  if (failed(compiler.lower()) || failed(compiler.fuse()) || failed(compiler.outline()))
-    return ssmrt::Status::error(path + ": compilation failed" +
-                                (compiler.error().empty() ? "" : ": " + compiler.error()));
-  mlir::FailureOr<ssmrt::Program> program = compiler.buildProgram();
-  if (failed(program))
-    return ssmrt::Status::error(path + ": compiling the kernels failed: " + compiler.error());
+  auto compile = [&](bool cuda) -> ssmrt::StatusOr<ssmrt::Program> {
+    mlir::MLIRContext context;
+    context.printOpOnDiagnostic(false);
+    CompileOptions options;
+    options.cuda = cuda;
+    Compiler compiler(context, file.graph(), file.sources(), options);
+    if (failed(compiler.lower()) || failed(compiler.fuse()) ||
+        (cuda && failed(compiler.lowerCUDA())) || failed(compiler.outline()))
+      return ssmrt::Status::error(path + ": compilation failed" +
+                                  (compiler.error().empty() ? "" : ": " + compiler.error()));
+    mlir::FailureOr<ssmrt::Program> program = compiler.buildProgram();
+    if (failed(program))
+      return ssmrt::Status::error(path + ": compiling the kernels failed: " + compiler.error());
+    return std::move(*program);
+  };
+  ssmrt::StatusOr<ssmrt::Program> program = compile(!arch.empty());
+  if (!program.ok() && !arch.empty() && device == "auto") {
+    std::fprintf(stderr, "note: %s has no CUDA code (%s); compiling for the CPU only\n",
+                 path.c_str(), program.status().message().c_str());
+    program = compile(false);
+  }
+  if (!program.ok())
+    return program.status();
   std::vector<uint8_t> bytes = ssmrt::writeArtifact(*program);
   std::string tmp = cached + ".tmp";
   std::ofstream out(tmp, std::ios::binary);
@@ -74,7 +106,8 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
 } // namespace
 
 ssmrt::StatusOr<ssmrt::Program> ssmc::loadProgramSource(const std::string &source,
-                                                        std::string &weightsDir) {
+                                                        std::string &weightsDir,
+                                                        const std::string &device) {
   struct stat st;
   if (stat(source.c_str(), &st) != 0)
     return ssmrt::Status::error(source + ": no such file or directory");
@@ -89,11 +122,11 @@ ssmrt::StatusOr<ssmrt::Program> ssmc::loadProgramSource(const std::string &sourc
     if (!file.loadText(path, std::move(*text)))
       return ssmrt::Status::error("the model imported from " + source + "/config.json does not "
                                   "check:\n" + file.error());
-    return compileModel(file, path);
+    return compileModel(file, path, device);
   }
   if (llvm::StringRef(source).ends_with(".ssmx"))
     return ssmrt::readArtifactFile(source);
   if (!file.load(source))
     return ssmrt::Status::error("the model file does not check:\n" + file.error());
-  return compileModel(file, source);
+  return compileModel(file, source, device);
 }

@@ -10,13 +10,15 @@
 namespace ssmc {
 
 /// Turns SOURCE into a Program: a .ssmx artifact is read; a .ssm model file
-/// is compiled for this CPU; a Hugging Face checkpoint directory has its
+/// is compiled for this CPU (and, unless |device| is "cpu", for the GPU
+/// that would run it, when there is one); a Hugging Face checkpoint directory has its
 /// config.json imported as a model file, which is compiled, and becomes the
 /// weights directory. Compiled programs are cached on disk by the content of
 /// every source file, the compiler version and the target, so a model is
 /// compiled once.
 ssmrt::StatusOr<ssmrt::Program> loadProgramSource(const std::string &source,
-                                                  std::string &weightsDir);
+                                                  std::string &weightsDir,
+                                                  const std::string &device);
 
 } // namespace ssmc
 

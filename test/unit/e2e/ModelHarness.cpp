@@ -18,17 +18,22 @@ using namespace ssmc::test;
 
 ssmrt::Program ssmc::test::compileModel(const std::string &text, bool foldDeltaProj,
                                         int vectorWidth) {
+  CompileOptions options;
+  options.foldDeltaProj = foldDeltaProj;
+  options.vectorWidth = vectorWidth;
+  return compileModel(text, options);
+}
+
+ssmrt::Program ssmc::test::compileModel(const std::string &text, const CompileOptions &options) {
   fe::ModelFile file({fe::defaultModelsDir()});
   if (!file.loadText("test.ssm", text)) {
     ADD_FAILURE() << file.error();
     return {};
   }
   mlir::MLIRContext context;
-  CompileOptions options;
-  options.foldDeltaProj = foldDeltaProj;
-  options.vectorWidth = vectorWidth;
   Compiler compiler(context, file.graph(), file.sources(), options);
-  if (failed(compiler.lower()) || failed(compiler.fuse()) || failed(compiler.outline())) {
+  if (failed(compiler.lower()) || failed(compiler.fuse()) ||
+      (options.cuda && failed(compiler.lowerCUDA())) || failed(compiler.outline())) {
     ADD_FAILURE() << "compilation failed: " << compiler.error();
     return {};
   }

@@ -9,6 +9,7 @@
 #ifndef SSMC_TEST_UNIT_E2E_MODELHARNESS_H
 #define SSMC_TEST_UNIT_E2E_MODELHARNESS_H
 
+#include "codegen/driver/Compiler.h"
 #include "runtime/artifact/Program.h"
 #include "runtime/engine/Session.h"
 #include "runtime/reference/ReferenceTensor.h"
@@ -31,6 +32,8 @@ using Tensors = std::map<std::string, Tensor>;
 /// current test on error and returns an empty Program.
 ssmrt::Program compileModel(const std::string &text, bool foldDeltaProj = true,
                             int vectorWidth = 0);
+/// The same with all compiler options (e.g. CUDA kernels too).
+ssmrt::Program compileModel(const std::string &text, const ssmc::CompileOptions &options);
 
 /// A temporary checkpoint directory holding |tensors| (model.safetensors and
 /// an empty config.json); removed when the object dies.

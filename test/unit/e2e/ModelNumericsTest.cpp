@@ -245,7 +245,7 @@ TEST(ModelNumerics, SnapshotRestoreContinuesTheSequence) {
   ASSERT_TRUE(s);
   std::vector<std::vector<float>> logits;
   ASSERT_TRUE(s->prefill({0}, {{1, 2, 3, 4}}, ssmrt::Session::Logits::Last, logits).ok());
-  std::vector<float> state = s->snapshot(0);
+  std::vector<float> state = *s->snapshot(0);
   std::vector<float> a, b;
   ASSERT_TRUE(s->decode({0}, {9}, a).ok());
   ASSERT_TRUE(s->restore(1, state).ok());

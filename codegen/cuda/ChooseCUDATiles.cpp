@@ -1,0 +1,99 @@
+//===- ChooseCUDATiles.cpp - tile parameters of the CUDA kernels ----------===//
+#include "codegen/cuda/CUDAKernels.h"
+#include "codegen/cuda/CUDAPasses.h"
+
+namespace mlir::ssm {
+#define GEN_PASS_DEF_SSMCHOOSECUDATILES
+#include "codegen/cuda/CUDAPasses.h.inc"
+} // namespace mlir::ssm
+
+using namespace mlir;
+using namespace mlir::ssm;
+
+namespace {
+
+int64_t nextPowerOfTwo(int64_t v) {
+  int64_t p = 1;
+  while (p < v)
+    p *= 2;
+  return p;
+}
+
+struct ScanTiles {
+  int64_t channels = 32, groups = 4, items = 8, stateTile = 4;
+
+  /// Static shared memory of the scan kernel (EmitScanKernel.cpp), bytes.
+  int64_t sharedBytes(int64_t states, int64_t rank) const {
+    int64_t chunk = groups * items;
+    return 4 * (2 * chunk * states + states * channels + 2 * 2 * stateTile * groups * channels +
+                chunk * rank);
+  }
+};
+
+ScanTiles chooseScanTiles(SelectiveScanOp scan, int64_t limit) {
+  int64_t states = scan.getDState(), rank = 0;
+  if (Value proj = scan.getDeltaProj())
+    rank = llvm::cast<RankedTensorType>(proj.getType()).getDimSize(1);
+  ScanTiles t;
+  while (states % t.stateTile)
+    t.stateTile /= 2;
+  // Small states leave registers for more consecutive steps per thread.
+  if (states <= 8)
+    t.items = 16;
+  // Shrink the chunk first (it scales the B/C and dt tiles), then the
+  // channels per block (the running state).
+  while (t.sharedBytes(states, rank) > limit) {
+    if (t.items > 2)
+      t.items /= 2;
+    else if (t.channels > 16)
+      t.channels /= 2;
+    else if (t.items > 1)
+      t.items /= 2;
+    else if (t.groups > 1)
+      t.groups /= 2;
+    else if (t.channels > 1)
+      t.channels /= 2;
+    else
+      break;
+  }
+  return t;
+}
+
+struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUDATiles> {
+  using Base::Base;
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    int64_t limit = int64_t(sharedMemoryKB) * 1024;
+    getOperation().walk([&](Operation *op) {
+      if (!isa<SSMDialect>(op->getDialect()) || cudaHandling(op) != CudaHandling::Kernel)
+        return;
+      SmallVector<NamedAttribute> tiles;
+      auto set = [&](StringRef name, int64_t v) {
+        tiles.push_back(NamedAttribute(StringAttr::get(ctx, name),
+                                       IntegerAttr::get(IntegerType::get(ctx, 64), v)));
+      };
+      if (auto scan = dyn_cast<SelectiveScanOp>(op)) {
+        ScanTiles t = chooseScanTiles(scan, limit);
+        set("CHANNELS", t.channels);
+        set("GROUPS", t.groups);
+        set("ITEMS", t.items);
+        set("STATE_TILE", t.stateTile);
+        set("THREADS", t.channels * t.groups);
+      } else if (auto conv = dyn_cast<CausalConv1dOp>(op)) {
+        int64_t taps =
+            llvm::cast<RankedTensorType>(conv.getWeight().getType()).getShape().back();
+        set("CHANNELS", std::clamp<int64_t>(nextPowerOfTwo(rowWidth(conv.getResult())), 32, 128));
+        set("TIME", std::max<int64_t>(64, nextPowerOfTwo(taps)));
+      } else if (isa<MambaStepOp>(op)) {
+        set("THREADS", 256);
+        set("SEGMENTS", 32);
+      } else {
+        // Row kernels: about 8 values per thread, 64 to 1024 threads.
+        set("THREADS", std::clamp<int64_t>(nextPowerOfTwo(rowWidth(op->getResult(0)) / 8), 64, 1024));
+      }
+      op->setAttr(kCudaTilesAttr, DictionaryAttr::get(ctx, tiles));
+    });
+  }
+};
+
+} // namespace

@@ -1,0 +1,73 @@
+//===- GpuExecutor.h - the program on a GPU ---------------------*- C++ -*-===//
+//
+// The CUDA functions of an artifact on a GpuDevice: weights uploaded once,
+// every slot's recurrent state in device memory, token ids and lengths
+// uploaded per call, logits downloaded. Decode steps on consecutive slots
+// are captured as a CUDA graph per (batch size, first slot) and replayed.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_RUNTIME_GPU_GPUEXECUTOR_H
+#define SSMC_RUNTIME_GPU_GPUEXECUTOR_H
+
+#include "runtime/engine/Executor.h"
+#include "runtime/gpu/GpuFunction.h"
+
+#include <map>
+
+namespace ssmrt::gpu {
+
+struct GpuExecutorOptions {
+  int64_t slots = 8;
+  int64_t maxTokens = 4096; ///< token rows per @forward call
+  bool graphs = true;       ///< replay decode steps as CUDA graphs
+};
+
+class GpuExecutor final : public Executor {
+public:
+  /// Fails when the artifact has no CUDA code or the device cannot load it.
+  static StatusOr<std::unique_ptr<GpuExecutor>> create(const Program &program,
+                                                       const WeightStore &weights,
+                                                       std::unique_ptr<GpuDevice> device,
+                                                       GpuExecutorOptions options);
+  ~GpuExecutor() override;
+
+  std::string describe() const override { return device_->describe(); }
+  int64_t vocabSize() const override { return forward_->vocabSize(); }
+  int64_t weightBytes() const override { return decode_->weightBytes(); }
+  Status run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) override;
+  const std::vector<int64_t> &stateSizes() const override { return stateSize_; }
+  Status reset(int64_t slot) override;
+  StatusOr<std::vector<float>> snapshot(int64_t slot) override;
+  Status restore(int64_t slot, const std::vector<float> &state) override;
+
+  GpuDevice &device() { return *device_; }
+  /// Whether decode steps are replayed as graphs (false after a capture
+  /// failed, or when the device has none).
+  bool usingGraphs() const { return options_.graphs; }
+
+private:
+  GpuExecutor(const Program &program, std::unique_ptr<GpuDevice> device,
+              GpuExecutorOptions options)
+      : program_(program), device_(std::move(device)), options_(options) {}
+  StatusOr<DevicePtr> alloc(size_t bytes, const std::string &what);
+  Status ensureLogits(DevicePtr &buffer, int64_t &capacity, int64_t rows);
+
+  const Program &program_;
+  std::unique_ptr<GpuDevice> device_;
+  GpuExecutorOptions options_;
+  std::unique_ptr<GpuWeights> weights_;
+  std::unique_ptr<GpuFunction> forward_, decode_;
+  std::vector<DevicePtr> owned_;
+  DevicePtr tokens_ = 0, lens_ = 0;
+  /// Per state slot kind: [slots, per-sequence floats], and the gather
+  /// space for batches of non-consecutive slots.
+  std::vector<DevicePtr> states_, scratch_;
+  std::vector<int64_t> stateSize_;
+  DevicePtr prefillLogits_ = 0, decodeLogits_ = 0;
+  int64_t prefillLogitRows_ = 0, decodeLogitRows_ = 0;
+  std::map<std::pair<int64_t, int64_t>, int> graphs_; // (batch, first slot) -> graph
+};
+
+} // namespace ssmrt::gpu
+
+#endif // SSMC_RUNTIME_GPU_GPUEXECUTOR_H

@@ -1,0 +1,257 @@
+//===- GpuFunction.cpp - runs one program function on a GPU ---------------===//
+#include "runtime/gpu/GpuFunction.h"
+#include "runtime/gpu/KernelLaunch.h"
+
+#include <algorithm>
+
+using namespace ssmrt;
+using namespace ssmrt::gpu;
+
+namespace {
+bool isView(OpCode op) { return op == OpCode::Split || op == OpCode::Reshape; }
+
+int64_t elementsOf(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+} // namespace
+
+StatusOr<std::unique_ptr<GpuFunction>>
+GpuFunction::create(const Program &program, const Function &function, GpuDevice &device,
+                    const GpuWeights &weights, const std::vector<int> &kernels, int64_t maxTokens,
+                    int64_t maxBatch) {
+  std::unique_ptr<GpuFunction> f(new GpuFunction(program, function, device, weights, kernels));
+  SSMRT_RETURN_IF_ERROR(f->prepare(maxTokens, maxBatch));
+  return f;
+}
+
+GpuFunction::~GpuFunction() {
+  for (DevicePtr p : buffers_)
+    device_.release(p);
+  if (workspace_)
+    device_.release(workspace_);
+  if (gather_)
+    device_.release(gather_);
+}
+
+bool GpuFunction::planned(int32_t id) const {
+  const ValueDesc &v = function_.values[id];
+  return v.kind == ValueKind::Temp && v.buffer >= 0;
+}
+
+DevicePtr GpuFunction::activation(int32_t id) const {
+  const ValueDesc &v = function_.values[id];
+  return buffers_[v.buffer] + static_cast<DevicePtr>(v.column) * valueTypeBytes(v.dtype);
+}
+
+int64_t GpuFunction::ld(int32_t id) const {
+  return function_.buffers[function_.values[id].buffer].width;
+}
+
+DevicePtr GpuFunction::dataOf(int32_t id, const GpuCall &call) const {
+  const ValueDesc &v = function_.values[id];
+  if (stateInput_[id] >= 0)
+    return call.states[stateInput_[id]];
+  if (v.kind == ValueKind::Tokens)
+    return call.tokens;
+  if (v.kind == ValueKind::SeqLens)
+    return call.seqLens;
+  return weights_.valuePointer(function_, id);
+}
+
+Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
+  const auto &values = function_.values;
+  maxTokens_ = maxTokens;
+  maxBatch_ = maxBatch;
+  stateInput_.assign(values.size(), -1);
+  for (size_t i = 2; i < function_.inputs.size(); ++i)
+    stateInput_[function_.inputs[i]] = static_cast<int32_t>(i - 2);
+  for (size_t i = 1; i < function_.outputs.size(); ++i)
+    stateInput_[function_.outputs[i]] = static_cast<int32_t>(i - 1);
+  resident_.assign(program_.cuda.kernels.size(), 0);
+
+  int64_t workspacePerRow = 0, gatherWidth = 0;
+  for (size_t i = 0; i < function_.instrs.size(); ++i) {
+    const Instr &in = function_.instrs[i];
+    std::string what = "function '" + function_.name + "', instruction " + std::to_string(i) +
+                       " (" + opCodeName(in.op) + ")";
+    if (in.once || isView(in.op))
+      continue;
+    if (in.op == OpCode::Linear || in.op == OpCode::Logits) {
+      int32_t x = in.operands[0], w = in.operands[1];
+      bool noBias = in.operands.size() < 3 || in.operands[2] < 0;
+      bool ok = planned(x) && weights_.valuePointer(function_, w) &&
+                values[w].shape.size() == 2 && values[x].dtype == values[w].dtype &&
+                (in.op == OpCode::Logits || (planned(in.results[0]) && noBias));
+      if (!ok)
+        return Status::error(what + ": not a matrix product of an activation and a weight of "
+                                    "its dtype without bias, which the GPU runtime runs");
+      if (in.op == OpCode::Logits) {
+        vocab_ = values[w].shape[0];
+        gatherWidth = std::max(gatherWidth, values[w].shape[1]);
+      }
+      continue;
+    }
+    if (in.kernel < 0 || in.kernel >= static_cast<int32_t>(kernels_.size()))
+      return Status::error(what + ": has no CUDA kernel");
+    for (int32_t id : in.operands)
+      if (id >= 0 && !planned(id) && values[id].kind != ValueKind::Tokens &&
+          values[id].kind != ValueKind::SeqLens && stateInput_[id] < 0 &&
+          !weights_.valuePointer(function_, id))
+        return Status::error(what + ": operand value " + std::to_string(id) + " has no storage");
+    for (int32_t id : in.results)
+      if (!planned(id) && stateInput_[id] < 0)
+        return Status::error(what + ": result value " + std::to_string(id) + " has no storage");
+    workspacePerRow = std::max(workspacePerRow, program_.cuda.kernels[in.kernel].workspace);
+  }
+  for (const ValueDesc &v : values)
+    if (v.kind == ValueKind::Param)
+      weightBytes_ += static_cast<int64_t>(valueTypeBytes(v.dtype)) * elementsOf(v.shape);
+
+  for (size_t b = 0; b < function_.buffers.size(); ++b) {
+    size_t bytes = static_cast<size_t>(function_.buffers[b].width) * maxTokens * sizeof(float);
+    StatusOr<DevicePtr> p =
+        device_.allocate(bytes, "activation buffer " + std::to_string(b) + " of '" +
+                                    function_.name + "'");
+    if (!p.ok())
+      return p.status();
+    buffers_.push_back(*p);
+  }
+  if (workspacePerRow) {
+    // 64 words of grid-barrier state, then the per-row scratch.
+    StatusOr<DevicePtr> p = device_.allocate((64 + workspacePerRow * maxBatch) * sizeof(float),
+                                             "the kernel workspace of '" + function_.name + "'");
+    if (!p.ok())
+      return p.status();
+    workspace_ = *p;
+  }
+  if (gatherWidth) {
+    StatusOr<DevicePtr> p = device_.allocate(gatherWidth * maxTokens * sizeof(float),
+                                             "the logits rows of '" + function_.name + "'");
+    if (!p.ok())
+      return p.status();
+    gather_ = *p;
+  }
+  return okStatus();
+}
+
+Status GpuFunction::runKernel(size_t index, const Instr &instr, const GpuCall &call) {
+  const CudaKernelDesc &desc = program_.cuda.kernels[instr.kernel];
+  std::vector<KernelArg> args;
+  auto push = [&](int32_t id) {
+    if (planned(id)) {
+      args.push_back(KernelArg::pointer(activation(id)));
+      args.push_back(KernelArg::int64(ld(id)));
+    } else {
+      args.push_back(KernelArg::pointer(dataOf(id, call)));
+    }
+  };
+  for (int32_t id : instr.operands)
+    if (id >= 0)
+      push(id);
+  for (int32_t id : instr.results)
+    push(id);
+  if (desc.workspace)
+    args.push_back(KernelArg::pointer(workspace_));
+  args.push_back(KernelArg::int32(static_cast<int32_t>(call.batch)));
+  args.push_back(KernelArg::int32(static_cast<int32_t>(call.seq)));
+
+  int kernel = kernels_[instr.kernel];
+  int64_t &resident = resident_[instr.kernel];
+  if (desc.grid == LaunchGrid::Persistent && !resident) {
+    StatusOr<int64_t> r =
+        device_.residentBlocks(kernel, static_cast<unsigned>(desc.param(desc.blockParam)));
+    if (!r.ok())
+      return r.status().withPrefix("kernel '" + desc.name + "'");
+    if (*r < 1)
+      return Status::error("kernel '" + desc.name + "' cannot have a block resident");
+    resident = *r;
+  }
+  LaunchDims dims = launchDims(desc, {}, call.batch, call.seq, resident);
+  return device_.launch(kernel, dims, args, desc.cooperative)
+      .withPrefix("function '" + function_.name + "', instruction " + std::to_string(index) +
+                  " (kernel '" + desc.name + "')");
+}
+
+Status GpuFunction::runLinear(const Instr &instr, const GpuCall &call) {
+  int32_t x = instr.operands[0], w = instr.operands[1], y = instr.results[0];
+  const auto &values = function_.values;
+  GemmArgs g;
+  g.x = activation(x);
+  g.w = weights_.valuePointer(function_, w);
+  g.y = activation(y);
+  g.rows = call.batch * call.seq;
+  g.out = values[w].shape[0];
+  g.in = values[w].shape[1];
+  g.ldx = ld(x);
+  g.ldy = ld(y);
+  g.inType = values[x].dtype;
+  g.outType = values[y].dtype;
+  return device_.gemm(g);
+}
+
+Status GpuFunction::runLogits(const Instr &instr, const GpuCall &call) {
+  if (call.logitRows.empty())
+    return okStatus();
+  int32_t x = instr.operands[0], w = instr.operands[1];
+  const auto &values = function_.values;
+  int64_t width = values[w].shape[1];
+  size_t bytes = valueTypeBytes(values[x].dtype);
+  GemmArgs g;
+  g.w = weights_.valuePointer(function_, w);
+  g.out = vocab_;
+  g.in = width;
+  g.ldy = vocab_;
+  g.inType = values[x].dtype;
+  g.outType = ValueType::F32;
+  const std::vector<int64_t> &rows = call.logitRows;
+  int64_t n = static_cast<int64_t>(rows.size());
+  bool contiguous = true;
+  for (int64_t i = 1; i < n; ++i)
+    contiguous &= rows[i] == rows[0] + i;
+  if (contiguous) {
+    g.x = activation(x) + static_cast<DevicePtr>(rows[0] * ld(x)) * bytes;
+    g.ldx = ld(x);
+  } else {
+    // Gather the rows (one copy each) and multiply once.
+    for (int64_t i = 0; i < n; ++i)
+      SSMRT_RETURN_IF_ERROR(device_.copy(gather_ + static_cast<DevicePtr>(i * width) * bytes,
+                                         activation(x) +
+                                             static_cast<DevicePtr>(rows[i] * ld(x)) * bytes,
+                                         width * bytes));
+    g.x = gather_;
+    g.ldx = width;
+  }
+  g.rows = n;
+  g.y = call.logits;
+  return device_.gemm(g);
+}
+
+Status GpuFunction::run(const GpuCall &call) {
+  if (call.batch < 1 || call.seq < 1 || call.batch * call.seq > maxTokens_ ||
+      call.batch > maxBatch_)
+    return Status::error("a call of " + std::to_string(call.batch) + " x " +
+                         std::to_string(call.seq) + " tokens exceeds the " +
+                         std::to_string(maxTokens_) + " token rows (" + std::to_string(maxBatch_) +
+                         " sequences) this function was prepared for");
+  if (call.states.size() + 2 != function_.inputs.size())
+    return Status::error("function '" + function_.name + "' needs " +
+                         std::to_string(function_.inputs.size() - 2) + " states, got " +
+                         std::to_string(call.states.size()));
+  if (static_cast<int64_t>(call.logitRows.size()) > maxTokens_)
+    return Status::error("more logits rows than token rows");
+  for (size_t i = 0; i < function_.instrs.size(); ++i) {
+    const Instr &in = function_.instrs[i];
+    if (in.once || isView(in.op))
+      continue;
+    if (in.op == OpCode::Linear)
+      SSMRT_RETURN_IF_ERROR(runLinear(in, call));
+    else if (in.op == OpCode::Logits)
+      SSMRT_RETURN_IF_ERROR(runLogits(in, call));
+    else
+      SSMRT_RETURN_IF_ERROR(runKernel(i, in, call));
+  }
+  return okStatus();
+}

@@ -1,0 +1,87 @@
+//===- GpuFunction.h - runs one program function on a GPU -------*- C++ -*-===//
+//
+// Executes the CUDA copy of @forward or @decode (Program::cuda): the
+// artifact's kernels with the argument list and launch grid of the kernel
+// ABI (docs/artifact.md), matrix products through the device's GEMM, split
+// and reshape as views into the planned activation buffers. Everything is
+// enqueued on the device's stream; nothing waits.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_RUNTIME_GPU_GPUFUNCTION_H
+#define SSMC_RUNTIME_GPU_GPUFUNCTION_H
+
+#include "runtime/gpu/GpuDevice.h"
+#include "runtime/gpu/GpuWeights.h"
+
+#include <memory>
+#include <vector>
+
+namespace ssmrt::gpu {
+
+/// One call on a batch of sequences, all in device memory.
+struct GpuCall {
+  int64_t batch = 0, seq = 0;
+  DevicePtr tokens = 0;  ///< int32 [batch * seq]
+  DevicePtr seqLens = 0; ///< int32 [batch]
+  /// One per state input of the function (Function.inputs[2..]): f32
+  /// [batch, per-sequence shape], read and updated in place.
+  std::vector<DevicePtr> states;
+  /// Token rows (b * seq + t) whose logits to compute into |logits| (f32
+  /// [logitRows.size(), vocab]).
+  std::vector<int64_t> logitRows;
+  DevicePtr logits = 0;
+};
+
+class GpuFunction {
+public:
+  /// Prepares |function| (Program::cuda.forward or .decode) for calls of up
+  /// to |maxTokens| token rows and |maxBatch| sequences: checks that the
+  /// device can run every instruction, allocates the activation buffers and
+  /// the kernel workspace. |kernels| maps the artifact's kernel indices to
+  /// loaded kernels (GpuDevice::loadKernel).
+  static StatusOr<std::unique_ptr<GpuFunction>>
+  create(const Program &program, const Function &function, GpuDevice &device,
+         const GpuWeights &weights, const std::vector<int> &kernels, int64_t maxTokens,
+         int64_t maxBatch);
+  ~GpuFunction();
+
+  /// Enqueues the function on |call|.
+  Status run(const GpuCall &call);
+  int64_t vocabSize() const { return vocab_; }
+  int64_t maxTokens() const { return maxTokens_; }
+  /// Bytes of parameters a call reads once (weights in their GPU dtypes).
+  int64_t weightBytes() const { return weightBytes_; }
+
+private:
+  GpuFunction(const Program &program, const Function &function, GpuDevice &device,
+              const GpuWeights &weights, const std::vector<int> &kernels)
+      : program_(program), function_(function), device_(device), weights_(weights),
+        kernels_(kernels) {}
+  Status prepare(int64_t maxTokens, int64_t maxBatch);
+  bool planned(int32_t id) const;
+  /// Device address of element (row 0, column) of an activation.
+  DevicePtr activation(int32_t id) const;
+  int64_t ld(int32_t id) const;
+  /// Device address of a parameter, weight-only value, state, or input.
+  DevicePtr dataOf(int32_t id, const GpuCall &call) const;
+  Status runKernel(size_t index, const Instr &instr, const GpuCall &call);
+  Status runLinear(const Instr &instr, const GpuCall &call);
+  Status runLogits(const Instr &instr, const GpuCall &call);
+
+  const Program &program_;
+  const Function &function_;
+  GpuDevice &device_;
+  const GpuWeights &weights_;
+  std::vector<int> kernels_;
+  int64_t maxTokens_ = 0, maxBatch_ = 0, vocab_ = 0, weightBytes_ = 0;
+  std::vector<DevicePtr> buffers_;
+  DevicePtr workspace_ = 0, gather_ = 0;
+  /// Which state input of the call holds each value that is a state; -1.
+  std::vector<int32_t> stateInput_;
+  /// Resident blocks per cooperative kernel (by artifact index), 0 = not yet.
+  std::vector<int64_t> resident_;
+};
+
+} // namespace ssmrt::gpu
+
+#endif // SSMC_RUNTIME_GPU_GPUFUNCTION_H

@@ -1,0 +1,257 @@
+//===- GpuBench.cpp - model and kernel benchmarks on a GPU ----------------===//
+//
+// Every floor is measured on the device in the same run (Microbench.h):
+// copy bandwidth (bytes read + written per second of a 1 GiB device copy),
+// exp2 throughput and FP32 FMA throughput of independent chains, and the
+// model's matrix products timed one shape at a time through cuBLAS.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/cli/GpuBench.h"
+
+#include "runtime/gpu/CudaDevice.h"
+#include "runtime/gpu/GpuExecutor.h"
+#include "runtime/gpu/KernelCase.h"
+#include "runtime/gpu/Microbench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+using namespace ssmc;
+using namespace ssmc::cli;
+using namespace ssmrt::gpu;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+int fail(const ssmrt::Status &st) {
+  std::fprintf(stderr, "error: %s\n", st.message().c_str());
+  return 1;
+}
+
+/// Seconds the matrix products of |f| take on |rows| token rows (logits for
+/// |logitRows|), each distinct shape timed once.
+ssmrt::StatusOr<double> gemmBound(GpuDevice &device, const ssmrt::Function &f, int64_t rows,
+                                  int64_t logitRows) {
+  std::map<std::tuple<int64_t, int64_t, int64_t, bool, int>, int> shapes;
+  for (const ssmrt::Instr &in : f.instrs) {
+    if (in.op != ssmrt::OpCode::Linear && in.op != ssmrt::OpCode::Logits)
+      continue;
+    const ssmrt::ValueDesc &w = f.values[in.operands[1]];
+    bool logits = in.op == ssmrt::OpCode::Logits;
+    ++shapes[{logits ? logitRows : rows, w.shape[0], w.shape[1], logits, int(w.dtype)}];
+  }
+  double total = 0;
+  for (const auto &[shape, count] : shapes) {
+    auto [m, n, k, logits, type] = shape;
+    ssmrt::StatusOr<double> s =
+        gemmSeconds(device, m, n, k, static_cast<ssmrt::ValueType>(type), logits);
+    if (!s.ok())
+      return s.status();
+    total += count * *s;
+  }
+  return total;
+}
+
+} // namespace
+
+int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32_t>> &prompts,
+                          int64_t gen, int64_t repeats, bool json) {
+  auto *executor = dynamic_cast<GpuExecutor *>(&s.executor());
+  if (!executor)
+    return fail(ssmrt::Status::error("the session does not run on a GPU"));
+  GpuDevice &device = executor->device();
+  int64_t batch = static_cast<int64_t>(prompts.size()), promptLen = prompts[0].size();
+  std::vector<int64_t> slots(batch);
+  for (int64_t b = 0; b < batch; ++b)
+    slots[b] = b;
+
+  std::vector<double> prefillTimes, stepTimes;
+  std::vector<std::vector<float>> logits;
+  std::vector<float> stepLogits;
+  std::vector<int32_t> next(batch, 1);
+  for (int64_t rep = 0; rep <= repeats; ++rep) { // run 0 warms up (and captures graphs)
+    for (int64_t b = 0; b < batch; ++b)
+      if (ssmrt::Status st = s.reset(b); !st.ok())
+        return fail(st);
+    Clock::time_point t0 = Clock::now();
+    ssmrt::Status st = s.prefill(slots, prompts, ssmrt::Session::Logits::Last, logits);
+    Clock::time_point t1 = Clock::now();
+    for (int64_t i = 0; st.ok() && i < gen; ++i)
+      st = s.decode(slots, next, stepLogits);
+    Clock::time_point t2 = Clock::now();
+    if (!st.ok())
+      return fail(st);
+    if (rep == 0)
+      continue;
+    prefillTimes.push_back(seconds(t0, t1));
+    stepTimes.push_back(seconds(t1, t2) / gen);
+  }
+  ssmrt::StatusOr<DeviceCeilings> ceilings = measureCeilings(device);
+  if (!ceilings.ok())
+    return fail(ceilings.status());
+  ssmrt::StatusOr<double> gemm =
+      gemmBound(device, s.program().cuda.forward, batch * promptLen, batch);
+  if (!gemm.ok())
+    return fail(gemm.status());
+  double prefill = median(prefillTimes), step = median(stepTimes);
+  double prefillRate = batch * promptLen / prefill, prefillBound = batch * promptLen / *gemm;
+  double stepFloor = s.weightBytes() / ceilings->copyBytesPerSecond;
+  if (json) {
+    std::printf("{\"model\": \"%s\", \"device\": \"%s\", \"batch\": %lld, \"prompt_len\": %lld, "
+                "\"gen\": %lld, \"prefill_tokens_per_s\": %.1f, "
+                "\"prefill_gemm_bound_tokens_per_s\": %.1f, \"prefill_ratio\": %.3f, "
+                "\"decode_step_ms\": %.4f, \"decode_floor_ms\": %.4f, \"decode_ratio\": %.3f, "
+                "\"decode_tokens_per_s\": %.1f, \"weight_bytes\": %lld, "
+                "\"copy_bandwidth_gb_s\": %.1f, \"graphs\": %s}\n",
+                s.program().modelName.c_str(), device.describe().c_str(), (long long)batch,
+                (long long)promptLen, (long long)gen, prefillRate, prefillBound,
+                prefillRate / prefillBound, step * 1e3, stepFloor * 1e3, stepFloor / step,
+                batch / step, (long long)s.weightBytes(), ceilings->copyBytesPerSecond * 1e-9,
+                executor->usingGraphs() ? "true" : "false");
+    return 0;
+  }
+  std::printf("model %s on %s, batch %lld, prompt %lld tokens, %lld decode steps%s\n",
+              s.program().modelName.c_str(), device.describe().c_str(), (long long)batch,
+              (long long)promptLen, (long long)gen,
+              executor->usingGraphs() ? " (CUDA graphs)" : "");
+  std::printf("prefill  %10.1f tok/s   bound %10.1f tok/s (the model's GEMMs through cuBLAS)   "
+              "ratio %.2f\n",
+              prefillRate, prefillBound, prefillRate / prefillBound);
+  std::printf("decode   %10.4f ms/step (%.1f tok/s)   floor %.4f ms (%.1f MB of weights / %.0f "
+              "GB/s)   step / floor %.2fx\n",
+              step * 1e3, batch / step, stepFloor * 1e3, s.weightBytes() * 1e-6,
+              ceilings->copyBytesPerSecond * 1e-9, step / stepFloor);
+  return 0;
+}
+
+int cli::runKernelBench(const ssmrt::Program &program, const KernelBenchOptions &o) {
+  if (!program.cuda.present())
+    return fail(ssmrt::Status::error("model '" + program.modelName +
+                                     "' has no CUDA code: compile it with --target cuda:sm_XX"));
+  // The first instruction of the op with a kernel, in @forward, else @decode.
+  const ssmrt::Function *function = nullptr;
+  size_t index = 0;
+  for (const ssmrt::Function *f : {&program.cuda.forward, &program.cuda.decode}) {
+    for (size_t i = 0; i < f->instrs.size() && !function; ++i)
+      if (f->instrs[i].kernel >= 0 && o.op == ssmrt::opCodeName(f->instrs[i].op)) {
+        function = f;
+        index = i;
+      }
+  }
+  if (!function)
+    return fail(ssmrt::Status::error("model '" + program.modelName + "' has no CUDA kernel for '" +
+                                     o.op + "'"));
+  int ordinal = o.device.rfind("cuda:", 0) == 0 ? std::atoi(o.device.c_str() + 5) : 0;
+  ssmrt::StatusOr<std::unique_ptr<GpuDevice>> device = openCudaDevice(ordinal);
+  if (!device.ok())
+    return fail(device.status());
+  ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, o.seed);
+  KernelCaseOptions options;
+  options.batch = o.batch;
+  options.seq = o.seq;
+  options.seed = o.seed;
+  options.overrides = o.tiles;
+  ssmrt::StatusOr<std::unique_ptr<KernelCase>> kc =
+      KernelCase::create(program, *function, index, **device, weights, options);
+  if (!kc.ok())
+    return fail(kc.status());
+  KernelCase &k = **kc;
+  double error = -1;
+  if (o.check) {
+    ssmrt::Status st = k.launch();
+    ssmrt::StatusOr<double> e = st.ok() ? k.compareWithReference() : ssmrt::StatusOr<double>(st);
+    if (!e.ok())
+      return fail(e.status());
+    error = *e;
+  }
+  for (int i = 0; i < 3; ++i)
+    if (ssmrt::Status st = k.launch(); !st.ok())
+      return fail(st);
+  std::vector<double> times;
+  for (int64_t r = 0; r < o.repeats; ++r) {
+    ssmrt::StatusOr<double> ms = (*device)->timeMs([&] { return k.launch(); });
+    if (!ms.ok())
+      return fail(ms.status());
+    times.push_back(*ms * 1e-3);
+  }
+  double t = median(times);
+  ssmrt::StatusOr<DeviceCeilings> ceilings = measureCeilings(**device);
+  if (!ceilings.ok())
+    return fail(ceilings.status());
+
+  // Work the op must do: special-function operations and FP32 FLOPs.
+  const ssmrt::Instr &in = function->instrs[index];
+  double special = 0, flops = 0;
+  double tokens = static_cast<double>(o.batch) * (in.op == ssmrt::OpCode::MambaStep ? 1 : o.seq);
+  if (in.op == ssmrt::OpCode::SelectiveScan || in.op == ssmrt::OpCode::MambaStep) {
+    const auto &values = function->values;
+    int32_t a = in.operands[in.op == ssmrt::OpCode::SelectiveScan ? 2 : 7];
+    double width = values[a].shape[0], states = values[a].shape[1];
+    bool z = in.op == ssmrt::OpCode::MambaStep || in.operands[6] >= 0;
+    // exp2 per state; softplus (exp, log) and the SiLU gate (exp, reciprocal).
+    special = tokens * width * (states + 2 + (z ? 2 : 0));
+    // Δ·A, Δu·B, h = dA·h + dBu (2), y += C·h (2) per state.
+    flops = tokens * width * states * 6;
+    int32_t proj = in.op == ssmrt::OpCode::SelectiveScan ? in.operands[8] : in.operands[5];
+    if (proj >= 0)
+      flops += 2.0 * tokens * width * values[proj].shape[1];
+  }
+  double bytes = static_cast<double>(k.bytesMoved());
+  double bytesFloor = bytes / ceilings->copyBytesPerSecond;
+  double specialFloor = special / ceilings->exp2PerSecond;
+  double flopsFloor = flops / ceilings->fp32FlopsPerSecond;
+  double floor = std::max({bytesFloor, specialFloor, flopsFloor});
+  const char *binding = floor == bytesFloor ? "bytes" : floor == specialFloor ? "special" : "flops";
+  std::string tiles;
+  for (const ssmrt::TileParam &p : k.kernel().params) {
+    int64_t v = p.value;
+    for (const ssmrt::TileParam &t : o.tiles)
+      if (t.name == p.name)
+        v = t.value;
+    tiles += (tiles.empty() ? "" : ",") + p.name + "=" + std::to_string(v);
+  }
+  if (o.json) {
+    std::printf("{\"kernel\": \"%s\", \"op\": \"%s\", \"device\": \"%s\", \"batch\": %lld, "
+                "\"seq\": %lld, \"tiles\": \"%s\", \"time_ms\": %.4f, \"bytes\": %.0f, "
+                "\"special_ops\": %.0f, \"flops\": %.0f, \"bytes_floor_ms\": %.4f, "
+                "\"special_floor_ms\": %.4f, \"flops_floor_ms\": %.4f, \"binding\": \"%s\", "
+                "\"ratio\": %.3f, \"copy_gb_s\": %.1f, \"exp2_per_s\": %.4g, "
+                "\"fp32_flop_s\": %.4g, \"rel_error\": %.3g}\n",
+                k.kernel().name.c_str(), o.op.c_str(), (*device)->describe().c_str(),
+                (long long)o.batch, (long long)o.seq, tiles.c_str(), t * 1e3, bytes, special, flops,
+                bytesFloor * 1e3, specialFloor * 1e3, flopsFloor * 1e3, binding, floor / t,
+                ceilings->copyBytesPerSecond * 1e-9, ceilings->exp2PerSecond,
+                ceilings->fp32FlopsPerSecond, error);
+    return 0;
+  }
+  std::printf("kernel %s (%s) on %s, batch %lld, seq %lld, %s\n", k.kernel().name.c_str(),
+              o.op.c_str(), (*device)->describe().c_str(), (long long)o.batch, (long long)o.seq,
+              tiles.c_str());
+  if (error >= 0)
+    std::printf("  error vs float64 reference: %.3g (relative L2)\n", error);
+  std::printf("  time %.4f ms (median of %lld)\n", t * 1e3, (long long)o.repeats);
+  std::printf("  bytes    %10.1f MB   floor %.4f ms at %.0f GB/s (copy)   ratio %.2f\n",
+              bytes * 1e-6, bytesFloor * 1e3, ceilings->copyBytesPerSecond * 1e-9,
+              bytesFloor / t);
+  if (special > 0)
+    std::printf("  special  %10.4g ops  floor %.4f ms at %.4g exp2/s   ratio %.2f\n", special,
+                specialFloor * 1e3, ceilings->exp2PerSecond, specialFloor / t);
+  if (flops > 0)
+    std::printf("  flops    %10.4g      floor %.4f ms at %.4g FLOP/s   ratio %.2f\n", flops,
+                flopsFloor * 1e3, ceilings->fp32FlopsPerSecond, flopsFloor / t);
+  std::printf("  binding floor: %s, achieved %.0f%% of it\n", binding, 100 * floor / t);
+  return 0;
+}
