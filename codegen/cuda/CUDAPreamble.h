@@ -65,6 +65,10 @@ template <> __device__ __forceinline__ ssm_f16 ssm_from_float<ssm_f16>(float f) 
   return r;
 }
 
+// N consecutive floats, aligned so that one vector load reads them (shared
+// memory rows of B and C per state tile).
+template <int N> struct alignas(N >= 4 ? 16 : 4 * N) ssm_floats { float v[N]; };
+
 // The sum of |v| over the block's THREADS threads (a power of two), through
 // |red| (THREADS floats of shared memory). Every thread must call it.
 template <int THREADS_>

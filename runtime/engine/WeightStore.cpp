@@ -92,32 +92,52 @@ StatusOr<WeightStore> WeightStore::fromCheckpoint(const Program &program,
   return store;
 }
 
-WeightStore WeightStore::random(const Program &program, uint64_t seed) {
+WeightStore WeightStore::random(const Program &program, uint64_t seed,
+                                const std::function<bool(size_t)> &wanted) {
   WeightStore store;
   Rng rng{seed};
-  for (const ParamDesc &param : program.params) {
+  for (size_t index = 0; index < program.params.size(); ++index) {
+    const ParamDesc &param = program.params[index];
+    if (wanted && !wanted(index)) {
+      store.params_.push_back(nullptr);
+      continue;
+    }
     const std::string &name = param.names[0];
     int64_t n = elementsOf(param.shape);
     std::unique_ptr<float[]> data(new float[n]);
     int64_t fanIn = param.shape.size() > 1 ? n / param.shape[0] : param.shape[0];
     double bound = 1.0 / std::sqrt(static_cast<double>(fanIn));
+    enum { ALog, One, DtBias, Bias, Uniform } kind = Uniform;
+    if (endsWith(name, "A_log"))
+      kind = ALog;
+    else if (endsWith(name, ".D") || endsWith(name, "norm.weight") ||
+             endsWith(name, "norm_f.weight") || endsWith(name, "layernorm.weight"))
+      kind = One;
+    else if (endsWith(name, "dt_proj.bias") || endsWith(name, "dt_bias"))
+      kind = DtBias;
+    else if (endsWith(name, "bias"))
+      kind = Bias;
     for (int64_t i = 0; i < n; ++i) {
       double v;
-      if (endsWith(name, "A_log"))
+      switch (kind) {
+      case ALog:
         v = param.shape.size() == 2 ? std::log(double(i % param.shape[1] + 1))
                                     : std::log(rng.uniform(1.0, 16.0));
-      else if (endsWith(name, ".D"))
+        break;
+      case One:
         v = 1.0;
-      else if (endsWith(name, "dt_proj.bias") || endsWith(name, "dt_bias")) {
+        break;
+      case DtBias: {
         double dt = std::exp(rng.uniform(std::log(1e-3), std::log(0.1)));
         v = dt + std::log(-std::expm1(-dt)); // softplus⁻¹
-      } else if (endsWith(name, "norm.weight") || endsWith(name, "norm_f.weight") ||
-                 endsWith(name, "layernorm.weight"))
-        v = 1.0;
-      else if (endsWith(name, "bias"))
+        break;
+      }
+      case Bias:
         v = rng.uniform(-0.1, 0.1);
-      else
+        break;
+      default:
         v = rng.uniform(-bound, bound);
+      }
       data[i] = static_cast<float>(v);
     }
     store.bytes_ += n * 4;

@@ -6,6 +6,7 @@
 #include "runtime/artifact/Program.h"
 #include "runtime/io/Checkpoint.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -25,7 +26,10 @@ public:
   /// kind of parameter (A_log = log(1..N), D = 1, norm weights 1, dt biases
   /// from softplus⁻¹ of dt in [1e-3, 0.1], projections uniform ±1/√fan_in):
   /// a numerically sane model for benchmarks and tests.
-  static WeightStore random(const Program &program, uint64_t seed);
+  /// With |wanted|, only the parameters it accepts get values (the others
+  /// are null), for benchmarks of single kernels of large models.
+  static WeightStore random(const Program &program, uint64_t seed,
+                            const std::function<bool(size_t)> &wanted = nullptr);
 
   const float *param(size_t index) const { return params_[index]; }
   size_t numParams() const { return params_.size(); }

@@ -104,7 +104,18 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
     for (int32_t id : in.results)
       if (!planned(id) && stateInput_[id] < 0)
         return Status::error(what + ": result value " + std::to_string(id) + " has no storage");
-    workspacePerRow = std::max(workspacePerRow, program_.cuda.kernels[in.kernel].workspace);
+    const CudaKernelDesc &desc = program_.cuda.kernels[in.kernel];
+    workspacePerRow = std::max(workspacePerRow, desc.workspace);
+    // Occupancy is asked here, not while a decode step is being captured.
+    if (desc.grid == LaunchGrid::Persistent && !resident_[in.kernel]) {
+      StatusOr<int64_t> r = device_.residentBlocks(kernels_[in.kernel],
+                                                   static_cast<unsigned>(desc.param(desc.blockParam)));
+      if (!r.ok())
+        return r.status().withPrefix("kernel '" + desc.name + "'");
+      if (*r < 1)
+        return Status::error("kernel '" + desc.name + "' cannot have a block resident");
+      resident_[in.kernel] = *r;
+    }
   }
   for (const ValueDesc &v : values)
     if (v.kind == ValueKind::Param)
@@ -159,17 +170,7 @@ Status GpuFunction::runKernel(size_t index, const Instr &instr, const GpuCall &c
   args.push_back(KernelArg::int32(static_cast<int32_t>(call.seq)));
 
   int kernel = kernels_[instr.kernel];
-  int64_t &resident = resident_[instr.kernel];
-  if (desc.grid == LaunchGrid::Persistent && !resident) {
-    StatusOr<int64_t> r =
-        device_.residentBlocks(kernel, static_cast<unsigned>(desc.param(desc.blockParam)));
-    if (!r.ok())
-      return r.status().withPrefix("kernel '" + desc.name + "'");
-    if (*r < 1)
-      return Status::error("kernel '" + desc.name + "' cannot have a block resident");
-    resident = *r;
-  }
-  LaunchDims dims = launchDims(desc, {}, call.batch, call.seq, resident);
+  LaunchDims dims = launchDims(desc, {}, call.batch, call.seq, resident_[instr.kernel]);
   return device_.launch(kernel, dims, args, desc.cooperative)
       .withPrefix("function '" + function_.name + "', instruction " + std::to_string(index) +
                   " (kernel '" + desc.name + "')");

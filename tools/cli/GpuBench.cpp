@@ -158,7 +158,15 @@ int cli::runKernelBench(const ssmrt::Program &program, const KernelBenchOptions 
   ssmrt::StatusOr<std::unique_ptr<GpuDevice>> device = openCudaDevice(ordinal);
   if (!device.ok())
     return fail(device.status());
-  ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, o.seed);
+  // Only the parameters the kernel and the weight-only instructions read.
+  std::vector<bool> wanted(program.params.size(), false);
+  for (const ssmrt::Instr &in : function->instrs)
+    if (in.once || &in == &function->instrs[index])
+      for (int32_t id : in.operands)
+        if (id >= 0 && function->values[id].kind == ssmrt::ValueKind::Param)
+          wanted[function->values[id].index] = true;
+  ssmrt::WeightStore weights =
+      ssmrt::WeightStore::random(program, o.seed, [&](size_t i) { return bool(wanted[i]); });
   KernelCaseOptions options;
   options.batch = o.batch;
   options.seq = o.seq;

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The GPU tests and benchmarks in one go, for a machine with an NVIDIA GPU
+# and its driver but no MLIR and no network (e.g. a lent H200).
+#
+#   tools/gpu-check.sh prepare    on a build machine (ssmc built in build/):
+#                                 writes gpu-bundle/ (artifacts, golden
+#                                 outputs, gpu_test and ssmc-run built with
+#                                 the runtime alone, libstdc++ linked in)
+#   tools/gpu-check.sh run [OUT]  on the GPU machine, from a copy of the tree
+#                                 with gpu-bundle/ carried along: GPU tests,
+#                                 the demo on the GPU vs its CPU output, the
+#                                 selective-scan kernel benchmark (tile
+#                                 variants) and the model benchmarks; logs
+#                                 and JSON go to OUT (default gpu-out/); a
+#                                 short table comes last. Under 8 minutes.
+#
+# What must be carried: gpu-bundle/ (about 10 MB) and models/demo/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-}
+
+prepare() {
+  local ssmc=build/bin/ssmc bundle=gpu-bundle
+  [[ -x $ssmc ]] || { echo "gpu-check: build ssmc first (scripts/build.sh)" >&2; exit 1; }
+  rm -rf "$bundle" && mkdir -p "$bundle/artifacts" "$bundle/bin"
+  echo "== artifacts"
+  for dtype in fp32 bf16; do
+    "$ssmc" compile test/gpu/odd.ssm --target cuda:sm_90 --gpu-dtype "$dtype" \
+      -o "$bundle/artifacts/odd-$dtype-fold.ssmx"
+    "$ssmc" compile test/gpu/odd.ssm --target cuda:sm_90 --gpu-dtype "$dtype" \
+      --no-fold-delta-proj -o "$bundle/artifacts/odd-$dtype-nofold.ssmx"
+  done
+  "$ssmc" compile models/demo.ssm --target cuda:sm_90 --gpu-dtype fp32 -o "$bundle/artifacts/demo-fp32.ssmx"
+  "$ssmc" compile models/demo.ssm --target cuda:sm_90 -o "$bundle/artifacts/demo-bf16.ssmx"
+  "$ssmc" compile models/mamba-1.4b.ssm --target cuda:sm_90 -o "$bundle/artifacts/mamba-1.4b.ssmx"
+  # The scan benchmark's kernel: u, delta, A, B, C, D, z, dt bias, softplus.
+  "$ssmc" compile models/mamba-1.4b.ssm --target cuda:sm_90 --no-fold-delta-proj \
+    -o "$bundle/artifacts/mamba-1.4b-nofold.ssmx"
+  "$ssmc" compile models/mamba-130m.ssm --target cuda:sm_90 -o "$bundle/artifacts/mamba-130m.ssmx"
+  echo "== golden output (greedy demo text on this CPU)"
+  "$ssmc" run models/demo.ssm --weights models/demo --prompt "In the beginning" -n 100 \
+    --device cpu > "$bundle/demo-greedy.txt"
+  cat "$bundle/demo-greedy.txt"; echo
+  echo "== runtime binaries (no MLIR, no OpenBLAS, static libstdc++)"
+  cmake -S . -B build-bundle -G Ninja -DSSMC_RUNTIME_ONLY=ON -DSSMC_BUILD_FUZZERS=OFF \
+    -DSSMC_USE_OPENBLAS=OFF "-DCMAKE_EXE_LINKER_FLAGS=-static-libstdc++ -static-libgcc" >/dev/null
+  ninja -C build-bundle gpu_test cuda_gpu_test ssmc-run
+  cp build-bundle/bin/gpu_test build-bundle/test/unit/cuda_gpu_test build-bundle/bin/ssmc-run \
+    "$bundle/bin/"
+  du -sh "$bundle"
+}
+
+run() {
+  local out=${1:-gpu-out} bundle=gpu-bundle start=$SECONDS
+  mkdir -p "$out"
+  [[ -d $bundle ]] || { echo "gpu-check: no $bundle/ (run 'tools/gpu-check.sh prepare' first)" >&2; exit 1; }
+  local bin=$bundle/bin run=$bundle/bin/ssmc-run
+  if ! "$run" --help >/dev/null 2>&1; then
+    echo "gpu-check: the carried ssmc-run does not run here; building the runtime" >&2
+    cmake -S . -B build-gpu -G Ninja -DSSMC_RUNTIME_ONLY=ON -DSSMC_BUILD_FUZZERS=OFF \
+      -DSSMC_USE_OPENBLAS=OFF >"$out/build.log" 2>&1
+    ninja -C build-gpu gpu_test cuda_gpu_test ssmc-run >>"$out/build.log" 2>&1
+    bin=build-gpu/bin; run=$bin/ssmc-run; cp build-gpu/test/unit/cuda_gpu_test "$bin/"
+  fi
+  export SSMC_CACHE_DIR=$out/cache SSMC_GPU_TEST_ARTIFACTS=$bundle/artifacts
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.mem --format=csv \
+    >"$out/nvidia-smi.txt" 2>&1 || true
+  cat "$out/nvidia-smi.txt"
+  local rows=()
+  row() { rows+=("$(printf '%-34s %s' "$1" "$2")"); }
+
+  for t in cuda_gpu_test gpu_test; do
+    echo "== $t"
+    timeout 240 "$bin/$t" >"$out/$t.log" 2>&1 || true
+    grep -E '^  |FAILED|Failure|error' "$out/$t.log" | head -60
+    row "$t" "$(grep -E '^\[  (PASSED|FAILED|SKIPPED) \] [0-9]+ test' "$out/$t.log" | tr -s ' ' | tr '\n' ' ')"
+  done
+
+  echo "== demo on the GPU"
+  for dtype in fp32 bf16; do
+    timeout 60 "$run" run "$bundle/artifacts/demo-$dtype.ssmx" --weights models/demo \
+      --prompt "In the beginning" -n 100 --device cuda >"$out/demo-$dtype.txt" 2>"$out/demo-$dtype.err" || true
+    if cmp -s "$out/demo-$dtype.txt" "$bundle/demo-greedy.txt"; then
+      row "demo greedy text, $dtype GPU" "same as the CPU's"
+    else
+      row "demo greedy text, $dtype GPU" "differs from the CPU's (see $out/demo-$dtype.txt; $(head -c 60 "$out/demo-$dtype.err"))"
+    fi
+  done
+  cat "$out/demo-fp32.txt"; echo
+
+  echo "== selective_scan kernel: batch 8, seqlen 4096, d_inner 4096, d_state 16, bf16"
+  for tiles in "" "CHANNELS=32 GROUPS=4 ITEMS=4 STATE_TILE=4 THREADS=128" \
+               "CHANNELS=32 GROUPS=2 ITEMS=8 STATE_TILE=4 THREADS=64" \
+               "CHANNELS=64 GROUPS=2 ITEMS=8 STATE_TILE=2 THREADS=128" \
+               "CHANNELS=32 GROUPS=8 ITEMS=4 STATE_TILE=4 THREADS=256" \
+               "CHANNELS=16 GROUPS=8 ITEMS=8 STATE_TILE=4 THREADS=128"; do
+    local args=()
+    for t in $tiles; do args+=(--tile "$t"); done
+    timeout 60 "$run" bench "$bundle/artifacts/mamba-1.4b-nofold.ssmx" --kernel selective_scan \
+      --batch 8 --prompt-len 4096 --repeats 20 --device cuda --json "${args[@]}" \
+      >>"$out/scan-bench.jsonl" 2>>"$out/scan-bench.err" && tail -1 "$out/scan-bench.jsonl" || true
+  done
+  timeout 90 "$run" bench "$bundle/artifacts/odd-fp32-nofold.ssmx" --kernel selective_scan \
+    --batch 3 --prompt-len 2047 --check --device cuda >"$out/scan-check.txt" 2>&1 || true
+  row "scan check (odd sizes, fp32)" "$(grep -oE 'error vs float64 reference: [^ ]+' "$out/scan-check.txt" || echo "failed (see $out/scan-check.txt)")"
+
+  echo "== model benchmarks (random weights)"
+  for spec in "mamba-1.4b 1 128 64" "mamba-1.4b 8 128 32" "mamba-130m 1 512 64"; do
+    set -- $spec
+    timeout 120 "$run" bench "$bundle/artifacts/$1.ssmx" --random-weights --batch "$2" \
+      --prompt-len "$3" --gen "$4" --repeats 3 --device cuda --json \
+      >>"$out/model-bench.jsonl" 2>>"$out/model-bench.err" && tail -1 "$out/model-bench.jsonl" ||
+      row "$1 batch $2" "failed: $(tail -1 "$out/model-bench.err")"
+  done
+  while IFS= read -r line; do rows+=("$line"); done < <(python3 - "$out" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+def lines(name):
+    path = os.path.join(out, name)
+    return [json.loads(l) for l in open(path) if l.strip()] if os.path.exists(path) else []
+scans = lines("scan-bench.jsonl")
+for s in sorted(scans, key=lambda s: -s["ratio"])[:3]:
+    print("%-34s %.3f ms, %.0f%% of the %s floor (bytes %.3f / special %.3f / flops %.3f ms) %s" % (
+        "scan B8 L4096 E4096 N16 bf16", s["time_ms"], 100 * s["ratio"], s["binding"],
+        s["bytes_floor_ms"], s["special_floor_ms"], s["flops_floor_ms"], s["tiles"]))
+for m in lines("model-bench.jsonl"):
+    name = "%s b%d" % (m["model"], m["batch"])
+    print("%-34s %.3f ms/step, floor %.3f ms (%.0f MB / %.0f GB/s): %.2fx the floor%s" % (
+        name + " decode", m["decode_step_ms"], m["decode_floor_ms"], m["weight_bytes"] / 1e6,
+        m["copy_bandwidth_gb_s"], m["decode_step_ms"] / m["decode_floor_ms"],
+        "" if m["graphs"] else " (no graphs)"))
+    print("%-34s %.0f tok/s, %.2f of the cuBLAS GEMM bound (%.0f tok/s)" % (
+        name + " prefill %d" % m["prompt_len"], m["prefill_tokens_per_s"], m["prefill_ratio"],
+        m["prefill_gemm_bound_tokens_per_s"]))
+PY
+)
+
+  echo
+  echo "== summary ($(head -2 "$out/nvidia-smi.txt" | tail -1), $((SECONDS - start)) s)"
+  printf '%s\n' "${rows[@]}" | tee "$out/summary.txt"
+}
+
+case $mode in
+  prepare) prepare ;;
+  run) run "${2:-}" ;;
+  *) echo "usage: tools/gpu-check.sh prepare | run [OUTDIR]" >&2; exit 1 ;;
+esac
