@@ -20,13 +20,13 @@ int64_t nextPowerOfTwo(int64_t v) {
 }
 
 struct ScanTiles {
-  int64_t channels = 32, groups = 4, items = 8, stateTile = 4;
+  int64_t channels = 32, groups = 2, items = 8, stateTile = 4;
 
   /// Static shared memory of the scan kernel (EmitScanKernel.cpp), bytes.
   int64_t sharedBytes(int64_t states, int64_t rank) const {
     int64_t chunk = groups * items;
-    return 4 * (2 * chunk * states + states * channels + 2 * 2 * stateTile * groups * channels +
-                chunk * rank);
+    return 4 * (2 * chunk * states + 2 * states * channels +
+                2 * 2 * stateTile * groups * channels + chunk * rank);
   }
 };
 
@@ -85,8 +85,9 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
         set("CHANNELS", std::clamp<int64_t>(nextPowerOfTwo(rowWidth(conv.getResult())), 32, 128));
         set("TIME", std::max<int64_t>(64, nextPowerOfTwo(taps)));
       } else if (isa<MambaStepOp>(op)) {
-        set("THREADS", 256);
-        set("SEGMENTS", 32);
+        // Small blocks spread each phase over more multiprocessors.
+        set("THREADS", 64);
+        set("SEGMENTS", 64);
       } else {
         // Row kernels: about 8 values per thread, 64 to 1024 threads.
         set("THREADS", std::clamp<int64_t>(nextPowerOfTwo(rowWidth(op->getResult(0)) / 8), 64, 1024));

@@ -34,10 +34,10 @@ using namespace mlir::ssm;
 ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
   CUDAKernelWriter w(op);
   w.param("CHANNELS", 32, {8, 16, 32, 64});
-  w.param("GROUPS", 4, {1, 2, 4, 8, 16});
+  w.param("GROUPS", 2, {1, 2, 4, 8, 16});
   w.param("ITEMS", 8, {1, 2, 4, 8, 16, 32});
   w.param("STATE_TILE", 4, {1, 2, 4, 8});
-  w.param("THREADS", 128, {32, 64, 128, 256, 512, 1024});
+  w.param("THREADS", 64, {32, 64, 128, 256, 512, 1024});
   w.declare({"u", "delta", "A", "B", "C", "D", "z", "delta_bias", "delta_proj", "state", "lens"},
             {"out", "final_state"});
   int64_t width = op.getDInner(), states = op.getDState();
@@ -57,6 +57,7 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
      << "  alignas(16) __shared__ float sB[CHUNK][NS];\n"
      << "  alignas(16) __shared__ float sC[CHUNK][NS];\n"
      << "  __shared__ float sH[NS][CHANNELS];\n"
+     << "  __shared__ float sA[NS][CHANNELS]; // A · log2(e), read once\n"
      << "  __shared__ float sP[2][STATE_TILE][GROUPS][CHANNELS], sS[2][STATE_TILE][GROUPS][CHANNELS];\n";
   if (rank)
     os << "  __shared__ float sDt[CHUNK][RANK];\n";
@@ -68,16 +69,45 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
      << "  const int len = " << (w.has("lens") ? "lens[b]" : "seq") << ";\n"
      << "  const long long rowBase = (long long)b * seq;\n"
      << "  for (int n = g; n < NS; n += GROUPS)\n"
+     << "    sA[n][lane] = " << w.at("A", "(long long)cc * NS + n") << " * LOG2E;\n"
+     << "  for (int n = g; n < NS; n += GROUPS)\n"
      << "    sH[n][lane] = "
      << (w.has("state") ? "state[((long long)b * WIDTH + cc) * NS + n]" : "0.0f") << ";\n"
      << "  const float dtBias = " << (w.has("delta_bias") ? w.at("delta_bias", "cc") : "0.0f")
      << ";\n"
+     << "  // B and C of the next chunk are fetched into registers while this one\n"
+     << "  // is computed, and stored to shared memory at the next chunk's start.\n"
+     << "  constexpr int BC_PER = (CHUNK * NS + THREADS - 1) / THREADS;\n"
+     << "  float nextB[BC_PER], nextC[BC_PER];\n"
+     << "  auto fetchBC = [&](int base) {\n"
+     << "#pragma unroll\n"
+     << "    for (int q = 0; q < BC_PER; ++q) {\n"
+     << "      const int i = threadIdx.x + q * THREADS, tt = i / NS, n = i % NS, t = base + tt;\n"
+     << "      const bool in = i < CHUNK * NS && t < len;\n"
+     << "      nextB[q] = in ? " << w.load("B", "rowBase + t", "n") << " : 0.0f;\n"
+     << "      nextC[q] = in ? " << w.load("C", "rowBase + t", "n") << " : 0.0f;\n"
+     << "    }\n"
+     << "  };\n"
+     << "  fetchBC(0);\n"
      << "  for (int t0 = 0; t0 < len; t0 += CHUNK) {\n"
+     << "    // This thread's inputs, issued before the barriers they do not need.\n"
+     << "    float dt[ITEMS], du[ITEMS], y[ITEMS], uv[ITEMS], zv[ITEMS];\n"
+     << "#pragma unroll\n"
+     << "    for (int i = 0; i < ITEMS; ++i) {\n"
+     << "      const int t = t0 + g * ITEMS + i;\n"
+     << "      const bool in = t < len;\n"
+     << "      uv[i] = in ? " << w.load("u", "rowBase + t", "cc") << " : 0.0f;\n"
+     << "      dt[i] = " << (rank ? "dtBias" : "in ? " + w.load("delta", "rowBase + t", "cc") + " + dtBias : 0.0f") << ";\n"
+     << "      zv[i] = " << (w.has("z") ? "in ? " + w.load("z", "rowBase + t", "cc") + " : 0.0f" : "0.0f") << ";\n"
+     << "    }\n"
      << "    __syncthreads(); // the previous chunk is done with the tiles\n"
-     << "    for (int i = threadIdx.x; i < CHUNK * NS; i += THREADS) {\n"
-     << "      const int tt = i / NS, n = i % NS, t = t0 + tt;\n"
-     << "      sB[tt][n] = t < len ? " << w.load("B", "rowBase + t", "n") << " : 0.0f;\n"
-     << "      sC[tt][n] = t < len ? " << w.load("C", "rowBase + t", "n") << " : 0.0f;\n"
+     << "#pragma unroll\n"
+     << "    for (int q = 0; q < BC_PER; ++q) {\n"
+     << "      const int i = threadIdx.x + q * THREADS;\n"
+     << "      if (i < CHUNK * NS) {\n"
+     << "        sB[i / NS][i % NS] = nextB[q];\n"
+     << "        sC[i / NS][i % NS] = nextC[q];\n"
+     << "      }\n"
      << "    }\n";
   if (rank)
     os << "    for (int i = threadIdx.x; i < CHUNK * RANK; i += THREADS) {\n"
@@ -85,12 +115,9 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
        << "      sDt[tt][r] = t < len ? " << w.load("delta", "rowBase + t", "r") << " : 0.0f;\n"
        << "    }\n";
   os << "    __syncthreads();\n"
-     << "    float dt[ITEMS], du[ITEMS], y[ITEMS];\n";
+     << "    fetchBC(t0 + CHUNK);\n";
   if (rank)
-    os << "#pragma unroll\n"
-       << "    for (int i = 0; i < ITEMS; ++i)\n"
-       << "      dt[i] = dtBias;\n"
-       << "    for (int r = 0; r < RANK; ++r) {\n"
+    os << "    for (int r = 0; r < RANK; ++r) {\n"
        << "      const float wr = " << w.at("delta_proj", "(long long)cc * RANK + r") << ";\n"
        << "#pragma unroll\n"
        << "      for (int i = 0; i < ITEMS; ++i)\n"
@@ -99,15 +126,11 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
   os << "#pragma unroll\n"
      << "    for (int i = 0; i < ITEMS; ++i) {\n"
      << "      const int t = t0 + g * ITEMS + i;\n"
-     << "      float d = 0.0f, x = 0.0f;\n"
-     << "      if (t < len) {\n"
-     << "        x = " << w.load("u", "rowBase + t", "cc") << ";\n"
-     << "        d = " << (rank ? "dt[i]" : w.load("delta", "rowBase + t", "cc") + " + dtBias") << ";\n";
-  if (op.getDeltaSoftplus())
-    os << "        d = ssm_softplus(d);\n";
-  os << "      }\n"
+     << "      float d = 0.0f;\n"
+     << "      if (t < len)\n"
+     << "        d = " << (op.getDeltaSoftplus() ? "ssm_softplus(dt[i])" : "dt[i]") << ";\n"
      << "      dt[i] = d; // 0 past the end: decay 1, input 0\n"
-     << "      du[i] = d * x;\n"
+     << "      du[i] = d * uv[i];\n"
      << "      y[i] = 0.0f;\n"
      << "    }\n"
      << "    for (int n0 = 0; n0 < NS; n0 += STATE_TILE) {\n"
@@ -116,7 +139,7 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
      << "      float P[STATE_TILE], S[STATE_TILE], h0[STATE_TILE];\n"
      << "#pragma unroll\n"
      << "      for (int j = 0; j < STATE_TILE; ++j) {\n"
-     << "        a[j] = " << w.at("A", "(long long)cc * NS + n0 + j") << " * LOG2E;\n"
+     << "        a[j] = sA[n0 + j][lane];\n"
      << "        P[j] = 1.0f;\n"
      << "        S[j] = 0.0f;\n"
      << "      }\n"
@@ -140,10 +163,13 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
      << "          h0[j] = sH[n0 + j][lane];\n"
      << "          S[j] = fmaf(P[j], h0[j], S[j]);\n"
      << "        }\n"
-     << "        sP[par][j][g][lane] = P[j];\n"
-     << "        sS[par][j][g][lane] = S[j];\n"
+     << "        if (GROUPS > 1) {\n"
+     << "          sP[par][j][g][lane] = P[j];\n"
+     << "          sS[par][j][g][lane] = S[j];\n"
+     << "        }\n"
      << "      }\n"
-     << "      __syncthreads();\n"
+     << "      if (GROUPS > 1) // one group: no aggregates to exchange\n"
+     << "        __syncthreads();\n"
      << "      // 2. the starting state from the groups before, then the steps\n"
      << "      float h[STATE_TILE];\n"
      << "#pragma unroll\n"
@@ -174,9 +200,9 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
      << "      if (active && t < len) {\n"
      << "        float v = y[i];\n";
   if (w.has("D"))
-    os << "        v = fmaf(" << w.at("D", "c") << ", " << w.load("u", "rowBase + t", "c") << ", v);\n";
+    os << "        v = fmaf(" << w.at("D", "c") << ", uv[i], v);\n";
   if (w.has("z"))
-    os << "        v *= ssm_silu(" << w.load("z", "rowBase + t", "c") << ");\n";
+    os << "        v *= ssm_silu(zv[i]);\n";
   os << "        " << w.store("out", "rowBase + t", "c", "v") << "\n"
      << "      }\n"
      << "    }\n"

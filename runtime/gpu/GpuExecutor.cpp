@@ -151,7 +151,7 @@ Status GpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const St
   }
 
   Status status;
-  if (decode && consecutive && options_.graphs) {
+  if (decode && consecutive && options_.graphs && !function.profiling()) {
     auto key = std::make_pair(n, slots[0]);
     auto it = graphs_.find(key);
     if (it == graphs_.end()) {

@@ -41,6 +41,8 @@ public:
   Status restore(int64_t slot, const std::vector<float> &state) override;
 
   GpuDevice &device() { return *device_; }
+  GpuFunction &prefillFunction() { return *forward_; }
+  GpuFunction &decodeFunction() { return *decode_; }
   /// Whether decode steps are replayed as graphs (false after a capture
   /// failed, or when the device has none).
   bool usingGraphs() const { return options_.graphs; }

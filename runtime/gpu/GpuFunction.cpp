@@ -247,12 +247,24 @@ Status GpuFunction::run(const GpuCall &call) {
     const Instr &in = function_.instrs[i];
     if (in.once || isView(in.op))
       continue;
-    if (in.op == OpCode::Linear)
-      SSMRT_RETURN_IF_ERROR(runLinear(in, call));
-    else if (in.op == OpCode::Logits)
-      SSMRT_RETURN_IF_ERROR(runLogits(in, call));
-    else
-      SSMRT_RETURN_IF_ERROR(runKernel(i, in, call));
+    auto work = [&] {
+      if (in.op == OpCode::Linear)
+        return runLinear(in, call);
+      if (in.op == OpCode::Logits)
+        return runLogits(in, call);
+      return runKernel(i, in, call);
+    };
+    if (!profiling_) {
+      SSMRT_RETURN_IF_ERROR(work());
+      continue;
+    }
+    StatusOr<double> ms = device_.timeMs(work);
+    if (!ms.ok())
+      return ms.status();
+    size_t op = static_cast<size_t>(in.op);
+    if (profile_.size() <= op)
+      profile_.resize(op + 1, 0.0);
+    profile_[op] += *ms * 1e-3;
   }
   return okStatus();
 }

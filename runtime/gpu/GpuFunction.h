@@ -51,6 +51,11 @@ public:
   int64_t maxTokens() const { return maxTokens_; }
   /// Bytes of parameters a call reads once (weights in their GPU dtypes).
   int64_t weightBytes() const { return weightBytes_; }
+  /// When enabled, run() times every instruction on the device (waiting
+  /// for each) and adds the seconds per op code to profile().
+  void enableProfile(bool on) { profiling_ = on; }
+  bool profiling() const { return profiling_; }
+  const std::vector<double> &profile() const { return profile_; }
 
 private:
   GpuFunction(const Program &program, const Function &function, GpuDevice &device,
@@ -78,6 +83,8 @@ private:
   DevicePtr workspace_ = 0, gather_ = 0;
   /// Which state input of the call holds each value that is a state; -1.
   std::vector<int32_t> stateInput_;
+  bool profiling_ = false;
+  std::vector<double> profile_;
   /// Resident blocks per cooperative kernel (by artifact index), 0 = not yet.
   std::vector<int64_t> resident_;
 };

@@ -118,7 +118,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.option("threads", &threads, "N", "CPU threads (default: all cores)");
   parser.option("seed", &seed, "S", "seed of the random weights and prompts (default 0)");
   parser.flag("json", &json, "print one JSON object instead of text");
-  parser.flag("profile", &profile, "also print the share of time spent in each op (CPU)");
+  parser.flag("profile", &profile, "also print the time spent in each op");
   parser.option("device", &device, "DEV", "auto (the default), cpu, cuda or cuda:N");
   parser.option("kernel", &kernel, "OP", "benchmark one CUDA kernel instead of the model");
   parser.list("tile", &tiles, "NAME=V", "with --kernel: a tile parameter to compile it with");
@@ -208,7 +208,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
 
   ssmrt::CpuExecutor *cpu = s.cpu();
   if (!cpu)
-    return runGpuModelBench(s, prompts, gen, repeats, json);
+    return runGpuModelBench(s, prompts, gen, repeats, json, profile);
   cpu->prefillFunction().enableProfile(profile);
   cpu->decodeFunction().enableProfile(profile);
   // Each run measures its own bounds right after the timed work, so that a

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <string>
 #include <tuple>
 
 using namespace ssmc;
@@ -68,7 +69,7 @@ ssmrt::StatusOr<double> gemmBound(GpuDevice &device, const ssmrt::Function &f, i
 } // namespace
 
 int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32_t>> &prompts,
-                          int64_t gen, int64_t repeats, bool json) {
+                          int64_t gen, int64_t repeats, bool json, bool profile) {
   auto *executor = dynamic_cast<GpuExecutor *>(&s.executor());
   if (!executor)
     return fail(ssmrt::Status::error("the session does not run on a GPU"));
@@ -99,6 +100,32 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
     prefillTimes.push_back(seconds(t0, t1));
     stepTimes.push_back(seconds(t1, t2) / gen);
   }
+  std::string profileText;
+  if (profile) {
+    executor->prefillFunction().enableProfile(true);
+    executor->decodeFunction().enableProfile(true);
+    for (int64_t b = 0; b < batch; ++b)
+      (void)s.reset(b);
+    ssmrt::Status st = s.prefill(slots, prompts, ssmrt::Session::Logits::Last, logits);
+    for (int64_t i = 0; st.ok() && i < gen; ++i)
+      st = s.decode(slots, next, stepLogits);
+    if (!st.ok())
+      return fail(st);
+    for (auto [name, f, per] : {std::tuple("prefill", &executor->prefillFunction(), 1.0),
+                                std::tuple("decode step", &executor->decodeFunction(),
+                                           1.0 / static_cast<double>(gen))}) {
+      f->enableProfile(false);
+      double total = 0;
+      for (double t : f->profile())
+        total += t;
+      profileText += std::string(name) + " device time by op (us):";
+      for (size_t op = 0; op < f->profile().size(); ++op)
+        if (f->profile()[op] > 0)
+          profileText += " " + std::string(ssmrt::opCodeName(static_cast<ssmrt::OpCode>(op))) +
+                         " " + std::to_string(static_cast<int64_t>(f->profile()[op] * per * 1e6));
+      profileText += " (total " + std::to_string(static_cast<int64_t>(total * per * 1e6)) + ")\n";
+    }
+  }
   ssmrt::StatusOr<DeviceCeilings> ceilings = measureCeilings(device);
   if (!ceilings.ok())
     return fail(ceilings.status());
@@ -121,6 +148,7 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
                 prefillRate / prefillBound, step * 1e3, stepFloor * 1e3, stepFloor / step,
                 batch / step, (long long)s.weightBytes(), ceilings->copyBytesPerSecond * 1e-9,
                 executor->usingGraphs() ? "true" : "false");
+    std::fprintf(stderr, "%s", profileText.c_str());
     return 0;
   }
   std::printf("model %s on %s, batch %lld, prompt %lld tokens, %lld decode steps%s\n",
@@ -134,6 +162,7 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
               "GB/s)   step / floor %.2fx\n",
               step * 1e3, batch / step, stepFloor * 1e3, s.weightBytes() * 1e-6,
               ceilings->copyBytesPerSecond * 1e-9, step / stepFloor);
+  std::printf("%s", profileText.c_str());
   return 0;
 }
 

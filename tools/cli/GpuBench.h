@@ -12,8 +12,10 @@ namespace ssmc::cli {
 /// Prefill and decode of a session running on a GPU, against the device's
 /// measured ceilings: decode against weight bytes over copy bandwidth per
 /// step, prefill against the model's matrix products timed through cuBLAS.
+/// With |profile|, also the device time per op of one more prefill and its
+/// decode steps, each instruction timed alone (no graphs).
 int runGpuModelBench(ssmrt::Session &session, const std::vector<std::vector<int32_t>> &prompts,
-                     int64_t gen, int64_t repeats, bool json);
+                     int64_t gen, int64_t repeats, bool json, bool profile);
 
 struct KernelBenchOptions {
   std::string op;       ///< e.g. "selective_scan"

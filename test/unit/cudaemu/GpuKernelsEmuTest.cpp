@@ -137,6 +137,8 @@ TEST(GpuKernelsEmu, ScanTileParameters) {
                            {"STATE_TILE", 1, {}}, {"THREADS", 16, {}}},
                          P{{"CHANNELS", 8, {}}, {"GROUPS", 8, {}}, {"ITEMS", 2, {}},
                            {"STATE_TILE", 2, {}}, {"THREADS", 64, {}}},
+                         P{{"CHANNELS", 32, {}}, {"GROUPS", 1, {}}, {"ITEMS", 16, {}},
+                           {"STATE_TILE", 4, {}}, {"THREADS", 32, {}}},
                          P{{"CHANNELS", 64, {}}, {"GROUPS", 2, {}}, {"ITEMS", 16, {}},
                            {"STATE_TILE", 8, {}}, {"THREADS", 128, {}}}}) {
     KernelCaseOptions o;
