@@ -7,3 +7,4 @@ cmake --build "$build" --target mlir-doc
 cp "$build/docs/Dialects/SSMDialect.md" docs/dialect.md
 cp "$build/docs/SSMPasses.md" docs/passes.md
 cp "$build/docs/SSMCPUPasses.md" docs/cpu-passes.md
+cp "$build/docs/SSMCUDAPasses.md" docs/cuda-passes.md

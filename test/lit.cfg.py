@@ -9,14 +9,15 @@ config.name = "SSMC"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".ssm", ".test"]
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
-                   "unit"]
+                   "unit", "cudaemu", "gpu"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ssmc_obj_root, "test")
 
 config.substitutions.append(("%models", os.path.join(config.ssmc_src_root, "models")))
 config.substitutions.append(("%shared", config.ssmc_shared_dir))
+config.substitutions.append(("%testgpu", os.path.join(config.ssmc_src_root, "test", "gpu")))
 inputs = os.path.join(config.test_source_root, "Inputs")
-for name in ["make_checkpoint", "compare_logits", "run_bytes"]:
+for name in ["make_checkpoint", "compare_logits", "run_bytes", "check_cuda_kernels"]:
     config.substitutions.append(
         ("%" + name, "%s %s" % (config.python_executable, os.path.join(inputs, name + ".py"))))
 config.substitutions.append(

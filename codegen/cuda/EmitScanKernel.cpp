@@ -49,6 +49,18 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
   if (rank)
     w.constant("RANK", rank);
 
+  // B and C rows of the chunk starting at |base| into registers (inline
+  // code: a lambda over the register arrays could put them on the stack).
+  auto fetchBC = [&](const std::string &base) {
+    return "#pragma unroll\n"
+           "  for (int q = 0; q < BC_PER; ++q) {\n"
+           "    const int i = threadIdx.x + q * THREADS, tt = i / NS, n = i % NS, t = " +
+           base + " + tt;\n"
+           "    const bool in = i < CHUNK * NS && t < len;\n"
+           "    nextB[q] = in ? " + w.load("B", "rowBase + t", "n") + " : 0.0f;\n"
+           "    nextC[q] = in ? " + w.load("C", "rowBase + t", "n") + " : 0.0f;\n"
+           "  }\n";
+  };
   auto &os = w.body();
   os << "  static_assert(THREADS == CHANNELS * GROUPS, \"THREADS must be CHANNELS * GROUPS\");\n"
      << "  static_assert(NS % STATE_TILE == 0, \"STATE_TILE must divide the state size\");\n"
@@ -79,16 +91,7 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
      << "  // is computed, and stored to shared memory at the next chunk's start.\n"
      << "  constexpr int BC_PER = (CHUNK * NS + THREADS - 1) / THREADS;\n"
      << "  float nextB[BC_PER], nextC[BC_PER];\n"
-     << "  auto fetchBC = [&](int base) {\n"
-     << "#pragma unroll\n"
-     << "    for (int q = 0; q < BC_PER; ++q) {\n"
-     << "      const int i = threadIdx.x + q * THREADS, tt = i / NS, n = i % NS, t = base + tt;\n"
-     << "      const bool in = i < CHUNK * NS && t < len;\n"
-     << "      nextB[q] = in ? " << w.load("B", "rowBase + t", "n") << " : 0.0f;\n"
-     << "      nextC[q] = in ? " << w.load("C", "rowBase + t", "n") << " : 0.0f;\n"
-     << "    }\n"
-     << "  };\n"
-     << "  fetchBC(0);\n"
+     << fetchBC("0")
      << "  for (int t0 = 0; t0 < len; t0 += CHUNK) {\n"
      << "    // This thread's inputs, issued before the barriers they do not need.\n"
      << "    float dt[ITEMS], du[ITEMS], y[ITEMS], uv[ITEMS], zv[ITEMS];\n"
@@ -115,7 +118,7 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
        << "      sDt[tt][r] = t < len ? " << w.load("delta", "rowBase + t", "r") << " : 0.0f;\n"
        << "    }\n";
   os << "    __syncthreads();\n"
-     << "    fetchBC(t0 + CHUNK);\n";
+     << fetchBC("t0 + CHUNK");
   if (rank)
     os << "    for (int r = 0; r < RANK; ++r) {\n"
        << "      const float wr = " << w.at("delta_proj", "(long long)cc * RANK + r") << ";\n"

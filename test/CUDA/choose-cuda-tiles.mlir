@@ -1,0 +1,37 @@
+// RUN: ssmc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ssm-choose-cuda-tiles))' | FileCheck %s
+// RUN: ssmc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ssm-choose-cuda-tiles{shared-memory-kb=16}))' | FileCheck %s --check-prefix=SMALL
+
+// Test: the scan gets channels, groups, items and a state tile that divides
+// d_state; with d_state 256 the shared-memory budget shrinks the tile.
+// CHECK-LABEL: func.func @scan16
+// CHECK: ssm.selective_scan {{.*}}ssm.cuda_tiles = {CHANNELS = 32 : i64, GROUPS = 2 : i64, ITEMS = 8 : i64, STATE_TILE = 4 : i64, THREADS = 64 : i64}
+// SMALL-LABEL: func.func @scan16
+// SMALL: ssm.cuda_tiles = {CHANNELS = 32 : i64, GROUPS = 2 : i64, ITEMS = 8 : i64, STATE_TILE = 4 : i64, THREADS = 64 : i64}
+func.func @scan16(%u: tensor<?x?x64xf32>, %dt: tensor<?x?x64xf32>, %A: tensor<64x16xf32>, %B: tensor<?x?x16xf32>, %C: tensor<?x?x16xf32>) -> tensor<?x?x64xf32> {
+  %y, %h = ssm.selective_scan %u, %dt, %A, %B, %C {delta_softplus} : (tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<64x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>) -> (tensor<?x?x64xf32>, tensor<?x64x16xf32>)
+  return %y : tensor<?x?x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @scan256
+// CHECK: ssm.cuda_tiles = {CHANNELS = 16 : i64, GROUPS = 2 : i64, ITEMS = 2 : i64, STATE_TILE = 4 : i64, THREADS = 32 : i64}
+// SMALL-LABEL: func.func @scan256
+// SMALL: ssm.cuda_tiles = {CHANNELS = 4 : i64, GROUPS = 1 : i64, ITEMS = 1 : i64, STATE_TILE = 4 : i64, THREADS = 4 : i64}
+func.func @scan256(%u: tensor<?x?x64xf32>, %dt: tensor<?x?x64xf32>, %A: tensor<64x256xf32>, %B: tensor<?x?x256xf32>, %C: tensor<?x?x256xf32>) -> tensor<?x?x64xf32> {
+  %y, %h = ssm.selective_scan %u, %dt, %A, %B, %C {delta_softplus} : (tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<64x256xf32>, tensor<?x?x256xf32>, tensor<?x?x256xf32>) -> (tensor<?x?x64xf32>, tensor<?x64x256xf32>)
+  return %y : tensor<?x?x64xf32>
+}
+
+// -----
+
+// Test: row kernels get about eight values per thread; the conv a time
+// block that covers its history.
+// CHECK-LABEL: func.func @rows
+// CHECK: ssm.rmsnorm {{.*}}ssm.cuda_tiles = {THREADS = 256 : i64}
+// CHECK: ssm.causal_conv1d {{.*}}ssm.cuda_tiles = {CHANNELS = 128 : i64, TIME = 64 : i64}
+func.func @rows(%x: tensor<?x?x2048xf32>, %w: tensor<2048xf32>, %cw: tensor<2048x1x4xf32>) -> tensor<?x?x2048xf32> {
+  %n = ssm.rmsnorm %x, %w : (tensor<?x?x2048xf32>, tensor<2048xf32>) -> tensor<?x?x2048xf32>
+  %c, %s = ssm.causal_conv1d %n, %cw {silu} : (tensor<?x?x2048xf32>, tensor<2048x1x4xf32>) -> (tensor<?x?x2048xf32>, tensor<?x3x2048xf32>)
+  return %c : tensor<?x?x2048xf32>
+}
