@@ -49,6 +49,16 @@ size_t ssmrt::valueTypeBytes(ValueType dtype) {
   }
 }
 
+int64_t ssmrt::shapeElements(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d <= 0)
+      return 0;
+    n *= d;
+  }
+  return n;
+}
+
 int64_t CudaKernelDesc::param(const std::string &name) const {
   for (const TileParam &p : params)
     if (p.name == name)

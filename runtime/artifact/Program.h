@@ -61,6 +61,9 @@ size_t valueTypeBytes(ValueType dtype);
 /// A dynamic size (batch, sequence, KV-cache length) in a shape.
 constexpr int64_t kDynamic = -1;
 
+/// The product of the sizes of a shape; 0 if a size is dynamic or 0.
+int64_t shapeElements(const std::vector<int64_t> &shape);
+
 struct ValueDesc {
   ValueKind kind = ValueKind::Temp;
   int32_t index = -1; ///< Param: parameter index. State: slot index.

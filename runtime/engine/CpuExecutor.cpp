@@ -6,15 +6,6 @@
 
 using namespace ssmrt;
 
-namespace {
-int64_t elementsOf(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-} // namespace
-
 StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &program,
                                                            const WeightStore &weights, int threads,
                                                            int64_t slots, int64_t maxTokens) {
@@ -37,7 +28,7 @@ StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &progra
     return decode.status();
   e->decode_ = std::move(*decode);
   for (const StateDesc &state : program.states) {
-    int64_t size = elementsOf(state.shape);
+    int64_t size = shapeElements(state.shape);
     e->stateSize_.push_back(size);
     e->states_.emplace_back(size * slots, 0.0f);
     e->scratch_.emplace_back();

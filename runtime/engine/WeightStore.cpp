@@ -16,12 +16,6 @@ std::string formatShape(const std::vector<int64_t> &shape) {
   return s + "]";
 }
 
-int64_t elementsOf(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
 
 /// splitmix64: a small, portable, seeded generator.
 struct Rng {
@@ -78,7 +72,7 @@ StatusOr<WeightStore> WeightStore::fromCheckpoint(const Program &program,
       return Status::error(tensor->file + ": tensor '" + tensor->name + "' has shape " +
                            formatShape(tensor->shape) + " but the model needs " +
                            formatShape(param.shape));
-    int64_t n = elementsOf(param.shape);
+    int64_t n = shapeElements(param.shape);
     store.bytes_ += n * 4;
     if (tensor->dtype == DType::F32 && reinterpret_cast<uintptr_t>(tensor->data) % 4 == 0) {
       store.params_.push_back(reinterpret_cast<const float *>(tensor->data));
@@ -103,7 +97,7 @@ WeightStore WeightStore::random(const Program &program, uint64_t seed,
       continue;
     }
     const std::string &name = param.names[0];
-    int64_t n = elementsOf(param.shape);
+    int64_t n = shapeElements(param.shape);
     std::unique_ptr<float[]> data(new float[n]);
     int64_t fanIn = param.shape.size() > 1 ? n / param.shape[0] : param.shape[0];
     double bound = 1.0 / std::sqrt(static_cast<double>(fanIn));

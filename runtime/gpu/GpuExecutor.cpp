@@ -6,15 +6,6 @@
 using namespace ssmrt;
 using namespace ssmrt::gpu;
 
-namespace {
-int64_t elementsOf(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-} // namespace
-
 StatusOr<DevicePtr> GpuExecutor::alloc(size_t bytes, const std::string &what) {
   StatusOr<DevicePtr> p = device_->allocate(bytes, what);
   if (p.ok())
@@ -64,7 +55,7 @@ StatusOr<std::unique_ptr<GpuExecutor>> GpuExecutor::create(const Program &progra
   e->decodeLogits_ = *logits;
   e->decodeLogitRows_ = options.slots;
   for (const StateDesc &state : program.states) {
-    int64_t size = elementsOf(state.shape);
+    int64_t size = shapeElements(state.shape);
     e->stateSize_.push_back(size);
     auto slots = e->alloc(size * options.slots * sizeof(float), "state '" + state.name + "'");
     auto scratch = e->alloc(size * options.slots * sizeof(float), "state '" + state.name + "'");

@@ -10,12 +10,6 @@ using namespace ssmrt::gpu;
 namespace {
 bool isView(OpCode op) { return op == OpCode::Split || op == OpCode::Reshape; }
 
-int64_t elementsOf(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
 } // namespace
 
 StatusOr<std::unique_ptr<GpuFunction>>
@@ -119,7 +113,7 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   }
   for (const ValueDesc &v : values)
     if (v.kind == ValueKind::Param)
-      weightBytes_ += static_cast<int64_t>(valueTypeBytes(v.dtype)) * elementsOf(v.shape);
+      weightBytes_ += static_cast<int64_t>(valueTypeBytes(v.dtype)) * shapeElements(v.shape);
 
   for (size_t b = 0; b < function_.buffers.size(); ++b) {
     size_t bytes = static_cast<size_t>(function_.buffers[b].width) * maxTokens * sizeof(float);

@@ -45,15 +45,6 @@ void gpu::convertFloats(const float *in, size_t n, ValueType type, void *out) {
   }
 }
 
-namespace {
-size_t elementsOf(const std::vector<int64_t> &shape) {
-  size_t n = 1;
-  for (int64_t d : shape)
-    n *= static_cast<size_t>(d);
-  return n;
-}
-} // namespace
-
 StatusOr<DevicePtr> GpuWeights::put(const float *data, size_t n, ValueType type,
                                     const std::string &what) {
   std::vector<uint8_t> bytes(n * valueTypeBytes(type));
@@ -76,7 +67,7 @@ GpuWeights::upload(const Program &program, const std::vector<const Function *> &
       if (v.kind != ValueKind::Param || w->params_.count({v.index, v.dtype}))
         continue;
       const ParamDesc &param = program.params[v.index];
-      auto p = w->put(weights.param(v.index), elementsOf(param.shape), v.dtype,
+      auto p = w->put(weights.param(v.index), shapeElements(param.shape), v.dtype,
                       "parameter '" + param.names[0] + "'");
       if (!p.ok())
         return p.status();

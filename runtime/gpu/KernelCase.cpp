@@ -14,12 +14,6 @@ using namespace ssmrt::gpu;
 
 namespace {
 
-int64_t elementsOf(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
 
 bool isActivation(const ValueDesc &v) { return v.kind == ValueKind::Temp && v.buffer >= 0; }
 
@@ -110,7 +104,7 @@ Status KernelCase::build(const WeightStore &weights) {
     const ValueDesc &d = values[id];
     v.shape = concrete(d);
     v.activation = isActivation(d);
-    int64_t n = v.activation ? rows * rowWidth(d) : elementsOf(v.shape);
+    int64_t n = v.activation ? rows * rowWidth(d) : shapeElements(v.shape);
     v.ld = v.activation ? rowWidth(d) : 0;
     v.host.resize(n);
     if (d.kind == ValueKind::Tokens) {
@@ -149,7 +143,7 @@ Status KernelCase::build(const WeightStore &weights) {
     const ValueDesc &d = values[id];
     v.shape = concrete(d);
     v.activation = isActivation(d);
-    int64_t n = v.activation ? rows * rowWidth(d) : elementsOf(v.shape);
+    int64_t n = v.activation ? rows * rowWidth(d) : shapeElements(v.shape);
     v.ld = v.activation ? rowWidth(d) : 0;
     v.bytes = n * valueTypeBytes(d.dtype);
     bytes_ += static_cast<int64_t>(v.bytes);

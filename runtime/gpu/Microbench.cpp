@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <string>
 
 using namespace ssmrt;
 using namespace ssmrt::gpu;
@@ -11,9 +12,10 @@ using namespace ssmrt::gpu;
 namespace {
 
 // Eight independent chains per thread keep the unit under test busy; the
-// chains stay bounded so no input turns denormal or infinite.
-constexpr const char *kExp2Source = R"cuda(
-extern "C" __global__ void __launch_bounds__(256) ssm_ceiling_exp2(float *out, int iters) {
+// chains stay bounded so no input turns denormal or infinite. STEP is the
+// operation measured.
+constexpr const char *kCeilingSource = R"cuda(
+extern "C" __global__ void __launch_bounds__(256) NAME(float *out, int iters) {
   float a[8];
 #pragma unroll
   for (int j = 0; j < 8; ++j)
@@ -21,7 +23,7 @@ extern "C" __global__ void __launch_bounds__(256) ssm_ceiling_exp2(float *out, i
   for (int i = 0; i < iters; ++i) {
 #pragma unroll
     for (int j = 0; j < 8; ++j)
-      a[j] = exp2f(-a[j]);
+      a[j] = STEP;
   }
   float s = 0.0f;
 #pragma unroll
@@ -31,24 +33,12 @@ extern "C" __global__ void __launch_bounds__(256) ssm_ceiling_exp2(float *out, i
 }
 )cuda";
 
-constexpr const char *kFmaSource = R"cuda(
-extern "C" __global__ void __launch_bounds__(256) ssm_ceiling_fma(float *out, int iters) {
-  float a[8];
-#pragma unroll
-  for (int j = 0; j < 8; ++j)
-    a[j] = 0.01f * (threadIdx.x % 32) + 0.1f * j;
-  for (int i = 0; i < iters; ++i) {
-#pragma unroll
-    for (int j = 0; j < 8; ++j)
-      a[j] = fmaf(a[j], 0.999f, 0.001f);
-  }
-  float s = 0.0f;
-#pragma unroll
-  for (int j = 0; j < 8; ++j)
-    s += a[j];
-  out[blockIdx.x * 256 + threadIdx.x] = s;
+std::string ceilingSource(const std::string &name, const std::string &step) {
+  std::string s = kCeilingSource;
+  s.replace(s.find("NAME"), 4, name);
+  s.replace(s.find("STEP"), 4, step);
+  return s;
 }
-)cuda";
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -69,12 +59,12 @@ StatusOr<double> medianMs(GpuDevice &device, int reps, const std::function<Statu
 }
 
 /// Operations per second of a ceiling kernel: blocks x 256 threads x iters x 8.
-StatusOr<double> kernelRate(GpuDevice &device, const char *source, const char *name,
+StatusOr<double> kernelRate(GpuDevice &device, const std::string &name, const std::string &step,
                             double opsPerChainStep) {
   CudaKernelDesc k;
   k.name = name;
   k.op = "ceiling";
-  k.source = source;
+  k.source = ceilingSource(name, step);
   StatusOr<int> handle = device.loadKernel(k);
   if (!handle.ok())
     return handle.status();
@@ -114,11 +104,11 @@ StatusOr<DeviceCeilings> gpu::measureCeilings(GpuDevice &device) {
   if (!ms.ok())
     return ms.status();
   c.copyBytesPerSecond = 2.0 * bytes / (*ms * 1e-3);
-  StatusOr<double> exp2 = kernelRate(device, kExp2Source, "ssm_ceiling_exp2", 1);
+  StatusOr<double> exp2 = kernelRate(device, "ssm_ceiling_exp2", "exp2f(-a[j])", 1);
   if (!exp2.ok())
     return exp2.status();
   c.exp2PerSecond = *exp2;
-  StatusOr<double> fma = kernelRate(device, kFmaSource, "ssm_ceiling_fma", 2);
+  StatusOr<double> fma = kernelRate(device, "ssm_ceiling_fma", "fmaf(a[j], 0.999f, 0.001f)", 2);
   if (!fma.ok())
     return fma.status();
   c.fp32FlopsPerSecond = *fma;

@@ -6,16 +6,6 @@
 
 namespace ssmrt {
 
-int64_t shapeElements(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    if (d <= 0)
-      return 0;
-    n *= d;
-  }
-  return n;
-}
-
 std::string formatShape(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)

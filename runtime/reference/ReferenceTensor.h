@@ -8,15 +8,14 @@
 #ifndef SSMC_RUNTIME_REFERENCE_REFERENCETENSOR_H
 #define SSMC_RUNTIME_REFERENCE_REFERENCETENSOR_H
 
+#include "runtime/artifact/Program.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace ssmrt {
 
-/// Product of the dimensions of |shape| (1 for a scalar, 0 when a
-/// dimension is zero or negative).
-int64_t shapeElements(const std::vector<int64_t> &shape);
 
 /// "[2, 5, 16]" (dynamic sizes print as -1).
 std::string formatShape(const std::vector<int64_t> &shape);

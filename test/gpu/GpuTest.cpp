@@ -54,6 +54,14 @@ struct Case {
   double tolerance;
 };
 
+std::string caseName(const ::testing::TestParamInfo<Case> &info) {
+  std::string n = info.param.artifact;
+  for (char &c : n)
+    if (c == '-')
+      c = '_';
+  return n;
+}
+
 class GpuKernels : public ::testing::TestWithParam<Case> {};
 
 TEST_P(GpuKernels, MatchFloat64) {
@@ -110,13 +118,7 @@ INSTANTIATE_TEST_SUITE_P(Artifacts, GpuKernels,
                                            Case{"odd-fp32-nofold", 1e-5},
                                            Case{"odd-bf16-fold", 1e-2},
                                            Case{"odd-bf16-nofold", 1e-2}),
-                         [](const auto &info) {
-                           std::string n = info.param.artifact;
-                           for (char &c : n)
-                             if (c == '-')
-                               c = '_';
-                           return n;
-                         });
+                         caseName);
 
 /// max |got - want| / max |want|; +inf with NaN.
 double relativeError(const float *got, const double *want, size_t n) {
@@ -218,12 +220,6 @@ TEST_P(GpuModel, LogitsMatchTheReferenceAndChunkingDoesNotMatter) {
 INSTANTIATE_TEST_SUITE_P(Artifacts, GpuModel,
                          ::testing::Values(Case{"odd-fp32-fold", 1e-5},
                                            Case{"odd-bf16-nofold", 1e-2}),
-                         [](const auto &info) {
-                           std::string n = info.param.artifact;
-                           for (char &c : n)
-                             if (c == '-')
-                               c = '_';
-                           return n;
-                         });
+                         caseName);
 
 } // namespace

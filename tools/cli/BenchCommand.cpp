@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/cli/ArgParser.h"
+#include "tools/cli/BenchTiming.h"
 #include "tools/cli/Commands.h"
 #include "tools/cli/GpuBench.h"
 
@@ -27,17 +28,6 @@ using namespace ssmc;
 using namespace ssmc::cli;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 /// Bytes read plus bytes written per second by a parallel memcpy of 256 MiB.
 double measureBandwidth(ssmrt::ThreadPool &pool) {

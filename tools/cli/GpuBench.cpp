@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/cli/GpuBench.h"
+#include "tools/cli/BenchTiming.h"
 
 #include "runtime/gpu/CudaDevice.h"
 #include "runtime/gpu/GpuExecutor.h"
@@ -25,17 +26,6 @@ using namespace ssmc::cli;
 using namespace ssmrt::gpu;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 int fail(const ssmrt::Status &st) {
   std::fprintf(stderr, "error: %s\n", st.message().c_str());
