@@ -37,21 +37,35 @@ StatusOr<std::unique_ptr<Session>> Session::create(Program program,
   return s;
 }
 
-Status Session::createExecutor() {
-  const std::string &device = options_.device;
-  int ordinal = 0;
-  bool wantGpu = device == "cuda" || device.rfind("cuda:", 0) == 0;
-  if (device.rfind("cuda:", 0) == 0) {
-    const std::string digits = device.substr(5);
-    if (digits.empty() || digits.size() > 3 ||
-        digits.find_first_not_of("0123456789") != std::string::npos)
-      return Status::error("device '" + device + "': expected cuda:N");
-    ordinal = std::stoi(digits);
+StatusOr<DeviceChoice> ssmrt::parseDevice(const std::string &device) {
+  DeviceChoice choice;
+  if (device == "auto")
+    return choice;
+  if (device == "cpu") {
+    choice.kind = DeviceChoice::Kind::Cpu;
+    return choice;
   }
-  if (!wantGpu && device != "auto" && device != "cpu")
+  if (device != "cuda" && device.rfind("cuda:", 0) != 0)
     return Status::error("unknown device '" + device + "' (auto, cpu, cuda or cuda:N)");
-  if (wantGpu || (device == "auto" && program_.cuda.present())) {
-    StatusOr<std::unique_ptr<gpu::GpuDevice>> dev = gpu::openCudaDevice(ordinal);
+  choice.kind = DeviceChoice::Kind::Cuda;
+  if (device == "cuda")
+    return choice;
+  const std::string digits = device.substr(5);
+  if (digits.empty() || digits.size() > 3 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return Status::error("device '" + device + "': expected cuda:N");
+  choice.ordinal = std::stoi(digits);
+  return choice;
+}
+
+Status Session::createExecutor() {
+  StatusOr<DeviceChoice> choice = parseDevice(options_.device);
+  if (!choice.ok())
+    return choice.status();
+  bool wantGpu = choice->kind == DeviceChoice::Kind::Cuda;
+  bool autoGpu = choice->kind == DeviceChoice::Kind::Auto && program_.cuda.present();
+  if (wantGpu || autoGpu) {
+    StatusOr<std::unique_ptr<gpu::GpuDevice>> dev = gpu::openCudaDevice(choice->ordinal);
     if (dev.ok() && !program_.cuda.present())
       return Status::error("model '" + program_.modelName +
                            "' has no CUDA code: compile it with --target cuda:sm_XX");

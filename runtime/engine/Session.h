@@ -22,6 +22,14 @@
 
 namespace ssmrt {
 
+/// What a --device string asks for: "auto", "cpu", "cuda" (GPU 0) or
+/// "cuda:N".
+struct DeviceChoice {
+  enum class Kind { Auto, Cpu, Cuda } kind = Kind::Auto;
+  int ordinal = 0; ///< the GPU for Auto and Cuda
+};
+StatusOr<DeviceChoice> parseDevice(const std::string &device);
+
 struct SessionOptions {
   int threads = 0;        ///< 0: defaultThreadCount()
   int64_t slots = 8;      ///< sequences that can be live at once

@@ -102,12 +102,9 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
     workspacePerRow = std::max(workspacePerRow, desc.workspace);
     // Occupancy is asked here, not while a decode step is being captured.
     if (desc.grid == LaunchGrid::Persistent && !resident_[in.kernel]) {
-      StatusOr<int64_t> r = device_.residentBlocks(kernels_[in.kernel],
-                                                   static_cast<unsigned>(desc.param(desc.blockParam)));
+      StatusOr<int64_t> r = residentBlocks(device_, kernels_[in.kernel], desc, {});
       if (!r.ok())
-        return r.status().withPrefix("kernel '" + desc.name + "'");
-      if (*r < 1)
-        return Status::error("kernel '" + desc.name + "' cannot have a block resident");
+        return r.status();
       resident_[in.kernel] = *r;
     }
   }
@@ -165,9 +162,11 @@ Status GpuFunction::runKernel(size_t index, const Instr &instr, const GpuCall &c
 
   int kernel = kernels_[instr.kernel];
   LaunchDims dims = launchDims(desc, {}, call.batch, call.seq, resident_[instr.kernel]);
-  return device_.launch(kernel, dims, args, desc.cooperative)
-      .withPrefix("function '" + function_.name + "', instruction " + std::to_string(index) +
-                  " (kernel '" + desc.name + "')");
+  Status launched = device_.launch(kernel, dims, args, desc.cooperative);
+  if (launched.ok()) // the message is built only for a failure (a launch is a hot path)
+    return launched;
+  return launched.withPrefix("function '" + function_.name + "', instruction " +
+                             std::to_string(index) + " (kernel '" + desc.name + "')");
 }
 
 Status GpuFunction::runLinear(const Instr &instr, const GpuCall &call) {

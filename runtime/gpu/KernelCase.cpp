@@ -167,15 +167,10 @@ Status KernelCase::build(const WeightStore &weights) {
       return p.status();
     workspace_ = *p;
   }
-  int64_t resident = 0;
-  if (kernel_.grid == LaunchGrid::Persistent) {
-    StatusOr<int64_t> r = device_.residentBlocks(
-        handle_, static_cast<unsigned>(tileValue(kernel_, options_.overrides, kernel_.blockParam)));
-    if (!r.ok())
-      return r.status();
-    resident = *r;
-  }
-  dims_ = launchDims(kernel_, options_.overrides, batch, seq, resident);
+  StatusOr<int64_t> resident = residentBlocks(device_, handle_, kernel_, options_.overrides);
+  if (!resident.ok())
+    return resident.status();
+  dims_ = launchDims(kernel_, options_.overrides, batch, seq, *resident);
   return reset();
 }
 

@@ -18,6 +18,20 @@ int64_t gpu::tileValue(const CudaKernelDesc &kernel, const std::vector<TileParam
   return kernel.param(name);
 }
 
+StatusOr<int64_t> gpu::residentBlocks(GpuDevice &device, int handle,
+                                      const CudaKernelDesc &kernel,
+                                      const std::vector<TileParam> &overrides) {
+  if (kernel.grid != LaunchGrid::Persistent)
+    return int64_t(0);
+  StatusOr<int64_t> r = device.residentBlocks(
+      handle, static_cast<unsigned>(tileValue(kernel, overrides, kernel.blockParam)));
+  if (!r.ok())
+    return r.status().withPrefix("kernel '" + kernel.name + "'");
+  if (*r < 1)
+    return Status::error("kernel '" + kernel.name + "' cannot have a block resident");
+  return *r;
+}
+
 LaunchDims gpu::launchDims(const CudaKernelDesc &kernel, const std::vector<TileParam> &overrides,
                            int64_t batch, int64_t seq, int64_t resident) {
   LaunchDims dims;

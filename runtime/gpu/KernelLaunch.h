@@ -11,6 +11,11 @@ namespace ssmrt::gpu {
 int64_t tileValue(const CudaKernelDesc &kernel, const std::vector<TileParam> &overrides,
                   const std::string &name);
 
+/// For a Persistent kernel (loaded as |handle|): how many of its blocks fit
+/// on the device at once, an error if none does; 0 for other grids.
+StatusOr<int64_t> residentBlocks(GpuDevice &device, int handle, const CudaKernelDesc &kernel,
+                                 const std::vector<TileParam> &overrides);
+
 /// Grid and block of |kernel| on |batch| x |seq| token rows (docs/artifact.md,
 /// "CUDA kernels"); |resident| is how many blocks fit on the device at once
 /// (used by persistent grids).

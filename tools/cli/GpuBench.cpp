@@ -173,8 +173,13 @@ int cli::runKernelBench(const ssmrt::Program &program, const KernelBenchOptions 
   if (!function)
     return fail(ssmrt::Status::error("model '" + program.modelName + "' has no CUDA kernel for '" +
                                      o.op + "'"));
-  int ordinal = o.device.rfind("cuda:", 0) == 0 ? std::atoi(o.device.c_str() + 5) : 0;
-  ssmrt::StatusOr<std::unique_ptr<GpuDevice>> device = openCudaDevice(ordinal);
+  ssmrt::StatusOr<ssmrt::DeviceChoice> choice = ssmrt::parseDevice(o.device);
+  if (!choice.ok())
+    return fail(choice.status());
+  if (choice->kind == ssmrt::DeviceChoice::Kind::Cpu)
+    return fail(ssmrt::Status::error("--kernel benchmarks a CUDA kernel: give --device auto, "
+                                     "cuda or cuda:N"));
+  ssmrt::StatusOr<std::unique_ptr<GpuDevice>> device = openCudaDevice(choice->ordinal);
   if (!device.ok())
     return fail(device.status());
   // Only the parameters the kernel and the weight-only instructions read.

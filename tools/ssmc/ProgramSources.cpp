@@ -2,10 +2,11 @@
 #include "tools/ssmc/ProgramSources.h"
 
 #include "codegen/driver/Compiler.h"
-#include "runtime/cuda/Device.h"
 #include "frontend/ModelFile.h"
 #include "runtime/artifact/Artifact.h"
 #include "runtime/cpu/KernelLibrary.h"
+#include "runtime/cuda/Device.h"
+#include "runtime/engine/Session.h"
 #include "tools/ssmc/ImportHF.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -33,13 +34,12 @@ std::string hexDigest(llvm::ArrayRef<uint8_t> digest) {
 
 /// The architecture ("sm_90") of the GPU |device| names ("auto": GPU 0), or
 /// "" for the CPU, no GPU, or a GPU the CUDA kernels do not support.
+/// An invalid |device| also gives "": the session reports it.
 std::string gpuArchFor(const std::string &device) {
-  if (device == "cpu")
+  ssmrt::StatusOr<ssmrt::DeviceChoice> choice = ssmrt::parseDevice(device);
+  if (!choice.ok() || choice->kind == ssmrt::DeviceChoice::Kind::Cpu)
     return "";
-  int ordinal = 0;
-  if (device.rfind("cuda:", 0) == 0)
-    ordinal = std::atoi(device.c_str() + 5);
-  ssmrt::StatusOr<ssmrt::cuda::DeviceInfo> info = ssmrt::cuda::findDevice(ordinal);
+  ssmrt::StatusOr<ssmrt::cuda::DeviceInfo> info = ssmrt::cuda::findDevice(choice->ordinal);
   if (!info.ok() || info->ccMajor < 8)
     return "";
   return ssmrt::cuda::archName(info->ccMajor, info->ccMinor);
