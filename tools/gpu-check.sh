@@ -74,7 +74,7 @@ run() {
     echo "== $t"
     timeout 240 "$bin/$t" >"$out/$t.log" 2>&1 || true
     grep -E '^  |FAILED|Failure|error' "$out/$t.log" | head -60
-    row "$t" "$(grep -E '^\[  (PASSED|FAILED|SKIPPED) \] [0-9]+ test' "$out/$t.log" | tr -s ' ' | tr '\n' ' ')"
+    row "$t" "$(grep -E '^\[  (PASSED|FAILED|SKIPPED) +\] [0-9]+ test' "$out/$t.log" | tr -s ' ' | tr '\n' ' ')"
   done
 
   echo "== demo on the GPU"
