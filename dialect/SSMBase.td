@@ -34,5 +34,11 @@ class SSM_Op<string mnemonic, list<Trait> traits = []>
 def SSM_FloatTensor : RankedTensorOf<[F32, F16, BF16, F64]>;
 // Token ids and sequence lengths.
 def SSM_IntTensor : RankedTensorOf<[I32]>;
+// Recurrent state carried from one call to the next: initial-state operands
+// and final-state results (conv windows, scan states, KV caches). The op
+// table (runtime/artifact/Ops.def) marks the same operands and results.
+def SSM_StateTensor : RankedTensorOf<[F32, F16, BF16, F64]> {
+  let summary = "recurrent state tensor";
+}
 
 #endif // SSM_BASE_TD

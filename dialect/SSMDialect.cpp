@@ -6,6 +6,7 @@ using namespace mlir;
 using namespace mlir::ssm;
 
 #include "dialect/SSMDialect.cpp.inc"
+#include "dialect/SSMInterfaces.cpp.inc"
 
 void SSMDialect::initialize() {
   addOperations<

@@ -3,6 +3,7 @@
 #define SSMC_DIALECT_SSMOPS_H
 
 #include "dialect/SSMDialect.h"
+#include "dialect/SSMInterfaces.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"

@@ -10,6 +10,7 @@
 #define SSM_OPS_TD
 
 include "dialect/SSMBase.td"
+include "dialect/SSMInterfaces.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -285,7 +286,7 @@ def SSM_SoftplusOp : SSM_UnaryOp<"softplus",
 //===----------------------------------------------------------------------===//
 
 def SSM_CausalConv1dOp : SSM_Op<"causal_conv1d",
-    [Pure, AttrSizedOperandSegments]> {
+    [Pure, AttrSizedOperandSegments, SSM_RecurrentStateOpInterface]> {
   let summary = "Depthwise causal 1-D convolution with carried state";
   let description = [{
     `y[b,t,c] = bias[c] + Σ_{k<K} w[c,0,k] · x[b, t-(K-1)+k, c]` where the
@@ -304,10 +305,10 @@ def SSM_CausalConv1dOp : SSM_Op<"causal_conv1d",
   }];
   let arguments = (ins SSM_FloatTensor:$input, SSM_FloatTensor:$weight,
                        Optional<SSM_FloatTensor>:$bias,
-                       Optional<SSM_FloatTensor>:$init_state,
+                       Optional<SSM_StateTensor>:$init_state,
                        Optional<SSM_IntTensor>:$seq_lens,
                        UnitAttr:$silu);
-  let results = (outs SSM_FloatTensor:$result, SSM_FloatTensor:$final_state);
+  let results = (outs SSM_FloatTensor:$result, SSM_StateTensor:$final_state);
   let assemblyFormat = [{
     $input `,` $weight (`bias` $bias^)? (`state` $init_state^)?
     (`lens` $seq_lens^)? attr-dict `:` functional-type(operands, results)
@@ -322,7 +323,7 @@ def SSM_CausalConv1dOp : SSM_Op<"causal_conv1d",
 }
 
 def SSM_SelectiveScanOp : SSM_Op<"selective_scan",
-    [Pure, AttrSizedOperandSegments]> {
+    [Pure, AttrSizedOperandSegments, SSM_RecurrentStateOpInterface]> {
   let summary = "Mamba-1 selective scan, with optional fused discretization, skip and gate";
   let description = [{
     Per batch b, channel e, state n, step t (zero or `init_state` before t=0):
@@ -352,11 +353,11 @@ def SSM_SelectiveScanOp : SSM_Op<"selective_scan",
                        Optional<SSM_FloatTensor>:$z,
                        Optional<SSM_FloatTensor>:$delta_bias,
                        Optional<SSM_FloatTensor>:$delta_proj,
-                       Optional<SSM_FloatTensor>:$init_state,
+                       Optional<SSM_StateTensor>:$init_state,
                        Optional<SSM_IntTensor>:$seq_lens,
                        DefaultValuedAttr<I64Attr, "1">:$groups,
                        UnitAttr:$delta_softplus);
-  let results = (outs SSM_FloatTensor:$result, SSM_FloatTensor:$final_state);
+  let results = (outs SSM_FloatTensor:$result, SSM_StateTensor:$final_state);
   let assemblyFormat = [{
     $u `,` $delta `,` $A `,` $B `,` $C (`D` $D^)? (`z` $z^)?
     (`delta_bias` $delta_bias^)? (`delta_proj` $delta_proj^)?
@@ -373,7 +374,8 @@ def SSM_SelectiveScanOp : SSM_Op<"selective_scan",
   }];
 }
 
-def SSM_SSDScanOp : SSM_Op<"ssd_scan", [Pure, AttrSizedOperandSegments]> {
+def SSM_SSDScanOp : SSM_Op<"ssd_scan",
+    [Pure, AttrSizedOperandSegments, SSM_RecurrentStateOpInterface]> {
   let summary = "Mamba-2 state-space dual scan (scalar decay per head)";
   let description = [{
     Per batch b, head h (group g = h / (heads / groups), group-major), step t:
@@ -399,12 +401,12 @@ def SSM_SSDScanOp : SSM_Op<"ssd_scan", [Pure, AttrSizedOperandSegments]> {
                        Optional<SSM_FloatTensor>:$D,
                        Optional<SSM_FloatTensor>:$z,
                        Optional<SSM_FloatTensor>:$dt_bias,
-                       Optional<SSM_FloatTensor>:$init_state,
+                       Optional<SSM_StateTensor>:$init_state,
                        Optional<SSM_IntTensor>:$seq_lens,
                        I64Attr:$heads, I64Attr:$head_dim, I64Attr:$groups,
                        DefaultValuedAttr<I64Attr, "256">:$chunk_size,
                        UnitAttr:$dt_softplus);
-  let results = (outs SSM_FloatTensor:$result, SSM_FloatTensor:$final_state);
+  let results = (outs SSM_FloatTensor:$result, SSM_StateTensor:$final_state);
   let assemblyFormat = [{
     $x `,` $dt `,` $A `,` $B `,` $C (`D` $D^)? (`z` $z^)?
     (`dt_bias` $dt_bias^)? (`state` $init_state^)? (`lens` $seq_lens^)?
@@ -413,7 +415,8 @@ def SSM_SSDScanOp : SSM_Op<"ssd_scan", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
-def SSM_MambaStepOp : SSM_Op<"mamba_step", [Pure, AttrSizedOperandSegments]> {
+def SSM_MambaStepOp : SSM_Op<"mamba_step",
+    [Pure, AttrSizedOperandSegments, SSM_RecurrentStateOpInterface]> {
   let summary = "One decode step of a Mamba-1 mixer, from conv input to gated output";
   let description = [{
     The fused single-token step (produced by `--ssm-fuse-decode-step` on a
@@ -438,14 +441,14 @@ def SSM_MambaStepOp : SSM_Op<"mamba_step", [Pure, AttrSizedOperandSegments]> {
     ```
   }];
   let arguments = (ins SSM_FloatTensor:$x, SSM_FloatTensor:$z,
-                       SSM_FloatTensor:$conv_weight, SSM_FloatTensor:$conv_state,
+                       SSM_FloatTensor:$conv_weight, SSM_StateTensor:$conv_state,
                        SSM_FloatTensor:$x_proj, SSM_FloatTensor:$delta_proj,
                        SSM_FloatTensor:$delta_bias, SSM_FloatTensor:$A,
-                       SSM_FloatTensor:$ssm_state,
+                       SSM_StateTensor:$ssm_state,
                        Optional<SSM_FloatTensor>:$conv_bias,
                        Optional<SSM_FloatTensor>:$D);
-  let results = (outs SSM_FloatTensor:$result, SSM_FloatTensor:$conv_state_out,
-                      SSM_FloatTensor:$ssm_state_out);
+  let results = (outs SSM_FloatTensor:$result, SSM_StateTensor:$conv_state_out,
+                      SSM_StateTensor:$ssm_state_out);
   let assemblyFormat = [{
     $x `,` $z `,` $conv_weight `,` $conv_state `,` $x_proj `,` $delta_proj `,`
     $delta_bias `,` $A `,` $ssm_state (`conv_bias` $conv_bias^)? (`D` $D^)?
@@ -458,7 +461,8 @@ def SSM_MambaStepOp : SSM_Op<"mamba_step", [Pure, AttrSizedOperandSegments]> {
 // Attention and mixture of experts
 //===----------------------------------------------------------------------===//
 
-def SSM_AttentionOp : SSM_Op<"attention", [Pure, AttrSizedOperandSegments]> {
+def SSM_AttentionOp : SSM_Op<"attention",
+    [Pure, AttrSizedOperandSegments, SSM_RecurrentStateOpInterface]> {
   let summary = "Causal grouped-query attention with a KV cache";
   let description = [{
     q: [B, L, heads·head_dim]; k, v: [B, L, kv_heads·head_dim]; the caches
@@ -476,15 +480,15 @@ def SSM_AttentionOp : SSM_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   }];
   let arguments = (ins SSM_FloatTensor:$q, SSM_FloatTensor:$k,
                        SSM_FloatTensor:$v,
-                       Optional<SSM_FloatTensor>:$k_cache,
-                       Optional<SSM_FloatTensor>:$v_cache,
+                       Optional<SSM_StateTensor>:$k_cache,
+                       Optional<SSM_StateTensor>:$v_cache,
                        Optional<SSM_IntTensor>:$seq_lens,
                        I64Attr:$heads, I64Attr:$kv_heads, I64Attr:$head_dim,
                        DefaultValuedAttr<BoolAttr, "true">:$causal,
                        OptionalAttr<F64Attr>:$rope_theta,
                        OptionalAttr<F64Attr>:$scale);
-  let results = (outs SSM_FloatTensor:$result, SSM_FloatTensor:$k_cache_out,
-                      SSM_FloatTensor:$v_cache_out);
+  let results = (outs SSM_FloatTensor:$result, SSM_StateTensor:$k_cache_out,
+                      SSM_StateTensor:$v_cache_out);
   let assemblyFormat = [{
     $q `,` $k `,` $v (`cache` `(` $k_cache^ `,` $v_cache `)`)?
     (`lens` $seq_lens^)? attr-dict `:` functional-type(operands, results)

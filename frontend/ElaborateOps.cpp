@@ -105,7 +105,7 @@ bool Elaborator::bindOpArgs(const OpSignature &op, const Expr &call,
   a.locs.assign(op.args.size(), call.loc);
   a.present.assign(op.args.size(), false);
   // Variadic ops: split(x, sizes...), concat(xs...); only `axis` by name.
-  size_t fixed = op.variadic ? (op.kind == OpKind::Split ? 1 : 0) : op.args.size();
+  size_t fixed = op.positional;
   size_t positional = 0;
   for (const Arg &arg : call.args) {
     Value v;
@@ -152,7 +152,39 @@ bool Elaborator::evalOp(const OpSignature &op, const Expr &call, Value &out) {
   BoundArgs args;
   if (!bindOpArgs(op, call, args))
     return false;
+  if (op.info->form == ssmrt::OpForm::Unary || op.info->form == ssmrt::OpForm::Binary)
+    return buildElementwise(op, call, args, out);
   return buildOp(op, call, args, out);
+}
+
+bool Elaborator::buildElementwise(const OpSignature &op, const Expr &call, BoundArgs &a,
+                                  Value &out) {
+  // The tensor arguments are the operands; the result has the first one's
+  // shape, or the broadcast shape of both.
+  std::vector<int> operands;
+  std::map<std::string, Attr> attrs;
+  for (size_t i = 0; i < op.args.size(); ++i) {
+    const OpArg &arg = op.args[i];
+    if (arg.type == ArgType::Tensor) {
+      operands.push_back(a.values[i].tensor);
+    } else if (a.present[i]) {
+      const Value &v = a.values[i];
+      switch (arg.attrKind) {
+      case ssmrt::AttrKind::Int: attrs[arg.attr] = v.i; break;
+      case ssmrt::AttrKind::Bool:
+      case ssmrt::AttrKind::Unit: attrs[arg.attr] = v.b; break;
+      default: attrs[arg.attr] = v.asDouble(); break;
+      }
+    }
+  }
+  Shape result = shapeOf(operands[0]);
+  if (operands.size() == 2 &&
+      !broadcast(op.name, call.loc, shapeOf(operands[0]), shapeOf(operands[1]), result))
+    return false;
+  int node = addNode(op.kind, call.loc, operands, std::move(attrs), {result});
+  if (node >= 0)
+    out = Value::makeTensor(graph_.nodes[node].results[0]);
+  return node >= 0;
 }
 
 bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
@@ -204,22 +236,22 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
   auto last = [&](size_t i) { return S(i).back(); };
 
   switch (op.kind) {
-  case OpKind::Embedding: {
+  case OpCode::Embedding: {
     if (!rank(0, 2))
       return false;
     if (a.values[1].tensor != graph_.tokens)
       return error(a.locs[1], "'embedding': argument 'ids' must be the model's token input");
     return emit({T(0), T(1)}, {}, {{kDyn, kDyn, S(0)[1]}}) >= 0;
   }
-  case OpKind::Logits: {
+  case OpCode::Logits: {
     if (!rank(0, 3) || !activation(0, last(0)) || !rank(1, 2) ||
         !argShape(1, {kAny, last(0)}))
       return false;
     return emit({T(0), T(1)}, {}, {{kDyn, kDyn, S(1)[0]}}) >= 0;
   }
-  case OpKind::RMSNorm:
-  case OpKind::GatedRMSNorm: {
-    bool gated = op.kind == OpKind::GatedRMSNorm;
+  case OpCode::RMSNorm:
+  case OpCode::GatedRMSNorm: {
+    bool gated = op.kind == OpCode::GatedRMSNorm;
     size_t w = gated ? 2 : 1;
     if (S(0).empty() || !rank(w, 1))
       return error(a.locs[0], "'" + std::string(op.name) + "': argument 'x' must have rank >= 1");
@@ -244,7 +276,7 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     attrs["norm_before_gate"] = B(5, false);
     return emit({T(0), T(1), T(2)}, attrs, {S(0)}) >= 0;
   }
-  case OpKind::Linear: {
+  case OpCode::Linear: {
     if (!rank(1, 2))
       return false;
     Shape x = S(0);
@@ -255,7 +287,7 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     x.back() = S(1)[0];
     return emit({T(0), T(1), T(2)}, {}, {x}) >= 0;
   }
-  case OpKind::Split: {
+  case OpCode::Split: {
     Shape x = S(0);
     int64_t r = static_cast<int64_t>(x.size());
     int64_t axis = I(1, -1);
@@ -290,7 +322,7 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
                                  formatShape(x) + " is " + std::to_string(x[norm]));
     return emit({T(0)}, {{"sizes", sizes}, {"axis", norm}}, results) >= 0;
   }
-  case OpKind::Concat: {
+  case OpCode::Concat: {
     if (a.rest.empty())
       return error(call.loc, "'concat' needs at least one tensor");
     std::vector<int> operands;
@@ -320,7 +352,7 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     }
     return emit(operands, {{"axis", norm}}, {result}) >= 0;
   }
-  case OpKind::Reshape: {
+  case OpCode::Reshape: {
     Shape x = S(0);
     size_t lead = 0;
     while (lead < x.size() && x[lead] == kDyn)
@@ -343,7 +375,7 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
                                   formatShape(result) + ": element counts differ");
     return emit({T(0)}, {}, {result}) >= 0;
   }
-  case OpKind::Transpose: {
+  case OpCode::Transpose: {
     Shape x = S(0);
     std::vector<int64_t> perm;
     std::vector<bool> seen(x.size(), false);
@@ -362,20 +394,7 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
       result.push_back(x[p]);
     return emit({T(0)}, {{"permutation", perm}}, {result}) >= 0;
   }
-  case OpKind::Add:
-  case OpKind::Mul: {
-    Shape result;
-    if (!broadcast(op.name, call.loc, S(0), S(1), result))
-      return false;
-    return emit({T(0), T(1)}, {}, {result}) >= 0;
-  }
-  case OpKind::Neg:
-  case OpKind::Exp:
-  case OpKind::Silu:
-    return emit({T(0)}, {}, {S(0)}) >= 0;
-  case OpKind::Softplus:
-    return emit({T(0)}, {{"threshold", F(1, 20.0)}}, {S(0)}) >= 0;
-  case OpKind::CausalConv1d: {
+  case OpCode::CausalConv1d: {
     if (!rank(0, 3) || !activation(0, last(0)))
       return false;
     int64_t c = last(0);
@@ -385,10 +404,10 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     int node = emit({T(0), T(1), T(2)}, {}, {S(0)});
     if (node < 0)
       return false;
-    addState(StateKind::Conv, {k - 1, c}, node);
+    addState({k - 1, c}, node);
     return true;
   }
-  case OpKind::SelectiveScan: {
+  case OpCode::SelectiveScan: {
     if (!rank(0, 3) || !activation(0, last(0)) || !rank(2, 2))
       return false;
     int64_t e = last(0), n = S(2)[1];
@@ -407,10 +426,10 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
                     {S(0)});
     if (node < 0)
       return false;
-    addState(StateKind::Scan, {e, n}, node);
+    addState({e, n}, node);
     return true;
   }
-  case OpKind::SSDScan: {
+  case OpCode::SSDScan: {
     int64_t h = I(9, 0), p = I(10, 0), g = I(11, 1), chunk = I(12, 256);
     if (!positive(9, h) || !positive(10, p) || !positive(11, g) || !positive(12, chunk))
       return false;
@@ -433,10 +452,10 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
                     {S(0)});
     if (node < 0)
       return false;
-    addState(StateKind::SSD, {h, p, n}, node);
+    addState({h, p, n}, node);
     return true;
   }
-  case OpKind::Attention: {
+  case OpCode::Attention: {
     int64_t h = I(3, 0), kv = I(4, 0);
     if (!positive(3, h) || !positive(4, kv) || !rank(0, 3))
       return false;
@@ -467,10 +486,10 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     int node = emit({T(0), T(1), T(2)}, attrs, {S(0)});
     if (node < 0)
       return false;
-    addState(StateKind::KVCache, {2, kv, hd}, node);
+    addState({2, kv, hd}, node);
     return true;
   }
-  case OpKind::MoE: {
+  case OpCode::MoE: {
     if (!rank(0, 3) || !activation(0, last(0)))
       return false;
     int64_t d = last(0);
@@ -500,6 +519,8 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     }
     return emit(operands, {{"top_k", topK}, {"renormalize", B(6, false)}}, {S(0)}) >= 0;
   }
+  default:
+    break;
   }
-  return error(call.loc, "unhandled op");
+  return error(call.loc, "'" + std::string(op.name) + "' has no elaboration rule");
 }

@@ -117,7 +117,7 @@ bool Elaborator::interpolate(const std::string &pattern, Loc loc,
   return true;
 }
 
-int Elaborator::addNode(OpKind kind, Loc loc, std::vector<int> operands,
+int Elaborator::addNode(OpCode kind, Loc loc, std::vector<int> operands,
                         std::map<std::string, Attr> attrs,
                         std::vector<Shape> results) {
   if (graph_.nodes.size() >= kMaxNodes) {
@@ -135,12 +135,18 @@ int Elaborator::addNode(OpKind kind, Loc loc, std::vector<int> operands,
   return index;
 }
 
-int Elaborator::addState(StateKind kind, Shape shape, int node) {
+int Elaborator::addState(Shape shape, int node) {
+  StateKind kind = StateKind::Conv;
+  for (const ssmrt::ResultInfo &r : ssmrt::opInfo(graph_.nodes[node].kind).results)
+    if (r.isState()) {
+      kind = r.stateKind();
+      break;
+    }
   std::string base = scopePrefix();
   if (base.empty())
     base = graph_.modelName;
   base += "/";
-  base += opName(graph_.nodes[node].kind);
+  base += ssmrt::opCodeName(graph_.nodes[node].kind);
   int &count = stateNames_[base];
   std::string name = count ? base + "#" + std::to_string(count + 1) : base;
   ++count;
@@ -431,7 +437,7 @@ bool Elaborator::evalUnary(const Expr &expr, Value &out) {
     out = Value::makeFloat(-v.f);
     return true;
   case Value::Kind::Tensor: {
-    int node = addNode(OpKind::Neg, expr.loc, {v.tensor}, {}, {shapeOf(v.tensor)});
+    int node = addNode(OpCode::Neg, expr.loc, {v.tensor}, {}, {shapeOf(v.tensor)});
     if (node < 0)
       return false;
     out = Value::makeTensor(graph_.nodes[node].results[0]);
@@ -475,12 +481,12 @@ bool Elaborator::evalBinary(const Expr &expr, Value &out) {
       return false;
     int right = rhs.tensor;
     if (op == BinOp::Sub) {
-      int neg = addNode(OpKind::Neg, expr.loc, {rhs.tensor}, {}, {shapeOf(rhs.tensor)});
+      int neg = addNode(OpCode::Neg, expr.loc, {rhs.tensor}, {}, {shapeOf(rhs.tensor)});
       if (neg < 0)
         return false;
       right = graph_.nodes[neg].results[0];
     }
-    int node = addNode(op == BinOp::Mul ? OpKind::Mul : OpKind::Add, expr.loc,
+    int node = addNode(op == BinOp::Mul ? OpCode::Mul : OpCode::Add, expr.loc,
                        {lhs.tensor, right}, {}, {shape});
     if (node < 0)
       return false;

@@ -73,7 +73,10 @@ private:
   bool checkArgType(const OpSignature &op, const OpArg &arg, const Value &v, Loc loc);
   bool checkShape(const OpSignature &op, const std::string &what, Loc loc,
                   const Shape &actual, const Shape &expected);
+  /// Custom ops: shape rules per op.
   bool buildOp(const OpSignature &op, const Expr &call, BoundArgs &a, Value &out);
+  /// Unary and binary elementwise ops, from the op table alone.
+  bool buildElementwise(const OpSignature &op, const Expr &call, BoundArgs &a, Value &out);
   bool broadcast(const char *opName, Loc loc, const Shape &a, const Shape &b, Shape &out);
 
 public:
@@ -81,9 +84,11 @@ public:
   bool error(Loc loc, std::string message) { return diags_.error(loc, std::move(message)); }
   std::string describe(const Value &v) const;
   const Shape &shapeOf(int value) const { return graph_.values[value].shape; }
-  int addNode(OpKind kind, Loc loc, std::vector<int> operands,
+  int addNode(OpCode kind, Loc loc, std::vector<int> operands,
               std::map<std::string, Attr> attrs, std::vector<Shape> results);
-  int addState(StateKind kind, Shape shape, int node);
+  /// The recurrent state of |node| (its kind from the op table), |shape| per
+  /// sequence.
+  int addState(Shape shape, int node);
   bool checkInt(const Value &v, Loc loc, const std::string &what, int64_t &out);
   std::string scopePrefix() const;
   bool interpolate(const std::string &pattern, Loc loc, std::string &out);

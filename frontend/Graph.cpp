@@ -13,32 +13,6 @@ std::string ssmc::fe::formatShape(const Shape &shape) {
   return s + "]";
 }
 
-const char *ssmc::fe::opName(OpKind kind) {
-  switch (kind) {
-  case OpKind::Embedding: return "embedding";
-  case OpKind::RMSNorm: return "rmsnorm";
-  case OpKind::GatedRMSNorm: return "gated_rmsnorm";
-  case OpKind::Linear: return "linear";
-  case OpKind::Split: return "split";
-  case OpKind::Concat: return "concat";
-  case OpKind::Reshape: return "reshape";
-  case OpKind::Transpose: return "transpose";
-  case OpKind::Add: return "add";
-  case OpKind::Mul: return "mul";
-  case OpKind::Neg: return "neg";
-  case OpKind::Exp: return "exp";
-  case OpKind::Silu: return "silu";
-  case OpKind::Softplus: return "softplus";
-  case OpKind::CausalConv1d: return "causal_conv1d";
-  case OpKind::SelectiveScan: return "selective_scan";
-  case OpKind::SSDScan: return "ssd_scan";
-  case OpKind::Attention: return "attention";
-  case OpKind::MoE: return "moe";
-  case OpKind::Logits: return "logits";
-  }
-  return "op";
-}
-
 int64_t GraphParam::numElements() const {
   int64_t n = 1;
   for (int64_t d : shape)

@@ -11,6 +11,7 @@
 #define SSMC_FRONTEND_GRAPH_H
 
 #include "frontend/Source.h"
+#include "runtime/artifact/OpInfo.h"
 
 #include <cstdint>
 #include <map>
@@ -25,31 +26,8 @@ constexpr int64_t kDyn = -1;
 using Shape = std::vector<int64_t>;
 std::string formatShape(const Shape &shape);
 
-enum class OpKind {
-  Embedding,
-  RMSNorm,
-  GatedRMSNorm,
-  Linear,
-  Split,
-  Concat,
-  Reshape,
-  Transpose,
-  Add,
-  Mul,
-  Neg,
-  Exp,
-  Silu,
-  Softplus,
-  CausalConv1d,
-  SelectiveScan,
-  SSDScan,
-  Attention,
-  MoE,
-  Logits,
-};
-
-/// Name of an op in the language and (with an `ssm.` prefix) in the dialect.
-const char *opName(OpKind kind);
+using ssmrt::OpCode;
+using ssmrt::StateKind;
 
 enum class ValueDef { Input, Param, Node };
 
@@ -72,17 +50,18 @@ struct GraphParam {
 using Attr = std::variant<int64_t, double, bool, std::vector<int64_t>>;
 
 struct GraphNode {
-  OpKind kind;
+  OpCode kind;
   Loc loc;
-  /// Operand value ids in the op's fixed order; -1 marks an absent optional
-  /// operand (e.g. linear: input, weight, bias).
+  /// Operand value ids in the op's operand order (runtime/artifact/Ops.def)
+  /// up to the last one the model gives; -1 marks an absent optional operand
+  /// (e.g. linear: input, weight, bias). State and sequence-length operands
+  /// are left out: MLIRGen supplies them.
   std::vector<int> operands;
+  /// By ODS attribute name; absent ones take their ODS default.
   std::map<std::string, Attr> attrs;
   std::vector<int> results;
   int stateSlot = -1;
 };
-
-enum class StateKind { Conv, Scan, SSD, KVCache };
 
 /// Recurrent state of one stateful op, per sequence.
 struct StateSlot {

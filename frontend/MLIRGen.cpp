@@ -2,6 +2,7 @@
 #include "frontend/MLIRGen.h"
 
 #include "dialect/SSMOps.h"
+#include "dialect/SSMOpTable.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -38,15 +39,8 @@ private:
     return f32Type(s);
   }
   Value value(int id) { return id < 0 ? Value() : values_[id]; }
-  int64_t attrInt(const GraphNode &n, const char *name) {
-    return std::get<int64_t>(n.attrs.at(name));
-  }
-  double attrFloat(const GraphNode &n, const char *name) {
-    return std::get<double>(n.attrs.at(name));
-  }
-  bool attrBool(const GraphNode &n, const char *name) {
-    return std::get<bool>(n.attrs.at(name));
-  }
+  /// |value| as an attribute of |kind|; null for a false unit attribute.
+  Attribute attribute(ssmrt::AttrKind kind, const Attr &value);
   void buildNode(const GraphNode &node);
 
   OpBuilder builder_;
@@ -137,130 +131,81 @@ OwningOpRef<ModuleOp> MLIRGenImpl::build() {
   return module;
 }
 
-void MLIRGenImpl::buildNode(const GraphNode &n) {
-  Location l = loc(n.loc);
-  auto ops = [&](size_t i) { return value(n.operands[i]); };
-  auto type = [&](size_t r = 0) { return f32Type(graph_.values[n.results[r]].shape); };
-  auto f64 = [&](double v) { return builder_.getF64FloatAttr(v); };
-  auto i64 = [&](int64_t v) { return builder_.getI64IntegerAttr(v); };
-  auto unit = [&](bool v) { return v ? builder_.getUnitAttr() : UnitAttr(); };
-  auto init = [&](size_t k = 0) { return stateIn_[n.stateSlot][k]; };
-  SmallVector<Value> results;
+Attribute MLIRGenImpl::attribute(ssmrt::AttrKind kind, const Attr &value) {
+  switch (kind) {
+  case ssmrt::AttrKind::Int:
+    return builder_.getI64IntegerAttr(std::get<int64_t>(value));
+  case ssmrt::AttrKind::Float:
+  case ssmrt::AttrKind::OptFloat:
+    return builder_.getF64FloatAttr(std::get<double>(value));
+  case ssmrt::AttrKind::Bool:
+    return builder_.getBoolAttr(std::get<bool>(value));
+  case ssmrt::AttrKind::Unit:
+    return std::get<bool>(value) ? builder_.getUnitAttr() : Attribute();
+  case ssmrt::AttrKind::IntList:
+    return builder_.getDenseI64ArrayAttr(std::get<std::vector<int64_t>>(value));
+  default:
+    return Attribute();
+  }
+}
 
-  switch (n.kind) {
-  case OpKind::Embedding:
-    results.push_back(builder_.create<ssm::EmbeddingOp>(l, type(), ops(0), ops(1)));
-    break;
-  case OpKind::Logits:
-    results.push_back(builder_.create<ssm::LogitsOp>(l, type(), ops(0), ops(1)));
-    break;
-  case OpKind::RMSNorm:
-    results.push_back(builder_.create<ssm::RMSNormOp>(l, type(), ops(0), ops(1),
-                                                      f64(attrFloat(n, "eps"))));
-    break;
-  case OpKind::GatedRMSNorm:
-    results.push_back(builder_.create<ssm::GatedRMSNormOp>(
-        l, type(), ops(0), ops(1), ops(2), f64(attrFloat(n, "eps")),
-        i64(attrInt(n, "group_size")), builder_.getBoolAttr(attrBool(n, "norm_before_gate"))));
-    break;
-  case OpKind::Linear:
-    results.push_back(builder_.create<ssm::LinearOp>(l, type(), ops(0), ops(1), ops(2)));
-    break;
-  case OpKind::Split: {
-    SmallVector<Type> types;
-    for (size_t r = 0; r < n.results.size(); ++r)
-      types.push_back(type(r));
-    auto op = builder_.create<ssm::SplitOp>(
-        l, types, ops(0),
-        builder_.getDenseI64ArrayAttr(std::get<std::vector<int64_t>>(n.attrs.at("sizes"))),
-        i64(attrInt(n, "axis")));
-    results.append(op.getResults().begin(), op.getResults().end());
-    break;
+void MLIRGenImpl::buildNode(const GraphNode &n) {
+  // Operands in the op table's order: the node's tensors for the data
+  // operands, the state slot's block arguments for the initial states, the
+  // function's sequence lengths; result types from the graph, the final
+  // states typed like the initial ones.
+  const ssmrt::OpInfo &info = ssmrt::opInfo(n.kind);
+  OperationState state(loc(n.loc), "ssm." + std::string(info.name));
+  SmallVector<int32_t> segments;
+  size_t next = 0, nextState = 0;
+  for (const ssmrt::OperandInfo &o : info.operands) {
+    size_t before = state.operands.size();
+    switch (o.role) {
+    case ssmrt::OperandRole::Data:
+      if (o.arity == ssmrt::Arity::Variadic) {
+        for (; next < n.operands.size(); ++next)
+          state.operands.push_back(value(n.operands[next]));
+      } else if (next < n.operands.size() && n.operands[next] >= 0) {
+        state.operands.push_back(value(n.operands[next++]));
+      } else {
+        ++next;
+      }
+      break;
+    case ssmrt::OperandRole::State:
+      state.operands.push_back(stateIn_[n.stateSlot][nextState++]);
+      break;
+    case ssmrt::OperandRole::SeqLens:
+      state.operands.push_back(seqLens_);
+      break;
+    }
+    segments.push_back(static_cast<int32_t>(state.operands.size() - before));
   }
-  case OpKind::Concat: {
-    SmallVector<Value> inputs;
-    for (size_t i = 0; i < n.operands.size(); ++i)
-      inputs.push_back(ops(i));
-    results.push_back(
-        builder_.create<ssm::ConcatOp>(l, type(), inputs, i64(attrInt(n, "axis"))));
-    break;
+  auto registered = state.name.getRegisteredInfo();
+  if (registered && registered->hasTrait<OpTrait::AttrSizedOperandSegments>())
+    state.addAttribute("operandSegmentSizes", builder_.getDenseI32ArrayAttr(segments));
+  size_t nextResult = 0;
+  nextState = 0;
+  for (const ssmrt::ResultInfo &r : info.results) {
+    if (r.isState()) {
+      state.types.push_back(stateIn_[n.stateSlot][nextState++].getType());
+      continue;
+    }
+    size_t end = r.arity == ssmrt::Arity::Variadic ? n.results.size() : nextResult + 1;
+    for (; nextResult < end; ++nextResult)
+      state.types.push_back(f32Type(graph_.values[n.results[nextResult]].shape));
   }
-  case OpKind::Reshape:
-    results.push_back(builder_.create<ssm::ReshapeOp>(l, type(), ops(0)));
-    break;
-  case OpKind::Transpose:
-    results.push_back(builder_.create<ssm::TransposeOp>(
-        l, type(), ops(0),
-        builder_.getDenseI64ArrayAttr(std::get<std::vector<int64_t>>(n.attrs.at("permutation")))));
-    break;
-  case OpKind::Add:
-    results.push_back(builder_.create<ssm::AddOp>(l, type(), ops(0), ops(1)));
-    break;
-  case OpKind::Mul:
-    results.push_back(builder_.create<ssm::MulOp>(l, type(), ops(0), ops(1)));
-    break;
-  case OpKind::Neg:
-    results.push_back(builder_.create<ssm::NegOp>(l, type(), ops(0)));
-    break;
-  case OpKind::Exp:
-    results.push_back(builder_.create<ssm::ExpOp>(l, type(), ops(0)));
-    break;
-  case OpKind::Silu:
-    results.push_back(builder_.create<ssm::SiluOp>(l, type(), ops(0)));
-    break;
-  case OpKind::Softplus:
-    results.push_back(
-        builder_.create<ssm::SoftplusOp>(l, type(), ops(0), f64(attrFloat(n, "threshold"))));
-    break;
-  case OpKind::CausalConv1d: {
-    auto op = builder_.create<ssm::CausalConv1dOp>(
-        l, type(), init().getType(), ops(0), ops(1), ops(2), init(), seqLens_, UnitAttr());
-    results.push_back(op.getResult());
-    stateOut_[n.stateSlot] = {op.getFinalState()};
-    break;
+  for (const auto &[name, v] : n.attrs)
+    if (const ssmrt::AttrInfo *a = info.attr(name))
+      if (Attribute attr = attribute(a->kind, v))
+        state.addAttribute(name, attr);
+  Operation *op = builder_.create(state);
+  nextResult = 0;
+  for (OpResult result : op->getResults()) {
+    if (ssm::isStateResult(result))
+      stateOut_[n.stateSlot].push_back(result);
+    else
+      values_[n.results[nextResult++]] = result;
   }
-  case OpKind::SelectiveScan: {
-    auto op = builder_.create<ssm::SelectiveScanOp>(
-        l, type(), init().getType(), ops(0), ops(1), ops(2), ops(3), ops(4), ops(5), ops(6),
-        ops(7), Value(), init(), seqLens_, i64(attrInt(n, "groups")),
-        unit(attrBool(n, "delta_softplus")));
-    results.push_back(op.getResult());
-    stateOut_[n.stateSlot] = {op.getFinalState()};
-    break;
-  }
-  case OpKind::SSDScan: {
-    auto op = builder_.create<ssm::SSDScanOp>(
-        l, type(), init().getType(), ops(0), ops(1), ops(2), ops(3), ops(4), ops(5), ops(6),
-        ops(7), init(), seqLens_, i64(attrInt(n, "heads")), i64(attrInt(n, "head_dim")),
-        i64(attrInt(n, "groups")), i64(attrInt(n, "chunk_size")),
-        unit(attrBool(n, "dt_softplus")));
-    results.push_back(op.getResult());
-    stateOut_[n.stateSlot] = {op.getFinalState()};
-    break;
-  }
-  case OpKind::Attention: {
-    auto rope = n.attrs.count("rope_theta") ? f64(attrFloat(n, "rope_theta")) : FloatAttr();
-    auto scale = n.attrs.count("scale") ? f64(attrFloat(n, "scale")) : FloatAttr();
-    auto op = builder_.create<ssm::AttentionOp>(
-        l, type(), init(0).getType(), init(1).getType(), ops(0), ops(1), ops(2), init(0),
-        init(1), seqLens_, i64(attrInt(n, "heads")), i64(attrInt(n, "kv_heads")),
-        i64(attrInt(n, "head_dim")), builder_.getBoolAttr(attrBool(n, "causal")), rope, scale);
-    results.push_back(op.getResult());
-    stateOut_[n.stateSlot] = {op.getKCacheOut(), op.getVCacheOut()};
-    break;
-  }
-  case OpKind::MoE: {
-    SmallVector<Value> experts;
-    for (size_t i = 2; i < n.operands.size(); ++i)
-      experts.push_back(ops(i));
-    results.push_back(builder_.create<ssm::MoEOp>(l, type(), ops(0), ops(1), experts,
-                                                  i64(attrInt(n, "top_k")),
-                                                  builder_.getBoolAttr(attrBool(n, "renormalize"))));
-    break;
-  }
-  }
-  for (size_t r = 0; r < n.results.size(); ++r)
-    values_[n.results[r]] = results[r];
 }
 
 } // namespace

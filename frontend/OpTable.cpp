@@ -2,56 +2,54 @@
 #include "frontend/OpTable.h"
 
 using namespace ssmc::fe;
+using ssmrt::AttrKind;
 
 namespace {
-using A = ArgType;
 
-const std::vector<OpSignature> &opTable() {
-  static const std::vector<OpSignature> table = {
-      {"embedding", OpKind::Embedding, {{"table", A::Tensor, true}, {"ids", A::Tensor, true}}},
-      {"rmsnorm", OpKind::RMSNorm,
-       {{"x", A::Tensor, true}, {"weight", A::Tensor, true}, {"eps", A::Float, false}}},
-      {"gated_rmsnorm", OpKind::GatedRMSNorm,
-       {{"x", A::Tensor, true}, {"z", A::Tensor, true}, {"weight", A::Tensor, true},
-        {"eps", A::Float, false}, {"group_size", A::Int, false},
-        {"norm_before_gate", A::Bool, false}}},
-      {"linear", OpKind::Linear,
-       {{"x", A::Tensor, true}, {"weight", A::Tensor, true}, {"bias", A::OptTensor, false}}},
-      {"split", OpKind::Split, {{"x", A::Tensor, true}, {"axis", A::Int, false}}, true},
-      {"concat", OpKind::Concat, {{"axis", A::Int, false}}, true},
-      {"reshape", OpKind::Reshape, {{"x", A::Tensor, true}, {"shape", A::IntList, true}}},
-      {"transpose", OpKind::Transpose, {{"x", A::Tensor, true}, {"perm", A::IntList, true}}},
-      {"add", OpKind::Add, {{"x", A::Tensor, true}, {"y", A::Tensor, true}}},
-      {"mul", OpKind::Mul, {{"x", A::Tensor, true}, {"y", A::Tensor, true}}},
-      {"neg", OpKind::Neg, {{"x", A::Tensor, true}}},
-      {"exp", OpKind::Exp, {{"x", A::Tensor, true}}},
-      {"silu", OpKind::Silu, {{"x", A::Tensor, true}}},
-      {"softplus", OpKind::Softplus, {{"x", A::Tensor, true}, {"threshold", A::Float, false}}},
-      {"causal_conv1d", OpKind::CausalConv1d,
-       {{"x", A::Tensor, true}, {"weight", A::Tensor, true}, {"bias", A::OptTensor, false}}},
-      {"selective_scan", OpKind::SelectiveScan,
-       {{"u", A::Tensor, true}, {"delta", A::Tensor, true}, {"A", A::Tensor, true},
-        {"B", A::Tensor, true}, {"C", A::Tensor, true}, {"D", A::OptTensor, false},
-        {"z", A::OptTensor, false}, {"delta_bias", A::OptTensor, false},
-        {"delta_softplus", A::Bool, false}, {"groups", A::Int, false}}},
-      {"ssd_scan", OpKind::SSDScan,
-       {{"x", A::Tensor, true}, {"dt", A::Tensor, true}, {"A", A::Tensor, true},
-        {"B", A::Tensor, true}, {"C", A::Tensor, true}, {"D", A::OptTensor, false},
-        {"z", A::OptTensor, false}, {"dt_bias", A::OptTensor, false},
-        {"dt_softplus", A::Bool, false}, {"heads", A::Int, true},
-        {"head_dim", A::Int, true}, {"groups", A::Int, false},
-        {"chunk_size", A::Int, false}}},
-      {"attention", OpKind::Attention,
-       {{"q", A::Tensor, true}, {"k", A::Tensor, true}, {"v", A::Tensor, true},
-        {"heads", A::Int, true}, {"kv_heads", A::Int, true}, {"head_dim", A::Int, false},
-        {"causal", A::Bool, false}, {"rope_theta", A::OptFloat, false},
-        {"scale", A::OptFloat, false}}},
-      {"moe", OpKind::MoE,
-       {{"x", A::Tensor, true}, {"router", A::Tensor, true}, {"gate", A::TensorList, true},
-        {"up", A::TensorList, true}, {"down", A::TensorList, true},
-        {"top_k", A::Int, true}, {"renormalize", A::Bool, false}}},
-      {"logits", OpKind::Logits, {{"x", A::Tensor, true}, {"weight", A::Tensor, true}}},
-  };
+ArgType argType(AttrKind kind) {
+  switch (kind) {
+  case AttrKind::Int: return ArgType::Int;
+  case AttrKind::Float: return ArgType::Float;
+  case AttrKind::Bool:
+  case AttrKind::Unit: return ArgType::Bool;
+  case AttrKind::IntList: return ArgType::IntList;
+  case AttrKind::OptFloat: return ArgType::OptFloat;
+  case AttrKind::TensorList:
+  case AttrKind::Rest: return ArgType::TensorList;
+  }
+  return ArgType::Int;
+}
+
+OpSignature signatureOf(const ssmrt::OpInfo &op) {
+  OpSignature sig{op.name, op.code, &op, {}, false, 0};
+  for (const ssmrt::OperandInfo &o : op.operands)
+    if (*o.lang)
+      sig.args.push_back({o.lang,
+                          o.arity == ssmrt::Arity::Optional ? ArgType::OptTensor : ArgType::Tensor,
+                          o.arity == ssmrt::Arity::One, "", AttrKind::Int});
+  for (const ssmrt::AttrInfo &a : op.attrs) {
+    if (a.kind == AttrKind::Rest) {
+      sig.variadic = true;
+      sig.positional = sig.args.size();
+      continue;
+    }
+    if (*a.lang)
+      sig.args.push_back({a.lang, argType(a.kind), a.required == ssmrt::Req::Req, a.name, a.kind});
+  }
+  if (!sig.variadic)
+    sig.positional = sig.args.size();
+  return sig;
+}
+
+/// The ops a model file may call: every op of the table but the fused ones.
+const std::vector<OpSignature> &signatures() {
+  static const std::vector<OpSignature> table = [] {
+    std::vector<OpSignature> out;
+    for (const ssmrt::OpInfo &op : ssmrt::allOps())
+      if (op.form != ssmrt::OpForm::Fused)
+        out.push_back(signatureOf(op));
+    return out;
+  }();
   return table;
 }
 
@@ -59,7 +57,7 @@ const char *const kScalarBuiltins[] = {"ceil", "floor", "min", "max", "config"};
 } // namespace
 
 const OpSignature *ssmc::fe::lookupOp(std::string_view name) {
-  for (const OpSignature &op : opTable())
+  for (const OpSignature &op : signatures())
     if (name == op.name)
       return &op;
   return nullptr;
@@ -74,7 +72,7 @@ bool ssmc::fe::isScalarBuiltin(std::string_view name) {
 
 std::vector<std::string_view> ssmc::fe::builtinNames() {
   std::vector<std::string_view> names;
-  for (const OpSignature &op : opTable())
+  for (const OpSignature &op : signatures())
     names.push_back(op.name);
   for (const char *b : kScalarBuiltins)
     names.push_back(b);

@@ -1,4 +1,10 @@
 //===- OpTable.h - signatures of the language's built-in ops ----*- C++ -*-===//
+//
+// What a call to a built-in op may pass, derived from the op table
+// (runtime/artifact/Ops.def): the op's operands and attributes that have a
+// name in the model language, in order, and the language-only arguments.
+//
+//===----------------------------------------------------------------------===//
 #ifndef SSMC_FRONTEND_OPTABLE_H
 #define SSMC_FRONTEND_OPTABLE_H
 
@@ -21,22 +27,28 @@ enum class ArgType {
 };
 
 struct OpArg {
-  const char *name;
+  const char *name; ///< in the language
   ArgType type;
   bool required;
+  /// The op's attribute this argument sets ("" for tensors and for
+  /// arguments of the language only), and its kind.
+  const char *attr;
+  ssmrt::AttrKind attrKind;
 };
 
 struct OpSignature {
   const char *name;
-  OpKind kind;
+  OpCode kind;
+  const ssmrt::OpInfo *info;
   std::vector<OpArg> args;
-  /// split(x, sizes..., axis) and concat(xs..., axis): the leading tensor
-  /// (split) or tensors (concat) are followed by any number of positional
-  /// arguments; only `axis` may be given by name.
+  /// split(x, sizes..., axis) and concat(xs..., axis): after the first
+  /// |positional| arguments come any number of positional ones; the
+  /// arguments after those can only be given by name.
   bool variadic = false;
+  size_t positional = 0;
 };
 
-/// The op called |name|, or null.
+/// The op called |name| (one a model file may call), or null.
 const OpSignature *lookupOp(std::string_view name);
 
 /// Scalar built-in functions: ceil, floor, min, max, config.

@@ -19,17 +19,6 @@ constexpr llvm::StringLiteral kBuffersAttr = "ssm.buffers";
 constexpr llvm::StringLiteral kColumnsAttr = "ssm.columns";
 constexpr llvm::StringLiteral kBufferWidthsAttr = "ssm.buffer_widths";
 
-/// Whether |result| is a recurrent state or KV cache (a final state result).
-inline bool isStateResult(OpResult result) {
-  Operation *op = result.getOwner();
-  unsigned i = result.getResultNumber();
-  if (isa<CausalConv1dOp, SelectiveScanOp, SSDScanOp>(op))
-    return i == 1;
-  if (isa<MambaStepOp, AttentionOp>(op))
-    return i >= 1;
-  return false;
-}
-
 /// Whether |result| is a token-row activation [batch, seq, features...]
 /// (logits excepted: the runtime writes only the rows it is asked for).
 inline bool isActivation(OpResult result) {

@@ -14,10 +14,13 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ssmc_obj_root, "test")
 
 config.substitutions.append(("%models", os.path.join(config.ssmc_src_root, "models")))
+config.substitutions.append(("%src", config.ssmc_src_root))
+config.substitutions.append(("%mlir_include", config.mlir_include_dir))
 config.substitutions.append(("%shared", config.ssmc_shared_dir))
 config.substitutions.append(("%testgpu", os.path.join(config.ssmc_src_root, "test", "gpu")))
 inputs = os.path.join(config.test_source_root, "Inputs")
-for name in ["make_checkpoint", "compare_logits", "run_bytes", "check_cuda_kernels"]:
+for name in ["make_checkpoint", "compare_logits", "run_bytes", "check_cuda_kernels",
+             "check_op_table"]:
     config.substitutions.append(
         ("%" + name, "%s %s" % (config.python_executable, os.path.join(inputs, name + ".py"))))
 config.substitutions.append(
@@ -27,5 +30,6 @@ config.substitutions.append(
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.ssmc_tools_dir, config.llvm_tools_dir]
-tools = ["ssmc-opt", "ssmc", "ssmc-run", "FileCheck", "not", "count", "split-file"]
+tools = ["ssmc-opt", "ssmc", "ssmc-run", "FileCheck", "not", "count", "split-file",
+         "llvm-tblgen"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

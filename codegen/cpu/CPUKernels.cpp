@@ -1,7 +1,7 @@
 //===- CPUKernels.cpp - which ops get CPU kernels, and their signatures ---===//
 #include "codegen/cpu/CPUKernels.h"
 
-#include "dialect/SSMOperands.h"
+#include "dialect/SSMOpTable.h"
 #include "dialect/SSMOps.h"
 #include "passes/ValueRoles.h"
 

@@ -2,7 +2,7 @@
 #include "codegen/cuda/CUDAKernelWriter.h"
 #include "codegen/cuda/CUDAPreamble.h"
 
-#include "dialect/SSMOperands.h"
+#include "dialect/SSMOpTable.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/xxhash.h"

@@ -3,13 +3,13 @@
 // Serializes @forward and @decode of the compiled module (fused, planned,
 // with kernels) and @forward of the reference module (as lowered from the
 // model file) into ssmrt::Program functions. Instruction operands follow
-// the ODS operand order (dialect/SSMOperands.h); attributes are written
-// explicitly per op with their defaults applied.
+// the op table's operand order (dialect/SSMOpTable.h); every attribute of
+// the op table is written, with its default applied.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/driver/ProgramBuilder.h"
 
-#include "dialect/SSMOperands.h"
+#include "dialect/SSMOpTable.h"
 #include "dialect/SSMOps.h"
 #include "passes/ValueRoles.h"
 
@@ -21,57 +21,32 @@ using namespace mlir::ssm;
 
 namespace {
 
-ssmrt::Attr intAttr(const char *name, int64_t v) { return {name, {v}, {}}; }
-ssmrt::Attr floatAttr(const char *name, double v) { return {name, {}, {v}}; }
-
-std::vector<ssmrt::Attr> attrsOf(Operation *op) {
-  if (auto o = dyn_cast<RMSNormOp>(op))
-    return {floatAttr("eps", o.getEps().convertToDouble())};
-  if (auto o = dyn_cast<AddRMSNormOp>(op))
-    return {floatAttr("eps", o.getEps().convertToDouble())};
-  if (auto o = dyn_cast<GatedRMSNormOp>(op))
-    return {floatAttr("eps", o.getEps().convertToDouble()), intAttr("group_size", o.getGroupSize()),
-            intAttr("norm_before_gate", o.getNormBeforeGate())};
-  if (auto o = dyn_cast<SplitOp>(op)) {
-    int64_t rank = llvm::cast<RankedTensorType>(o.getInput().getType()).getRank();
-    int64_t axis = static_cast<int64_t>(o.getAxis());
-    axis = axis < 0 ? axis + rank : axis;
-    return {{"sizes", std::vector<int64_t>(o.getSizes().begin(), o.getSizes().end()), {}},
-            intAttr("axis", axis)};
+/// The op's attributes with their defaults applied (ODS fills them in), by
+/// the kinds of the op table: integers, booleans and unit attributes (0 or
+/// 1) and integer arrays as ints, floats as floats; an absent optional
+/// float is left out.
+std::vector<ssmrt::Attr> attrsOf(Operation *op, const ssmrt::OpInfo &info) {
+  std::vector<ssmrt::Attr> out;
+  for (const ssmrt::AttrInfo &a : info.attrs) {
+    if (!*a.name)
+      continue;
+    Attribute attr = op->getInherentAttr(a.name).value_or(Attribute());
+    ssmrt::Attr value{a.name, {}, {}};
+    if (a.kind == ssmrt::AttrKind::Unit)
+      value.ints = {attr ? 1 : 0};
+    else if (!attr)
+      continue;
+    else if (auto i = llvm::dyn_cast<IntegerAttr>(attr))
+      value.ints = {i.getInt()};
+    else if (auto f = llvm::dyn_cast<FloatAttr>(attr))
+      value.floats = {f.getValueAsDouble()};
+    else if (auto b = llvm::dyn_cast<BoolAttr>(attr))
+      value.ints = {b.getValue()};
+    else if (auto list = llvm::dyn_cast<DenseI64ArrayAttr>(attr))
+      value.ints.assign(list.asArrayRef().begin(), list.asArrayRef().end());
+    out.push_back(std::move(value));
   }
-  if (auto o = dyn_cast<ConcatOp>(op)) {
-    int64_t rank = llvm::cast<RankedTensorType>(o.getType()).getRank();
-    int64_t axis = static_cast<int64_t>(o.getAxis());
-    return {intAttr("axis", axis < 0 ? axis + rank : axis)};
-  }
-  if (auto o = dyn_cast<TransposeOp>(op))
-    return {{"permutation",
-             std::vector<int64_t>(o.getPermutation().begin(), o.getPermutation().end()),
-             {}}};
-  if (auto o = dyn_cast<SoftplusOp>(op))
-    return {floatAttr("threshold", o.getThreshold().convertToDouble())};
-  if (auto o = dyn_cast<CausalConv1dOp>(op))
-    return {intAttr("silu", o.getSilu())};
-  if (auto o = dyn_cast<SelectiveScanOp>(op))
-    return {intAttr("groups", o.getGroups()), intAttr("delta_softplus", o.getDeltaSoftplus())};
-  if (auto o = dyn_cast<SSDScanOp>(op))
-    return {intAttr("heads", o.getHeads()), intAttr("head_dim", o.getHeadDim()),
-            intAttr("groups", o.getGroups()), intAttr("chunk_size", o.getChunkSize()),
-            intAttr("dt_softplus", o.getDtSoftplus())};
-  if (auto o = dyn_cast<AttentionOp>(op)) {
-    std::vector<ssmrt::Attr> attrs = {intAttr("heads", o.getHeads()),
-                                      intAttr("kv_heads", o.getKvHeads()),
-                                      intAttr("head_dim", o.getHeadDim()),
-                                      intAttr("causal", o.getCausal())};
-    if (auto rope = o.getRopeTheta())
-      attrs.push_back(floatAttr("rope_theta", rope->convertToDouble()));
-    if (auto scale = o.getScale())
-      attrs.push_back(floatAttr("scale", scale->convertToDouble()));
-    return attrs;
-  }
-  if (auto o = dyn_cast<MoEOp>(op))
-    return {intAttr("top_k", o.getTopK()), intAttr("renormalize", o.getRenormalize())};
-  return {};
+  return out;
 }
 
 std::vector<int64_t> shapeOf(Value v) {
@@ -92,14 +67,18 @@ ssmrt::ValueType dtypeOf(Value v) {
   return ssmrt::ValueType::F32;
 }
 
-ssmrt::StateKind stateKindOf(StringRef slot) {
-  if (slot.ends_with("/causal_conv1d") || slot.contains("/causal_conv1d#"))
-    return ssmrt::StateKind::Conv;
-  if (slot.ends_with("/selective_scan") || slot.contains("/selective_scan#"))
-    return ssmrt::StateKind::Scan;
-  if (slot.ends_with("/ssd_scan") || slot.contains("/ssd_scan#"))
-    return ssmrt::StateKind::SSD;
-  return ssmrt::StateKind::KVCache;
+/// The kind of the state that block argument |arg| of @forward holds: that
+/// of the result its reader returns for it.
+ssmrt::StateKind stateKindOf(BlockArgument arg) {
+  for (OpOperand &use : arg.getUses())
+    if (auto op = dyn_cast<RecurrentStateOpInterface>(use.getOwner())) {
+      SmallVector<Value> initial = op.getInitialStates();
+      const ssmrt::OpInfo *info = opInfoOf(op);
+      unsigned k = llvm::find(initial, arg) - initial.begin();
+      OpResult result = op.getStateResults()[k];
+      return info->results[result.getResultNumber()].stateKind();
+    }
+  return ssmrt::StateKind::Conv;
 }
 
 /// Builds Program functions, sharing the parameter and state tables.
@@ -149,7 +128,7 @@ bool ProgramBuilder::addStates(func::FuncOp forward) {
       continue;
     std::vector<int64_t> shape = shapeOf(forward.getArgument(i));
     shape.erase(shape.begin()); // per sequence
-    ssmrt::StateDesc desc{slot.str(), stateKindOf(slot), shape};
+    ssmrt::StateDesc desc{slot.str(), stateKindOf(forward.getArgument(i)), shape};
     if (kv) // [kv_heads, T, head_dim] per sequence -> [2, kv_heads, head_dim] per token
       desc.shape = {2, shape[0], shape[2]};
     program_.states.push_back(std::move(desc));
@@ -212,11 +191,12 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
       continue;
     }
     ssmrt::Instr instr;
-    std::string name = op.getName().stripDialect().str();
-    if (!isa<SSMDialect>(op.getDialect()) || !ssmrt::parseOpCode(name, instr.op)) {
+    const ssmrt::OpInfo *info = opInfoOf(&op);
+    if (!info) {
       error_ = "op '" + op.getName().getStringRef().str() + "' cannot be serialized";
       return false;
     }
+    instr.op = info->code;
     for (Value v : odsOperands(&op))
       instr.operands.push_back(v ? ids.lookup(v) : -1);
     auto buffers = op.getAttrOfType<DenseI64ArrayAttr>(kBuffersAttr);
@@ -229,7 +209,7 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
       }
       instr.results.push_back(addValue(r, desc));
     }
-    instr.attrs = attrsOf(&op);
+    instr.attrs = attrsOf(&op, *info);
     instr.once = op.hasAttr(kOnceAttr);
     if (auto kernel = op.getAttrOfType<StringAttr>("ssm.kernel")) {
       auto it = kernels.find(kernel.getValue());

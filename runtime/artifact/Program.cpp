@@ -1,43 +1,7 @@
-//===- Program.cpp - op names and attribute access ------------------------===//
+//===- Program.cpp - value sizes and attribute access ---------------------===//
 #include "runtime/artifact/Program.h"
 
 using namespace ssmrt;
-
-namespace {
-struct OpName {
-  OpCode op;
-  const char *name;
-};
-const OpName kOpNames[] = {
-    {OpCode::Embedding, "embedding"},       {OpCode::RMSNorm, "rmsnorm"},
-    {OpCode::GatedRMSNorm, "gated_rmsnorm"}, {OpCode::AddRMSNorm, "add_rmsnorm"},
-    {OpCode::Linear, "linear"},             {OpCode::Split, "split"},
-    {OpCode::Concat, "concat"},             {OpCode::Reshape, "reshape"},
-    {OpCode::Transpose, "transpose"},       {OpCode::Add, "add"},
-    {OpCode::Mul, "mul"},                   {OpCode::Neg, "neg"},
-    {OpCode::Exp, "exp"},                   {OpCode::Silu, "silu"},
-    {OpCode::Softplus, "softplus"},         {OpCode::CausalConv1d, "causal_conv1d"},
-    {OpCode::SelectiveScan, "selective_scan"}, {OpCode::SSDScan, "ssd_scan"},
-    {OpCode::MambaStep, "mamba_step"},      {OpCode::Attention, "attention"},
-    {OpCode::MoE, "moe"},                   {OpCode::Logits, "logits"},
-};
-} // namespace
-
-const char *ssmrt::opCodeName(OpCode op) {
-  for (const OpName &n : kOpNames)
-    if (n.op == op)
-      return n.name;
-  return "unknown";
-}
-
-bool ssmrt::parseOpCode(const std::string &name, OpCode &out) {
-  for (const OpName &n : kOpNames)
-    if (name == n.name) {
-      out = n.op;
-      return true;
-    }
-  return false;
-}
 
 size_t ssmrt::valueTypeBytes(ValueType dtype) {
   switch (dtype) {

@@ -3,15 +3,19 @@
 // The in-memory form of an artifact (runtime/artifact/ssmx.fbs): functions
 // of ssm-dialect instructions over SSA values, the parameters they bind, the
 // recurrent state slots, config.json checks, and native CPU code. No MLIR:
-// the compiler builds it from the dialect (codegen/program), the runtime
-// reads it from a .ssmx file (ArtifactReader) or receives it in memory.
+// the compiler builds it from the dialect (codegen/driver/ProgramBuilder),
+// the runtime reads it from a .ssmx file (ArtifactReader) or receives it in
+// memory.
 //
-// Operand order of every instruction is the ODS operand order of its op
-// (docs/dialect.md), optional operands included as -1; results likewise.
+// Operand order of every instruction is the operand order of its op in the
+// op table (runtime/artifact/Ops.def, the ODS order of docs/dialect.md),
+// optional operands included as -1; results likewise.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_RUNTIME_ARTIFACT_PROGRAM_H
 #define SSMC_RUNTIME_ARTIFACT_PROGRAM_H
+
+#include "runtime/artifact/OpInfo.h"
 
 #include <cstdint>
 #include <string>
@@ -21,36 +25,6 @@ namespace ssmrt {
 
 /// The artifact format version this runtime reads and the compiler writes.
 constexpr uint32_t kArtifactFormatVersion = 1;
-
-enum class OpCode : uint8_t {
-  Embedding,
-  RMSNorm,
-  GatedRMSNorm,
-  AddRMSNorm,
-  Linear,
-  Split,
-  Concat,
-  Reshape,
-  Transpose,
-  Add,
-  Mul,
-  Neg,
-  Exp,
-  Silu,
-  Softplus,
-  CausalConv1d,
-  SelectiveScan,
-  SSDScan,
-  MambaStep,
-  Attention,
-  MoE,
-  Logits,
-};
-
-/// "selective_scan" for OpCode::SelectiveScan; the dialect op without "ssm.".
-const char *opCodeName(OpCode op);
-/// Parses an op name; false if unknown.
-bool parseOpCode(const std::string &name, OpCode &out);
 
 enum class ValueKind : uint8_t { Tokens, SeqLens, Param, State, Temp };
 
@@ -110,8 +84,6 @@ struct ParamDesc {
   std::vector<std::string> names; ///< Checkpoint tensor names, in order.
   std::vector<int64_t> shape;
 };
-
-enum class StateKind : uint8_t { Conv, Scan, SSD, KVCache };
 
 struct StateDesc {
   std::string name;

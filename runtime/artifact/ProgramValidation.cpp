@@ -16,42 +16,6 @@ namespace {
 constexpr int64_t kMaxDim = int64_t(1) << 40;
 constexpr size_t kMaxRank = 8;
 
-/// Operand and result counts of an op; -1 = variadic. |optional| lists the
-/// operand positions that may be -1.
-struct Arity {
-  int operands;
-  int results;
-  std::vector<int> optional;
-};
-
-Arity arityOf(OpCode op) {
-  switch (op) {
-  case OpCode::Embedding: return {2, 1, {}};
-  case OpCode::RMSNorm: return {2, 1, {}};
-  case OpCode::GatedRMSNorm: return {3, 1, {}};
-  case OpCode::AddRMSNorm: return {3, 2, {}};
-  case OpCode::Linear: return {3, 1, {2}};
-  case OpCode::Split: return {1, -1, {}};
-  case OpCode::Concat: return {-1, 1, {}};
-  case OpCode::Reshape:
-  case OpCode::Transpose:
-  case OpCode::Neg:
-  case OpCode::Exp:
-  case OpCode::Silu:
-  case OpCode::Softplus: return {1, 1, {}};
-  case OpCode::Add:
-  case OpCode::Mul:
-  case OpCode::Logits: return {2, 1, {}};
-  case OpCode::CausalConv1d: return {5, 2, {2, 3, 4}};
-  case OpCode::SelectiveScan: return {11, 2, {5, 6, 7, 8, 9, 10}};
-  case OpCode::SSDScan: return {10, 2, {5, 6, 7, 8, 9}};
-  case OpCode::MambaStep: return {11, 3, {9, 10}};
-  case OpCode::Attention: return {6, 3, {3, 4, 5}};
-  case OpCode::MoE: return {-1, 1, {}};
-  }
-  return {0, 0, {}};
-}
-
 Status checkShape(const std::vector<int64_t> &shape, const std::string &what) {
   if (shape.size() > kMaxRank)
     return Status::error(what + " has rank " + std::to_string(shape.size()) + " (at most 8)");
@@ -140,16 +104,14 @@ Status FunctionValidator::checkValue(size_t id) {
 Status FunctionValidator::checkInstr(size_t index) {
   const Instr &in = f_.instrs[index];
   std::string what = "instruction " + std::to_string(index) + " (" + opCodeName(in.op) + ")";
-  Arity arity = arityOf(in.op);
+  if (!isValidOpCode(in.op))
+    return error(what + " has an unknown op");
+  const OpInfo &op = opInfo(in.op);
   int operands = static_cast<int>(in.operands.size());
-  int results = static_cast<int>(in.results.size());
-  bool operandsOk = arity.operands >= 0 ? operands == arity.operands
-                    : in.op == OpCode::MoE ? operands >= 5 && (operands - 2) % 3 == 0
-                                           : operands >= 1;
-  if (!operandsOk)
+  if (!op.acceptsOperands(in.operands.size()))
     return error(what + " has " + std::to_string(operands) + " operands");
-  if ((arity.results >= 0 && results != arity.results) || results < 1)
-    return error(what + " has " + std::to_string(results) + " results");
+  if (!op.acceptsResults(in.results.size()))
+    return error(what + " has " + std::to_string(in.results.size()) + " results");
   if (in.op == OpCode::Split) {
     const Attr *sizes = in.attr("sizes");
     if (!sizes || sizes->ints.size() != in.results.size())
@@ -157,8 +119,7 @@ Status FunctionValidator::checkInstr(size_t index) {
   }
   for (int i = 0; i < operands; ++i) {
     int32_t id = in.operands[i];
-    bool optional = std::find(arity.optional.begin(), arity.optional.end(), i) != arity.optional.end();
-    if (id == -1 && optional)
+    if (id == -1 && op.isOptional(i))
       continue;
     if (!valid(id))
       return error(what + " operand " + std::to_string(i) + " is value " + std::to_string(id) +

@@ -51,7 +51,7 @@ static Status readAttentionAttrs(const Instr &instr, AttentionAttrs &out) {
                      out.scale);
 }
 
-Status refAttention(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateAttention(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *q, *k, *v;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "q", q));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "k", k));
@@ -156,7 +156,7 @@ static void matVec(const RefTensor &w, const double *x, double *y) {
   }
 }
 
-Status refMoE(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateMoE(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x, *router;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "router", router));

@@ -43,7 +43,7 @@ static void rmsnormRow(const double *x, const double *w, int64_t n, double eps,
     out[i] = x[i] * inv * w[i];
 }
 
-Status refEmbedding(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateEmbedding(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *table, *ids;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "table", table));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "ids", ids));
@@ -66,7 +66,8 @@ Status refEmbedding(const RefOpCall &call, std::vector<RefTensor> &results) {
   return okStatus();
 }
 
-Status refLinear(const RefOpCall &call, std::vector<RefTensor> &results) {
+namespace {
+Status linearOrLogits(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x, *w;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "weight", w));
@@ -91,8 +92,17 @@ Status refLinear(const RefOpCall &call, std::vector<RefTensor> &results) {
   results.push_back(std::move(out));
   return okStatus();
 }
+} // namespace
 
-Status refRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateLinear(const RefOpCall &call, std::vector<RefTensor> &results) {
+  return linearOrLogits(call, results);
+}
+
+Status evaluateLogits(const RefOpCall &call, std::vector<RefTensor> &results) {
+  return linearOrLogits(call, results);
+}
+
+Status evaluateRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x, *w;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "weight", w));
@@ -109,7 +119,7 @@ Status refRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
   return okStatus();
 }
 
-Status refGatedRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateGatedRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x, *z, *w;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "gate", z));
@@ -147,7 +157,7 @@ Status refGatedRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
   return okStatus();
 }
 
-Status refAddRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateAddRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x, *residual, *w;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "residual", residual));
@@ -169,7 +179,10 @@ Status refAddRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
   return okStatus();
 }
 
-Status refBinary(const RefOpCall &call, std::vector<RefTensor> &results) {
+namespace {
+/// add and mul: NumPy broadcasting from the trailing dimension.
+Status broadcastBinary(const RefOpCall &call, std::vector<RefTensor> &results,
+                       double (*f)(double, double)) {
   const RefTensor *lhs, *rhs;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "lhs", lhs));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "rhs", rhs));
@@ -196,7 +209,6 @@ Status refBinary(const RefOpCall &call, std::vector<RefTensor> &results) {
     lhsStep *= l;
     rhsStep *= r;
   }
-  bool isAdd = call.instr.op == OpCode::Add;
   RefTensor out(shape);
   for (int64_t i = 0; i < out.numElements(); ++i) {
     int64_t rest = i, li = 0, ri = 0;
@@ -206,38 +218,49 @@ Status refBinary(const RefOpCall &call, std::vector<RefTensor> &results) {
       li += c * lhsStride[d];
       ri += c * rhsStride[d];
     }
-    out.data[i] =
-        isAdd ? lhs->data[li] + rhs->data[ri] : lhs->data[li] * rhs->data[ri];
+    out.data[i] = f(lhs->data[li], rhs->data[ri]);
   }
   results.push_back(std::move(out));
   return okStatus();
 }
 
-Status refUnary(const RefOpCall &call, std::vector<RefTensor> &results) {
+/// Unary ops: |f| of each element and the op's threshold attribute.
+Status mapUnary(const RefOpCall &call, std::vector<RefTensor> &results,
+                double (*f)(double, double)) {
   const RefTensor *x;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   double threshold;
   SSMRT_RETURN_IF_ERROR(floatAttrOr(call.instr, "threshold", 20.0, threshold));
   RefTensor out(x->shape);
-  for (int64_t i = 0; i < x->numElements(); ++i) {
-    double v = x->data[i];
-    switch (call.instr.op) {
-    case OpCode::Neg:
-      out.data[i] = -v;
-      break;
-    case OpCode::Exp:
-      out.data[i] = std::exp(v);
-      break;
-    case OpCode::Silu:
-      out.data[i] = refSilu(v);
-      break;
-    default: // Softplus; the interpreter dispatches only these four.
-      out.data[i] = refSoftplus(v, threshold);
-      break;
-    }
-  }
+  for (int64_t i = 0; i < x->numElements(); ++i)
+    out.data[i] = f(x->data[i], threshold);
   results.push_back(std::move(out));
   return okStatus();
+}
+} // namespace
+
+Status evaluateAdd(const RefOpCall &call, std::vector<RefTensor> &results) {
+  return broadcastBinary(call, results, [](double a, double b) { return a + b; });
+}
+
+Status evaluateMul(const RefOpCall &call, std::vector<RefTensor> &results) {
+  return broadcastBinary(call, results, [](double a, double b) { return a * b; });
+}
+
+Status evaluateNeg(const RefOpCall &call, std::vector<RefTensor> &results) {
+  return mapUnary(call, results, [](double v, double) { return -v; });
+}
+
+Status evaluateExp(const RefOpCall &call, std::vector<RefTensor> &results) {
+  return mapUnary(call, results, [](double v, double) { return std::exp(v); });
+}
+
+Status evaluateSilu(const RefOpCall &call, std::vector<RefTensor> &results) {
+  return mapUnary(call, results, [](double v, double) { return refSilu(v); });
+}
+
+Status evaluateSoftplus(const RefOpCall &call, std::vector<RefTensor> &results) {
+  return mapUnary(call, results, [](double v, double t) { return refSoftplus(v, t); });
 }
 
 } // namespace ssmrt

@@ -8,38 +8,12 @@
 namespace ssmrt {
 
 namespace {
-/// How the interpreter evaluates one op code.
-struct OpEntry {
-  OpCode op;
-  RefOpFn fn;
-  size_t maxOperands; ///< 0 for variadic ops.
+/// The evaluate function of each op, indexed by OpCode.
+const RefOpFn kEvaluate[] = {
+#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList) evaluate##Enum,
+#include "runtime/artifact/Ops.def"
 };
 } // namespace
-
-static const OpEntry kOpEntries[] = {
-    {OpCode::Embedding, refEmbedding, 2},
-    {OpCode::RMSNorm, refRMSNorm, 2},
-    {OpCode::GatedRMSNorm, refGatedRMSNorm, 3},
-    {OpCode::AddRMSNorm, refAddRMSNorm, 3},
-    {OpCode::Linear, refLinear, 3},
-    {OpCode::Split, refSplit, 1},
-    {OpCode::Concat, refConcat, 0},
-    {OpCode::Reshape, refReshape, 1},
-    {OpCode::Transpose, refTranspose, 1},
-    {OpCode::Add, refBinary, 2},
-    {OpCode::Mul, refBinary, 2},
-    {OpCode::Neg, refUnary, 1},
-    {OpCode::Exp, refUnary, 1},
-    {OpCode::Silu, refUnary, 1},
-    {OpCode::Softplus, refUnary, 1},
-    {OpCode::CausalConv1d, refCausalConv1d, 5},
-    {OpCode::SelectiveScan, refSelectiveScan, 11},
-    {OpCode::SSDScan, refSSDScan, 10},
-    {OpCode::MambaStep, refMambaStep, 11},
-    {OpCode::Attention, refAttention, 6},
-    {OpCode::MoE, refMoE, 0},
-    {OpCode::Logits, refLinear, 2},
-};
 
 /// "instruction 17 (selective_scan)"; the index is left out when |instr| is
 /// not one of |function|'s instructions.
@@ -66,20 +40,21 @@ static bool fitsDeclared(const std::vector<int64_t> &actual,
 static Status evaluateInstr(const Function &function, const Instr &instr,
                             const std::vector<const RefTensor *> &operands,
                             std::vector<RefTensor> &results) {
-  const OpEntry *entry = nullptr;
-  for (const OpEntry &e : kOpEntries)
-    if (e.op == instr.op)
-      entry = &e;
-  if (!entry)
-    return Status::error("unsupported op");
   if (operands.size() != instr.operands.size())
     return Status::error("given " + std::to_string(operands.size()) +
                          " operand tensors for " +
                          std::to_string(instr.operands.size()) + " operands");
-  if (entry->maxOperands && operands.size() > entry->maxOperands)
+  if (!isValidOpCode(instr.op))
+    return Status::error("unsupported op");
+  // A short list leaves the trailing optional operands out.
+  const OpInfo &op = opInfo(instr.op);
+  bool variadic = false;
+  for (const OperandInfo &o : op.operands)
+    variadic |= o.arity == Arity::Variadic;
+  if (!variadic && operands.size() > op.operands.size())
     return Status::error("has " + std::to_string(operands.size()) +
                          " operands but the op takes at most " +
-                         std::to_string(entry->maxOperands));
+                         std::to_string(op.operands.size()));
   for (size_t i = 0; i < operands.size(); ++i)
     if (operands[i] && !operands[i]->isWellFormed())
       return Status::error("operand " + std::to_string(i) + " has shape " +
@@ -94,8 +69,8 @@ static Status evaluateInstr(const Function &function, const Instr &instr,
     declared.push_back(function.values[id].shape);
   }
   results.clear();
-  SSMRT_RETURN_IF_ERROR(
-      entry->fn(RefOpCall{instr, operands, declared}, results));
+  SSMRT_RETURN_IF_ERROR(kEvaluate[static_cast<size_t>(instr.op)](
+      RefOpCall{instr, operands, declared}, results));
   if (results.size() != declared.size())
     return Status::error("computes " + std::to_string(results.size()) +
                          " results but the instruction declares " +

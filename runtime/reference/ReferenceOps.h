@@ -89,33 +89,14 @@ inline double refSoftplus(double x, double threshold = 20.0) {
   return x > threshold ? x : std::log1p(std::exp(x));
 }
 
-// Basic ops (ReferenceBasicOps.cpp).
-Status refEmbedding(const RefOpCall &call, std::vector<RefTensor> &results);
-/// linear and logits.
-Status refLinear(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refGatedRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refAddRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results);
-/// add and mul.
-Status refBinary(const RefOpCall &call, std::vector<RefTensor> &results);
-/// neg, exp, silu and softplus.
-Status refUnary(const RefOpCall &call, std::vector<RefTensor> &results);
-
-// Data movement (ReferenceShapeOps.cpp).
-Status refSplit(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refConcat(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refReshape(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refTranspose(const RefOpCall &call, std::vector<RefTensor> &results);
-
-// Convolution and scans (ReferenceScanOps.cpp).
-Status refCausalConv1d(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refSelectiveScan(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refSSDScan(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refMambaStep(const RefOpCall &call, std::vector<RefTensor> &results);
-
-// Attention and mixture of experts (ReferenceAttentionOps.cpp).
-Status refAttention(const RefOpCall &call, std::vector<RefTensor> &results);
-Status refMoE(const RefOpCall &call, std::vector<RefTensor> &results);
+// One evaluateEnum per op of runtime/artifact/Ops.def, in
+// ReferenceBasicOps.cpp (embedding, logits, linear, norms, elementwise),
+// ReferenceShapeOps.cpp (split, concat, reshape, transpose),
+// ReferenceScanOps.cpp (conv, scans, decode step) and
+// ReferenceAttentionOps.cpp (attention, moe).
+#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                                     \
+  Status evaluate##Enum(const RefOpCall &call, std::vector<RefTensor> &results);
+#include "runtime/artifact/Ops.def"
 
 } // namespace ssmrt
 

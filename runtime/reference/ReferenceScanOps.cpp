@@ -9,7 +9,7 @@
 
 namespace ssmrt {
 
-Status refCausalConv1d(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateCausalConv1d(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x, *w;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "weight", w));
@@ -67,7 +67,7 @@ static Status checkGroups(int64_t groups, int64_t channels, const char *what) {
   return okStatus();
 }
 
-Status refSelectiveScan(const RefOpCall &call,
+Status evaluateSelectiveScan(const RefOpCall &call,
                         std::vector<RefTensor> &results) {
   const RefTensor *u, *delta, *a, *bIn, *cIn;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "u", u));
@@ -152,7 +152,7 @@ Status refSelectiveScan(const RefOpCall &call,
   return okStatus();
 }
 
-Status refSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x, *dtIn, *a, *bIn, *cIn;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "x", x));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "dt", dtIn));
@@ -239,7 +239,7 @@ Status refSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
   return okStatus();
 }
 
-Status refMambaStep(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateMambaStep(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x, *z, *convW, *convState, *xProj, *deltaProj, *deltaBias,
       *a, *ssmState;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "x", x));

@@ -24,7 +24,7 @@ static void outerInner(const std::vector<int64_t> &shape, int64_t axis,
       std::vector<int64_t>(shape.begin() + axis + 1, shape.end()));
 }
 
-Status refSplit(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateSplit(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   std::vector<int64_t> sizes;
@@ -60,7 +60,7 @@ Status refSplit(const RefOpCall &call, std::vector<RefTensor> &results) {
   return okStatus();
 }
 
-Status refConcat(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateConcat(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *first;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "inputs", first));
   int64_t axisAttr, axis;
@@ -96,7 +96,7 @@ Status refConcat(const RefOpCall &call, std::vector<RefTensor> &results) {
   return okStatus();
 }
 
-Status refReshape(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateReshape(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   if (call.resultShapes.size() != 1)
@@ -122,7 +122,7 @@ Status refReshape(const RefOpCall &call, std::vector<RefTensor> &results) {
   return okStatus();
 }
 
-Status refTranspose(const RefOpCall &call, std::vector<RefTensor> &results) {
+Status evaluateTranspose(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "input", x));
   std::vector<int64_t> perm;

@@ -99,10 +99,10 @@ model m(tokens) {
   EXPECT_EQ(g.params.size(), 7u); // e, proj, router, w.0, w.1, d.0, d.1
   EXPECT_EQ(g.params[3].names[0], "w.0");
   const GraphNode &linear = g.nodes[1];
-  EXPECT_EQ(linear.kind, OpKind::Linear);
+  EXPECT_EQ(linear.kind, OpCode::Linear);
   EXPECT_EQ(linear.operands[2], -1); // the bias is none
   const GraphNode &moe = g.nodes[2];
-  EXPECT_EQ(moe.kind, OpKind::MoE);
+  EXPECT_EQ(moe.kind, OpCode::MoE);
   EXPECT_EQ(moe.operands.size(), 2u + 3 * 2);
 }
 
