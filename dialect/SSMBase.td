@@ -23,8 +23,45 @@ def SSM_Dialect : Dialect {
     names the checkpoint tensor it binds. Recurrent state is explicit: every
     stateful op takes an optional initial state and returns its final state,
     so a prefill in pieces equals a prefill at once.
+
+    The kernel level is the same ops with the decisions of the passes as
+    discardable `ssm.*` attributes, which the dialect verifies:
+
+    | attribute | on | set by | meaning |
+    |---|---|---|---|
+    | `ssm.model`, `ssm.config` | model function | frontend | model name; config.json keys the checkpoint must agree with |
+    | `ssm.input`, `ssm.output`, `ssm.state` | function arguments and results | frontend | `"tokens"` / `"seq_lens"`; `"logits"`; the name of a state slot |
+    | `ssm.once` (unit) | op | `--ssm-plan-memory` | reads only parameters: evaluated once when the weights load |
+    | `ssm.buffers`, `ssm.columns` (i64 arrays) | op | `--ssm-plan-memory` | per result, its activation buffer (-1: none) and its column in a buffer row |
+    | `ssm.buffer_widths` (i64 array) | model function | `--ssm-plan-memory` | floats per token row of each buffer |
+    | `ssm.kernel` (string) | op | `--ssm-outline-cpu-kernels`, `--ssm-assign-cuda-kernels` | the kernel that runs the op |
+    | `ssm.cpu_kernel` | kernel function | `--ssm-outline-cpu-kernels` | `#ssm.cpu_kernel<...>`: how the runtime runs it |
+    | `ssm.cpu_vector_width` (i64) | module | `--ssm-outline-cpu-kernels` | f32 lanes of the CPU kernels: 4, 8 or 16 |
+    | `ssm.cuda_tiles` (dictionary of i64) | op | `--ssm-choose-cuda-tiles` | tile parameters of its CUDA kernel, each positive |
   }];
   let dependentDialects = ["::mlir::func::FuncDialect"];
+  let discardableAttrs = (ins
+    "::mlir::StringAttr":$model,
+    "::mlir::DictionaryAttr":$config,
+    "::mlir::StringAttr":$input,
+    "::mlir::StringAttr":$output,
+    "::mlir::StringAttr":$state,
+    "::mlir::UnitAttr":$once,
+    "::mlir::DenseI64ArrayAttr":$buffers,
+    "::mlir::DenseI64ArrayAttr":$columns,
+    "::mlir::DenseI64ArrayAttr":$buffer_widths,
+    "::mlir::StringAttr":$kernel,
+    "::mlir::ssm::CPUKernelAttr":$cpu_kernel,
+    "::mlir::IntegerAttr":$cpu_vector_width,
+    "::mlir::DictionaryAttr":$cuda_tiles
+  );
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
+  }];
 }
 
 class SSM_Op<string mnemonic, list<Trait> traits = []>

@@ -9,6 +9,7 @@ using namespace mlir::ssm;
 #include "dialect/SSMInterfaces.cpp.inc"
 
 void SSMDialect::initialize() {
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "dialect/SSMOps.cpp.inc"

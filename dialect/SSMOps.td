@@ -10,6 +10,7 @@
 #define SSM_OPS_TD
 
 include "dialect/SSMBase.td"
+include "dialect/SSMAttrs.td"
 include "dialect/SSMInterfaces.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"

@@ -80,7 +80,8 @@ OwningOpRef<ModuleOp> MLIRGenImpl::build() {
   }
   auto func = func::FuncOp::create(modelLoc, "forward", builder_.getFunctionType(inputs, outputs));
   module->push_back(func);
-  func->setAttr("ssm.model", builder_.getStringAttr(graph_.modelName));
+  ssm::SSMDialect &dialect = *ctx->getLoadedDialect<ssm::SSMDialect>();
+  dialect.getModelAttrHelper().setAttr(func, builder_.getStringAttr(graph_.modelName));
   SmallVector<NamedAttribute> config;
   for (const ConfigCheck &c : graph_.configChecks) {
     Attribute value;
@@ -94,18 +95,20 @@ OwningOpRef<ModuleOp> MLIRGenImpl::build() {
       value = builder_.getStringAttr(std::get<std::string>(c.value));
     config.push_back(builder_.getNamedAttr(c.key, value));
   }
-  func->setAttr("ssm.config", DictionaryAttr::get(ctx, config));
-  func.setArgAttr(0, "ssm.input", builder_.getStringAttr("tokens"));
-  func.setArgAttr(1, "ssm.input", builder_.getStringAttr("seq_lens"));
-  func.setResultAttr(0, "ssm.output", builder_.getStringAttr("logits"));
+  dialect.getConfigAttrHelper().setAttr(func, DictionaryAttr::get(ctx, config));
+  StringAttr inputAttr = dialect.getInputAttrHelper().getName();
+  StringAttr stateAttr = dialect.getStateAttrHelper().getName();
+  func.setArgAttr(0, inputAttr, builder_.getStringAttr("tokens"));
+  func.setArgAttr(1, inputAttr, builder_.getStringAttr("seq_lens"));
+  func.setResultAttr(0, dialect.getOutputAttrHelper().getName(), builder_.getStringAttr("logits"));
 
   Block *entry = func.addEntryBlock();
   builder_.setInsertionPointToStart(entry);
   stateIn_.assign(graph_.states.size(), {});
   stateOut_.assign(graph_.states.size(), {});
   for (size_t i = 0; i < stateArgs.size(); ++i) {
-    func.setArgAttr(2 + i, "ssm.state", builder_.getStringAttr(stateArgs[i].first));
-    func.setResultAttr(1 + i, "ssm.state", builder_.getStringAttr(stateArgs[i].first));
+    func.setArgAttr(2 + i, stateAttr, builder_.getStringAttr(stateArgs[i].first));
+    func.setResultAttr(1 + i, stateAttr, builder_.getStringAttr(stateArgs[i].first));
     stateIn_[stateArgs[i].second].push_back(entry->getArgument(2 + i));
   }
   seqLens_ = entry->getArgument(1);

@@ -26,19 +26,21 @@ struct SSMPlanMemory : mlir::ssm::impl::SSMPlanMemoryBase<SSMPlanMemory> {
       return;
     Block &block = func.getBody().front();
     MLIRContext *ctx = &getContext();
+    SSMDialect &dialect = *ctx->getLoadedDialect<SSMDialect>();
+    auto onceAttr = dialect.getOnceAttrHelper();
 
     // Ops that read only parameters run once at weight binding.
     for (Operation &op : block) {
       if (isa<ParamOp>(op) || op.getNumOperands() == 0 || !isa<SSMDialect>(op.getDialect()))
         continue;
-      bool once = llvm::all_of(op.getOperands(), [](Value v) {
+      bool once = llvm::all_of(op.getOperands(), [&](Value v) {
         Operation *def = v.getDefiningOp();
-        return def && (isa<ParamOp>(def) || def->hasAttr(kOnceAttr));
+        return def && (isa<ParamOp>(def) || onceAttr.isAttrPresent(def));
       });
       if (once)
-        op.setAttr(kOnceAttr, UnitAttr::get(ctx));
+        onceAttr.setAttr(&op, UnitAttr::get(ctx));
       else
-        op.removeAttr(kOnceAttr);
+        op.removeAttr(onceAttr.getName());
     }
 
     // Last use of every value, by op position (uses by the terminator keep a
@@ -86,7 +88,7 @@ struct SSMPlanMemory : mlir::ssm::impl::SSMPlanMemoryBase<SSMPlanMemory> {
       SmallVector<int64_t> buffers, columns;
       for (OpResult result : op.getResults()) {
         Placement p;
-        if (isActivation(result) && !op.hasAttr(kOnceAttr)) {
+        if (isActivation(result) && !onceAttr.isAttrPresent(&op)) {
           if (isa<SplitOp>(op)) {
             auto split = cast<SplitOp>(op);
             Placement in = placement.lookup(split.getInput());
@@ -116,8 +118,8 @@ struct SSMPlanMemory : mlir::ssm::impl::SSMPlanMemoryBase<SSMPlanMemory> {
         columns.push_back(p.column);
       }
       if (op.getNumResults() && llvm::any_of(buffers, [](int64_t b) { return b >= 0; })) {
-        op.setAttr(kBuffersAttr, DenseI64ArrayAttr::get(ctx, buffers));
-        op.setAttr(kColumnsAttr, DenseI64ArrayAttr::get(ctx, columns));
+        dialect.getBuffersAttrHelper().setAttr(&op, DenseI64ArrayAttr::get(ctx, buffers));
+        dialect.getColumnsAttrHelper().setAttr(&op, DenseI64ArrayAttr::get(ctx, columns));
       }
       // Values dead after this op release their buffers for later ops.
       auto it = releases.find(here);
@@ -128,7 +130,7 @@ struct SSMPlanMemory : mlir::ssm::impl::SSMPlanMemoryBase<SSMPlanMemory> {
         releases.erase(it);
       }
     }
-    func->setAttr(kBufferWidthsAttr, DenseI64ArrayAttr::get(ctx, widths));
+    dialect.getBufferWidthsAttrHelper().setAttr(func, DenseI64ArrayAttr::get(ctx, widths));
   }
 };
 

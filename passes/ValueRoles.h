@@ -1,8 +1,7 @@
 //===- ValueRoles.h - what a value is: activation, state, weight -*- C++ -*-===//
 //
-// Shared by the memory planner, the kernel outliner and the program builder:
-// which results are token-row activations and the attribute names the
-// planner writes.
+// Shared by the memory planner, the kernel outliners and the program
+// builder: which values are token-row activations, weights, states or ids.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_PASSES_VALUEROLES_H
@@ -13,11 +12,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 namespace mlir::ssm {
-
-constexpr llvm::StringLiteral kOnceAttr = "ssm.once";
-constexpr llvm::StringLiteral kBuffersAttr = "ssm.buffers";
-constexpr llvm::StringLiteral kColumnsAttr = "ssm.columns";
-constexpr llvm::StringLiteral kBufferWidthsAttr = "ssm.buffer_widths";
 
 /// Whether |result| is a token-row activation [batch, seq, features...]
 /// (logits excepted: the runtime writes only the rows it is asked for).
@@ -52,13 +46,13 @@ inline ValueRole valueRole(Value v) {
   if (type.getElementType().isInteger(32))
     return ValueRole::Ids;
   if (Operation *def = v.getDefiningOp()) {
-    if (isa<ParamOp>(def) || def->hasAttr(kOnceAttr))
+    if (isa<ParamOp>(def) || def->hasAttr(SSMDialect::OnceAttrHelper::getNameStr()))
       return ValueRole::Weight;
     return isStateResult(llvm::cast<OpResult>(v)) ? ValueRole::State : ValueRole::Activation;
   }
   auto arg = llvm::cast<BlockArgument>(v);
   auto func = llvm::dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-  if (func && func.getArgAttr(arg.getArgNumber(), "ssm.state"))
+  if (func && func.getArgAttr(arg.getArgNumber(), SSMDialect::StateAttrHelper::getNameStr()))
     return ValueRole::State;
   return ValueRole::Activation;
 }

@@ -14,7 +14,7 @@ namespace {
 
 /// Whether the CPU backend has a kernel for |op| as it stands.
 bool hasKernel(Operation *op, const CPUTarget &target) {
-  if (op->hasAttr(kOnceAttr))
+  if (ssmDialect(op).getOnceAttrHelper().isAttrPresent(op))
     return false;
   auto allActivations = [&](ValueRange values) {
     return llvm::all_of(values, [](Value v) { return valueRole(v) == ValueRole::Activation; });

@@ -4,6 +4,7 @@
 
 #include "codegen/cpu/CPUTarget.h"
 #include "codegen/cpu/KernelBuilder.h"
+#include "dialect/SSMDialect.h"
 
 #include "mlir/IR/Operation.h"
 
@@ -11,10 +12,8 @@
 
 namespace mlir::ssm {
 
-/// What a kernel's work range [begin, end) counts (the runtime splits it
-/// across threads).
-enum class KernelParallel { Rows, BatchBlocks, Batch };
-
+/// How the runtime runs a kernel (#ssm.cpu_kernel): what its work range
+/// [begin, end) counts (the runtime splits it across threads), ...
 struct KernelSpec {
   KernelParallel parallel = KernelParallel::Rows;
   int64_t blocks = 1;    ///< BatchBlocks: channel blocks per batch row.

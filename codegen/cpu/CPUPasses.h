@@ -25,7 +25,7 @@ namespace mlir::ssm {
 #include "codegen/cpu/CPUPasses.h.inc"
 
 /// A new module holding copies of the kernel functions of |module| (the
-/// functions tagged `ssm.kernel_parallel`).
+/// functions tagged `ssm.cpu_kernel`), without that attribute.
 OwningOpRef<ModuleOp> extractKernels(ModuleOp module);
 
 /// Lowers a module of kernel functions to the LLVM dialect (math

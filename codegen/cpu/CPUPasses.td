@@ -33,11 +33,11 @@ def SSMOutlineCPUKernels : Pass<"ssm-outline-cpu-kernels", "ModuleOp"> {
     ABI of docs/artifact.md: present operands, results, then batch, seq,
     begin, end) and tags the op with `ssm.kernel = "<name>"`. Ops with the
     same signature share a kernel. Kernel functions carry
-    `ssm.kernel_parallel` (rows, batch_blocks or batch: what their work range
-    counts), `ssm.kernel_blocks`, `ssm.kernel_phases` (runs over the work
-    range with a barrier between) and `ssm.kernel_workspace` (scratch
-    floats per batch row). Matrix products stay for BLAS; ops
-    without a kernel are evaluated by the runtime.
+    `ssm.cpu_kernel = #ssm.cpu_kernel<parallel = ..., blocks = ...,
+    phases = ..., workspace = ...>` (what their work range counts, the runs
+    over it with a barrier between, scratch floats per batch row); the
+    module carries `ssm.cpu_vector_width`. Matrix products stay for BLAS;
+    ops without a kernel are evaluated by the runtime.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int", "0",

@@ -16,15 +16,6 @@ using namespace mlir::ssm;
 
 namespace {
 
-const char *parallelName(KernelParallel p) {
-  switch (p) {
-  case KernelParallel::Rows: return "rows";
-  case KernelParallel::BatchBlocks: return "batch_blocks";
-  case KernelParallel::Batch: return "batch";
-  }
-  return "rows";
-}
-
 struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutlineCPUKernels> {
   using Base::Base;
   void runOnOperation() override {
@@ -34,11 +25,12 @@ struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutli
       target = target.withVectorWidth(vectorWidth);
     OpBuilder builder(module.getBodyRegion());
     builder.setInsertionPointToEnd(module.getBody());
+    SSMDialect &dialect = ssmDialect(module);
 
     llvm::StringMap<std::string> names; // kernel key -> function name
     SmallVector<func::FuncOp> modelFuncs;
     for (auto func : module.getOps<func::FuncOp>())
-      if (!func->hasAttr("ssm.kernel_parallel"))
+      if (!dialect.getCpuKernelAttrHelper().isAttrPresent(func))
         modelFuncs.push_back(func);
     for (func::FuncOp func : modelFuncs) {
       WalkResult result = func.walk([&](Operation *op) {
@@ -55,19 +47,19 @@ struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutli
             return WalkResult::interrupt();
           }
           auto kernel = module.lookupSymbol<func::FuncOp>(name);
-          kernel->setAttr("ssm.kernel_parallel", builder.getStringAttr(parallelName(spec->parallel)));
-          kernel->setAttr("ssm.kernel_blocks", builder.getI64IntegerAttr(spec->blocks));
-          kernel->setAttr("ssm.kernel_phases", builder.getI64IntegerAttr(spec->phases));
-          kernel->setAttr("ssm.kernel_workspace", builder.getI64IntegerAttr(spec->workspace));
+          dialect.getCpuKernelAttrHelper().setAttr(
+              kernel, CPUKernelAttr::get(builder.getContext(), spec->parallel, spec->blocks,
+                                         spec->phases, spec->workspace));
           it = names.insert({key, name}).first;
         }
-        op->setAttr("ssm.kernel", builder.getStringAttr(it->second));
+        dialect.getKernelAttrHelper().setAttr(op, builder.getStringAttr(it->second));
         return WalkResult::advance();
       });
       if (result.wasInterrupted())
         return signalPassFailure();
     }
-    module->setAttr("ssm.cpu_vector_width", builder.getI64IntegerAttr(target.vectorWidth));
+    dialect.getCpuVectorWidthAttrHelper().setAttr(module,
+                                                  builder.getI64IntegerAttr(target.vectorWidth));
   }
 };
 
@@ -76,8 +68,12 @@ struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutli
 OwningOpRef<ModuleOp> mlir::ssm::extractKernels(ModuleOp module) {
   OwningOpRef<ModuleOp> kernels = ModuleOp::create(module.getLoc());
   OpBuilder builder(kernels->getBodyRegion());
+  auto spec = ssmDialect(module).getCpuKernelAttrHelper();
   for (auto func : module.getOps<func::FuncOp>())
-    if (func->hasAttr("ssm.kernel_parallel"))
-      builder.clone(*func);
+    if (spec.isAttrPresent(func)) {
+      // The copy goes to LLVM; the runtime reads the spec from the original.
+      Operation *copy = builder.clone(*func);
+      spec.removeAttr(copy);
+    }
   return kernels;
 }

@@ -62,7 +62,7 @@ struct SSMAssignGPUTypes : mlir::ssm::impl::SSMAssignGPUTypesBase<SSMAssignGPUTy
     for (Operation &op : func.getBody().front()) {
       if (isa<func::ReturnOp>(op))
         continue;
-      if (isa<ParamOp>(op) || op.hasAttr(kOnceAttr)) {
+      if (isa<ParamOp>(op) || ssmDialect(&op).getOnceAttrHelper().isAttrPresent(&op)) {
         // Weight-only values are computed in f32 on the host; a parameter
         // takes the compute dtype where a matrix product reads it.
         Value v = op.getResult(0);

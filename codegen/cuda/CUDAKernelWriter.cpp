@@ -92,7 +92,7 @@ std::string CUDAKernelWriter::storeAt(StringRef name, StringRef index, StringRef
 
 int64_t CUDAKernelWriter::param(StringRef name, int64_t dflt, std::vector<int64_t> choices) {
   int64_t value = dflt;
-  if (auto tiles = op_->getAttrOfType<DictionaryAttr>(kCudaTilesAttr))
+  if (auto tiles = ssmDialect(op_).getCudaTilesAttrHelper().getAttr(op_))
     if (auto v = tiles.getAs<IntegerAttr>(name))
       value = v.getInt();
   params_.push_back({name.str(), value, std::move(choices)});

@@ -23,10 +23,6 @@
 
 namespace mlir::ssm {
 
-/// The attribute ssm-choose-cuda-tiles sets on every op with a CUDA kernel:
-/// a dictionary of tile parameter values.
-constexpr llvm::StringLiteral kCudaTilesAttr = "ssm.cuda_tiles";
-
 /// The C++ element type of a tensor value in a kernel: float, ssm_bf16,
 /// ssm_f16 or int.
 std::string cudaElementType(Value v);

@@ -13,7 +13,7 @@ bool isActivationValue(Value v) { return valueRole(v) == ValueRole::Activation; 
 } // namespace
 
 CudaHandling mlir::ssm::cudaHandling(Operation *op) {
-  if (op->hasAttr(kOnceAttr))
+  if (ssmDialect(op).getOnceAttrHelper().isAttrPresent(op))
     return CudaHandling::Once;
   if (isa<EmbeddingOp, RMSNormOp, AddRMSNormOp, CausalConv1dOp, MambaStepOp>(op))
     return CudaHandling::Kernel;
@@ -66,7 +66,7 @@ LogicalResult mlir::ssm::emitCUDAKernels(ModuleOp module,
         kernel = emitStepKernel(step);
       else
         kernel = emitRowKernel(&op);
-      op.setAttr("ssm.kernel", StringAttr::get(op.getContext(), kernel.name));
+      ssmDialect(&op).getKernelAttrHelper().setAttr(&op, StringAttr::get(op.getContext(), kernel.name));
       if (seen.insert(kernel.name).second)
         kernels.push_back(std::move(kernel));
     }

@@ -99,7 +99,7 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
         // Row kernels: about 8 values per thread, 64 to 1024 threads.
         set("THREADS", std::clamp<int64_t>(nextPowerOfTwo(rowWidth(op->getResult(0)) / 8), 64, 1024));
       }
-      op->setAttr(kCudaTilesAttr, DictionaryAttr::get(ctx, tiles));
+      ssmDialect(op).getCudaTilesAttrHelper().setAttr(op, DictionaryAttr::get(ctx, tiles));
     });
   }
 };

@@ -117,7 +117,7 @@ int32_t ProgramBuilder::paramIndex(ParamOp param) {
 
 bool ProgramBuilder::addStates(func::FuncOp forward) {
   for (unsigned i = 0; i < forward.getNumArguments(); ++i) {
-    auto name = forward.getArgAttrOfType<StringAttr>(i, "ssm.state");
+    auto name = forward.getArgAttrOfType<StringAttr>(i, SSMDialect::StateAttrHelper::getNameStr());
     if (!name)
       continue;
     StringRef slot = name.getValue();
@@ -152,10 +152,11 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     Value arg = func.getArgument(i);
     ssmrt::ValueDesc desc;
-    if (auto input = func.getArgAttrOfType<StringAttr>(i, "ssm.input")) {
+    if (auto input = func.getArgAttrOfType<StringAttr>(i, SSMDialect::InputAttrHelper::getNameStr())) {
       desc.kind = input.getValue() == "tokens" ? ssmrt::ValueKind::Tokens
                                                : ssmrt::ValueKind::SeqLens;
-    } else if (auto state = func.getArgAttrOfType<StringAttr>(i, "ssm.state")) {
+    } else if (auto state =
+                   func.getArgAttrOfType<StringAttr>(i, SSMDialect::StateAttrHelper::getNameStr())) {
       StringRef slot = state.getValue();
       desc.kind = ssmrt::ValueKind::State;
       desc.sub = slot.ends_with(":v") ? 1 : 0;
@@ -173,7 +174,8 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
     }
     out.inputs.push_back(addValue(arg, desc));
   }
-  if (auto widths = func->getAttrOfType<DenseI64ArrayAttr>(kBufferWidthsAttr))
+  SSMDialect &dialect = ssmDialect(func);
+  if (auto widths = dialect.getBufferWidthsAttrHelper().getAttr(func))
     for (int64_t w : widths.asArrayRef())
       out.buffers.push_back({w});
 
@@ -199,8 +201,8 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
     instr.op = info->code;
     for (Value v : odsOperands(&op))
       instr.operands.push_back(v ? ids.lookup(v) : -1);
-    auto buffers = op.getAttrOfType<DenseI64ArrayAttr>(kBuffersAttr);
-    auto columns = op.getAttrOfType<DenseI64ArrayAttr>(kColumnsAttr);
+    auto buffers = dialect.getBuffersAttrHelper().getAttr(&op);
+    auto columns = dialect.getColumnsAttrHelper().getAttr(&op);
     for (OpResult r : op.getResults()) {
       ssmrt::ValueDesc desc;
       if (buffers) {
@@ -210,8 +212,8 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
       instr.results.push_back(addValue(r, desc));
     }
     instr.attrs = attrsOf(&op, *info);
-    instr.once = op.hasAttr(kOnceAttr);
-    if (auto kernel = op.getAttrOfType<StringAttr>("ssm.kernel")) {
+    instr.once = dialect.getOnceAttrHelper().isAttrPresent(&op);
+    if (auto kernel = dialect.getKernelAttrHelper().getAttr(&op)) {
       auto it = kernels.find(kernel.getValue());
       if (it == kernels.end()) {
         error_ = "op refers to unknown kernel '" + kernel.getValue().str() + "'";
@@ -238,9 +240,10 @@ ssmc::buildRuntimeProgram(ModuleOp compiled, ModuleOp reference, ModuleOp gpu,
     error = "the compiled module lacks @forward or @decode";
     return failure();
   }
-  if (auto model = forward->getAttrOfType<StringAttr>("ssm.model"))
+  SSMDialect &dialect = ssmDialect(forward);
+  if (auto model = dialect.getModelAttrHelper().getAttr(forward))
     program.modelName = model.str();
-  if (auto config = forward->getAttrOfType<DictionaryAttr>("ssm.config")) {
+  if (auto config = dialect.getConfigAttrHelper().getAttr(forward)) {
     for (NamedAttribute entry : config) {
       ssmrt::ConfigCheck check;
       check.key = entry.getName().str();
@@ -263,17 +266,19 @@ ssmc::buildRuntimeProgram(ModuleOp compiled, ModuleOp reference, ModuleOp gpu,
 
   llvm::StringMap<int32_t> kernels;
   for (auto func : compiled.getOps<func::FuncOp>()) {
-    auto parallel = func->getAttrOfType<StringAttr>("ssm.kernel_parallel");
-    if (!parallel)
+    CPUKernelAttr spec = dialect.getCpuKernelAttrHelper().getAttr(func);
+    if (!spec)
       continue;
     ssmrt::KernelDesc kernel;
     kernel.name = func.getSymName().str() + "_packed";
-    kernel.parallel = parallel.getValue() == "rows"           ? ssmrt::Parallel::Rows
-                      : parallel.getValue() == "batch_blocks" ? ssmrt::Parallel::BatchBlocks
-                                                              : ssmrt::Parallel::Batch;
-    kernel.blocks = func->getAttrOfType<IntegerAttr>("ssm.kernel_blocks").getInt();
-    kernel.phases = func->getAttrOfType<IntegerAttr>("ssm.kernel_phases").getInt();
-    kernel.workspace = func->getAttrOfType<IntegerAttr>("ssm.kernel_workspace").getInt();
+    switch (spec.getParallel()) {
+    case KernelParallel::Rows: kernel.parallel = ssmrt::Parallel::Rows; break;
+    case KernelParallel::BatchBlocks: kernel.parallel = ssmrt::Parallel::BatchBlocks; break;
+    case KernelParallel::Batch: kernel.parallel = ssmrt::Parallel::Batch; break;
+    }
+    kernel.blocks = spec.getBlocks();
+    kernel.phases = spec.getPhases();
+    kernel.workspace = spec.getWorkspace();
     program.cpu.kernels.push_back(std::move(kernel));
     kernels[func.getSymName()] = program.cpu.kernels.size() - 1;
   }
