@@ -1,5 +1,6 @@
 //===- CPUKernels.cpp - which ops get CPU kernels, and their signatures ---===//
 #include "codegen/cpu/CPUKernels.h"
+#include "codegen/OpLowering.h"
 
 #include "dialect/SSMOpTable.h"
 #include "dialect/SSMOps.h"
@@ -11,32 +12,8 @@ using namespace mlir;
 using namespace mlir::ssm;
 
 namespace {
-
-/// Whether the CPU backend has a kernel for |op| as it stands.
 bool hasKernel(Operation *op, const CPUTarget &target) {
-  if (ssmDialect(op).getOnceAttrHelper().isAttrPresent(op))
-    return false;
-  auto allActivations = [&](ValueRange values) {
-    return llvm::all_of(values, [](Value v) { return valueRole(v) == ValueRole::Activation; });
-  };
-  if (isa<EmbeddingOp, RMSNormOp, AddRMSNormOp, CausalConv1dOp, MambaStepOp>(op))
-    return true;
-  if (auto scan = dyn_cast<SelectiveScanOp>(op))
-    return scan.getGroups() == 1 || (scan.getDInner() / scan.getGroups()) % target.vectorWidth == 0;
-  if (isa<NegOp, ExpOp, SiluOp, SoftplusOp>(op))
-    return allActivations(op->getOperands());
-  if (isa<AddOp, MulOp>(op)) {
-    Value lhs = op->getOperand(0), rhs = op->getOperand(1);
-    if (valueRole(lhs) != ValueRole::Activation || lhs.getType() != op->getResult(0).getType())
-      return false;
-    if (valueRole(rhs) == ValueRole::Activation)
-      return rhs.getType() == lhs.getType();
-    auto rhsType = llvm::cast<RankedTensorType>(rhs.getType());
-    return valueRole(rhs) == ValueRole::Weight && rhsType.getRank() == 1 &&
-           rhsType.getDimSize(0) == rowWidth(lhs) &&
-           llvm::cast<RankedTensorType>(lhs.getType()).getRank() == 3;
-  }
-  return false;
+  return loweringOf(op, LoweringTarget::cpu(target.vectorWidth)) == Lowering::Kernel;
 }
 } // namespace
 

@@ -14,16 +14,6 @@
 
 namespace mlir::ssm {
 
-/// How the CUDA runtime handles an op of a model function.
-enum class CudaHandling {
-  Kernel,   ///< an emitted kernel
-  Library,  ///< cuBLAS (linear, logits)
-  View,     ///< no work: split and reshape of an activation
-  Once,     ///< weight-only: evaluated on the host when the weights load
-  Unsupported,
-};
-CudaHandling cudaHandling(Operation *op);
-
 ssmrt::CudaKernelDesc emitRowKernel(Operation *op);
 ssmrt::CudaKernelDesc emitConvKernel(CausalConv1dOp op);
 ssmrt::CudaKernelDesc emitScanKernel(SelectiveScanOp op);

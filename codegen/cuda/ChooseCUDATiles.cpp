@@ -1,4 +1,5 @@
 //===- ChooseCUDATiles.cpp - tile parameters of the CUDA kernels ----------===//
+#include "codegen/OpLowering.h"
 #include "codegen/cuda/CUDAKernels.h"
 #include "codegen/cuda/CUDAPasses.h"
 
@@ -72,7 +73,7 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
     MLIRContext *ctx = &getContext();
     int64_t limit = int64_t(sharedMemoryKB) * 1024;
     getOperation().walk([&](Operation *op) {
-      if (!isa<SSMDialect>(op->getDialect()) || cudaHandling(op) != CudaHandling::Kernel)
+      if (!opInfoOf(op) || loweringOf(op, LoweringTarget::cuda()) != Lowering::Kernel)
         return;
       SmallVector<NamedAttribute> tiles;
       auto set = [&](StringRef name, int64_t v) {
