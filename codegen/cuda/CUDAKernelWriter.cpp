@@ -1,11 +1,11 @@
-//===- CUDAKernelWriter.cpp - building the source of one CUDA kernel ------===//
+//===- CUDAKernelWriter.cpp - the source of one CUDA kernel ---------------===//
 #include "codegen/cuda/CUDAKernelWriter.h"
-#include "codegen/cuda/CUDAPreamble.h"
+#include "codegen/cuda/CUDAKernelSources.h"
 
 #include "dialect/SSMOpTable.h"
 
 #include "llvm/Support/Format.h"
-#include "llvm/Support/xxhash.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace mlir::ssm;
@@ -30,98 +30,125 @@ std::string mlir::ssm::cudaFloat(double v) {
   return s + "f";
 }
 
-void CUDAKernelWriter::addArg(StringRef name, Value v, bool output) {
-  Arg arg{v, valueRole(v), cudaElementType(v), output};
-  // Outputs that are states may alias their input state (updated in place).
-  switch (arg.role) {
-  case ValueRole::Activation:
-    signature_.push_back((output ? "" : "const ") + arg.type + " *__restrict__ " + name.str() +
-                         ", long long " + name.str() + "_ld");
-    break;
-  case ValueRole::Weight:
-    signature_.push_back("const " + arg.type + " *__restrict__ " + name.str());
-    break;
-  case ValueRole::State:
-    signature_.push_back("float *" + name.str());
-    break;
-  case ValueRole::Ids:
-    signature_.push_back("const int *__restrict__ " + name.str());
-    break;
-  case ValueRole::Absent:
-    return;
+CUDAKernelWriter::CUDAKernelWriter(Operation *op, StringRef file, StringRef function)
+    : op_(op), file_(file.str()), function_(function.str()) {
+  const ssmrt::OpInfo &info = *opInfoOf(op);
+  for (auto [o, v] : llvm::zip(info.operands, odsOperands(op)))
+    values_[o.name] = v;
+  for (auto [r, v] : llvm::zip(info.results, op->getResults()))
+    values_[r.name] = v;
+}
+
+Value CUDAKernelWriter::value(StringRef name) const { return values_.lookup(name); }
+
+void CUDAKernelWriter::params(ArrayRef<std::pair<StringRef, StringRef>> bindings) {
+  for (auto [param, name] : bindings) {
+    Value v = name.empty() ? Value() : value(name);
+    config_ += "  using " + param.str() + "_t = " + (v ? cudaElementType(v) : "float") +
+               ";\n  static constexpr bool has_" + param.str() + " = " + (v ? "true" : "false") +
+               ";\n";
+    if (!v)
+      callArgs_.push_back("nullptr, 0");
+    else if (valueRole(v) == ValueRole::Activation)
+      callArgs_.push_back(name.str() + ", " + name.str() + "_ld");
+    else
+      callArgs_.push_back(name.str() + ", 0");
   }
-  args_[name] = arg;
 }
 
-void CUDAKernelWriter::declare(ArrayRef<StringRef> operands, ArrayRef<StringRef> results,
-                               bool workspace) {
-  SmallVector<Value> values = odsOperands(op_);
-  assert(values.size() == operands.size() && results.size() == op_->getNumResults());
-  for (auto [name, v] : llvm::zip(operands, values))
-    if (v)
-      addArg(name, v, false);
-  for (auto [name, v] : llvm::zip(results, op_->getResults()))
-    addArg(name, v, true);
-  if (workspace)
-    signature_.push_back("float *__restrict__ workspace");
-  signature_.push_back("int batch");
-  signature_.push_back("int seq");
-}
-
-std::string CUDAKernelWriter::load(StringRef name, StringRef row, StringRef col) const {
-  return ("ssm_to_float(" + name + "[(long long)(" + row + ") * " + name + "_ld + (" + col + ")])")
-      .str();
-}
-
-std::string CUDAKernelWriter::at(StringRef name, StringRef index) const {
-  return ("ssm_to_float(" + name + "[" + index + "])").str();
-}
-
-std::string CUDAKernelWriter::store(StringRef name, StringRef row, StringRef col,
-                                    StringRef v) const {
-  const Arg &arg = args_.find(name)->second;
-  return (name + "[(long long)(" + row + ") * " + name + "_ld + (" + col +
-          ")] = ssm_from_float<" + arg.type + ">(" + v + ");")
-      .str();
-}
-
-std::string CUDAKernelWriter::storeAt(StringRef name, StringRef index, StringRef v) const {
-  const Arg &arg = args_.find(name)->second;
-  return (name + "[" + index + "] = ssm_from_float<" + arg.type + ">(" + v + ");").str();
-}
-
-int64_t CUDAKernelWriter::param(StringRef name, int64_t dflt, std::vector<int64_t> choices) {
-  int64_t value = dflt;
-  if (auto tiles = ssmDialect(op_).getCudaTilesAttrHelper().getAttr(op_))
-    if (auto v = tiles.getAs<IntegerAttr>(name))
+int64_t CUDAKernelWriter::tile(const tiles::TileTable &table, StringRef name) {
+  const tiles::TileParamSpec *spec = table.find(name);
+  int64_t value = spec->dflt;
+  if (auto chosen = ssmDialect(op_).getCudaTilesAttrHelper().getAttr(op_))
+    if (auto v = chosen.getAs<IntegerAttr>(name))
       value = v.getInt();
-  params_.push_back({name.str(), value, std::move(choices)});
+  params_.push_back({name.str(), value, spec->choices});
+  config_ += "  static constexpr int " + name.lower() + " = " + name.str() + ";\n";
   return value;
 }
 
-void CUDAKernelWriter::constant(StringRef name, int64_t value) {
-  constants_ += "constexpr int " + name.str() + " = " + std::to_string(value) + ";\n";
+void CUDAKernelWriter::constant(StringRef member, int64_t value) {
+  config_ += "  static constexpr int " + member.str() + " = " + std::to_string(value) + ";\n";
+}
+
+void CUDAKernelWriter::constant(StringRef member, double value) {
+  config_ += "  static constexpr float " + member.str() + " = " + cudaFloat(value) + ";\n";
+}
+
+void CUDAKernelWriter::flag(StringRef member, bool value) {
+  config_ += "  static constexpr bool " + member.str() + " = " + (value ? "true" : "false") + ";\n";
+}
+
+void CUDAKernelWriter::function(StringRef declaration, StringRef body) {
+  config_ += "  __device__ __forceinline__ static " + declaration.str() + " { " + body.str() +
+             " }\n";
 }
 
 ssmrt::CudaKernelDesc CUDAKernelWriter::finish(ssmrt::CudaKernelDesc launch) {
-  std::string params;
-  for (const ssmrt::TileParam &p : params_)
-    params += "#ifndef " + p.name + "\n#define " + p.name + " " + std::to_string(p.value) +
-              "\n#endif\n";
-  std::string args;
-  for (size_t i = 0; i < signature_.size(); ++i)
-    args += (i ? ",\n    " : "") + signature_[i];
-  std::string opName = op_->getName().stripDialect().str();
-  // The name hashes everything but itself.
-  std::string rest = params + constants_ + args + bodyText_;
-  char hash[17];
-  snprintf(hash, sizeof hash, "%016llx",
-           static_cast<unsigned long long>(llvm::xxh3_64bits(rest)));
-  launch.name = opName + "_" + std::string(hash, 8);
+  // The entry point's arguments: the kernel ABI's, by role.
+  const ssmrt::OpInfo &info = *opInfoOf(op_);
+  std::vector<std::string> signature;
+  auto addArg = [&](StringRef name, Value v, bool output) {
+    std::string type = cudaElementType(v), n = name.str();
+    switch (valueRole(v)) {
+    case ValueRole::Activation:
+      signature.push_back((output ? "" : "const ") + type + " *__restrict__ " + n + ", long long " +
+                          n + "_ld");
+      break;
+    case ValueRole::Weight:
+      signature.push_back("const " + type + " *__restrict__ " + n);
+      break;
+    case ValueRole::State: // may alias the initial state: updated in place
+      signature.push_back("float *" + n);
+      break;
+    case ValueRole::Ids:
+      signature.push_back("const int *__restrict__ " + n);
+      break;
+    case ValueRole::Absent:
+      break;
+    }
+  };
+  for (auto [o, v] : llvm::zip(info.operands, odsOperands(op_)))
+    if (v)
+      addArg(o.name, v, false);
+  for (auto [r, v] : llvm::zip(info.results, op_->getResults()))
+    addArg(r.name, v, true);
+  std::vector<std::string> call = callArgs_;
+  if (workspace_) {
+    signature.push_back("float *__restrict__ workspace");
+    call.push_back("workspace");
+  }
+  signature.push_back("int batch");
+  signature.push_back("int seq");
+  call.push_back("batch");
+  call.push_back("seq");
+
+  // Tile macros: -D overrides them; the configuration reads them, then they
+  // are undefined so that the family's source may use the names.
+  std::string tiles, undef;
+  for (const ssmrt::TileParam &p : params_) {
+    tiles += "#ifndef " + p.name + "\n#define " + p.name + " " + std::to_string(p.value) +
+             "\n#endif\n";
+    undef += "#undef " + p.name + "\n";
+  }
+  std::string source;
+  llvm::raw_string_ostream os(source);
+  launch.name = ssmDialect(op_).getKernelAttrHelper().getAttr(op_).str();
   launch.op = op_->getName().getStringRef().str();
   launch.params = params_;
-  launch.source = std::string(kCUDAPreamble) + "\n// " + launch.op + "\n" + params + constants_ +
-                  "\nextern \"C\" __global__ void __launch_bounds__(" + launch.blockParam + ")\n" +
-                  launch.name + "(" + args + ") {\n" + bodyText_ + "}\n";
+  os << cudaKernelSource("preamble.cuh") << "\n// " << launch.op << "\n"
+     << tiles << "struct ssm_config {\n"
+     << config_ << "};\n"
+     << undef << "\n"
+     << cudaKernelSource(file_) << "\nextern \"C\" __global__ void __launch_bounds__(ssm_config::"
+     << StringRef(launch.blockParam).lower() << ")\n"
+     << launch.name << "(";
+  for (size_t i = 0; i < signature.size(); ++i)
+    os << (i ? ",\n    " : "") << signature[i];
+  os << ") {\n  " << function_ << "<ssm_config>(";
+  for (size_t i = 0; i < call.size(); ++i)
+    os << (i ? ", " : "") << call[i];
+  os << ");\n}\n";
+  launch.source = std::move(source);
   return launch;
 }

@@ -1,24 +1,47 @@
-//===- CUDAKernelWriter.h - building the source of one CUDA kernel -*- C++ -*-===//
+//===- CUDAKernelWriter.h - the source of one CUDA kernel -------*- C++ -*-===//
 //
-// What every CUDA kernel emitter shares: the argument list that the kernel
-// ABI of docs/artifact.md derives from an op's operands and results (their
-// roles and element types), load/store expressions that convert between the
-// stored dtype and f32, tile parameters as overridable macros, and the
-// final source (preamble, parameters, entry point). The kernel's name is the
-// op's mnemonic and a hash of its source, so ops that need the same code
-// share one kernel.
+// An emitted kernel is the preamble, the kernel family's source
+// (kernels/*.cuh: a template over a configuration struct), the
+// configuration this writer prints for one op, and an entry point that
+// calls the family's function:
+//
+//   <kernels/preamble.cuh>
+//   // ssm.rmsnorm
+//   #ifndef THREADS          tile parameters: macros that -D overrides,
+//   #define THREADS 256      read into the configuration, then undefined
+//   #endif
+//   struct ssm_config {      what the IR decided
+//     using x_t = float;  static constexpr bool has_x = true;     per parameter
+//     ...
+//     static constexpr int width = 768;                           shapes
+//     static constexpr int threads = THREADS;                     tiles
+//     static constexpr float eps = 1e-05f;                        attributes
+//     __device__ static float apply(float a, float b) { ... }    fused code
+//   };
+//   #undef THREADS
+//   <kernels/rows.cuh>
+//   extern "C" __global__ void __launch_bounds__(ssm_config::threads)
+//   rmsnorm_1f2e3d4c(const float *__restrict__ input, long long input_ld, ...) {
+//     ssm_rmsnorm<ssm_config>(input, input_ld, nullptr, 0, ...);
+//   }
+//
+// The entry point's arguments follow the kernel ABI (docs/artifact.md): the
+// op's present operands in the op table's order, its results, the
+// workspace when the kernel has one, then batch and seq; each named as in
+// the op table. The kernel's name is the op's `ssm.kernel`.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_CODEGEN_CUDA_CUDAKERNELWRITER_H
 #define SSMC_CODEGEN_CUDA_CUDAKERNELWRITER_H
 
+#include "codegen/cuda/TileTables.h"
 #include "passes/ValueRoles.h"
 #include "runtime/artifact/Program.h"
 
 #include "llvm/ADT/StringMap.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlir::ssm {
@@ -32,51 +55,43 @@ std::string cudaFloat(double v);
 
 class CUDAKernelWriter {
 public:
-  explicit CUDAKernelWriter(Operation *op) : op_(op) {}
+  /// The kernel of |op| that calls |function| of kernels/|file|.
+  CUDAKernelWriter(Operation *op, StringRef file, StringRef function);
 
-  /// Declares the kernel arguments: |operands| names the op's ODS operands
-  /// in order and |results| its results; absent optional operands are
-  /// skipped. Appends the workspace and batch/seq arguments.
-  void declare(ArrayRef<StringRef> operands, ArrayRef<StringRef> results, bool workspace = false);
-  bool has(StringRef name) const { return args_.count(name) != 0; }
-  Value value(StringRef name) const { return args_.lookup(name).value; }
+  /// The family function's tensor parameters, in its order, each bound to
+  /// the op's operand or result of that op-table name; "" (or an absent
+  /// optional operand) passes null. Declares NAME_t and has_NAME.
+  void params(ArrayRef<std::pair<StringRef, StringRef>> bindings);
+  /// The kernel takes a workspace after its results (and passes it on).
+  void workspace() { workspace_ = true; }
 
-  /// f32 expression of activation |name| at token row |row|, column |col|.
-  std::string load(StringRef name, StringRef row, StringRef col) const;
-  /// f32 expression of element |index| of a weight, state or contiguous value.
-  std::string at(StringRef name, StringRef index) const;
-  /// Statement storing f32 |v| into activation |name| at (|row|, |col|).
-  std::string store(StringRef name, StringRef row, StringRef col, StringRef v) const;
-  /// Statement storing f32 |v| at element |index| of a state or weight.
-  std::string storeAt(StringRef name, StringRef index, StringRef v) const;
+  /// The operand or result named |name| in the op table; null if absent.
+  Value value(StringRef name) const;
 
-  /// A tile parameter: its value from the op's ssm.cuda_tiles (or |dflt|)
-  /// and the values a tuner may try. Returns the value.
-  int64_t param(StringRef name, int64_t dflt, std::vector<int64_t> choices);
-  /// A compile-time constant of the kernel (a shape).
-  void constant(StringRef name, int64_t value);
+  /// Tile parameter |name| of |table|: the op's `ssm.cuda_tiles` value, or
+  /// the table's default; an overridable macro, and a member of the
+  /// configuration named in lower case. Returns the value.
+  int64_t tile(const tiles::TileTable &table, StringRef name);
+  /// Configuration members: an int constant, a float constant, a flag.
+  void constant(StringRef member, int64_t value);
+  void constant(StringRef member, double value);
+  void flag(StringRef member, bool value);
+  /// A device function of the configuration: code the IR decided (the
+  /// elementwise expression, the discretization, an epilogue).
+  void function(StringRef declaration, StringRef body);
 
-  llvm::raw_ostream &body() { return body_; }
-
-  /// The kernel: source, parameters and, from |launch|, the launch fields.
+  /// The kernel: its source, tile parameters and, from |launch|, how it is
+  /// launched.
   ssmrt::CudaKernelDesc finish(ssmrt::CudaKernelDesc launch);
 
 private:
-  struct Arg {
-    Value value;
-    ValueRole role = ValueRole::Absent;
-    std::string type;
-    bool output = false;
-  };
-  void addArg(StringRef name, Value v, bool output);
-
   Operation *op_;
-  llvm::StringMap<Arg> args_;
-  std::vector<std::string> signature_;
+  std::string file_, function_;
+  llvm::StringMap<Value> values_; ///< op-table name -> operand or result
+  std::vector<std::string> callArgs_;
+  bool workspace_ = false;
   std::vector<ssmrt::TileParam> params_;
-  std::string constants_;
-  std::string bodyText_;
-  llvm::raw_string_ostream body_{bodyText_};
+  std::string config_;
 };
 
 } // namespace mlir::ssm

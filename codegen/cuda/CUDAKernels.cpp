@@ -1,43 +1,101 @@
-//===- CUDAKernels.cpp - which ops get CUDA kernels; emitting them --------===//
+//===- CUDAKernels.cpp - naming and emitting a module's CUDA kernels ------===//
 #include "codegen/cuda/CUDAKernels.h"
-#include "codegen/OpLowering.h"
+
+#include "dialect/SSMOpTable.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-
-#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/xxhash.h"
 
 using namespace mlir;
 using namespace mlir::ssm;
 
-LogicalResult mlir::ssm::emitCUDAKernels(ModuleOp module,
-                                         std::vector<ssmrt::CudaKernelDesc> &kernels) {
-  llvm::StringSet<> seen;
+namespace {
+
+const char *roleName(ValueRole role) {
+  switch (role) {
+  case ValueRole::Absent: return "-";
+  case ValueRole::Activation: return "act";
+  case ValueRole::Weight: return "weight";
+  case ValueRole::State: return "state";
+  case ValueRole::Ids: return "ids";
+  }
+  return "-";
+}
+
+ssmrt::CudaKernelDesc emitKernel(Operation *op) {
+  if (auto conv = dyn_cast<CausalConv1dOp>(op))
+    return emitConvKernel(conv);
+  if (auto scan = dyn_cast<SelectiveScanOp>(op))
+    return emitScanKernel(scan);
+  if (auto step = dyn_cast<MambaStepOp>(op))
+    return emitStepKernel(step);
+  return emitRowKernel(op);
+}
+
+} // namespace
+
+std::string mlir::ssm::cudaKernelName(Operation *op) {
+  SSMDialect &dialect = ssmDialect(op);
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << op->getName();
+  // Each value as its kernel reads it: token rows by element type and row
+  // width (whatever the batch and sequence sizes), ids by element type,
+  // states per sequence, weights whole.
+  auto value = [&](Value v) {
+    ValueRole role = valueRole(v);
+    os << "|" << roleName(role);
+    if (!v)
+      return;
+    auto type = llvm::cast<RankedTensorType>(v.getType());
+    if (role == ValueRole::Activation)
+      os << ":" << type.getElementType() << "x" << rowWidth(v);
+    else if (role == ValueRole::Ids)
+      os << ":" << type.getElementType();
+    else if (role == ValueRole::State) {
+      os << ":" << type.getElementType();
+      for (int64_t d : type.getShape().drop_front())
+        os << "x" << d;
+    }
+    else
+      os << ":" << type;
+  };
+  for (Value v : odsOperands(op))
+    value(v);
+  for (Value v : op->getResults())
+    value(v);
+  // The op's own attributes and its tiles; not where its values live.
+  for (NamedAttribute attr : op->getAttrs()) {
+    StringRef name = attr.getName().strref();
+    if (!name.starts_with("ssm.") || name == dialect.getCudaTilesAttrHelper().getNameStr())
+      os << "|" << name << "=" << attr.getValue();
+  }
+  char hash[9];
+  snprintf(hash, sizeof hash, "%08llx",
+           static_cast<unsigned long long>(llvm::xxh3_64bits(key) & 0xffffffffu));
+  return op->getName().stripDialect().str() + "_" + hash;
+}
+
+FailureOr<std::vector<ssmrt::CudaKernelDesc>> mlir::ssm::emitCUDAKernels(ModuleOp module) {
+  std::vector<ssmrt::CudaKernelDesc> kernels;
+  llvm::StringMap<size_t> index;
+  auto kernelAttr = ssmDialect(module).getKernelAttrHelper();
   for (StringRef name : {"forward", "decode"}) {
     auto func = module.lookupSymbol<func::FuncOp>(name);
     if (!func)
       continue;
     for (Operation &op : func.getBody().front()) {
-      if (!isa<SSMDialect>(op.getDialect()) || isa<ParamOp>(op))
+      if (!kernelAttr.isAttrPresent(&op))
         continue;
-      Lowering lowering = loweringOf(&op, LoweringTarget::cuda());
-      if (lowering == Lowering::Unsupported)
-        return op.emitError() << "'" << op.getName()
-                              << "' has no CUDA implementation yet; compile for --target cpu";
-      if (lowering != Lowering::Kernel)
-        continue;
-      ssmrt::CudaKernelDesc kernel;
-      if (auto conv = dyn_cast<CausalConv1dOp>(op))
-        kernel = emitConvKernel(conv);
-      else if (auto scan = dyn_cast<SelectiveScanOp>(op))
-        kernel = emitScanKernel(scan);
-      else if (auto step = dyn_cast<MambaStepOp>(op))
-        kernel = emitStepKernel(step);
-      else
-        kernel = emitRowKernel(&op);
-      ssmDialect(&op).getKernelAttrHelper().setAttr(&op, StringAttr::get(op.getContext(), kernel.name));
-      if (seen.insert(kernel.name).second)
+      ssmrt::CudaKernelDesc kernel = emitKernel(&op);
+      auto [it, added] = index.try_emplace(kernel.name, kernels.size());
+      if (added)
         kernels.push_back(std::move(kernel));
+      else if (kernels[it->second].source != kernel.source)
+        return op.emitError() << "internal: kernel '" << kernel.name
+                              << "' is shared by ops that need different code";
     }
   }
-  return success();
+  return kernels;
 }

@@ -1,8 +1,10 @@
 //===- CUDAKernels.h - CUDA kernels for ssm ops -----------------*- C++ -*-===//
 //
-// Which ops of a GPU-typed, tiled module get a CUDA kernel, the emitters
-// (one file per op family), and the module-level emission that tags every
-// kernel op with `ssm.kernel = "<name>"` and collects the distinct kernels.
+// The emitters (one file per kernel family, each configuring a source of
+// kernels/) and the emission of a module's kernels: after the CUDA passes
+// (--ssm-assign-gpu-types, --ssm-choose-cuda-tiles, --ssm-assign-cuda-
+// kernels) every kernel op carries `ssm.kernel`; emission reads the IR and
+// returns one kernel per name, changing nothing.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_CODEGEN_CUDA_CUDAKERNELS_H
@@ -19,11 +21,16 @@ ssmrt::CudaKernelDesc emitConvKernel(CausalConv1dOp op);
 ssmrt::CudaKernelDesc emitScanKernel(SelectiveScanOp op);
 ssmrt::CudaKernelDesc emitStepKernel(MambaStepOp op);
 
-/// Emits the kernels of @forward and @decode of |module| (after
-/// ssm-assign-gpu-types and ssm-choose-cuda-tiles) into |kernels| and tags
-/// each kernel op with its kernel's name. Fails, with an error at the op,
-/// on an op the CUDA target cannot run.
-LogicalResult emitCUDAKernels(ModuleOp module, std::vector<ssmrt::CudaKernelDesc> &kernels);
+/// The name ssm-assign-cuda-kernels gives |op|'s kernel: the op's mnemonic
+/// and a hash of everything its emitter reads (attributes, tiles, the role
+/// and type of every operand and result), so ops that need the same code
+/// share one kernel.
+std::string cudaKernelName(Operation *op);
+
+/// The kernels of @forward and @decode of |module|, one per `ssm.kernel`
+/// name, in order of first use. Fails, with an error at the op, when two
+/// ops share a name but not their code.
+FailureOr<std::vector<ssmrt::CudaKernelDesc>> emitCUDAKernels(ModuleOp module);
 
 } // namespace mlir::ssm
 

@@ -9,6 +9,20 @@
 
 include "mlir/Pass/PassBase.td"
 
+def SSMAssignCUDAKernels : Pass<"ssm-assign-cuda-kernels", "func::FuncOp"> {
+  let summary = "Names the CUDA kernel of every op that gets one";
+  let description = [{
+    Run after `--ssm-assign-gpu-types` and `--ssm-choose-cuda-tiles`. Sets
+    `ssm.kernel` on every op that runs as a generated CUDA kernel (see
+    codegen/OpLowering.h): the op's mnemonic and a hash of what its kernel
+    depends on (the op's attributes, its tiles, the role and type of each
+    operand and result), so ops that need the same code share a kernel. An
+    op the CUDA target cannot run (no kernel, no cuBLAS product, not a
+    view or weight-only) is an error at the op. Emission then only reads
+    the tagged IR (`ssmc compile --emit=cuda`).
+  }];
+}
+
 def SSMAssignGPUTypes : Pass<"ssm-assign-gpu-types", "func::FuncOp"> {
   let summary = "Gives every value the element type it has on the GPU";
   let description = [{

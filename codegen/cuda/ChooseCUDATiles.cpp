@@ -1,6 +1,7 @@
 //===- ChooseCUDATiles.cpp - tile parameters of the CUDA kernels ----------===//
 #include "codegen/OpLowering.h"
 #include "codegen/cuda/CUDAKernels.h"
+#include "codegen/cuda/TileTables.h"
 #include "codegen/cuda/CUDAPasses.h"
 
 namespace mlir::ssm {
@@ -21,21 +22,16 @@ int64_t nextPowerOfTwo(int64_t v) {
 }
 
 struct ScanTiles {
-  int64_t channels = 32, groups = 2, items = 8, stateTile = 4;
-
-  /// Static shared memory of the scan kernel (EmitScanKernel.cpp), bytes.
-  int64_t sharedBytes(int64_t states, int64_t rank) const {
-    int64_t chunk = groups * items;
-    return 4 * (2 * chunk * states + 2 * states * channels +
-                2 * 2 * stateTile * groups * channels + chunk * rank);
-  }
+  int64_t channels, groups, items, stateTile;
 };
 
 ScanTiles chooseScanTiles(SelectiveScanOp scan, int64_t limit) {
+  const tiles::TileTable &table = tiles::scanTiles();
+  auto dflt = [&](const char *name) { return table.find(name)->dflt; };
   int64_t states = scan.getDState(), rank = 0;
   if (Value proj = scan.getDeltaProj())
     rank = llvm::cast<RankedTensorType>(proj.getType()).getDimSize(1);
-  ScanTiles t;
+  ScanTiles t{dflt("CHANNELS"), dflt("GROUPS"), dflt("ITEMS"), dflt("STATE_TILE")};
   while (states % t.stateTile)
     t.stateTile /= 2;
   // Small states leave registers for more consecutive steps per thread;
@@ -50,7 +46,10 @@ ScanTiles chooseScanTiles(SelectiveScanOp scan, int64_t limit) {
   }
   // Shrink the chunk first (it scales the B/C and dt tiles), then the
   // channels per block (the running state).
-  while (t.sharedBytes(states, rank) > limit) {
+  auto shared = [&] {
+    return tiles::scanSharedBytes(t.channels, t.groups, t.items, t.stateTile, states, rank);
+  };
+  while (shared() > limit) {
     if (t.items > 2)
       t.items /= 2;
     else if (t.channels > 16)
@@ -75,9 +74,9 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
     getOperation().walk([&](Operation *op) {
       if (!opInfoOf(op) || loweringOf(op, LoweringTarget::cuda()) != Lowering::Kernel)
         return;
-      SmallVector<NamedAttribute> tiles;
+      SmallVector<NamedAttribute> chosen;
       auto set = [&](StringRef name, int64_t v) {
-        tiles.push_back(NamedAttribute(StringAttr::get(ctx, name),
+        chosen.push_back(NamedAttribute(StringAttr::get(ctx, name),
                                        IntegerAttr::get(IntegerType::get(ctx, 64), v)));
       };
       if (auto scan = dyn_cast<SelectiveScanOp>(op)) {
@@ -88,19 +87,20 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
         set("STATE_TILE", t.stateTile);
         set("THREADS", t.channels * t.groups);
       } else if (auto conv = dyn_cast<CausalConv1dOp>(op)) {
-        int64_t taps =
-            llvm::cast<RankedTensorType>(conv.getWeight().getType()).getShape().back();
-        set("CHANNELS", std::clamp<int64_t>(nextPowerOfTwo(rowWidth(conv.getResult())), 32, 128));
-        set("TIME", std::max<int64_t>(64, nextPowerOfTwo(taps)));
+        set("CHANNELS", std::clamp<int64_t>(nextPowerOfTwo(rowWidth(conv.getResult())), 32,
+                                            tiles::convTiles().find("CHANNELS")->dflt));
+        set("TIME", std::max<int64_t>(tiles::convTiles().find("TIME")->dflt,
+                                      nextPowerOfTwo(conv.getKernelSize())));
       } else if (isa<MambaStepOp>(op)) {
         // Small blocks spread each phase over more multiprocessors.
-        set("THREADS", 64);
-        set("SEGMENTS", 64);
+        for (const tiles::TileParamSpec &p : tiles::stepTiles().params)
+          set(p.name, p.dflt);
       } else {
         // Row kernels: about 8 values per thread, 64 to 1024 threads.
-        set("THREADS", std::clamp<int64_t>(nextPowerOfTwo(rowWidth(op->getResult(0)) / 8), 64, 1024));
+        set("THREADS",
+            std::clamp<int64_t>(nextPowerOfTwo(rowWidth(op->getResult(0)) / 8), 64, 1024));
       }
-      ssmDialect(op).getCudaTilesAttrHelper().setAttr(op, DictionaryAttr::get(ctx, tiles));
+      ssmDialect(op).getCudaTilesAttrHelper().setAttr(op, DictionaryAttr::get(ctx, chosen));
     });
   }
 };

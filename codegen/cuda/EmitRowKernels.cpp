@@ -1,9 +1,8 @@
-//===- EmitRowKernels.cpp - one block per token row -----------------------===//
+//===- EmitRowKernels.cpp - configuring kernels/rows.cuh ------------------===//
 //
 // Embedding gather, RMSNorm, residual add + RMSNorm and elementwise ops:
-// block r handles token row r, its THREADS threads stride over the row.
-// The norms keep the row in registers (PER values per thread) between the
-// sum of squares and the scaling.
+// one block per token row (kernels/rows.cuh). The elementwise expression is
+// the op's; everything else is shapes, dtypes and which arguments exist.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cuda/CUDAKernels.h"
@@ -15,8 +14,6 @@ using namespace mlir::ssm;
 
 namespace {
 
-const std::vector<int64_t> kThreadChoices = {64, 128, 256, 512, 1024};
-
 ssmrt::CudaKernelDesc rowsLaunch() {
   ssmrt::CudaKernelDesc launch;
   launch.grid = ssmrt::LaunchGrid::Rows;
@@ -25,93 +22,53 @@ ssmrt::CudaKernelDesc rowsLaunch() {
 }
 
 ssmrt::CudaKernelDesc emitEmbedding(EmbeddingOp op) {
-  CUDAKernelWriter w(op);
-  w.param("THREADS", 256, kThreadChoices);
-  w.declare({"table", "ids"}, {"out"});
-  w.constant("WIDTH", rowWidth(op.getResult()));
-  auto &os = w.body();
-  os << "  const long long row = blockIdx.x;\n"
-     << "  const long long id = ids[row];\n"
-     << "  for (int d = threadIdx.x; d < WIDTH; d += THREADS)\n"
-     << "    " << w.store("out", "row", "d", w.at("table", "id * WIDTH + d")) << "\n";
+  CUDAKernelWriter w(op, "rows.cuh", "ssm_embedding");
+  w.params({{"table", "table"}, {"ids", "ids"}, {"out", "result"}});
+  w.constant("width", rowWidth(op.getResult()));
+  w.tile(tiles::rowTiles(), "THREADS");
   return w.finish(rowsLaunch());
 }
 
 /// rmsnorm (input, weight) and add_rmsnorm (input, residual, weight).
 ssmrt::CudaKernelDesc emitNorm(Operation *op, double eps) {
   bool add = isa<AddRMSNormOp>(op);
-  CUDAKernelWriter w(op);
-  w.param("THREADS", 256, {64, 128, 256, 512, 1024});
-  if (add)
-    w.declare({"x", "residual", "weight"}, {"out", "sum"});
-  else
-    w.declare({"x", "weight"}, {"out"});
-  w.constant("WIDTH", rowWidth(op->getResult(0)));
-  auto &os = w.body();
-  std::string value = w.load("x", "row", "d");
-  if (add)
-    value += " + " + w.load("residual", "row", "d");
-  os << "  constexpr int PER = (WIDTH + THREADS - 1) / THREADS;\n"
-     << "  __shared__ float red[THREADS];\n"
-     << "  const long long row = blockIdx.x;\n"
-     << "  float v[PER];\n"
-     << "  float squares = 0.0f;\n"
-     << "#pragma unroll\n"
-     << "  for (int i = 0; i < PER; ++i) {\n"
-     << "    const int d = threadIdx.x + i * THREADS;\n"
-     << "    v[i] = 0.0f;\n"
-     << "    if (d < WIDTH) {\n"
-     << "      v[i] = " << value << ";\n";
-  if (add)
-    os << "      " << w.store("sum", "row", "d", "v[i]") << "\n";
-  os << "    }\n"
-     << "    squares += v[i] * v[i];\n"
-     << "  }\n"
-     << "  const float scale = rsqrtf(ssm_block_sum<THREADS>(squares, red) / WIDTH + "
-     << cudaFloat(eps) << ");\n"
-     << "#pragma unroll\n"
-     << "  for (int i = 0; i < PER; ++i) {\n"
-     << "    const int d = threadIdx.x + i * THREADS;\n"
-     << "    if (d < WIDTH)\n"
-     << "      " << w.store("out", "row", "d", "v[i] * scale * " + w.at("weight", "d")) << "\n"
-     << "  }\n";
+  CUDAKernelWriter w(op, "rows.cuh", "ssm_rmsnorm");
+  w.params({{"x", "input"},
+            {"residual", add ? "residual" : ""},
+            {"weight", "weight"},
+            {"out", add ? "normed" : "result"},
+            {"sum", add ? "sum" : ""}});
+  w.constant("width", rowWidth(op->getResult(0)));
+  w.tile(tiles::rowTiles(), "THREADS");
+  w.constant("eps", eps);
   return w.finish(rowsLaunch());
 }
 
-/// neg, exp, silu, softplus, and add/mul of two activations or of an
-/// activation and a per-column weight vector.
+/// The f32 expression of a unary op of |a|, or of a binary op of |a| and |b|.
+std::string elementwiseExpression(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::string>(op)
+      .Case([](AddOp) { return "a + b"; })
+      .Case([](MulOp) { return "a * b"; })
+      .Case([](NegOp) { return "-a"; })
+      .Case([](ExpOp) { return "__expf(a)"; })
+      .Case([](SiluOp) { return "ssm_silu(a)"; })
+      .Case([](SoftplusOp sp) {
+        std::string t = cudaFloat(sp.getThreshold().convertToDouble());
+        return "a > " + t + " ? a : log1pf(__expf(a))";
+      })
+      .Default([](Operation *) { return ""; });
+}
+
+/// Unary ops and binary ops of two activations or of an activation and a
+/// per-column weight vector.
 ssmrt::CudaKernelDesc emitElementwise(Operation *op) {
-  CUDAKernelWriter w(op);
-  w.param("THREADS", 256, kThreadChoices);
-  bool binary = isa<AddOp, MulOp>(op);
-  if (binary)
-    w.declare({"lhs", "rhs"}, {"out"});
-  else
-    w.declare({"x"}, {"out"});
-  w.constant("WIDTH", rowWidth(op->getResult(0)));
-  std::string x = w.load(binary ? "lhs" : "x", "row", "d");
-  std::string expr;
-  if (binary) {
-    std::string rhs = valueRole(w.value("rhs")) == ValueRole::Activation ? w.load("rhs", "row", "d")
-                                                                        : w.at("rhs", "d");
-    expr = "a " + std::string(isa<AddOp>(op) ? "+" : "*") + " (" + rhs + ")";
-  } else {
-    expr = llvm::TypeSwitch<Operation *, std::string>(op)
-               .Case([](NegOp) { return "-a"; })
-               .Case([](ExpOp) { return "__expf(a)"; })
-               .Case([](SiluOp) { return "ssm_silu(a)"; })
-               .Case([](SoftplusOp sp) {
-                 std::string t = cudaFloat(sp.getThreshold().convertToDouble());
-                 return "a > " + t + " ? a : log1pf(__expf(a))";
-               })
-               .Default([](Operation *) { return ""; });
-  }
-  auto &os = w.body();
-  os << "  const long long row = blockIdx.x;\n"
-     << "  for (int d = threadIdx.x; d < WIDTH; d += THREADS) {\n"
-     << "    const float a = " << x << ";\n"
-     << "    " << w.store("out", "row", "d", expr) << "\n"
-     << "  }\n";
+  bool binary = opInfoOf(op)->form == ssmrt::OpForm::Binary;
+  CUDAKernelWriter w(op, "rows.cuh", "ssm_elementwise");
+  w.params({{"lhs", binary ? "lhs" : "input"}, {"rhs", binary ? "rhs" : ""}, {"out", "result"}});
+  w.constant("width", rowWidth(op->getResult(0)));
+  w.tile(tiles::rowTiles(), "THREADS");
+  w.flag("rhs_is_row", binary && valueRole(w.value("rhs")) == ValueRole::Activation);
+  w.function("float apply(float a, float b)", "return " + elementwiseExpression(op) + ";");
   return w.finish(rowsLaunch());
 }
 

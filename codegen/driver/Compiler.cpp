@@ -1,5 +1,6 @@
 //===- Compiler.cpp - from an elaborated model to a Program ---------------===//
 #include "codegen/driver/Compiler.h"
+#include "codegen/driver/Pipelines.h"
 #include "codegen/driver/ProgramBuilder.h"
 
 #include "codegen/cpu/CPUPasses.h"
@@ -42,27 +43,26 @@ LogicalResult Compiler::lower() {
 
 LogicalResult Compiler::fuse() {
   PassManager pm(&context_);
-  ssm::buildFusionPipeline(pm, options_.foldDeltaProj);
-  pm.addNestedPass<func::FuncOp>(ssm::createSSMPlanMemory());
+  buildFusedPipeline(pm, options_.foldDeltaProj);
   return pm.run(*module_);
 }
 
 LogicalResult Compiler::lowerCUDA() {
   gpuModule_ = module_->clone();
   PassManager pm(&context_);
-  pm.addNestedPass<func::FuncOp>(ssm::createSSMAssignGPUTypes(
-      ssm::SSMAssignGPUTypesOptions{options_.gpuDtype}));
-  pm.addNestedPass<func::FuncOp>(ssm::createSSMChooseCUDATiles());
+  buildCUDAKernelPipeline(pm, options_.gpuDtype, /*sharedMemoryKB=*/48);
   if (failed(pm.run(*gpuModule_)))
     return failure();
-  cudaKernels_.clear();
-  return ssm::emitCUDAKernels(*gpuModule_, cudaKernels_);
+  FailureOr<std::vector<ssmrt::CudaKernelDesc>> kernels = ssm::emitCUDAKernels(*gpuModule_);
+  if (failed(kernels))
+    return failure();
+  cudaKernels_ = std::move(*kernels);
+  return success();
 }
 
 LogicalResult Compiler::outline() {
   PassManager pm(&context_);
-  pm.addPass(ssm::createSSMOutlineCPUKernels(
-      ssm::SSMOutlineCPUKernelsOptions{target_.vectorWidth}));
+  buildCPUKernelPipeline(pm, target_.vectorWidth);
   return pm.run(*module_);
 }
 

@@ -1,8 +1,7 @@
 //===- ssmc-opt.cpp - mlir-opt for the ssm dialect and ssmc passes --------===//
 #include "codegen/cpu/CPUPasses.h"
-#include "codegen/cuda/CUDAPasses.h"
+#include "codegen/driver/Pipelines.h"
 #include "dialect/SSMDialect.h"
-#include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -14,9 +13,7 @@ int main(int argc, char **argv) {
   registry.insert<mlir::ssm::SSMDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect,
                   mlir::math::MathDialect, mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
                   mlir::vector::VectorDialect>();
-  mlir::ssm::registerSSMCPassesAndPipelines();
-  mlir::ssm::registerSSMCPUPasses();
-  mlir::ssm::registerSSMCUDAPasses();
+  ssmc::registerCompilerPassesAndPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   return mlir::asMainReturnCode(mlir::MlirOptMain(

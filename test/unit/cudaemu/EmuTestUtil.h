@@ -2,12 +2,26 @@
 #ifndef SSMC_TEST_UNIT_CUDAEMU_EMUTESTUTIL_H
 #define SSMC_TEST_UNIT_CUDAEMU_EMUTESTUTIL_H
 
-#include "codegen/cuda/CUDAPreamble.h"
 #include "test/cudaemu/CudaEmulator.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 namespace ssmc::cudaemu::test {
+
+/// The CUDA preamble of the emitted kernels (codegen/cuda/kernels/
+/// preamble.cuh), read from the source tree named by $SSMC_SOURCE_DIR.
+inline std::string cudaPreamble() {
+  const char *root = std::getenv("SSMC_SOURCE_DIR");
+  std::ifstream in(std::string(root ? root : ".") + "/codegen/cuda/kernels/preamble.cuh");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_FALSE(text.str().empty()) << "preamble.cuh not found (set SSMC_SOURCE_DIR)";
+  return text.str();
+}
 
 /// Compiles the preamble followed by |kernel|, as the emitter lays a kernel
 /// out; null (and a test failure) when that fails.
@@ -15,8 +29,7 @@ inline std::unique_ptr<EmulatedKernel> compileKernel(
     const char *kernel, const std::string &entryName,
     const std::vector<std::pair<std::string, int64_t>> &defines = {}) {
   ssmrt::StatusOr<std::unique_ptr<EmulatedKernel>> compiled =
-      EmulatedKernel::compile(std::string(mlir::ssm::kCUDAPreamble) + kernel,
-                              entryName, defines);
+      EmulatedKernel::compile(cudaPreamble() + kernel, entryName, defines);
   EXPECT_TRUE(compiled.ok()) << compiled.status().message();
   return compiled.ok() ? std::move(*compiled) : nullptr;
 }

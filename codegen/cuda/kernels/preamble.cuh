@@ -1,17 +1,11 @@
-//===- CUDAPreamble.h - the source every emitted CUDA kernel starts with -*- C++ -*-===//
+//===- preamble.cuh - what every emitted CUDA kernel starts with -*- CUDA -*-===//
 //
-// Types and helpers shared by the emitted kernels. It uses only what NVRTC
+// Types and helpers shared by the kernel families. It uses only what NVRTC
 // provides without headers (and what the host emulator of the tests
 // provides): 16-bit floats are stored as bit patterns and converted by hand,
 // so no cuda_fp16.h / cuda_bf16.h is needed.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SSMC_CODEGEN_CUDA_CUDAPREAMBLE_H
-#define SSMC_CODEGEN_CUDA_CUDAPREAMBLE_H
-
-namespace mlir::ssm {
-
-inline constexpr const char *kCUDAPreamble = R"cuda(// ssmc CUDA preamble
 struct ssm_bf16 { unsigned short bits; };
 struct ssm_f16 { unsigned short bits; };
 
@@ -65,6 +59,16 @@ template <> __device__ __forceinline__ ssm_f16 ssm_from_float<ssm_f16>(float f) 
   return r;
 }
 
+// Element i of p as f32, and storing f32 v there in p's type: every load and
+// store of a kernel goes through these, so one kernel source serves every
+// dtype the emitter configures.
+template <typename T> __device__ __forceinline__ float ssm_ld(const T *p, long long i) {
+  return ssm_to_float(p[i]);
+}
+template <typename T> __device__ __forceinline__ void ssm_st(T *p, long long i, float v) {
+  p[i] = ssm_from_float<T>(v);
+}
+
 // N consecutive floats, aligned so that one vector load reads them (shared
 // memory rows of B and C per state tile).
 template <int N> struct alignas(N >= 4 ? 16 : 4 * N) ssm_floats { float v[N]; };
@@ -109,8 +113,3 @@ __device__ __forceinline__ void ssm_grid_barrier(unsigned *bar) {
 __device__ __forceinline__ float ssm_silu(float x) { return x / (1.0f + __expf(-x)); }
 // torch's softplus: the input itself above the threshold 20.
 __device__ __forceinline__ float ssm_softplus(float x) { return x > 20.0f ? x : log1pf(__expf(x)); }
-)cuda";
-
-} // namespace mlir::ssm
-
-#endif // SSMC_CODEGEN_CUDA_CUDAPREAMBLE_H

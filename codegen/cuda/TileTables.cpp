@@ -1,0 +1,60 @@
+//===- TileTables.cpp - the tile parameters of each CUDA kernel family ----===//
+#include "codegen/cuda/TileTables.h"
+
+#include <algorithm>
+
+using namespace mlir::ssm::tiles;
+
+const TileParamSpec *TileTable::find(std::string_view name) const {
+  for (const TileParamSpec &p : params)
+    if (name == p.name)
+      return &p;
+  return nullptr;
+}
+
+const TileTable &mlir::ssm::tiles::rowTiles() {
+  static const TileTable table = {{{"THREADS", 256, {64, 128, 256, 512, 1024}}}};
+  return table;
+}
+
+const TileTable &mlir::ssm::tiles::convTiles() {
+  static const TileTable table = {{
+      {"CHANNELS", 128, {32, 64, 128, 256, 512}},
+      {"TIME", 64, {16, 32, 64, 128, 256}},
+  }};
+  return table;
+}
+
+const TileTable &mlir::ssm::tiles::scanTiles() {
+  static const TileTable table = {{
+      {"CHANNELS", 32, {8, 16, 32, 64}},
+      {"GROUPS", 2, {1, 2, 4, 8, 16}},
+      {"ITEMS", 8, {1, 2, 4, 8, 16, 32}},
+      {"STATE_TILE", 4, {1, 2, 4, 8}},
+      {"THREADS", 64, {32, 64, 128, 256, 512, 1024}},
+  }};
+  return table;
+}
+
+int64_t mlir::ssm::tiles::scanSharedBytes(int64_t channels, int64_t groups, int64_t items,
+                                          int64_t stateTile, int64_t states, int64_t rank) {
+  // sB, sC [CHUNK][NS]; sH, sA [NS][CHANNELS]; sP, sS [2][STATE_TILE][GROUPS]
+  // [CHANNELS]; sDt [CHUNK][RANK] (kernels/scan.cuh).
+  int64_t chunk = groups * items;
+  return 4 * (2 * chunk * states + 2 * states * channels + 2 * 2 * stateTile * groups * channels +
+              chunk * rank);
+}
+
+const TileTable &mlir::ssm::tiles::stepTiles() {
+  static const TileTable table = {{
+      {"THREADS", 64, {64, 128, 256, 512, 1024}},
+      {"SEGMENTS", 64, {8, 16, 32, 64, 128}},
+  }};
+  return table;
+}
+
+int64_t mlir::ssm::tiles::stepWorkspace(int64_t width, int64_t rows) {
+  // xc [WIDTH], partial products [ROWS][SEGMENTS], dt/B/C [ROWS].
+  const std::vector<int64_t> &segments = stepTiles().find("SEGMENTS")->choices;
+  return width + rows * *std::max_element(segments.begin(), segments.end()) + rows;
+}

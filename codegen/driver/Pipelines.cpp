@@ -1,0 +1,74 @@
+//===- Pipelines.cpp - the compiler's pass pipelines ----------------------===//
+#include "codegen/driver/Pipelines.h"
+
+#include "codegen/cpu/CPUPasses.h"
+#include "codegen/cuda/CUDAPasses.h"
+#include "passes/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+namespace {
+
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  Option<bool> foldDeltaProj{*this, "fold-delta-proj",
+                             llvm::cl::desc("Fold dt_proj into the selective scan"),
+                             llvm::cl::init(true)};
+  Option<int> vectorWidth{*this, "vector-width",
+                          llvm::cl::desc("f32 lanes per vector (0: from the host CPU)"),
+                          llvm::cl::init(0)};
+};
+
+struct CUDAPipelineOptions : public PassPipelineOptions<CUDAPipelineOptions> {
+  Option<bool> foldDeltaProj{*this, "fold-delta-proj",
+                             llvm::cl::desc("Fold dt_proj into the selective scan"),
+                             llvm::cl::init(true)};
+  Option<std::string> dtype{*this, "dtype",
+                            llvm::cl::desc("the compute dtype: bf16, fp16 or fp32"),
+                            llvm::cl::init("bf16")};
+  Option<int> sharedMemoryKB{*this, "shared-memory-kb",
+                             llvm::cl::desc("static shared memory per block, in KiB"),
+                             llvm::cl::init(48)};
+};
+
+} // namespace
+
+void ssmc::buildFusedPipeline(OpPassManager &pm, bool foldDeltaProj) {
+  ssm::buildFusionPipeline(pm, foldDeltaProj);
+  pm.addNestedPass<func::FuncOp>(ssm::createSSMPlanMemory());
+}
+
+void ssmc::buildCPUKernelPipeline(OpPassManager &pm, int vectorWidth) {
+  pm.addPass(ssm::createSSMOutlineCPUKernels(ssm::SSMOutlineCPUKernelsOptions{vectorWidth}));
+}
+
+void ssmc::buildCUDAKernelPipeline(OpPassManager &pm, const std::string &dtype,
+                                   int sharedMemoryKB) {
+  OpPassManager &fn = pm.nest<func::FuncOp>();
+  fn.addPass(ssm::createSSMAssignGPUTypes(ssm::SSMAssignGPUTypesOptions{dtype}));
+  fn.addPass(ssm::createSSMChooseCUDATiles(ssm::SSMChooseCUDATilesOptions{sharedMemoryKB}));
+  fn.addPass(ssm::createSSMAssignCUDAKernels());
+}
+
+void ssmc::registerCompilerPassesAndPipelines() {
+  ssm::registerSSMCPassesAndPipelines();
+  ssm::registerSSMCPUPasses();
+  ssm::registerSSMCUDAPasses();
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "ssm-cpu-pipeline",
+      "From graph-level ssm ops to CPU kernels: fusion, the memory plan, one kernel function "
+      "per distinct kernel op",
+      [](OpPassManager &pm, const CPUPipelineOptions &options) {
+        buildFusedPipeline(pm, options.foldDeltaProj);
+        buildCPUKernelPipeline(pm, options.vectorWidth);
+      });
+  PassPipelineRegistration<CUDAPipelineOptions>(
+      "ssm-cuda-pipeline",
+      "From graph-level ssm ops to named CUDA kernels: fusion, the memory plan, GPU element "
+      "types, tiles, kernel names",
+      [](OpPassManager &pm, const CUDAPipelineOptions &options) {
+        buildFusedPipeline(pm, options.foldDeltaProj);
+        buildCUDAKernelPipeline(pm, options.dtype, options.sharedMemoryKB);
+      });
+}
