@@ -13,17 +13,9 @@
 using namespace ssmrt;
 
 namespace {
-
-bool isView(OpCode op) { return op == OpCode::Split || op == OpCode::Reshape; }
-
-/// Contiguous row-major strides of |sizes|.
-std::vector<int64_t> stridesOf(const std::vector<int64_t> &sizes) {
-  std::vector<int64_t> strides(sizes.size(), 1);
-  for (size_t i = sizes.size(); i-- > 1;)
-    strides[i - 1] = strides[i] * sizes[i];
-  return strides;
-}
-
+/// The most int64 slots a kernel call packs (memref descriptors of at most
+/// rank 8, then batch, seq, begin, end, phase); prepare() checks each.
+constexpr size_t kMaxKernelArgs = 256;
 } // namespace
 
 void CpuFunction::AlignedFree::operator()(float *p) const { std::free(p); }
@@ -37,72 +29,40 @@ CpuFunction::create(const Program &program, const Function &function, const Weig
 }
 
 Status CpuFunction::prepare(int64_t maxTokens) {
-  const auto &values = function_.values;
   maxTokens_ = maxTokens;
-  stateInput_.assign(values.size(), -1);
-  for (size_t i = 2; i < function_.inputs.size(); ++i)
-    stateInput_[function_.inputs[i]] = static_cast<int32_t>(i - 2);
-  for (size_t i = 1; i < function_.outputs.size(); ++i)
-    stateInput_[function_.outputs[i]] = static_cast<int32_t>(i - 1);
-
-  auto planned = [&](int32_t id) {
-    return id >= 0 && values[id].kind == ValueKind::Temp && values[id].buffer >= 0;
-  };
-  // Values produced by weight-only instructions.
-  std::vector<bool> onceValue(values.size(), false);
-  for (const Instr &in : function_.instrs)
-    if (in.once)
-      for (int32_t r : in.results)
-        onceValue[r] = true;
-  auto onceProducer = [&](int32_t id) { return bool(onceValue[id]); };
-  auto isWeight = [&](int32_t id) {
-    return values[id].kind == ValueKind::Param || onceProducer(id);
-  };
+  DeviceRules rules;
+  rules.referenceFallback = true;
+  rules.matmulBias = true;
+  for (const KernelDesc &k : program_.cpu.kernels)
+    rules.kernelWorkspace.push_back(k.workspace);
+  StatusOr<FunctionPlan> plan = planFunction(function_, rules);
+  if (!plan.ok())
+    return plan.status();
+  plan_ = std::move(*plan);
+  vocab_ = plan_.vocab;
   for (size_t i = 0; i < function_.instrs.size(); ++i) {
     const Instr &in = function_.instrs[i];
-    std::string what = "function '" + function_.name + "', instruction " + std::to_string(i) +
-                       " (" + opCodeName(in.op) + ")";
-    if (in.once)
+    if (in.op == OpCode::Attention && plan_.steps[i] != FunctionPlan::Step::Skip)
+      return Status::error("function '" + function_.name + "', instruction " + std::to_string(i) +
+                           " (attention): attention layers are not supported by the CPU "
+                           "runtime yet");
+    if (plan_.steps[i] != FunctionPlan::Step::Kernel)
       continue;
-    if (in.op == OpCode::Attention)
-      return Status::error(what + ": attention layers are not supported by the CPU runtime yet");
-    if (in.op == OpCode::Linear || in.op == OpCode::Logits) {
-      bool ok = planned(in.operands[0]) && isWeight(in.operands[1]) &&
-                (in.op == OpCode::Logits || planned(in.results[0])) &&
-                (in.op == OpCode::Logits || in.operands[2] < 0 || isWeight(in.operands[2])) &&
-                values[in.operands[1]].shape.size() == 2 &&
-                rowWidth(in.operands[0]) == values[in.operands[1]].shape[1];
-      if (!ok)
-        return Status::error(what + ": operands are not an activation and a weight");
-      if (in.op == OpCode::Logits)
-        vocab_ = values[in.operands[1]].shape[0];
-      continue;
-    }
-    if (isView(in.op)) {
-      for (int32_t r : in.results)
-        if (!planned(r) || values[r].buffer != values[in.operands[0]].buffer)
-          return Status::error(what + ": a view outside its input's buffer");
-      continue;
-    }
-    // Every operand must be something a kernel or the fallback can read.
+    size_t args = 5;
     for (int32_t id : in.operands)
-      if (id >= 0 && values[id].kind == ValueKind::Temp && !planned(id) && stateInput_[id] < 0 &&
-          !onceProducer(id))
-        return Status::error(what + ": operand value " + std::to_string(id) +
-                             " has no storage");
+      args += id >= 0 ? 3 + 2 * std::max<size_t>(function_.values[id].shape.size(), 2) : 0;
     for (int32_t id : in.results)
-      if (!planned(id) && stateInput_[id] < 0)
-        return Status::error(what + ": result value " + std::to_string(id) + " has no storage");
+      args += 3 + 2 * std::max<size_t>(function_.values[id].shape.size(), 2);
+    if (args + 3 > kMaxKernelArgs)
+      return Status::error("function '" + function_.name + "', instruction " + std::to_string(i) +
+                           ": its kernel takes too many arguments");
   }
+  args_.reserve(kMaxKernelArgs);
 
   // Kernel workspaces share one allocation (kernels run one at a time).
-  int64_t workspacePerRow = 0;
-  for (const Instr &in : function_.instrs)
-    if (in.kernel >= 0)
-      workspacePerRow = std::max(workspacePerRow, program_.cpu.kernels[in.kernel].workspace);
   std::vector<BufferDesc> allocations = function_.buffers;
-  if (workspacePerRow)
-    allocations.push_back({workspacePerRow});
+  if (plan_.workspacePerRow)
+    allocations.push_back({plan_.workspacePerRow});
   for (const BufferDesc &b : allocations) {
     size_t bytes = static_cast<size_t>(b.width) * maxTokens * sizeof(float);
     bytes = (bytes + 63) / 64 * 64;
@@ -112,9 +72,12 @@ Status CpuFunction::prepare(int64_t maxTokens) {
                            " bytes of activations");
     buffers_.emplace_back(p);
   }
+  logitRows_.resize(static_cast<size_t>(plan_.logitsWidth * maxTokens));
 
+  for (size_t i = 0; i < weights_.numParams(); ++i)
+    params_.push_back(weights_.param(i));
   // Weight-only instructions, once, in float64.
-  auto once = evaluateOnceValues(function_, [&](int32_t i) { return weights_.param(i); });
+  auto once = evaluateOnceValues(function_, [&](int32_t i) { return params_[i]; });
   if (!once.ok())
     return once.status();
   once_ = std::move(*once);
@@ -140,11 +103,11 @@ float *CpuFunction::bufferRow(int32_t id, int64_t row) const {
 
 const void *CpuFunction::dataOf(int32_t id) const {
   const ValueDesc &v = function_.values[id];
-  if (stateInput_[id] >= 0)
-    return call_->states[stateInput_[id]];
+  if (plan_.stateInput[id] >= 0)
+    return reinterpret_cast<const void *>((*call_->states)[plan_.stateInput[id]]);
   switch (v.kind) {
   case ValueKind::Param:
-    return weights_.param(v.index);
+    return params_[v.index];
   case ValueKind::Tokens:
     return call_->tokens;
   case ValueKind::SeqLens:
@@ -154,58 +117,72 @@ const void *CpuFunction::dataOf(int32_t id) const {
   }
 }
 
+void CpuFunction::pushMemRef(int32_t id) {
+  const ValueDesc &v = function_.values[id];
+  int64_t batch = call_->batch, rows = batch * call_->seq;
+  const void *base;
+  int64_t offset = 0, rank, sizes[8], strides[8];
+  if (FunctionPlan::planned(function_, id)) {
+    // Token rows of a planned buffer: [rows, width], strided.
+    base = buffers_[v.buffer].get();
+    offset = v.column;
+    rank = 2;
+    sizes[0] = rows;
+    sizes[1] = rowWidth(id);
+    strides[0] = bufferStride(id);
+    strides[1] = 1;
+  } else if (v.kind == ValueKind::Tokens || v.kind == ValueKind::SeqLens) {
+    base = dataOf(id);
+    rank = 1;
+    sizes[0] = v.kind == ValueKind::Tokens ? rows : batch;
+    strides[0] = 1;
+  } else {
+    // Contiguous; a state is [batch, per-sequence shape].
+    base = dataOf(id);
+    rank = static_cast<int64_t>(v.shape.size());
+    for (int64_t d = 0; d < rank; ++d)
+      sizes[d] = d == 0 && v.shape[0] == kDynamic ? batch : v.shape[d];
+    for (int64_t d = rank; d-- > 0;)
+      strides[d] = d + 1 == rank ? 1 : strides[d + 1] * sizes[d + 1];
+  }
+  int64_t ptr = reinterpret_cast<intptr_t>(base);
+  args_.insert(args_.end(), {ptr, ptr, offset});
+  args_.insert(args_.end(), sizes, sizes + rank);
+  args_.insert(args_.end(), strides, strides + rank);
+}
+
 void CpuFunction::runKernel(const Instr &instr) {
-  const auto &values = function_.values;
   const KernelDesc &desc = program_.cpu.kernels[instr.kernel];
-  int64_t batch = call_->batch, seq = call_->seq, rows = batch * seq;
-  // Memref descriptors, flattened: base, aligned base, offset, sizes, strides.
-  std::vector<int64_t> slots;
-  auto pushMemRef = [&](const void *base, int64_t offset, const std::vector<int64_t> &sizes,
-                        const std::vector<int64_t> &strides) {
-    int64_t ptr = reinterpret_cast<intptr_t>(base);
-    slots.insert(slots.end(), {ptr, ptr, offset});
-    slots.insert(slots.end(), sizes.begin(), sizes.end());
-    slots.insert(slots.end(), strides.begin(), strides.end());
-  };
-  auto pushValue = [&](int32_t id) {
-    const ValueDesc &v = values[id];
-    if (v.kind == ValueKind::Temp && v.buffer >= 0) {
-      pushMemRef(buffers_[v.buffer].get(), v.column, {rows, rowWidth(id)}, {bufferStride(id), 1});
-    } else if (v.kind == ValueKind::Tokens) {
-      pushMemRef(call_->tokens, 0, {rows}, {1});
-    } else if (v.kind == ValueKind::SeqLens) {
-      pushMemRef(call_->seqLens, 0, {batch}, {1});
-    } else {
-      std::vector<int64_t> sizes = v.shape;
-      if (!sizes.empty() && sizes[0] == kDynamic)
-        sizes[0] = batch; // a state: [batch, per-sequence shape]
-      pushMemRef(dataOf(id), 0, sizes, stridesOf(sizes));
-    }
-  };
+  int64_t batch = call_->batch, seq = call_->seq;
+  args_.clear();
   for (int32_t id : instr.operands)
     if (id >= 0)
-      pushValue(id);
+      pushMemRef(id);
   for (int32_t id : instr.results)
-    pushValue(id);
-  if (desc.workspace)
-    pushMemRef(buffers_.back().get(), 0, {desc.workspace * batch}, {1});
-  slots.insert(slots.end(), {batch, seq, 0, 0, 0}); // begin, end, phase set below
+    pushMemRef(id);
+  if (desc.workspace) {
+    int64_t ptr = reinterpret_cast<intptr_t>(buffers_.back().get());
+    args_.insert(args_.end(), {ptr, ptr, 0, desc.workspace * batch, 1});
+  }
+  args_.insert(args_.end(), {batch, seq, 0, 0, 0}); // begin, end, phase set below
 
-  int64_t items = desc.parallel == Parallel::Rows          ? rows
+  int64_t items = desc.parallel == Parallel::Rows          ? batch * seq
                   : desc.parallel == Parallel::BatchBlocks ? batch * desc.blocks
                                                            : batch;
   PackedKernel kernel = kernels_.kernel(instr.kernel);
-  size_t n = slots.size();
+  size_t n = args_.size();
   for (int64_t phase = 0; phase < desc.phases; ++phase)
     pool_.parallelFor(items, [&](int64_t begin, int64_t end) {
-      std::vector<int64_t> local = slots;
+      // Each thread its own copy of the scalars it changes, on its stack.
+      int64_t local[kMaxKernelArgs];
+      void *pointers[kMaxKernelArgs];
+      std::copy_n(args_.data(), n, local);
       local[n - 3] = begin;
       local[n - 2] = end;
       local[n - 1] = phase;
-      std::vector<void *> args(n);
       for (size_t i = 0; i < n; ++i)
-        args[i] = &local[i];
-      kernel(args.data());
+        pointers[i] = &local[i];
+      kernel(pointers);
     });
 }
 
@@ -241,11 +218,10 @@ void CpuFunction::runLogits(const Instr &instr) {
   int32_t x = instr.operands[0], w = instr.operands[1];
   int64_t vocab = function_.values[w].shape[0], width = function_.values[w].shape[1];
   int64_t n = static_cast<int64_t>(rows->size());
-  std::vector<float> gathered(n * width);
   for (int64_t i = 0; i < n; ++i)
-    std::memcpy(&gathered[i * width], bufferRow(x, (*rows)[i]), width * sizeof(float));
-  matmul(gathered.data(), width, n, static_cast<const float *>(dataOf(w)), vocab, width, nullptr,
-         call_->logits, vocab);
+    std::memcpy(&logitRows_[i * width], bufferRow(x, (*rows)[i]), width * sizeof(float));
+  matmul(logitRows_.data(), width, n, static_cast<const float *>(dataOf(w)), vocab, width,
+         nullptr, call_->logits, vocab);
 }
 
 Status CpuFunction::runFallback(size_t index, const Instr &instr) {
@@ -302,8 +278,8 @@ Status CpuFunction::runFallback(size_t index, const Instr &instr) {
       for (int64_t row = 0; row < rows; ++row)
         for (int64_t c = 0; c < width; ++c)
           bufferRow(id, row)[c] = static_cast<float>(t.data[row * width + c]);
-    } else if (stateInput_[id] >= 0) {
-      float *dst = call_->states[stateInput_[id]];
+    } else if (plan_.stateInput[id] >= 0) {
+      float *dst = reinterpret_cast<float *>((*call_->states)[plan_.stateInput[id]]);
       for (int64_t k = 0; k < t.numElements(); ++k)
         dst[k] = static_cast<float>(t.data[k]);
     }
@@ -316,21 +292,24 @@ Status CpuFunction::run(const CallInputs &inputs) {
     return Status::error("a call of " + std::to_string(inputs.batch) + " x " +
                          std::to_string(inputs.seq) + " tokens exceeds the " +
                          std::to_string(maxTokens_) + " token rows this function was prepared for");
-  if (inputs.states.size() + 2 != function_.inputs.size())
+  if (!inputs.states || inputs.states->size() + 2 != function_.inputs.size())
     return Status::error("function '" + function_.name + "' needs " +
                          std::to_string(function_.inputs.size() - 2) + " states, got " +
-                         std::to_string(inputs.states.size()));
+                         std::to_string(inputs.states ? inputs.states->size() : 0));
+  if (inputs.logitRows && static_cast<int64_t>(inputs.logitRows->size()) > maxTokens_)
+    return Status::error("more logits rows than token rows");
   call_ = &inputs;
   for (size_t i = 0; i < function_.instrs.size(); ++i) {
     const Instr &in = function_.instrs[i];
-    if (in.once || isView(in.op))
+    FunctionPlan::Step step = plan_.steps[i];
+    if (step == FunctionPlan::Step::Skip)
       continue;
     auto start = std::chrono::steady_clock::now();
-    if (in.op == OpCode::Linear)
+    if (step == FunctionPlan::Step::MatMul)
       runLinear(in);
-    else if (in.op == OpCode::Logits)
+    else if (step == FunctionPlan::Step::Logits)
       runLogits(in);
-    else if (in.kernel >= 0)
+    else if (step == FunctionPlan::Step::Kernel)
       runKernel(in);
     else
       SSMRT_RETURN_IF_ERROR(runFallback(i, in));

@@ -15,7 +15,8 @@
 #include "runtime/artifact/Program.h"
 #include "runtime/cpu/KernelLibrary.h"
 #include "runtime/cpu/ThreadPool.h"
-#include "runtime/engine/WeightStore.h"
+#include "runtime/exec/FunctionPlan.h"
+#include "runtime/exec/WeightStore.h"
 
 #include <memory>
 #include <vector>
@@ -27,9 +28,9 @@ struct CallInputs {
   const int32_t *tokens = nullptr; ///< [batch, seq], row-major
   int64_t batch = 0, seq = 0;
   const int32_t *seqLens = nullptr; ///< [batch]; each in [0, seq]
-  /// One pointer per state input of the function (Function.inputs[2..]):
+  /// One address per state input of the function (Function.inputs[2..]):
   /// [batch, per-sequence shape] floats, read and updated in place.
-  std::vector<float *> states;
+  const std::vector<uint64_t> *states = nullptr;
   /// Token rows (b * seq + t) whose logits to compute, into |logits|
   /// ([rows.size(), vocab] floats).
   const std::vector<int64_t> *logitRows = nullptr;
@@ -68,6 +69,9 @@ private:
   float *bufferRow(int32_t id, int64_t row) const;
   int64_t bufferStride(int32_t id) const;
   int64_t rowWidth(int32_t id) const;
+  /// Appends |id|'s memref descriptor (base, aligned base, offset, sizes,
+  /// strides) to args_.
+  void pushMemRef(int32_t id);
   void runKernel(const Instr &instr);
   /// y[rows, out] = x[rows, in] · weightᵀ (+ bias), rows strided by ldx/ldy.
   void matmul(const float *x, int64_t ldx, int64_t rows, const float *weight, int64_t out,
@@ -81,8 +85,15 @@ private:
   const WeightStore &weights_;
   const KernelLibrary &kernels_;
   ThreadPool &pool_;
+  FunctionPlan plan_;
   int64_t maxTokens_ = 0;
   int64_t vocab_ = 0;
+  /// f32 parameters by parameter index.
+  std::vector<const float *> params_;
+  /// Packed kernel arguments of the current instruction (capacity kept).
+  std::vector<int64_t> args_;
+  /// The logits rows of a call, gathered ([maxTokens, width]).
+  std::vector<float> logitRows_;
 
   struct AlignedFree {
     void operator()(float *p) const;
@@ -90,9 +101,6 @@ private:
   std::vector<std::unique_ptr<float[], AlignedFree>> buffers_;
   /// Weight-only results, by value id.
   std::vector<std::vector<float>> once_;
-  /// For every value that is a state (input or final result): which state
-  /// input of the call holds it; -1 otherwise.
-  std::vector<int32_t> stateInput_;
   // The current call.
   const CallInputs *call_ = nullptr;
   bool profiling_ = false;

@@ -77,6 +77,7 @@ Status Session::createExecutor() {
         dev.ok() ? gpu::GpuExecutor::create(program_, weights_, std::move(*dev), gpuOptions)
                  : StatusOr<std::unique_ptr<gpu::GpuExecutor>>(dev.status());
     if (gpuExecutor.ok()) {
+      gpu_ = gpuExecutor->get();
       executor_ = std::move(*gpuExecutor);
       return okStatus();
     }
@@ -93,6 +94,7 @@ Status Session::createExecutor() {
                                  options_.slots * options_.prefillChunk);
   if (!cpu.ok())
     return cpu.status();
+  cpu_ = cpu->get();
   executor_ = std::move(*cpu);
   return okStatus();
 }

@@ -12,15 +12,19 @@
 
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
-#include "runtime/engine/CpuExecutor.h"
-#include "runtime/engine/Executor.h"
-#include "runtime/engine/WeightStore.h"
+#include "runtime/cpu/CpuExecutor.h"
+#include "runtime/exec/Executor.h"
+#include "runtime/exec/WeightStore.h"
 #include "runtime/io/Checkpoint.h"
 
 #include <memory>
 #include <vector>
 
 namespace ssmrt {
+
+namespace gpu {
+class GpuExecutor;
+} // namespace gpu
 
 /// What a --device string asks for: "auto", "cpu", "cuda" (GPU 0) or
 /// "cuda:N".
@@ -55,8 +59,10 @@ public:
   /// Bytes of weights a decode step reads, in the dtypes the device uses.
   int64_t weightBytes() const { return executor_->weightBytes(); }
   Executor &executor() { return *executor_; }
-  /// The CPU executor, or null when the session runs on a GPU.
-  CpuExecutor *cpu() { return dynamic_cast<CpuExecutor *>(executor_.get()); }
+  /// The executor as the one it is: the CPU's, or null on a GPU...
+  CpuExecutor *cpu() { return cpu_; }
+  /// ... the GPU's, or null on the CPU.
+  gpu::GpuExecutor *gpu() { return gpu_; }
 
   /// Clears a slot's state (a new sequence).
   Status reset(int64_t slot);
@@ -87,6 +93,8 @@ private:
   std::unique_ptr<Checkpoint> checkpoint_;
   WeightStore weights_;
   std::unique_ptr<Executor> executor_;
+  CpuExecutor *cpu_ = nullptr;
+  gpu::GpuExecutor *gpu_ = nullptr;
   int64_t vocab_ = 0;
   int64_t embeddingRows_ = 0;
 };

@@ -54,23 +54,16 @@ StatusOr<std::unique_ptr<GpuExecutor>> GpuExecutor::create(const Program &progra
   e->lens_ = *lens;
   e->decodeLogits_ = *logits;
   e->decodeLogitRows_ = options.slots;
-  for (const StateDesc &state : program.states) {
-    int64_t size = shapeElements(state.shape);
-    e->stateSize_.push_back(size);
-    auto slots = e->alloc(size * options.slots * sizeof(float), "state '" + state.name + "'");
-    auto scratch = e->alloc(size * options.slots * sizeof(float), "state '" + state.name + "'");
-    if (!slots.ok())
-      return slots.status();
-    if (!scratch.ok())
-      return scratch.status();
-    e->states_.push_back(*slots);
-    e->scratch_.push_back(*scratch);
-  }
+  auto states = StateStore::create(program, options.slots, std::make_unique<StateMemory>(dev));
+  if (!states.ok())
+    return states.status();
+  e->states_ = std::move(*states);
   SSMRT_RETURN_IF_ERROR(dev.synchronize());
   return e;
 }
 
 GpuExecutor::~GpuExecutor() {
+  states_.reset();
   forward_.reset();
   decode_.reset();
   weights_.reset();
@@ -107,16 +100,12 @@ Status GpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const St
   SSMRT_RETURN_IF_ERROR(device_->upload(tokens_, in.tokens, in.batch * in.seq * sizeof(int32_t)));
   SSMRT_RETURN_IF_ERROR(device_->upload(lens_, in.seqLens, in.batch * sizeof(int32_t)));
 
-  bool consecutive = true;
-  for (int64_t i = 1; i < n; ++i)
-    consecutive &= slots[i] == slots[0] + i;
-  GpuCall call;
+  GpuCall &call = call_;
   call.batch = in.batch;
   call.seq = in.seq;
   call.tokens = tokens_;
   call.seqLens = lens_;
-  if (in.logitRows)
-    call.logitRows = *in.logitRows;
+  call.logitRows = in.logitRows;
   if (decode) {
     if (rows > decodeLogitRows_)
       return Status::error("more decode logits rows than slots");
@@ -126,20 +115,11 @@ Status GpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const St
     call.logits = prefillLogits_;
   }
   // States: in place for consecutive slots, else gathered and scattered.
-  std::vector<std::pair<int32_t, int64_t>> gathered; // (kind, bytes per slot)
-  for (size_t i = 2; i < f.inputs.size(); ++i) {
-    int32_t kind = f.values[f.inputs[i]].index;
-    int64_t bytes = stateSize_[kind] * sizeof(float);
-    if (consecutive) {
-      call.states.push_back(states_[kind] + slots[0] * bytes);
-      continue;
-    }
-    for (int64_t b = 0; b < n; ++b)
-      SSMRT_RETURN_IF_ERROR(
-          device_->copy(scratch_[kind] + b * bytes, states_[kind] + slots[b] * bytes, bytes));
-    call.states.push_back(scratch_[kind]);
-    gathered.push_back({kind, bytes});
-  }
+  SSMRT_RETURN_IF_ERROR(states_->gather(f, slots, stateAddresses_));
+  call.states = &stateAddresses_;
+  bool consecutive = true;
+  for (int64_t i = 1; i < n; ++i)
+    consecutive &= slots[i] == slots[0] + i;
 
   Status status;
   if (decode && consecutive && options_.graphs && !function.profiling()) {
@@ -161,42 +141,8 @@ Status GpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const St
     status = function.run(call);
   }
   SSMRT_RETURN_IF_ERROR(status);
-  for (auto [kind, bytes] : gathered)
-    for (int64_t b = 0; b < n; ++b)
-      SSMRT_RETURN_IF_ERROR(
-          device_->copy(states_[kind] + slots[b] * bytes, scratch_[kind] + b * bytes, bytes));
+  SSMRT_RETURN_IF_ERROR(states_->scatter(f, slots));
   if (rows)
     return device_->download(in.logits, call.logits, rows * vocabSize() * sizeof(float));
   return device_->synchronize();
-}
-
-Status GpuExecutor::reset(int64_t slot) {
-  for (size_t s = 0; s < states_.size(); ++s) {
-    std::vector<float> zeros(stateSize_[s], 0.0f);
-    SSMRT_RETURN_IF_ERROR(device_->upload(states_[s] + slot * stateSize_[s] * sizeof(float),
-                                          zeros.data(), zeros.size() * sizeof(float)));
-  }
-  return okStatus();
-}
-
-StatusOr<std::vector<float>> GpuExecutor::snapshot(int64_t slot) {
-  std::vector<float> out;
-  for (size_t s = 0; s < states_.size(); ++s) {
-    size_t offset = out.size();
-    out.resize(offset + stateSize_[s]);
-    SSMRT_RETURN_IF_ERROR(device_->download(out.data() + offset,
-                                            states_[s] + slot * stateSize_[s] * sizeof(float),
-                                            stateSize_[s] * sizeof(float)));
-  }
-  return out;
-}
-
-Status GpuExecutor::restore(int64_t slot, const std::vector<float> &state) {
-  size_t offset = 0;
-  for (size_t s = 0; s < states_.size(); ++s) {
-    SSMRT_RETURN_IF_ERROR(device_->upload(states_[s] + slot * stateSize_[s] * sizeof(float),
-                                          state.data() + offset, stateSize_[s] * sizeof(float)));
-    offset += stateSize_[s];
-  }
-  return okStatus();
 }

@@ -9,7 +9,7 @@
 #ifndef SSMC_RUNTIME_GPU_GPUEXECUTOR_H
 #define SSMC_RUNTIME_GPU_GPUEXECUTOR_H
 
-#include "runtime/engine/Executor.h"
+#include "runtime/exec/Executor.h"
 #include "runtime/gpu/GpuFunction.h"
 
 #include <map>
@@ -35,10 +35,6 @@ public:
   int64_t vocabSize() const override { return forward_->vocabSize(); }
   int64_t weightBytes() const override { return decode_->weightBytes(); }
   Status run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) override;
-  const std::vector<int64_t> &stateSizes() const override { return stateSize_; }
-  Status reset(int64_t slot) override;
-  StatusOr<std::vector<float>> snapshot(int64_t slot) override;
-  Status restore(int64_t slot, const std::vector<float> &state) override;
 
   GpuDevice &device() { return *device_; }
   GpuFunction &prefillFunction() { return *forward_; }
@@ -48,6 +44,28 @@ public:
   bool usingGraphs() const { return options_.graphs; }
 
 private:
+  /// Device memory for the StateStore.
+  class StateMemory final : public ssmrt::StateMemory {
+  public:
+    explicit StateMemory(GpuDevice &device) : device_(device) {}
+    StatusOr<uint64_t> allocate(size_t bytes, const std::string &what) override {
+      return device_.allocate(bytes, what);
+    }
+    void release(uint64_t p) override { device_.release(p); }
+    Status copy(uint64_t dst, uint64_t src, size_t bytes) override {
+      return device_.copy(dst, src, bytes);
+    }
+    Status upload(uint64_t dst, const void *src, size_t bytes) override {
+      return device_.upload(dst, src, bytes);
+    }
+    Status download(void *dst, uint64_t src, size_t bytes) override {
+      return device_.download(dst, src, bytes);
+    }
+
+  private:
+    GpuDevice &device_;
+  };
+
   GpuExecutor(const Program &program, std::unique_ptr<GpuDevice> device,
               GpuExecutorOptions options)
       : program_(program), device_(std::move(device)), options_(options) {}
@@ -61,10 +79,9 @@ private:
   std::unique_ptr<GpuFunction> forward_, decode_;
   std::vector<DevicePtr> owned_;
   DevicePtr tokens_ = 0, lens_ = 0;
-  /// Per state slot kind: [slots, per-sequence floats], and the gather
-  /// space for batches of non-consecutive slots.
-  std::vector<DevicePtr> states_, scratch_;
-  std::vector<int64_t> stateSize_;
+  /// The current call (reused: no allocation per call).
+  std::vector<DevicePtr> stateAddresses_;
+  GpuCall call_;
   DevicePtr prefillLogits_ = 0, decodeLogits_ = 0;
   int64_t prefillLogitRows_ = 0, decodeLogitRows_ = 0;
   std::map<std::pair<int64_t, int64_t>, int> graphs_; // (batch, first slot) -> graph

@@ -7,11 +7,6 @@
 using namespace ssmrt;
 using namespace ssmrt::gpu;
 
-namespace {
-bool isView(OpCode op) { return op == OpCode::Split || op == OpCode::Reshape; }
-
-} // namespace
-
 StatusOr<std::unique_ptr<GpuFunction>>
 GpuFunction::create(const Program &program, const Function &function, GpuDevice &device,
                     const GpuWeights &weights, const std::vector<int> &kernels, int64_t maxTokens,
@@ -30,10 +25,7 @@ GpuFunction::~GpuFunction() {
     device_.release(gather_);
 }
 
-bool GpuFunction::planned(int32_t id) const {
-  const ValueDesc &v = function_.values[id];
-  return v.kind == ValueKind::Temp && v.buffer >= 0;
-}
+bool GpuFunction::planned(int32_t id) const { return FunctionPlan::planned(function_, id); }
 
 DevicePtr GpuFunction::activation(int32_t id) const {
   const ValueDesc &v = function_.values[id];
@@ -46,8 +38,8 @@ int64_t GpuFunction::ld(int32_t id) const {
 
 DevicePtr GpuFunction::dataOf(int32_t id, const GpuCall &call) const {
   const ValueDesc &v = function_.values[id];
-  if (stateInput_[id] >= 0)
-    return call.states[stateInput_[id]];
+  if (plan_.stateInput[id] >= 0)
+    return (*call.states)[plan_.stateInput[id]];
   if (v.kind == ValueKind::Tokens)
     return call.tokens;
   if (v.kind == ValueKind::SeqLens)
@@ -59,47 +51,29 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   const auto &values = function_.values;
   maxTokens_ = maxTokens;
   maxBatch_ = maxBatch;
-  stateInput_.assign(values.size(), -1);
-  for (size_t i = 2; i < function_.inputs.size(); ++i)
-    stateInput_[function_.inputs[i]] = static_cast<int32_t>(i - 2);
-  for (size_t i = 1; i < function_.outputs.size(); ++i)
-    stateInput_[function_.outputs[i]] = static_cast<int32_t>(i - 1);
+  DeviceRules rules;
+  for (const CudaKernelDesc &k : program_.cuda.kernels)
+    rules.kernelWorkspace.push_back(k.workspace);
+  StatusOr<FunctionPlan> plan = planFunction(function_, rules);
+  if (!plan.ok())
+    return plan.status();
+  plan_ = std::move(*plan);
+  vocab_ = plan_.vocab;
   resident_.assign(program_.cuda.kernels.size(), 0);
-
-  int64_t workspacePerRow = 0, gatherWidth = 0;
   for (size_t i = 0; i < function_.instrs.size(); ++i) {
     const Instr &in = function_.instrs[i];
+    if (plan_.steps[i] != FunctionPlan::Step::Kernel)
+      continue;
     std::string what = "function '" + function_.name + "', instruction " + std::to_string(i) +
                        " (" + opCodeName(in.op) + ")";
-    if (in.once || isView(in.op))
-      continue;
-    if (in.op == OpCode::Linear || in.op == OpCode::Logits) {
-      int32_t x = in.operands[0], w = in.operands[1];
-      bool noBias = in.operands.size() < 3 || in.operands[2] < 0;
-      bool ok = planned(x) && weights_.valuePointer(function_, w) &&
-                values[w].shape.size() == 2 && values[x].dtype == values[w].dtype &&
-                (in.op == OpCode::Logits || (planned(in.results[0]) && noBias));
-      if (!ok)
-        return Status::error(what + ": not a matrix product of an activation and a weight of "
-                                    "its dtype without bias, which the GPU runtime runs");
-      if (in.op == OpCode::Logits) {
-        vocab_ = values[w].shape[0];
-        gatherWidth = std::max(gatherWidth, values[w].shape[1]);
-      }
-      continue;
-    }
-    if (in.kernel < 0 || in.kernel >= static_cast<int32_t>(kernels_.size()))
-      return Status::error(what + ": has no CUDA kernel");
+    if (in.kernel >= static_cast<int32_t>(kernels_.size()))
+      return Status::error(what + ": has no loaded CUDA kernel");
     for (int32_t id : in.operands)
-      if (id >= 0 && !planned(id) && values[id].kind != ValueKind::Tokens &&
-          values[id].kind != ValueKind::SeqLens && stateInput_[id] < 0 &&
+      if (id >= 0 && (values[id].kind == ValueKind::Param || plan_.once[id]) &&
           !weights_.valuePointer(function_, id))
-        return Status::error(what + ": operand value " + std::to_string(id) + " has no storage");
-    for (int32_t id : in.results)
-      if (!planned(id) && stateInput_[id] < 0)
-        return Status::error(what + ": result value " + std::to_string(id) + " has no storage");
+        return Status::error(what + ": operand value " + std::to_string(id) +
+                             " is not on the device");
     const CudaKernelDesc &desc = program_.cuda.kernels[in.kernel];
-    workspacePerRow = std::max(workspacePerRow, desc.workspace);
     // Occupancy is asked here, not while a decode step is being captured.
     if (desc.grid == LaunchGrid::Persistent && !resident_[in.kernel]) {
       StatusOr<int64_t> r = residentBlocks(device_, kernels_[in.kernel], desc, {});
@@ -108,6 +82,7 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
       resident_[in.kernel] = *r;
     }
   }
+  int64_t workspacePerRow = plan_.workspacePerRow, gatherWidth = plan_.logitsWidth;
   for (const ValueDesc &v : values)
     if (v.kind == ValueKind::Param)
       weightBytes_ += static_cast<int64_t>(valueTypeBytes(v.dtype)) * shapeElements(v.shape);
@@ -141,7 +116,8 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
 
 Status GpuFunction::runKernel(size_t index, const Instr &instr, const GpuCall &call) {
   const CudaKernelDesc &desc = program_.cuda.kernels[instr.kernel];
-  std::vector<KernelArg> args;
+  std::vector<KernelArg> &args = args_;
+  args.clear();
   auto push = [&](int32_t id) {
     if (planned(id)) {
       args.push_back(KernelArg::pointer(activation(id)));
@@ -187,7 +163,7 @@ Status GpuFunction::runLinear(const Instr &instr, const GpuCall &call) {
 }
 
 Status GpuFunction::runLogits(const Instr &instr, const GpuCall &call) {
-  if (call.logitRows.empty())
+  if (!call.logitRows || call.logitRows->empty())
     return okStatus();
   int32_t x = instr.operands[0], w = instr.operands[1];
   const auto &values = function_.values;
@@ -200,7 +176,7 @@ Status GpuFunction::runLogits(const Instr &instr, const GpuCall &call) {
   g.ldy = vocab_;
   g.inType = values[x].dtype;
   g.outType = ValueType::F32;
-  const std::vector<int64_t> &rows = call.logitRows;
+  const std::vector<int64_t> &rows = *call.logitRows;
   int64_t n = static_cast<int64_t>(rows.size());
   bool contiguous = true;
   for (int64_t i = 1; i < n; ++i)
@@ -230,20 +206,21 @@ Status GpuFunction::run(const GpuCall &call) {
                          std::to_string(call.seq) + " tokens exceeds the " +
                          std::to_string(maxTokens_) + " token rows (" + std::to_string(maxBatch_) +
                          " sequences) this function was prepared for");
-  if (call.states.size() + 2 != function_.inputs.size())
+  if (!call.states || call.states->size() + 2 != function_.inputs.size())
     return Status::error("function '" + function_.name + "' needs " +
                          std::to_string(function_.inputs.size() - 2) + " states, got " +
-                         std::to_string(call.states.size()));
-  if (static_cast<int64_t>(call.logitRows.size()) > maxTokens_)
+                         std::to_string(call.states ? call.states->size() : 0));
+  if (call.logitRows && static_cast<int64_t>(call.logitRows->size()) > maxTokens_)
     return Status::error("more logits rows than token rows");
   for (size_t i = 0; i < function_.instrs.size(); ++i) {
     const Instr &in = function_.instrs[i];
-    if (in.once || isView(in.op))
+    FunctionPlan::Step step = plan_.steps[i];
+    if (step == FunctionPlan::Step::Skip)
       continue;
     auto work = [&] {
-      if (in.op == OpCode::Linear)
+      if (step == FunctionPlan::Step::MatMul)
         return runLinear(in, call);
-      if (in.op == OpCode::Logits)
+      if (step == FunctionPlan::Step::Logits)
         return runLogits(in, call);
       return runKernel(i, in, call);
     };

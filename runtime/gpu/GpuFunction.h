@@ -10,6 +10,7 @@
 #ifndef SSMC_RUNTIME_GPU_GPUFUNCTION_H
 #define SSMC_RUNTIME_GPU_GPUFUNCTION_H
 
+#include "runtime/exec/FunctionPlan.h"
 #include "runtime/gpu/GpuDevice.h"
 #include "runtime/gpu/GpuWeights.h"
 
@@ -25,10 +26,10 @@ struct GpuCall {
   DevicePtr seqLens = 0; ///< int32 [batch]
   /// One per state input of the function (Function.inputs[2..]): f32
   /// [batch, per-sequence shape], read and updated in place.
-  std::vector<DevicePtr> states;
+  const std::vector<DevicePtr> *states = nullptr;
   /// Token rows (b * seq + t) whose logits to compute into |logits| (f32
-  /// [logitRows.size(), vocab]).
-  std::vector<int64_t> logitRows;
+  /// [logitRows->size(), vocab]); none when null.
+  const std::vector<int64_t> *logitRows = nullptr;
   DevicePtr logits = 0;
 };
 
@@ -78,11 +79,12 @@ private:
   GpuDevice &device_;
   const GpuWeights &weights_;
   std::vector<int> kernels_;
+  FunctionPlan plan_;
   int64_t maxTokens_ = 0, maxBatch_ = 0, vocab_ = 0, weightBytes_ = 0;
   std::vector<DevicePtr> buffers_;
   DevicePtr workspace_ = 0, gather_ = 0;
-  /// Which state input of the call holds each value that is a state; -1.
-  std::vector<int32_t> stateInput_;
+  /// The arguments of the kernel being launched (capacity kept).
+  std::vector<KernelArg> args_;
   bool profiling_ = false;
   std::vector<double> profile_;
   /// Resident blocks per cooperative kernel (by artifact index), 0 = not yet.

@@ -1,6 +1,6 @@
 //===- GpuWeights.cpp - parameters in device memory -----------------------===//
 #include "runtime/gpu/GpuWeights.h"
-#include "runtime/io/HalfFloat.h"
+#include "runtime/io/TensorView.h"
 #include "runtime/reference/OnceValues.h"
 
 #include <cstring>
@@ -8,53 +8,43 @@
 using namespace ssmrt;
 using namespace ssmrt::gpu;
 
+DType gpu::storageType(ValueType type) {
+  return type == ValueType::BF16 ? DType::BF16 : type == ValueType::F16 ? DType::F16 : DType::F32;
+}
+
 float gpu::roundTo(ValueType type, float v) {
-  switch (type) {
-  case ValueType::BF16:
-    return bf16ToFloat(floatToBf16(v));
-  case ValueType::F16:
-    return halfToFloat(floatToHalf(v));
-  default:
-    return v;
-  }
+  uint8_t stored[4];
+  convertElements(&v, DType::F32, stored, storageType(type), 1);
+  convertElements(stored, storageType(type), &v, DType::F32, 1);
+  return v;
 }
 
 float gpu::loadAsFloat(const void *data, size_t i, ValueType type) {
-  switch (type) {
-  case ValueType::BF16:
-    return bf16ToFloat(static_cast<const uint16_t *>(data)[i]);
-  case ValueType::F16:
-    return halfToFloat(static_cast<const uint16_t *>(data)[i]);
-  default:
-    return static_cast<const float *>(data)[i];
-  }
+  float v;
+  convertElements(static_cast<const uint8_t *>(data) + i * valueTypeBytes(type),
+                  storageType(type), &v, DType::F32, 1);
+  return v;
 }
 
 void gpu::convertFloats(const float *in, size_t n, ValueType type, void *out) {
-  switch (type) {
-  case ValueType::BF16:
-    for (size_t i = 0; i < n; ++i)
-      static_cast<uint16_t *>(out)[i] = floatToBf16(in[i]);
-    break;
-  case ValueType::F16:
-    for (size_t i = 0; i < n; ++i)
-      static_cast<uint16_t *>(out)[i] = floatToHalf(in[i]);
-    break;
-  default:
-    std::memcpy(out, in, n * sizeof(float));
-  }
+  convertElements(in, DType::F32, out, storageType(type), n);
 }
 
-StatusOr<DevicePtr> GpuWeights::put(const float *data, size_t n, ValueType type,
+StatusOr<DevicePtr> GpuWeights::put(const void *data, DType from, size_t n, ValueType type,
                                     const std::string &what) {
-  std::vector<uint8_t> bytes(n * valueTypeBytes(type));
-  convertFloats(data, n, type, bytes.data());
-  StatusOr<DevicePtr> p = device_.allocate(bytes.size(), what);
+  size_t bytes = n * valueTypeBytes(type);
+  StatusOr<DevicePtr> p = device_.allocate(bytes, what);
   if (!p.ok())
     return p.status();
   owned_.push_back(*p);
-  SSMRT_RETURN_IF_ERROR(device_.upload(*p, bytes.data(), bytes.size()));
-  bytes_ += static_cast<int64_t>(bytes.size());
+  if (from == storageType(type)) {
+    SSMRT_RETURN_IF_ERROR(device_.upload(*p, data, bytes));
+  } else {
+    std::vector<uint8_t> converted(bytes);
+    convertElements(data, from, converted.data(), storageType(type), n);
+    SSMRT_RETURN_IF_ERROR(device_.upload(*p, converted.data(), bytes));
+  }
+  bytes_ += static_cast<int64_t>(bytes);
   return *p;
 }
 
@@ -67,7 +57,10 @@ GpuWeights::upload(const Program &program, const std::vector<const Function *> &
       if (v.kind != ValueKind::Param || w->params_.count({v.index, v.dtype}))
         continue;
       const ParamDesc &param = program.params[v.index];
-      auto p = w->put(weights.param(v.index), shapeElements(param.shape), v.dtype,
+      const WeightStore::Stored &stored = weights.stored(v.index);
+      if (!stored.data)
+        continue; // not loaded (a benchmark of single kernels)
+      auto p = w->put(stored.data, stored.dtype, shapeElements(param.shape), v.dtype,
                       "parameter '" + param.names[0] + "'");
       if (!p.ok())
         return p.status();
@@ -80,7 +73,7 @@ GpuWeights::upload(const Program &program, const std::vector<const Function *> &
       const std::vector<float> &data = (*once)[id];
       if (data.empty())
         continue;
-      auto p = w->put(data.data(), data.size(), f->values[id].dtype,
+      auto p = w->put(data.data(), DType::F32, data.size(), f->values[id].dtype,
                       "a weight-only value of '" + f->name + "'");
       if (!p.ok())
         return p.status();

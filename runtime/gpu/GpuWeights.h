@@ -1,15 +1,17 @@
 //===- GpuWeights.h - parameters in device memory ---------------*- C++ -*-===//
 //
 // Uploads every parameter the CUDA functions read, once, in the dtype the
-// compiler gave it (bf16/fp16 converted on the host with round-to-nearest-
-// even), and the weight-only (`once`) values of each function, evaluated
-// on the host in float64 and uploaded likewise.
+// compiler gave it: straight from the checkpoint's memory map when it is
+// stored in that dtype, else converted on the host one tensor at a time
+// (round to nearest even), never through an f32 copy of the model; and the
+// weight-only (`once`) values of each function, evaluated on the host in
+// float64 and uploaded likewise.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_RUNTIME_GPU_GPUWEIGHTS_H
 #define SSMC_RUNTIME_GPU_GPUWEIGHTS_H
 
-#include "runtime/engine/WeightStore.h"
+#include "runtime/exec/WeightStore.h"
 #include "runtime/gpu/GpuDevice.h"
 
 #include <map>
@@ -17,6 +19,8 @@
 
 namespace ssmrt::gpu {
 
+/// The checkpoint dtype of a float value type (F32, BF16, F16).
+DType storageType(ValueType type);
 /// |v| rounded to |type| (round to nearest even) and back.
 float roundTo(ValueType type, float v);
 /// Element |i| of |data| stored as |type|, as a float.
@@ -40,7 +44,9 @@ public:
 
 private:
   explicit GpuWeights(GpuDevice &device) : device_(device) {}
-  StatusOr<DevicePtr> put(const float *data, size_t n, ValueType type, const std::string &what);
+  /// |n| values of |from| at |data| on the device as |type|.
+  StatusOr<DevicePtr> put(const void *data, DType from, size_t n, ValueType type,
+                          const std::string &what);
 
   GpuDevice &device_;
   std::map<std::pair<int32_t, ValueType>, DevicePtr> params_;

@@ -13,7 +13,7 @@
 #ifndef SSMC_RUNTIME_GPU_KERNELCASE_H
 #define SSMC_RUNTIME_GPU_KERNELCASE_H
 
-#include "runtime/engine/WeightStore.h"
+#include "runtime/exec/WeightStore.h"
 #include "runtime/gpu/GpuDevice.h"
 
 #include <memory>

@@ -27,7 +27,7 @@ static std::string tensorPrefix(const TensorView &t) {
   return t.file + ": tensor '" + printableForMessage(t.name) + "'";
 }
 
-static Status checkConvertible(const TensorView &t) {
+Status checkFloatConvertible(const TensorView &t) {
   if (!isFloatConvertible(t.dtype))
     return Status::error(t.file + ": unsupported dtype '" +
                          std::string(dtypeName(t.dtype)) + "' for tensor '" +
@@ -42,62 +42,65 @@ static uint16_t load16(const uint8_t *p) {
   return v;
 }
 
+static float loadAsFloat(const uint8_t *p, DType dtype) {
+  switch (dtype) {
+  case DType::BF16:
+    return bf16ToFloat(load16(p));
+  case DType::F16:
+    return halfToFloat(load16(p));
+  default: {
+    float f;
+    std::memcpy(&f, p, sizeof(f));
+    return f;
+  }
+  }
+}
+
+void convertElements(const void *in, DType from, void *out, DType to, size_t n) {
+  if (!isFloatConvertible(from) || !isFloatConvertible(to))
+    return;
+  const uint8_t *src = static_cast<const uint8_t *>(in);
+  uint8_t *dst = static_cast<uint8_t *>(out);
+  if (from == to) {
+    if (n)
+      std::memcpy(dst, src, n * dtypeSize(from));
+    return;
+  }
+  size_t inSize = dtypeSize(from), outSize = dtypeSize(to);
+  for (size_t i = 0; i < n; ++i) {
+    float f = loadAsFloat(src + i * inSize, from);
+    if (to == DType::F32) {
+      std::memcpy(dst + i * outSize, &f, sizeof(f));
+      continue;
+    }
+    uint16_t h = to == DType::BF16 ? floatToBf16(f) : floatToHalf(f);
+    std::memcpy(dst + i * outSize, &h, sizeof(h));
+  }
+}
+
 Status readFloatsInto(const TensorView &t, float *out, size_t count) {
-  SSMRT_RETURN_IF_ERROR(checkConvertible(t));
+  SSMRT_RETURN_IF_ERROR(checkFloatConvertible(t));
   size_t n = t.nbytes / dtypeSize(t.dtype);
   if (count != n)
     return Status::error(tensorPrefix(t) + ": has " + std::to_string(n) +
                          " elements but the destination holds " +
                          std::to_string(count));
-  switch (t.dtype) {
-  case DType::F32:
-    if (n)
-      std::memcpy(out, t.data, n * sizeof(float));
-    break;
-  case DType::BF16:
-    for (size_t i = 0; i < n; ++i)
-      out[i] = bf16ToFloat(load16(t.data + 2 * i));
-    break;
-  case DType::F16:
-    for (size_t i = 0; i < n; ++i)
-      out[i] = halfToFloat(load16(t.data + 2 * i));
-    break;
-  default:
-    break;
-  }
+  convertElements(t.data, t.dtype, out, DType::F32, n);
   return okStatus();
 }
 
 StatusOr<std::vector<float>> readFloats(const TensorView &t) {
-  SSMRT_RETURN_IF_ERROR(checkConvertible(t));
+  SSMRT_RETURN_IF_ERROR(checkFloatConvertible(t));
   std::vector<float> out(t.nbytes / dtypeSize(t.dtype));
   SSMRT_RETURN_IF_ERROR(readFloatsInto(t, out.data(), out.size()));
   return out;
 }
 
 StatusOr<std::vector<uint16_t>> readBf16(const TensorView &t) {
-  SSMRT_RETURN_IF_ERROR(checkConvertible(t));
+  SSMRT_RETURN_IF_ERROR(checkFloatConvertible(t));
   size_t n = t.nbytes / dtypeSize(t.dtype);
   std::vector<uint16_t> out(n);
-  switch (t.dtype) {
-  case DType::BF16:
-    if (n)
-      std::memcpy(out.data(), t.data, n * sizeof(uint16_t));
-    break;
-  case DType::F32:
-    for (size_t i = 0; i < n; ++i) {
-      float f;
-      std::memcpy(&f, t.data + 4 * i, sizeof(f));
-      out[i] = floatToBf16(f);
-    }
-    break;
-  case DType::F16:
-    for (size_t i = 0; i < n; ++i)
-      out[i] = floatToBf16(halfToFloat(load16(t.data + 2 * i)));
-    break;
-  default:
-    break;
-  }
+  convertElements(t.data, t.dtype, out.data(), DType::BF16, n);
   return out;
 }
 

@@ -31,6 +31,15 @@ struct TensorView {
   int64_t numElements() const;
 };
 
+/// Fails unless |tensor| converts to float (F32, BF16, F16), naming the file
+/// and the tensor.
+Status checkFloatConvertible(const TensorView &tensor);
+
+/// Converts |n| elements of |from| at |in| to |to| at |out|, each of F32,
+/// BF16 and F16 (other types: nothing is written). Neither pointer needs to
+/// be aligned. Narrowing rounds to nearest even (HalfFloat.h).
+void convertElements(const void *in, DType from, void *out, DType to, size_t n);
+
 /// Returns |tensor| converted to float. Fails for dtypes other than F32,
 /// BF16 and F16 ("unsupported dtype 'I64' for tensor 'x'").
 StatusOr<std::vector<float>> readFloats(const TensorView &tensor);

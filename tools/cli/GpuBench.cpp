@@ -60,7 +60,7 @@ ssmrt::StatusOr<double> gemmBound(GpuDevice &device, const ssmrt::Function &f, i
 
 int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32_t>> &prompts,
                           int64_t gen, int64_t repeats, bool json, bool profile) {
-  auto *executor = dynamic_cast<GpuExecutor *>(&s.executor());
+  GpuExecutor *executor = s.gpu();
   if (!executor)
     return fail(ssmrt::Status::error("the session does not run on a GPU"));
   GpuDevice &device = executor->device();

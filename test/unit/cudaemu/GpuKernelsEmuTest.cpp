@@ -15,7 +15,7 @@
 #include "test/cudaemu/EmulatedDevice.h"
 #include "test/unit/e2e/ModelHarness.h"
 
-#include "runtime/engine/CpuExecutor.h"
+#include "runtime/cpu/CpuExecutor.h"
 #include "runtime/gpu/GpuExecutor.h"
 #include "runtime/gpu/KernelCase.h"
 

@@ -1,17 +1,19 @@
 //===- Executor.h - a device that runs a program's functions ----*- C++ -*-===//
 //
 // What a Session drives: @forward and @decode on one device, and the
-// recurrent state of every sequence slot, kept where that device reads it.
-// CpuExecutor (host memory, native kernels) and gpu::GpuExecutor (device
-// memory, CUDA kernels) implement it.
+// recurrent state of every sequence slot, kept (in a StateStore) where that
+// device reads it. CpuExecutor (host memory, native kernels) and
+// gpu::GpuExecutor (device memory, CUDA kernels) implement it.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SSMC_RUNTIME_ENGINE_EXECUTOR_H
-#define SSMC_RUNTIME_ENGINE_EXECUTOR_H
+#ifndef SSMC_RUNTIME_EXEC_EXECUTOR_H
+#define SSMC_RUNTIME_EXEC_EXECUTOR_H
 
 #include "runtime/Status.h"
+#include "runtime/exec/StateStore.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,14 +41,20 @@ public:
   /// Runs @forward (|decode| false) or @decode for the sequences in |slots|
   /// (distinct, valid), updating their states.
   virtual Status run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) = 0;
-  /// Floats of state per sequence, by state slot kind (Program::states).
-  virtual const std::vector<int64_t> &stateSizes() const = 0;
-  virtual Status reset(int64_t slot) = 0;
-  /// A slot's state, all kinds concatenated, and writing it back.
-  virtual StatusOr<std::vector<float>> snapshot(int64_t slot) = 0;
-  virtual Status restore(int64_t slot, const std::vector<float> &state) = 0;
+
+  /// Floats of state per sequence, by state (Program::states).
+  const std::vector<int64_t> &stateSizes() const { return states_->sizes(); }
+  Status reset(int64_t slot) { return states_->reset(slot); }
+  /// A slot's state, all states concatenated, and writing it back.
+  StatusOr<std::vector<float>> snapshot(int64_t slot) { return states_->snapshot(slot); }
+  Status restore(int64_t slot, const std::vector<float> &state) {
+    return states_->restore(slot, state);
+  }
+
+protected:
+  std::unique_ptr<StateStore> states_;
 };
 
 } // namespace ssmrt
 
-#endif // SSMC_RUNTIME_ENGINE_EXECUTOR_H
+#endif // SSMC_RUNTIME_EXEC_EXECUTOR_H

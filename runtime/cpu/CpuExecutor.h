@@ -1,9 +1,9 @@
 //===- CpuExecutor.h - the program on the CPU -------------------*- C++ -*-===//
-#ifndef SSMC_RUNTIME_ENGINE_CPUEXECUTOR_H
-#define SSMC_RUNTIME_ENGINE_CPUEXECUTOR_H
+#ifndef SSMC_RUNTIME_CPU_CPUEXECUTOR_H
+#define SSMC_RUNTIME_CPU_CPUEXECUTOR_H
 
 #include "runtime/cpu/CpuFunction.h"
-#include "runtime/engine/Executor.h"
+#include "runtime/exec/Executor.h"
 
 namespace ssmrt {
 
@@ -20,10 +20,6 @@ public:
   int64_t vocabSize() const override { return forward_->vocabSize(); }
   int64_t weightBytes() const override { return weights_.totalBytes(); }
   Status run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) override;
-  const std::vector<int64_t> &stateSizes() const override { return stateSize_; }
-  Status reset(int64_t slot) override;
-  StatusOr<std::vector<float>> snapshot(int64_t slot) override;
-  Status restore(int64_t slot, const std::vector<float> &state) override;
 
   ThreadPool &threadPool() { return *pool_; }
   CpuFunction &prefillFunction() { return *forward_; }
@@ -38,12 +34,12 @@ private:
   std::unique_ptr<KernelLibrary> kernels_;
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<CpuFunction> forward_, decode_;
-  /// Per state slot kind (program.states): [slots, per-sequence floats].
-  std::vector<std::vector<float>> states_;
-  std::vector<int64_t> stateSize_;
-  std::vector<std::vector<float>> scratch_;
+  /// The current call's state addresses and inputs (reused: no allocation
+  /// per call).
+  std::vector<uint64_t> stateAddresses_;
+  CallInputs call_;
 };
 
 } // namespace ssmrt
 
-#endif // SSMC_RUNTIME_ENGINE_CPUEXECUTOR_H
+#endif // SSMC_RUNTIME_CPU_CPUEXECUTOR_H

@@ -1,5 +1,5 @@
-//===- WeightStore.cpp - a program's parameters as float arrays -----------===//
-#include "runtime/engine/WeightStore.h"
+//===- WeightStore.cpp - a program's parameters, as stored and as f32 -----===//
+#include "runtime/exec/WeightStore.h"
 
 #include <cmath>
 #include <cstdio>
@@ -72,17 +72,12 @@ StatusOr<WeightStore> WeightStore::fromCheckpoint(const Program &program,
       return Status::error(tensor->file + ": tensor '" + tensor->name + "' has shape " +
                            formatShape(tensor->shape) + " but the model needs " +
                            formatShape(param.shape));
+    SSMRT_RETURN_IF_ERROR(checkFloatConvertible(*tensor));
     int64_t n = shapeElements(param.shape);
     store.bytes_ += n * 4;
-    if (tensor->dtype == DType::F32 && reinterpret_cast<uintptr_t>(tensor->data) % 4 == 0) {
-      store.params_.push_back(reinterpret_cast<const float *>(tensor->data));
-      continue;
-    }
-    std::unique_ptr<float[]> data(new float[n]);
-    SSMRT_RETURN_IF_ERROR(readFloatsInto(*tensor, data.get(), n));
-    store.params_.push_back(data.get());
-    store.owned_.push_back(std::move(data));
+    store.stored_.push_back({tensor->data, tensor->dtype, n});
   }
+  store.floats_.resize(store.stored_.size());
   return store;
 }
 
@@ -93,7 +88,8 @@ WeightStore WeightStore::random(const Program &program, uint64_t seed,
   for (size_t index = 0; index < program.params.size(); ++index) {
     const ParamDesc &param = program.params[index];
     if (wanted && !wanted(index)) {
-      store.params_.push_back(nullptr);
+      store.stored_.push_back({});
+      store.floats_.emplace_back();
       continue;
     }
     const std::string &name = param.names[0];
@@ -135,10 +131,33 @@ WeightStore WeightStore::random(const Program &program, uint64_t seed,
       data[i] = static_cast<float>(v);
     }
     store.bytes_ += n * 4;
-    store.params_.push_back(data.get());
-    store.owned_.push_back(std::move(data));
+    store.stored_.push_back({data.get(), DType::F32, n});
+    store.floats_.push_back(std::move(data));
   }
   return store;
+}
+
+int64_t WeightStore::convertedBytes() const {
+  std::lock_guard<std::mutex> lock(*mutex_);
+  int64_t bytes = 0;
+  for (size_t i = 0; i < stored_.size(); ++i)
+    if (floats_[i] && floats_[i].get() != stored_[i].data)
+      bytes += stored_[i].elements * static_cast<int64_t>(sizeof(float));
+  return bytes;
+}
+
+const float *WeightStore::param(size_t index) const {
+  const Stored &s = stored_[index];
+  if (!s.data)
+    return nullptr;
+  if (s.dtype == DType::F32 && reinterpret_cast<uintptr_t>(s.data) % alignof(float) == 0)
+    return static_cast<const float *>(s.data);
+  std::lock_guard<std::mutex> lock(*mutex_);
+  if (!floats_[index]) {
+    floats_[index].reset(new float[s.elements]);
+    convertElements(s.data, s.dtype, floats_[index].get(), DType::F32, s.elements);
+  }
+  return floats_[index].get();
 }
 
 Status ssmrt::checkConfig(const Program &program, const JsonDocument &config) {

@@ -1,0 +1,51 @@
+//===- CpuExecutor.cpp - the program on the CPU ---------------------------===//
+#include "runtime/cpu/CpuExecutor.h"
+#include "runtime/cpu/Blas.h"
+
+using namespace ssmrt;
+
+StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &program,
+                                                           const WeightStore &weights, int threads,
+                                                           int64_t slots, int64_t maxTokens) {
+  std::unique_ptr<CpuExecutor> e(new CpuExecutor(program, weights));
+  StatusOr<std::unique_ptr<KernelLibrary>> kernels = KernelLibrary::load(program.cpu);
+  if (!kernels.ok())
+    return kernels.status();
+  e->kernels_ = std::move(*kernels);
+  e->pool_ = std::make_unique<ThreadPool>(threads > 0 ? threads : defaultThreadCount());
+  // The pool parallelizes matrix products itself (CpuFunction::matmul).
+  setBlasThreads(1);
+  auto forward = CpuFunction::create(program, program.forward, weights, *e->kernels_, *e->pool_,
+                                     maxTokens);
+  if (!forward.ok())
+    return forward.status();
+  e->forward_ = std::move(*forward);
+  auto decode =
+      CpuFunction::create(program, program.decode, weights, *e->kernels_, *e->pool_, slots);
+  if (!decode.ok())
+    return decode.status();
+  e->decode_ = std::move(*decode);
+  auto states = StateStore::create(program, slots, std::make_unique<HostStateMemory>());
+  if (!states.ok())
+    return states.status();
+  e->states_ = std::move(*states);
+  return e;
+}
+
+std::string CpuExecutor::describe() const {
+  return "cpu, " + std::to_string(pool_->threads()) + " threads";
+}
+
+Status CpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) {
+  const Function &f = decode ? program_.decode : program_.forward;
+  SSMRT_RETURN_IF_ERROR(states_->gather(f, slots, stateAddresses_));
+  call_.tokens = in.tokens;
+  call_.batch = in.batch;
+  call_.seq = in.seq;
+  call_.seqLens = in.seqLens;
+  call_.states = &stateAddresses_;
+  call_.logitRows = in.logitRows;
+  call_.logits = in.logits;
+  SSMRT_RETURN_IF_ERROR((decode ? *decode_ : *forward_).run(call_));
+  return states_->scatter(f, slots);
+}

@@ -1,0 +1,95 @@
+//===- FunctionPlan.cpp - how a device will run one function --------------===//
+#include "runtime/exec/FunctionPlan.h"
+
+#include <algorithm>
+
+using namespace ssmrt;
+
+bool FunctionPlan::planned(const Function &function, int32_t id) {
+  return id >= 0 && function.values[id].kind == ValueKind::Temp &&
+         function.values[id].buffer >= 0;
+}
+
+StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const DeviceRules &rules) {
+  const auto &values = function.values;
+  FunctionPlan plan;
+  plan.stateInput.assign(values.size(), -1);
+  for (size_t i = 2; i < function.inputs.size(); ++i)
+    plan.stateInput[function.inputs[i]] = static_cast<int32_t>(i - 2);
+  for (size_t i = 1; i < function.outputs.size(); ++i)
+    plan.stateInput[function.outputs[i]] = static_cast<int32_t>(i - 1);
+  plan.once.assign(values.size(), false);
+  for (const Instr &in : function.instrs)
+    if (in.once)
+      for (int32_t r : in.results)
+        plan.once[r] = true;
+
+  auto planned = [&](int32_t id) { return FunctionPlan::planned(function, id); };
+  auto isWeight = [&](int32_t id) {
+    return id >= 0 && (values[id].kind == ValueKind::Param || plan.once[id]);
+  };
+  auto hasStorage = [&](int32_t id) {
+    ValueKind kind = values[id].kind;
+    return planned(id) || isWeight(id) || plan.stateInput[id] >= 0 || kind == ValueKind::Tokens ||
+           kind == ValueKind::SeqLens;
+  };
+  auto rowWidth = [&](int32_t id) {
+    int64_t width = 1;
+    for (size_t d = 2; d < values[id].shape.size(); ++d)
+      width *= values[id].shape[d];
+    return width;
+  };
+
+  for (size_t i = 0; i < function.instrs.size(); ++i) {
+    const Instr &in = function.instrs[i];
+    std::string what = "function '" + function.name + "', instruction " + std::to_string(i) +
+                       " (" + opCodeName(in.op) + ")";
+    if (in.once) {
+      plan.steps.push_back(FunctionPlan::Step::Skip);
+      continue;
+    }
+    if (in.op == OpCode::Linear || in.op == OpCode::Logits) {
+      bool logits = in.op == OpCode::Logits;
+      int32_t x = in.operands[0], w = in.operands[1];
+      int32_t bias = logits ? -1 : in.operands[2];
+      bool ok = planned(x) && isWeight(w) && values[w].shape.size() == 2 &&
+                rowWidth(x) == values[w].shape[1] && values[x].dtype == values[w].dtype &&
+                (logits || planned(in.results[0])) &&
+                (bias < 0 || (rules.matmulBias && isWeight(bias)));
+      if (!ok)
+        return Status::error(what + ": not a matrix product of an activation and a weight of its "
+                                    "dtype" + (rules.matmulBias ? "" : " without bias") +
+                             ", which this device runs");
+      if (logits) {
+        plan.vocab = values[w].shape[0];
+        plan.logitsWidth = values[w].shape[1];
+      }
+      plan.steps.push_back(logits ? FunctionPlan::Step::Logits : FunctionPlan::Step::MatMul);
+      continue;
+    }
+    if (in.op == OpCode::Split || in.op == OpCode::Reshape) {
+      for (int32_t r : in.results)
+        if (!planned(r) || values[r].buffer != values[in.operands[0]].buffer)
+          return Status::error(what + ": a view outside its input's buffer");
+      plan.steps.push_back(FunctionPlan::Step::Skip);
+      continue;
+    }
+    if (in.kernel < 0 && !rules.referenceFallback)
+      return Status::error(what + ": has no kernel for this device");
+    for (int32_t id : in.operands)
+      if (id >= 0 && !hasStorage(id))
+        return Status::error(what + ": operand value " + std::to_string(id) + " has no storage");
+    for (int32_t id : in.results)
+      if (!planned(id) && plan.stateInput[id] < 0)
+        return Status::error(what + ": result value " + std::to_string(id) + " has no storage");
+    if (in.kernel >= 0) {
+      if (static_cast<size_t>(in.kernel) >= rules.kernelWorkspace.size())
+        return Status::error(what + ": refers to kernel " + std::to_string(in.kernel) + " of " +
+                             std::to_string(rules.kernelWorkspace.size()));
+      plan.workspacePerRow = std::max(plan.workspacePerRow, rules.kernelWorkspace[in.kernel]);
+    }
+    plan.steps.push_back(in.kernel >= 0 ? FunctionPlan::Step::Kernel
+                                        : FunctionPlan::Step::Reference);
+  }
+  return plan;
+}

@@ -1,0 +1,63 @@
+//===- FunctionPlan.h - how a device will run one function ------*- C++ -*-===//
+//
+// What both executors decide when they prepare @forward or @decode, before
+// anything device-specific: what each instruction is (skipped, a matrix
+// product, the logits, a kernel, or the reference interpreter), which
+// values are recurrent states of a call, which are weight-only results,
+// whether every operand and result has storage, and the largest kernel
+// workspace. A Program from an artifact has passed validateProgram; the
+// plan checks what the executors additionally rely on.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_RUNTIME_EXEC_FUNCTIONPLAN_H
+#define SSMC_RUNTIME_EXEC_FUNCTIONPLAN_H
+
+#include "runtime/Status.h"
+#include "runtime/artifact/Program.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace ssmrt {
+
+/// What a device can do.
+struct DeviceRules {
+  /// Instructions without a kernel run in the reference interpreter (the
+  /// CPU); without it they are an error (the GPU).
+  bool referenceFallback = false;
+  /// Matrix products may add a bias.
+  bool matmulBias = false;
+  /// Scratch floats per batch row of kernel i (its KernelDesc or
+  /// CudaKernelDesc), for the kernels the function's instructions name.
+  std::vector<int64_t> kernelWorkspace;
+};
+
+struct FunctionPlan {
+  enum class Step : uint8_t {
+    Skip,      ///< weight-only (evaluated at load) or a view: no work per call
+    MatMul,    ///< linear: activation times weightᵀ
+    Logits,    ///< the requested rows times the vocabulary matrix
+    Kernel,    ///< the instruction's kernel
+    Reference, ///< the float64 reference interpreter
+  };
+  /// Per instruction.
+  std::vector<Step> steps;
+  /// Per value: the state input of a call that holds it (inputs[2 + i] and
+  /// outputs[1 + i] are state i), or -1.
+  std::vector<int32_t> stateInput;
+  /// Per value: produced by a weight-only instruction.
+  std::vector<bool> once;
+  int64_t workspacePerRow = 0;
+  /// The logits weight's shape: [vocab, width]; 0 without logits.
+  int64_t vocab = 0, logitsWidth = 0;
+
+  /// Whether value |id| of |function| is an activation in a planned buffer.
+  static bool planned(const Function &function, int32_t id);
+};
+
+/// Plans |function|; errors name the function, the instruction and its op.
+StatusOr<FunctionPlan> planFunction(const Function &function, const DeviceRules &rules);
+
+} // namespace ssmrt
+
+#endif // SSMC_RUNTIME_EXEC_FUNCTIONPLAN_H

@@ -1,0 +1,126 @@
+//===- StateStore.cpp - every sequence slot's recurrent state -------------===//
+#include "runtime/exec/StateStore.h"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace ssmrt;
+
+StatusOr<std::unique_ptr<StateStore>> StateStore::create(const Program &program, int64_t slots,
+                                                         std::unique_ptr<StateMemory> memory) {
+  std::unique_ptr<StateStore> store(new StateStore(std::move(memory)));
+  int64_t largest = 0;
+  for (const StateDesc &state : program.states) {
+    int64_t size = shapeElements(state.shape);
+    size_t bytes = static_cast<size_t>(size * slots) * sizeof(float);
+    largest = std::max(largest, size);
+    store->sizes_.push_back(size);
+    for (auto *list : {&store->states_, &store->scratch_}) {
+      StatusOr<uint64_t> p = store->memory_->allocate(bytes, "state '" + state.name + "'");
+      if (!p.ok())
+        return p.status();
+      list->push_back(*p);
+    }
+  }
+  store->zeros_.assign(largest, 0.0f);
+  return store;
+}
+
+StateStore::~StateStore() {
+  for (uint64_t p : states_)
+    memory_->release(p);
+  for (uint64_t p : scratch_)
+    memory_->release(p);
+}
+
+bool StateStore::consecutive(const std::vector<int64_t> &slots) {
+  for (size_t i = 1; i < slots.size(); ++i)
+    if (slots[i] != slots[0] + static_cast<int64_t>(i))
+      return false;
+  return true;
+}
+
+Status StateStore::gather(const Function &function, const std::vector<int64_t> &slots,
+                          std::vector<uint64_t> &addresses) {
+  addresses.clear();
+  bool inPlace = consecutive(slots);
+  for (size_t i = 2; i < function.inputs.size(); ++i) {
+    size_t state = static_cast<size_t>(function.values[function.inputs[i]].index);
+    if (inPlace) {
+      addresses.push_back(slotAddress(state, slots[0]));
+      continue;
+    }
+    size_t bytes = static_cast<size_t>(sizes_[state]) * sizeof(float);
+    for (size_t b = 0; b < slots.size(); ++b)
+      SSMRT_RETURN_IF_ERROR(memory_->copy(scratch_[state] + b * bytes, slotAddress(state, slots[b]),
+                                         bytes));
+    addresses.push_back(scratch_[state]);
+  }
+  return okStatus();
+}
+
+Status StateStore::scatter(const Function &function, const std::vector<int64_t> &slots) {
+  if (consecutive(slots))
+    return okStatus();
+  for (size_t i = 2; i < function.inputs.size(); ++i) {
+    size_t state = static_cast<size_t>(function.values[function.inputs[i]].index);
+    size_t bytes = static_cast<size_t>(sizes_[state]) * sizeof(float);
+    for (size_t b = 0; b < slots.size(); ++b)
+      SSMRT_RETURN_IF_ERROR(memory_->copy(slotAddress(state, slots[b]), scratch_[state] + b * bytes,
+                                         bytes));
+  }
+  return okStatus();
+}
+
+Status StateStore::reset(int64_t slot) {
+  for (size_t s = 0; s < states_.size(); ++s)
+    SSMRT_RETURN_IF_ERROR(
+        memory_->upload(slotAddress(s, slot), zeros_.data(), sizes_[s] * sizeof(float)));
+  return okStatus();
+}
+
+StatusOr<std::vector<float>> StateStore::snapshot(int64_t slot) {
+  std::vector<float> out;
+  for (size_t s = 0; s < states_.size(); ++s) {
+    size_t offset = out.size();
+    out.resize(offset + sizes_[s]);
+    SSMRT_RETURN_IF_ERROR(
+        memory_->download(out.data() + offset, slotAddress(s, slot), sizes_[s] * sizeof(float)));
+  }
+  return out;
+}
+
+Status StateStore::restore(int64_t slot, const std::vector<float> &state) {
+  size_t offset = 0;
+  for (size_t s = 0; s < states_.size(); ++s) {
+    SSMRT_RETURN_IF_ERROR(
+        memory_->upload(slotAddress(s, slot), state.data() + offset, sizes_[s] * sizeof(float)));
+    offset += sizes_[s];
+  }
+  return okStatus();
+}
+
+StatusOr<uint64_t> HostStateMemory::allocate(size_t bytes, const std::string &what) {
+  void *p = std::calloc(bytes ? bytes : 1, 1);
+  if (!p)
+    return Status::error("out of memory allocating " + std::to_string(bytes) + " bytes for " +
+                         what);
+  return reinterpret_cast<uint64_t>(p);
+}
+
+void HostStateMemory::release(uint64_t address) { std::free(reinterpret_cast<void *>(address)); }
+
+Status HostStateMemory::copy(uint64_t dst, uint64_t src, size_t bytes) {
+  std::memcpy(reinterpret_cast<void *>(dst), reinterpret_cast<const void *>(src), bytes);
+  return okStatus();
+}
+
+Status HostStateMemory::upload(uint64_t dst, const void *src, size_t bytes) {
+  std::memcpy(reinterpret_cast<void *>(dst), src, bytes);
+  return okStatus();
+}
+
+Status HostStateMemory::download(void *dst, uint64_t src, size_t bytes) {
+  std::memcpy(dst, reinterpret_cast<const void *>(src), bytes);
+  return okStatus();
+}

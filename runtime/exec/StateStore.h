@@ -1,0 +1,84 @@
+//===- StateStore.h - every sequence slot's recurrent state -----*- C++ -*-===//
+//
+// The state of each sequence slot, per state of the program, in the memory
+// the executor's kernels read (host or device, behind StateMemory): a
+// [slots, per-sequence floats] array per state, plus the room to gather the
+// states of a batch whose slots are not consecutive. Both executors keep
+// their states here; a call reads them in place when its slots are
+// consecutive.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_RUNTIME_EXEC_STATESTORE_H
+#define SSMC_RUNTIME_EXEC_STATESTORE_H
+
+#include "runtime/Status.h"
+#include "runtime/artifact/Program.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ssmrt {
+
+/// Memory addressed by integers: host addresses or device pointers.
+class StateMemory {
+public:
+  virtual ~StateMemory() = default;
+  /// |bytes|, zeroed; |what| names it in the error when there is too little.
+  virtual StatusOr<uint64_t> allocate(size_t bytes, const std::string &what) = 0;
+  virtual void release(uint64_t address) = 0;
+  virtual Status copy(uint64_t dst, uint64_t src, size_t bytes) = 0;
+  virtual Status upload(uint64_t dst, const void *src, size_t bytes) = 0;
+  virtual Status download(void *dst, uint64_t src, size_t bytes) = 0;
+};
+
+class StateStore {
+public:
+  /// Room for |slots| sequences of every state of |program| in |memory|.
+  static StatusOr<std::unique_ptr<StateStore>> create(const Program &program, int64_t slots,
+                                                      std::unique_ptr<StateMemory> memory);
+  ~StateStore();
+
+  /// Floats per sequence, per state of the program.
+  const std::vector<int64_t> &sizes() const { return sizes_; }
+
+  /// The addresses of the states |function| reads (its inputs[2..]) for a
+  /// call on |slots| (distinct, in range): in place when the slots are
+  /// consecutive, else gathered into scratch room; scatter() writes those
+  /// back after the call. Allocates nothing once |addresses| has grown.
+  Status gather(const Function &function, const std::vector<int64_t> &slots,
+                std::vector<uint64_t> &addresses);
+  Status scatter(const Function &function, const std::vector<int64_t> &slots);
+
+  Status reset(int64_t slot);
+  /// A slot's states, concatenated in program order, and writing them back.
+  StatusOr<std::vector<float>> snapshot(int64_t slot);
+  Status restore(int64_t slot, const std::vector<float> &state);
+
+private:
+  explicit StateStore(std::unique_ptr<StateMemory> memory) : memory_(std::move(memory)) {}
+  uint64_t slotAddress(size_t state, int64_t slot) const {
+    return states_[state] + static_cast<uint64_t>(slot * sizes_[state]) * sizeof(float);
+  }
+  static bool consecutive(const std::vector<int64_t> &slots);
+
+  std::unique_ptr<StateMemory> memory_;
+  std::vector<int64_t> sizes_;
+  std::vector<uint64_t> states_, scratch_;
+  std::vector<float> zeros_;
+};
+
+/// StateMemory on the host: addresses are pointers.
+class HostStateMemory final : public StateMemory {
+public:
+  StatusOr<uint64_t> allocate(size_t bytes, const std::string &what) override;
+  void release(uint64_t address) override;
+  Status copy(uint64_t dst, uint64_t src, size_t bytes) override;
+  Status upload(uint64_t dst, const void *src, size_t bytes) override;
+  Status download(void *dst, uint64_t src, size_t bytes) override;
+};
+
+} // namespace ssmrt
+
+#endif // SSMC_RUNTIME_EXEC_STATESTORE_H
