@@ -87,7 +87,7 @@ LogicalResult SSMDialect::verifyOperationAttribute(Operation *op, NamedAttribute
   if (name == ConfigAttrHelper::getNameStr())
     return failure(failed(expectOn(op, attr, func, "a function")) ||
                    failed(expectType<DictionaryAttr>(op, attr, "a dictionary")));
-  if (name == OnceAttrHelper::getNameStr())
+  if (name == OnceAttrHelper::getNameStr() || name == ReferenceAttrHelper::getNameStr())
     return failure(failed(expectOn(op, attr, ssmOp, "ssm ops")) ||
                    failed(expectType<UnitAttr>(op, attr, "a unit attribute")));
   if (name == BuffersAttrHelper::getNameStr() || name == ColumnsAttrHelper::getNameStr()) {

@@ -35,6 +35,7 @@ def SSM_Dialect : Dialect {
     | `ssm.buffers`, `ssm.columns` (i64 arrays) | op | `--ssm-plan-memory` | per result, its activation buffer (-1: none) and its column in a buffer row |
     | `ssm.buffer_widths` (i64 array) | model function | `--ssm-plan-memory` | floats per token row of each buffer |
     | `ssm.kernel` (string) | op | `--ssm-outline-cpu-kernels`, `--ssm-assign-cuda-kernels` | the kernel that runs the op |
+    | `ssm.reference` (unit) | op | `--ssm-outline-cpu-kernels` | no CPU kernel: the runtime's float64 reference interpreter runs the op |
     | `ssm.cpu_kernel` | kernel function | `--ssm-outline-cpu-kernels` | `#ssm.cpu_kernel<...>`: how the runtime runs it |
     | `ssm.cpu_vector_width` (i64) | module | `--ssm-outline-cpu-kernels` | f32 lanes of the CPU kernels: 4, 8 or 16 |
     | `ssm.cuda_tiles` (dictionary of i64) | op | `--ssm-choose-cuda-tiles` | tile parameters of its CUDA kernel, each positive |
@@ -51,6 +52,7 @@ def SSM_Dialect : Dialect {
     "::mlir::DenseI64ArrayAttr":$columns,
     "::mlir::DenseI64ArrayAttr":$buffer_widths,
     "::mlir::StringAttr":$kernel,
+    "::mlir::UnitAttr":$reference,
     "::mlir::ssm::CPUKernelAttr":$cpu_kernel,
     "::mlir::IntegerAttr":$cpu_vector_width,
     "::mlir::DictionaryAttr":$cuda_tiles

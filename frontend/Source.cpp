@@ -24,6 +24,18 @@ LineCol SourceManager::lineCol(Loc loc) const {
   return {line, loc.offset - f.lineStarts[line - 1] + 1};
 }
 
+bool SourceManager::find(std::string_view path, LineCol lc, Loc &out) const {
+  for (uint32_t i = 0; i < files_.size(); ++i) {
+    const File &f = files_[i];
+    if (f.path != path || lc.line < 1 || lc.line > f.lineStarts.size())
+      continue;
+    uint32_t offset = f.lineStarts[lc.line - 1] + (lc.col ? lc.col - 1 : 0);
+    out = {i, std::min<uint32_t>(offset, static_cast<uint32_t>(f.text.size())), 1};
+    return true;
+  }
+  return false;
+}
+
 void SourceManager::quote(Loc loc, std::string &line,
                           std::string &caret) const {
   const File &f = files_[loc.file];

@@ -39,6 +39,9 @@ public:
   std::string_view text(uint32_t file) const { return files_[file].text; }
   size_t numFiles() const { return files_.size(); }
   LineCol lineCol(Loc loc) const;
+  /// The location of |lc| in the file named |path| (one byte long), or
+  /// false when no file has that name or the line is past its end.
+  bool find(std::string_view path, LineCol lc, Loc &out) const;
   /// The source line containing |loc| for display, with bytes that are not
   /// printable text shown as \xNN, and a caret line marking |loc| under it.
   void quote(Loc loc, std::string &line, std::string &caret) const;
@@ -78,9 +81,10 @@ public:
   /// under the offending text, then the notes.
   std::string format() const;
   std::string formatLoc(Loc loc) const;
+  /// "file:line:col: <kind>: msg", the quoted line and a caret under |loc|.
+  std::string formatOne(Loc loc, const char *kind, const std::string &msg) const;
 
 private:
-  std::string formatOne(Loc loc, const char *kind, const std::string &msg) const;
   const SourceManager &sources_;
   std::unique_ptr<Diagnostic> first_;
 };

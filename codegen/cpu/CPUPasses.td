@@ -37,11 +37,15 @@ def SSMOutlineCPUKernels : Pass<"ssm-outline-cpu-kernels", "ModuleOp"> {
     phases = ..., workspace = ...>` (what their work range counts, the runs
     over it with a barrier between, scratch floats per batch row); the
     module carries `ssm.cpu_vector_width`. Matrix products stay for BLAS;
-    ops without a kernel are evaluated by the runtime.
+    ops without a kernel (codegen/OpLowering.h) are marked `ssm.reference`:
+    the runtime evaluates them in its float64 reference interpreter - or,
+    with `reference-fallback=false`, each is an error at the op.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int", "0",
            "f32 lanes per vector (0: from the host CPU's features)">,
+    Option<"referenceFallback", "reference-fallback", "bool", "true",
+           "let ops without a CPU kernel run in the float64 reference interpreter">,
   ];
   let dependentDialects = ["arith::ArithDialect", "func::FuncDialect",
                            "math::MathDialect", "memref::MemRefDialect",

@@ -1,4 +1,5 @@
 //===- OutlineCPUKernels.cpp - one kernel function per distinct op --------===//
+#include "codegen/OpLowering.h"
 #include "codegen/cpu/CPUKernels.h"
 #include "codegen/cpu/CPUPasses.h"
 
@@ -34,6 +35,17 @@ struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutli
         modelFuncs.push_back(func);
     for (func::FuncOp func : modelFuncs) {
       WalkResult result = func.walk([&](Operation *op) {
+        if (opInfoOf(op) && loweringOf(op, LoweringTarget::cpu(target.vectorWidth)) ==
+                                Lowering::Reference) {
+          if (!referenceFallback) {
+            op->emitError() << "'" << op->getName()
+                            << "' has no CPU kernel (it would run in the float64 reference "
+                               "interpreter)";
+            return WalkResult::interrupt();
+          }
+          dialect.getReferenceAttrHelper().setAttr(op, builder.getUnitAttr());
+          return WalkResult::advance();
+        }
         std::string key = cpuKernelKey(op, target);
         if (key.empty())
           return WalkResult::advance();

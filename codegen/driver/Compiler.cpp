@@ -24,7 +24,8 @@ void ssmc::loadCompilerDialects(MLIRContext &context) {
 
 Compiler::Compiler(MLIRContext &context, const fe::Graph &graph, const fe::SourceManager &sources,
                    CompileOptions options)
-    : context_(context), graph_(graph), sources_(sources), options_(options),
+    : context_(context), graph_(graph), sources_(sources), diagnostics_(context, sources),
+      options_(options),
       target_(ssm::CPUTarget::host()) {
   if (options_.vectorWidth > 0)
     target_ = target_.withVectorWidth(options_.vectorWidth);
@@ -62,8 +63,20 @@ LogicalResult Compiler::lowerCUDA() {
 
 LogicalResult Compiler::outline() {
   PassManager pm(&context_);
-  buildCPUKernelPipeline(pm, target_.vectorWidth);
+  buildCPUKernelPipeline(pm, target_.vectorWidth, options_.referenceFallback);
   return pm.run(*module_);
+}
+
+std::vector<ssmrt::OpCode> Compiler::referenceOps() {
+  std::vector<ssmrt::OpCode> ops;
+  auto reference = ssm::ssmDialect(*module_).getReferenceAttrHelper();
+  for (StringRef name : {"forward", "decode"})
+    if (auto func = module_->lookupSymbol<func::FuncOp>(name))
+      func.walk([&](Operation *op) {
+        if (reference.isAttrPresent(op))
+          ops.push_back(ssm::opInfoOf(op)->code);
+      });
+  return ops;
 }
 
 FailureOr<std::string> Compiler::kernelsLLVMIR() {

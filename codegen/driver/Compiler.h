@@ -14,6 +14,7 @@
 #define SSMC_CODEGEN_DRIVER_COMPILER_H
 
 #include "codegen/cpu/CPUTarget.h"
+#include "codegen/driver/ModelDiagnostics.h"
 #include "frontend/Graph.h"
 #include "frontend/Source.h"
 #include "runtime/artifact/Program.h"
@@ -31,6 +32,9 @@ struct CompileOptions {
   int vectorWidth = 0; ///< 0: the host CPU's
   bool cuda = false;   ///< also generate CUDA kernels
   std::string gpuDtype = "bf16";
+  /// Ops without a CPU kernel run in the runtime's float64 reference
+  /// interpreter; when false, each is an error at the op.
+  bool referenceFallback = true;
 };
 
 class Compiler {
@@ -43,6 +47,9 @@ public:
   /// CUDA targets, after fuse(): the GPU functions and their kernels.
   mlir::LogicalResult lowerCUDA();
   mlir::LogicalResult outline();
+  /// The ops of @forward and @decode that outline() left to the runtime's
+  /// float64 reference interpreter (marked `ssm.reference`).
+  std::vector<ssmrt::OpCode> referenceOps();
   /// The kernels as optimized LLVM IR (after outline()).
   mlir::FailureOr<std::string> kernelsLLVMIR();
   /// Compiles the kernels and builds the Program (after outline()).
@@ -60,6 +67,7 @@ private:
   mlir::MLIRContext &context_;
   const fe::Graph &graph_;
   const fe::SourceManager &sources_;
+  ModelDiagnostics diagnostics_;
   CompileOptions options_;
   mlir::ssm::CPUTarget target_;
   mlir::OwningOpRef<mlir::ModuleOp> module_;

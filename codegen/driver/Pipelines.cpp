@@ -18,6 +18,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   Option<int> vectorWidth{*this, "vector-width",
                           llvm::cl::desc("f32 lanes per vector (0: from the host CPU)"),
                           llvm::cl::init(0)};
+  Option<bool> referenceFallback{
+      *this, "reference-fallback",
+      llvm::cl::desc("let ops without a CPU kernel run in the float64 reference interpreter"),
+      llvm::cl::init(true)};
 };
 
 struct CUDAPipelineOptions : public PassPipelineOptions<CUDAPipelineOptions> {
@@ -39,8 +43,9 @@ void ssmc::buildFusedPipeline(OpPassManager &pm, bool foldDeltaProj) {
   pm.addNestedPass<func::FuncOp>(ssm::createSSMPlanMemory());
 }
 
-void ssmc::buildCPUKernelPipeline(OpPassManager &pm, int vectorWidth) {
-  pm.addPass(ssm::createSSMOutlineCPUKernels(ssm::SSMOutlineCPUKernelsOptions{vectorWidth}));
+void ssmc::buildCPUKernelPipeline(OpPassManager &pm, int vectorWidth, bool referenceFallback) {
+  pm.addPass(ssm::createSSMOutlineCPUKernels(
+      ssm::SSMOutlineCPUKernelsOptions{vectorWidth, referenceFallback}));
 }
 
 void ssmc::buildCUDAKernelPipeline(OpPassManager &pm, const std::string &dtype,
@@ -61,7 +66,7 @@ void ssmc::registerCompilerPassesAndPipelines() {
       "per distinct kernel op",
       [](OpPassManager &pm, const CPUPipelineOptions &options) {
         buildFusedPipeline(pm, options.foldDeltaProj);
-        buildCPUKernelPipeline(pm, options.vectorWidth);
+        buildCPUKernelPipeline(pm, options.vectorWidth, options.referenceFallback);
       });
   PassPipelineRegistration<CUDAPipelineOptions>(
       "ssm-cuda-pipeline",

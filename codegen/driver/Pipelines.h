@@ -20,8 +20,10 @@ namespace ssmc {
 
 /// Fusion (passes/Passes.h) and the memory plan: what both targets share.
 void buildFusedPipeline(mlir::OpPassManager &pm, bool foldDeltaProj);
-/// The CPU target's part: one kernel function per distinct kernel op.
-void buildCPUKernelPipeline(mlir::OpPassManager &pm, int vectorWidth);
+/// The CPU target's part: one kernel function per distinct kernel op; ops
+/// without one run in the reference interpreter if |referenceFallback|,
+/// else they are errors.
+void buildCPUKernelPipeline(mlir::OpPassManager &pm, int vectorWidth, bool referenceFallback);
 /// The CUDA target's part: GPU element types, tiles, kernel names.
 void buildCUDAKernelPipeline(mlir::OpPassManager &pm, const std::string &dtype,
                              int sharedMemoryKB);

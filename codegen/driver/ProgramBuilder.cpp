@@ -49,6 +49,22 @@ std::vector<ssmrt::Attr> attrsOf(Operation *op, const ssmrt::OpInfo &info) {
   return out;
 }
 
+/// "file:line:col" of the first file location in |loc|, or "".
+std::string formatLoc(Location loc) {
+  if (auto file = llvm::dyn_cast<FileLineColLoc>(loc))
+    return file.getFilename().str() + ":" + std::to_string(file.getLine()) + ":" +
+           std::to_string(file.getColumn());
+  if (auto fused = llvm::dyn_cast<FusedLoc>(loc))
+    for (Location part : fused.getLocations())
+      if (std::string s = formatLoc(part); !s.empty())
+        return s;
+  if (auto name = llvm::dyn_cast<NameLoc>(loc))
+    return formatLoc(name.getChildLoc());
+  if (auto call = llvm::dyn_cast<CallSiteLoc>(loc))
+    return formatLoc(call.getCallee());
+  return "";
+}
+
 std::vector<int64_t> shapeOf(Value v) {
   std::vector<int64_t> shape;
   for (int64_t d : llvm::cast<RankedTensorType>(v.getType()).getShape())
@@ -213,6 +229,7 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
     }
     instr.attrs = attrsOf(&op, *info);
     instr.once = dialect.getOnceAttrHelper().isAttrPresent(&op);
+    instr.loc = formatLoc(op.getLoc());
     if (auto kernel = dialect.getKernelAttrHelper().getAttr(&op)) {
       auto it = kernels.find(kernel.getValue());
       if (it == kernels.end()) {

@@ -63,6 +63,7 @@ StatusOr<Function> readFunction(const ssmx::Function *f, const std::string &what
           i.attrs.push_back({toString(a->name()), toVector(a->ints()), toVector(a->floats())});
       i.kernel = in->kernel();
       i.once = in->once();
+      i.loc = toString(in->loc());
       out.instrs.push_back(std::move(i));
     }
   out.inputs = toVector(f->inputs());

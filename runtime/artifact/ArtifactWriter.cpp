@@ -21,7 +21,8 @@ flatbuffers::Offset<ssmx::Function> writeFunction(Builder &fbb, const Function &
     for (const Attr &a : in.attrs)
       attrs.push_back(ssmx::CreateAttrDirect(fbb, a.name.c_str(), &a.ints, &a.floats));
     instrs.push_back(ssmx::CreateInstrDirect(fbb, opCodeName(in.op), &in.operands, &in.results,
-                                             &attrs, in.kernel, in.once));
+                                             &attrs, in.kernel, in.once,
+                                             in.loc.empty() ? nullptr : in.loc.c_str()));
   }
   std::vector<flatbuffers::Offset<ssmx::Buffer>> buffers;
   for (const BufferDesc &b : f.buffers)

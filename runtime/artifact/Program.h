@@ -61,6 +61,7 @@ struct Instr {
   std::vector<Attr> attrs;
   int32_t kernel = -1; ///< CpuCode kernel, or -1 when the runtime runs it.
   bool once = false;   ///< Reads only parameters; run once at weight binding.
+  std::string loc;     ///< "file:line:col" of the model file's op, or "".
 
   const Attr *attr(const std::string &name) const;
   int64_t intAttr(const std::string &name, int64_t dflt) const;

@@ -90,6 +90,11 @@ Status Session::createExecutor() {
     if (state.kind == StateKind::KVCache)
       return Status::error("model '" + program_.modelName +
                            "' has attention layers, which the CPU runtime does not run yet");
+  referenceUses_ = ssmrt::referenceUses(program_);
+  if (!options_.referenceFallback && !referenceUses_.empty())
+    return Status::error("model '" + program_.modelName + "': " + referenceUses_[0].describe() +
+                         " has no CPU kernel and would run in the float64 reference "
+                         "interpreter (--no-reference-fallback)");
   auto cpu = CpuExecutor::create(program_, weights_, options_.threads, options_.slots,
                                  options_.slots * options_.prefillChunk);
   if (!cpu.ok())

@@ -14,6 +14,7 @@
 #include "runtime/artifact/Program.h"
 #include "runtime/cpu/CpuExecutor.h"
 #include "runtime/exec/Executor.h"
+#include "runtime/exec/FunctionPlan.h"
 #include "runtime/exec/WeightStore.h"
 #include "runtime/io/Checkpoint.h"
 
@@ -42,6 +43,9 @@ struct SessionOptions {
   /// artifact has CUDA code and a GPU is there, else the CPU.
   std::string device = "auto";
   bool graphs = true; ///< GPU: replay decode steps as CUDA graphs
+  /// CPU: let ops without a kernel run in the float64 reference
+  /// interpreter; when false, such an op fails create(), naming it.
+  bool referenceFallback = true;
 };
 
 class Session {
@@ -58,6 +62,9 @@ public:
   const Program &program() const { return program_; }
   /// Bytes of weights a decode step reads, in the dtypes the device uses.
   int64_t weightBytes() const { return executor_->weightBytes(); }
+  /// The instructions that run in the float64 reference interpreter (on the
+  /// CPU; none on a GPU).
+  const std::vector<ReferenceUse> &referenceUses() const { return referenceUses_; }
   Executor &executor() { return *executor_; }
   /// The executor as the one it is: the CPU's, or null on a GPU...
   CpuExecutor *cpu() { return cpu_; }
@@ -93,6 +100,7 @@ private:
   std::unique_ptr<Checkpoint> checkpoint_;
   WeightStore weights_;
   std::unique_ptr<Executor> executor_;
+  std::vector<ReferenceUse> referenceUses_;
   CpuExecutor *cpu_ = nullptr;
   gpu::GpuExecutor *gpu_ = nullptr;
   int64_t vocab_ = 0;

@@ -2,6 +2,7 @@
 #include "runtime/exec/FunctionPlan.h"
 
 #include <algorithm>
+#include <string>
 
 using namespace ssmrt;
 
@@ -92,4 +93,56 @@ StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const Devic
                                         : FunctionPlan::Step::Reference);
   }
   return plan;
+}
+
+std::string ReferenceUse::describe() const {
+  const Instr &in = function->instrs[index];
+  return "instruction " + std::to_string(index) + " (" + opCodeName(in.op) + ") of '" +
+         function->name + "'" + (in.loc.empty() ? "" : " at " + in.loc);
+}
+
+std::vector<ReferenceUse> ssmrt::referenceUses(const Program &program) {
+  DeviceRules cpu;
+  cpu.referenceFallback = true;
+  cpu.matmulBias = true;
+  for (const KernelDesc &k : program.cpu.kernels)
+    cpu.kernelWorkspace.push_back(k.workspace);
+  std::vector<ReferenceUse> uses;
+  for (const Function *f : {&program.forward, &program.decode}) {
+    StatusOr<FunctionPlan> plan = planFunction(*f, cpu);
+    if (!plan.ok())
+      continue; // the executor reports it
+    for (size_t i = 0; i < plan->steps.size(); ++i)
+      if (plan->steps[i] == FunctionPlan::Step::Reference)
+        uses.push_back({f, i});
+  }
+  return uses;
+}
+
+std::string ssmrt::referenceNote(const std::vector<ReferenceUse> &uses) {
+  std::vector<OpCode> ops;
+  for (const ReferenceUse &u : uses)
+    ops.push_back(u.function->instrs[u.index].op);
+  return referenceNote(ops);
+}
+
+std::string ssmrt::referenceNote(const std::vector<OpCode> &ops) {
+  if (ops.empty())
+    return "";
+  // Counts per op, in order of first use.
+  std::vector<std::pair<OpCode, int>> counts;
+  for (OpCode op : ops) {
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const auto &c) { return c.first == op; });
+    if (it == counts.end())
+      counts.push_back({op, 1});
+    else
+      ++it->second;
+  }
+  std::string note = std::to_string(ops.size()) + (ops.size() == 1 ? " op runs" : " ops run") +
+                     " in the float64 reference interpreter (no CPU kernel): ";
+  for (size_t i = 0; i < counts.size(); ++i)
+    note += (i ? ", " : "") + std::string(opCodeName(counts[i].first)) + " (" +
+            std::to_string(counts[i].second) + ")";
+  return note;
 }

@@ -58,6 +58,23 @@ struct FunctionPlan {
 /// Plans |function|; errors name the function, the instruction and its op.
 StatusOr<FunctionPlan> planFunction(const Function &function, const DeviceRules &rules);
 
+/// An instruction of the CPU functions that has no kernel and runs in the
+/// float64 reference interpreter.
+struct ReferenceUse {
+  const Function *function;
+  size_t index;
+  /// "instruction 17 (ssd_scan) of 'forward' at std/mamba2.ssm:117:7"
+  std::string describe() const;
+};
+/// Those of |program| (@forward, then @decode), as the CPU executor would
+/// run them.
+std::vector<ReferenceUse> referenceUses(const Program &program);
+/// One line for the user about the ops |ops| that run in the reference
+/// interpreter: "48 ops run in the float64 reference interpreter (no CPU
+/// kernel): ssd_scan (24), gated_rmsnorm (24)"; "" for none.
+std::string referenceNote(const std::vector<OpCode> &ops);
+std::string referenceNote(const std::vector<ReferenceUse> &uses);
+
 } // namespace ssmrt
 
 #endif // SSMC_RUNTIME_EXEC_FUNCTIONPLAN_H

@@ -84,6 +84,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   std::vector<std::string> tiles;
   int64_t promptLen = 512, gen = 32, batch = 1, repeats = 3, threads = 0, seed = 0;
   bool randomWeights = false, json = false, profile = false, check = false;
+  bool noReferenceFallback = false;
   ArgParser parser(tool + " bench",
                    tool + " bench SOURCE (--weights DIR | --random-weights) [options]",
                    "Measures prefill and decode throughput and the bounds they are measured\n"
@@ -109,6 +110,9 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.option("seed", &seed, "S", "seed of the random weights and prompts (default 0)");
   parser.flag("json", &json, "print one JSON object instead of text");
   parser.flag("profile", &profile, "also print the time spent in each op");
+  parser.flag("no-reference-fallback", &noReferenceFallback,
+              "fail, naming the op, when an op has no CPU kernel instead of timing the float64 "
+              "reference interpreter");
   parser.option("device", &device, "DEV", "auto (the default), cpu, cuda or cuda:N");
   parser.option("kernel", &kernel, "OP", "benchmark one CUDA kernel instead of the model");
   parser.list("tile", &tiles, "NAME=V", "with --kernel: a tile parameter to compile it with");
@@ -176,6 +180,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   options.threads = static_cast<int>(threads);
   options.prefillChunk = promptLen;
   options.device = device;
+  options.referenceFallback = !noReferenceFallback;
   auto created = ssmrt::Session::create(std::move(*program), std::move(checkpoint),
                                         static_cast<uint64_t>(seed) + 1, options);
   if (!created.ok()) {
@@ -183,6 +188,9 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
     return 1;
   }
   ssmrt::Session &s = **created;
+  std::string referenceNote = ssmrt::referenceNote(s.referenceUses());
+  if (!referenceNote.empty() && !json)
+    std::fprintf(stderr, "note: %s\n", referenceNote.c_str());
 
   // Prompts of random tokens (a fixed stream per seed).
   uint64_t state = static_cast<uint64_t>(seed) * 2654435761u + 1;
@@ -248,11 +256,12 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                 "\"prefill_gemm_bound_tokens_per_s\": %.2f, \"prefill_ratio\": %.3f, "
                 "\"gemm_gflop_s\": %.2f, \"decode_tokens_per_s\": %.2f, "
                 "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
-                "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld}\n",
+                "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld, "
+                "\"reference_ops\": %zu}\n",
                 model.c_str(), cpu->threadPool().threads(), (long long)batch, (long long)promptLen,
                 (long long)gen, (long long)repeats, prefillRate, prefillBound, prefillRatio,
                 gemmRate * 1e-9, decodeRate, decodeBound, decodeRatio, bandwidth * 1e-9,
-                (long long)s.weightBytes());
+                (long long)s.weightBytes(), s.referenceUses().size());
     return 0;
   }
   std::printf("model %s, batch %lld, prompt %lld tokens, %lld decode steps, %d threads\n",
@@ -264,6 +273,9 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   std::printf("decode   %10.1f tok/s   bound %10.1f tok/s (%.1f MB of weights / %.1f GB/s)   "
               "ratio %.2f\n",
               decodeRate, decodeBound, s.weightBytes() * 1e-6, bandwidth * 1e-9, decodeRatio);
+  if (!referenceNote.empty())
+    std::printf("(these figures include %zu ops in the float64 reference interpreter)\n",
+                s.referenceUses().size());
   if (profile)
     for (auto [name, f] : {std::pair("prefill", &cpu->prefillFunction()),
                            std::pair("decode", &cpu->decodeFunction())}) {

@@ -37,7 +37,7 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   std::string source, weights, tokenizerPath, prompt, promptIds, dumpLogits, device = "auto";
   int64_t steps = 64, topK = 0, threads = 0, seed = 0;
   double temperature = 0, topP = 1.0;
-  bool printIds = false, ignoreEos = false;
+  bool printIds = false, ignoreEos = false, noReferenceFallback = false;
   ArgParser parser(
       tool + " run", tool + " run SOURCE [--weights DIR] (--prompt TEXT | --prompt-ids IDS) [options]",
       "Runs a model: feeds the prompt, then generates -n tokens, streaming the\n"
@@ -61,6 +61,9 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
                 "write the logits of every prompt position to FILE (safetensors, "
                 "tensor 'logits', float32 [tokens, vocab])");
   parser.option("threads", &threads, "N", "CPU threads (default: all cores)");
+  parser.flag("no-reference-fallback", &noReferenceFallback,
+              "fail, naming the op, when an op has no CPU kernel instead of running it in the "
+              "float64 reference interpreter (slow; a note says so)");
   parser.option("device", &device, "DEV",
                 "auto (the default: the GPU when there is one and the model has CUDA code, "
                 "else the CPU), cpu, cuda or cuda:N");
@@ -141,11 +144,14 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   options.slots = 1;
   options.threads = static_cast<int>(threads);
   options.device = device;
+  options.referenceFallback = !noReferenceFallback;
   auto session = ssmrt::Session::create(
       std::move(*program), std::make_unique<ssmrt::Checkpoint>(std::move(*checkpoint)), 0, options);
   if (!session.ok())
     return fail(session.status());
   ssmrt::Session &s = **session;
+  if (std::string note = ssmrt::referenceNote(s.referenceUses()); !note.empty())
+    std::fprintf(stderr, "note: %s\n", note.c_str());
   int64_t vocab = s.vocabSize();
   int64_t validVocab = tokenizer ? std::min<int64_t>(vocab, tokenizer->vocabSize()) : vocab;
 

@@ -6,6 +6,7 @@
 #include "runtime/artifact/Artifact.h"
 #include "runtime/cuda/KernelOptions.h"
 #include "runtime/cuda/NvrtcCompiler.h"
+#include "runtime/exec/FunctionPlan.h"
 #include "tools/cli/ArgParser.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -111,7 +112,7 @@ bool compileCheck(const std::vector<ssmrt::CudaKernelDesc> &kernels, const std::
 int ssmc::runCompileCommand(const std::vector<std::string> &args) {
   std::string path, emit, output = "-", target = "cpu", gpuDtype = "bf16", dumpDir;
   std::vector<std::string> includeDirs;
-  bool noFoldDeltaProj = false;
+  bool noFoldDeltaProj = false, noReferenceFallback = false;
   int64_t vectorWidth = 0;
   cli::ArgParser parser(
       "ssmc compile", "ssmc compile FILE.ssm [--emit=STAGE] [-o OUT] [options]",
@@ -139,6 +140,9 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
               "keep dt_proj as a matrix product instead of folding it into the scan");
   parser.option("vector-width", &vectorWidth, "N",
                 "f32 lanes per vector in CPU kernels (default: from the host CPU)");
+  parser.flag("no-reference-fallback", &noReferenceFallback,
+              "an op without a CPU kernel is an error at its source location (by default it "
+              "runs in the runtime's float64 reference interpreter, slowly, and a note says so)");
   parser.list("include", &includeDirs, "DIR", "also search DIR for imports", "I");
   std::string error;
   switch (parser.parse(args, error)) {
@@ -201,6 +205,7 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
   options.vectorWidth = static_cast<int>(vectorWidth);
   options.cuda = !arch.empty();
   options.gpuDtype = gpuDtype;
+  options.referenceFallback = !noReferenceFallback;
   Compiler compiler(context, file->graph(), file->sources(), options);
   auto fail = [&](const char *stage) {
     std::fprintf(stderr, "%s: error: %s failed%s%s\n", path.c_str(), stage,
@@ -235,6 +240,8 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
   }
   if (failed(compiler.outline()))
     return fail("building the CPU kernels");
+  if (std::string note = ssmrt::referenceNote(compiler.referenceOps()); !note.empty())
+    std::fprintf(stderr, "note: %s\n", note.c_str());
   if (emit == "kernels")
     return printModule();
   if (emit == "llvm") {

@@ -24,6 +24,17 @@ namespace {
 /// Identifies the compiler: a cached program from another version is not used.
 constexpr const char *kCompilerVersion = "ssmc 0.1 (LLVM " LLVM_VERSION_STRING ")";
 
+/// Identifies this build of the compiler: the size and modification time of
+/// the running executable, so a rebuilt ssmc (same version, other code)
+/// does not reuse programs an earlier build cached.
+std::string buildIdentity() {
+  struct stat st;
+  if (stat("/proc/self/exe", &st) != 0)
+    return "";
+  return std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
 std::string hexDigest(llvm::ArrayRef<uint8_t> digest) {
   static const char *hex = "0123456789abcdef";
   std::string s;
@@ -52,6 +63,7 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
   mlir::ssm::CPUTarget target = mlir::ssm::CPUTarget::host();
   llvm::SHA256 sha;
   sha.update(kCompilerVersion);
+  sha.update(buildIdentity());
   sha.update(target.triple + "|" + target.cpu + "|" + target.features);
   std::string arch = gpuArchFor(device);
   sha.update("|cuda:" + arch);
