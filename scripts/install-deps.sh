@@ -12,12 +12,23 @@ packages=(
   libopenblas-dev                                          # matrix products on the CPU
 )
 
+# NVRTC is not a Debian package: it comes with NVIDIA's CUDA toolkit
+# (/usr/local/cuda). Without it, the tests that compile kernels to PTX are
+# skipped (lit reports them unsupported); the emulator tests still run.
+nvrtc_note() {
+  if ! ls /usr/local/cuda/lib64/libnvrtc.so* >/dev/null 2>&1 &&
+     ! ldconfig -p 2>/dev/null | grep -q libnvrtc.so; then
+    echo "install-deps: NVRTC not found (install NVIDIA's CUDA toolkit for the PTX compile tests)"
+  fi
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all packages present"
+  nvrtc_note
   exit 0
 fi
 echo "install-deps: installing ${missing[*]}"
@@ -25,3 +36,4 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+nvrtc_note

@@ -27,6 +27,27 @@ config.substitutions.append(
     ("%exit1", "%s %s 1" % (config.python_executable,
                             os.path.join(config.test_source_root, "Inputs", "expect_exit.py"))))
 
+# NVRTC (loaded at run time, as the runtime loads it) for the tests that
+# compile CUDA kernels to PTX: REQUIRES: nvrtc.
+def find_nvrtc():
+    import ctypes
+    dirs = [os.path.join(os.environ[v], "lib64") for v in ("CUDA_HOME", "CUDA_PATH")
+            if os.environ.get(v)] + ["/usr/local/cuda/lib64", ""]
+    for d in dirs:
+        for name in ("libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so"):
+            try:
+                ctypes.CDLL(os.path.join(d, name) if d else name)
+                return True
+            except OSError:
+                pass
+    return False
+
+if find_nvrtc():
+    config.available_features.add("nvrtc")
+else:
+    lit_config.note("NVRTC not found (the CUDA toolkit's libnvrtc.so): "
+                    "the tests that compile CUDA kernels to PTX are unsupported")
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.ssmc_tools_dir, config.llvm_tools_dir]
