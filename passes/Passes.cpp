@@ -8,11 +8,7 @@
 using namespace mlir;
 
 namespace {
-struct FusionPipelineOptions : public PassPipelineOptions<FusionPipelineOptions> {
-  Option<bool> foldDeltaProj{*this, "fold-delta-proj",
-                             llvm::cl::desc("Fold dt_proj into the selective scan"),
-                             llvm::cl::init(true)};
-};
+struct FusionOptions : public ssm::FusionPipelineOptions<FusionOptions> {};
 } // namespace
 
 void mlir::ssm::buildFusionPipeline(OpPassManager &pm, bool foldDeltaProj) {
@@ -28,11 +24,11 @@ void mlir::ssm::buildFusionPipeline(OpPassManager &pm, bool foldDeltaProj) {
 
 void mlir::ssm::registerSSMCPassesAndPipelines() {
   registerSSMPasses();
-  PassPipelineRegistration<FusionPipelineOptions>(
+  PassPipelineRegistration<FusionOptions>(
       "ssm-fusion-pipeline",
       "Adds @decode and fuses @forward and @decode (conv+SiLU, discretization+scan+skip+gate, "
       "residual+norm, decode step)",
-      [](OpPassManager &pm, const FusionPipelineOptions &options) {
+      [](OpPassManager &pm, const FusionOptions &options) {
         buildFusionPipeline(pm, options.foldDeltaProj);
       });
 }

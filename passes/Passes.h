@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace mlir::ssm {
 
@@ -15,6 +16,15 @@ namespace mlir::ssm {
 
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
+
+/// The options of a pipeline that fuses (--ssm-fusion-pipeline and the
+/// compiler's pipelines), as a base of its PassPipelineOptions.
+template <typename Derived>
+struct FusionPipelineOptions : public PassPipelineOptions<Derived> {
+  ::mlir::detail::PassOptions::Option<bool> foldDeltaProj{
+      *this, "fold-delta-proj", llvm::cl::desc("Fold dt_proj into the selective scan"),
+      llvm::cl::init(true)};
+};
 
 /// The fusion pipeline: --ssm-specialize-decode, then on every function the
 /// conv+SiLU, selective-scan, add+RMSNorm and decode-step fusions, then

@@ -95,53 +95,57 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CPUTarget &target,
       llvm::CodeGenOptLevel::Aggressive));
 }
 
-/// Translates, adds entry points, sets the target and optimizes (-O3).
-std::unique_ptr<llvm::Module> translateAndOptimize(ModuleOp llvmDialect, llvm::LLVMContext &ctx,
-                                                   llvm::TargetMachine &tm, std::string &error) {
+/// The kernels as optimized LLVM IR for a target machine.
+struct OptimizedKernels {
+  std::unique_ptr<llvm::TargetMachine> tm;
+  llvm::LLVMContext ctx;
+  std::unique_ptr<llvm::Module> module;
+};
+
+/// Makes |target|'s machine, translates, adds entry points, sets the target
+/// and optimizes (-O3); null after setting |error|.
+std::unique_ptr<OptimizedKernels> optimizeKernels(ModuleOp llvmDialect, const CPUTarget &target,
+                                                  std::string &error) {
+  auto k = std::make_unique<OptimizedKernels>();
+  k->tm = makeTargetMachine(target, error);
+  if (!k->tm)
+    return nullptr;
   registerBuiltinDialectTranslation(*llvmDialect.getContext());
   registerLLVMDialectTranslation(*llvmDialect.getContext());
-  std::unique_ptr<llvm::Module> module = translateModuleToLLVMIR(llvmDialect, ctx, "ssm_kernels");
-  if (!module) {
+  k->module = translateModuleToLLVMIR(llvmDialect, k->ctx, "ssm_kernels");
+  if (!k->module) {
     error = "cannot translate the kernels to LLVM IR";
     return nullptr;
   }
-  addPackedEntryPoints(*module);
-  module->setTargetTriple(tm.getTargetTriple().str());
-  module->setDataLayout(tm.createDataLayout());
-  auto optimize = makeOptimizingTransformer(3, 0, &tm);
-  if (llvm::Error err = optimize(module.get())) {
+  addPackedEntryPoints(*k->module);
+  k->module->setTargetTriple(k->tm->getTargetTriple().str());
+  k->module->setDataLayout(k->tm->createDataLayout());
+  auto optimize = makeOptimizingTransformer(3, 0, k->tm.get());
+  if (llvm::Error err = optimize(k->module.get())) {
     error = "LLVM optimization failed: " + llvm::toString(std::move(err));
     return nullptr;
   }
-  return module;
+  return k;
 }
 
 } // namespace
 
 FailureOr<std::string> mlir::ssm::kernelsToLLVMIR(ModuleOp llvmDialect, const CPUTarget &target,
                                                   std::string &error) {
-  std::unique_ptr<llvm::TargetMachine> tm = makeTargetMachine(target, error);
-  if (!tm)
-    return failure();
-  llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::Module> module = translateAndOptimize(llvmDialect, ctx, *tm, error);
-  if (!module)
+  std::unique_ptr<OptimizedKernels> kernels = optimizeKernels(llvmDialect, target, error);
+  if (!kernels)
     return failure();
   std::string text;
   llvm::raw_string_ostream os(text);
-  module->print(os, nullptr);
+  kernels->module->print(os, nullptr);
   return text;
 }
 
 FailureOr<std::vector<uint8_t>> mlir::ssm::kernelsToSharedObject(ModuleOp llvmDialect,
                                                                  const CPUTarget &target,
                                                                  std::string &error) {
-  std::unique_ptr<llvm::TargetMachine> tm = makeTargetMachine(target, error);
-  if (!tm)
-    return failure();
-  llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::Module> module = translateAndOptimize(llvmDialect, ctx, *tm, error);
-  if (!module)
+  std::unique_ptr<OptimizedKernels> kernels = optimizeKernels(llvmDialect, target, error);
+  if (!kernels)
     return failure();
 
   // Object file, then `cc -shared` (the system linker) into an ELF .so.
@@ -154,11 +158,11 @@ FailureOr<std::vector<uint8_t>> mlir::ssm::kernelsToSharedObject(ModuleOp llvmDi
   {
     llvm::raw_fd_ostream out(objFd, /*shouldClose=*/true);
     llvm::legacy::PassManager pm;
-    if (tm->addPassesToEmitFile(pm, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+    if (kernels->tm->addPassesToEmitFile(pm, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
       error = "the target cannot emit object files";
       return failure();
     }
-    pm.run(*module);
+    pm.run(*kernels->module);
   }
   llvm::sys::fs::createUniquePath("ssmc-kernels-%%%%%%%%.so", soPath, /*MakeAbsolute=*/true);
   auto cleanup = llvm::make_scope_exit([&] {

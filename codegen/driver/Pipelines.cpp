@@ -11,10 +11,7 @@ using namespace mlir;
 
 namespace {
 
-struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
-  Option<bool> foldDeltaProj{*this, "fold-delta-proj",
-                             llvm::cl::desc("Fold dt_proj into the selective scan"),
-                             llvm::cl::init(true)};
+struct CPUPipelineOptions : public ssm::FusionPipelineOptions<CPUPipelineOptions> {
   Option<int> vectorWidth{*this, "vector-width",
                           llvm::cl::desc("f32 lanes per vector (0: from the host CPU)"),
                           llvm::cl::init(0)};
@@ -24,10 +21,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
 };
 
-struct CUDAPipelineOptions : public PassPipelineOptions<CUDAPipelineOptions> {
-  Option<bool> foldDeltaProj{*this, "fold-delta-proj",
-                             llvm::cl::desc("Fold dt_proj into the selective scan"),
-                             llvm::cl::init(true)};
+struct CUDAPipelineOptions : public ssm::FusionPipelineOptions<CUDAPipelineOptions> {
   Option<std::string> dtype{*this, "dtype",
                             llvm::cl::desc("the compute dtype: bf16, fp16 or fp32"),
                             llvm::cl::init("bf16")};

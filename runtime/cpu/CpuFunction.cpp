@@ -30,12 +30,9 @@ CpuFunction::create(const Program &program, const Function &function, const Weig
 
 Status CpuFunction::prepare(int64_t maxTokens) {
   maxTokens_ = maxTokens;
-  DeviceRules rules;
-  rules.referenceFallback = true;
-  rules.matmulBias = true;
-  for (const KernelDesc &k : program_.cpu.kernels)
-    rules.kernelWorkspace.push_back(k.workspace);
-  StatusOr<FunctionPlan> plan = planFunction(function_, rules);
+  StatusOr<FunctionPlan> plan = planFunction(
+      function_, DeviceRules::of(program_.cpu.kernels, /*referenceFallback=*/true,
+                                 /*matmulBias=*/true));
   if (!plan.ok())
     return plan.status();
   plan_ = std::move(*plan);

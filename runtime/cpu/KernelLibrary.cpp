@@ -1,5 +1,6 @@
 //===- KernelLibrary.cpp - the native kernels of an artifact --------------===//
 #include "runtime/cpu/KernelLibrary.h"
+#include "runtime/io/Sha256.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -12,16 +13,6 @@
 using namespace ssmrt;
 
 namespace {
-
-/// FNV-1a, 64 bits: names cache files by content.
-uint64_t contentHash(const std::vector<uint8_t> &bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (uint8_t b : bytes) {
-    h ^= b;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 bool makeDirectories(const std::string &path) {
   for (size_t pos = 1; pos <= path.size(); ++pos) {
@@ -106,10 +97,10 @@ StatusOr<std::unique_ptr<KernelLibrary>> KernelLibrary::load(const CpuCode &code
     return Status::error("the artifact's CPU code was compiled for " + code.cpu + " and uses " +
                          missing + ", which this CPU lacks; recompile the model here");
 
-  char name[64];
-  std::snprintf(name, sizeof name, "/kernels-%016llx.so",
-                static_cast<unsigned long long>(contentHash(code.object)));
-  std::string path = cacheDirectory() + name;
+  // Named by content: the first 16 hex digits of the object's SHA-256.
+  std::string path = cacheDirectory() + "/kernels-" +
+                     toHex(Sha256::hash(code.object.data(), code.object.size())).substr(0, 16) +
+                     ".so";
   // Reuse the cached file only if it holds exactly these bytes.
   std::ifstream existing(path, std::ios::binary);
   std::vector<uint8_t> cached((std::istreambuf_iterator<char>(existing)), {});

@@ -23,7 +23,7 @@
 #define SSMC_RUNTIME_CUDA_CUBINENTRY_H
 
 #include "runtime/Status.h"
-#include "runtime/cuda/Sha256.h"
+#include "runtime/io/Sha256.h"
 
 #include <cstdint>
 #include <string>

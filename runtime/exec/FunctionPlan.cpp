@@ -102,11 +102,8 @@ std::string ReferenceUse::describe() const {
 }
 
 std::vector<ReferenceUse> ssmrt::referenceUses(const Program &program) {
-  DeviceRules cpu;
-  cpu.referenceFallback = true;
-  cpu.matmulBias = true;
-  for (const KernelDesc &k : program.cpu.kernels)
-    cpu.kernelWorkspace.push_back(k.workspace);
+  DeviceRules cpu = DeviceRules::of(program.cpu.kernels, /*referenceFallback=*/true,
+                                    /*matmulBias=*/true);
   std::vector<ReferenceUse> uses;
   for (const Function *f : {&program.forward, &program.decode}) {
     StatusOr<FunctionPlan> plan = planFunction(*f, cpu);

@@ -30,6 +30,17 @@ struct DeviceRules {
   /// Scratch floats per batch row of kernel i (its KernelDesc or
   /// CudaKernelDesc), for the kernels the function's instructions name.
   std::vector<int64_t> kernelWorkspace;
+
+  /// The rules of a device whose kernels are |kernels| (CpuCode::kernels
+  /// or CudaCode::kernels).
+  template <typename Kernel>
+  static DeviceRules of(const std::vector<Kernel> &kernels, bool referenceFallback,
+                        bool matmulBias) {
+    DeviceRules rules{referenceFallback, matmulBias, {}};
+    for (const Kernel &k : kernels)
+      rules.kernelWorkspace.push_back(k.workspace);
+    return rules;
+  }
 };
 
 struct FunctionPlan {

@@ -51,10 +51,9 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   const auto &values = function_.values;
   maxTokens_ = maxTokens;
   maxBatch_ = maxBatch;
-  DeviceRules rules;
-  for (const CudaKernelDesc &k : program_.cuda.kernels)
-    rules.kernelWorkspace.push_back(k.workspace);
-  StatusOr<FunctionPlan> plan = planFunction(function_, rules);
+  StatusOr<FunctionPlan> plan = planFunction(
+      function_, DeviceRules::of(program_.cuda.kernels, /*referenceFallback=*/false,
+                                 /*matmulBias=*/false));
   if (!plan.ok())
     return plan.status();
   plan_ = std::move(*plan);

@@ -1,6 +1,8 @@
 //===- ArgParser.cpp - command-line options for ssmc and ssmc-run ---------===//
 #include "tools/cli/ArgParser.h"
 
+#include <cstdio>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -110,6 +112,21 @@ bool ArgParser::given(const std::string &name) const {
     if (o.name == name)
       return o.seen;
   return false;
+}
+
+std::optional<int> ArgParser::parseOrReport(const std::vector<std::string> &args) {
+  std::string error;
+  switch (parse(args, error)) {
+  case Result::Help:
+    std::printf("%s", help().c_str());
+    return 0;
+  case Result::Error:
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
+  case Result::Ok:
+    break;
+  }
+  return std::nullopt;
 }
 
 ArgParser::Result ArgParser::parse(const std::vector<std::string> &args, std::string &error) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ public:
   /// Parses |args| (without the program and command names). On Error,
   /// |error| holds one line; on Help, the caller prints help() and exits 0.
   Result parse(const std::vector<std::string> &args, std::string &error);
+  /// parse(), then what every command does with the result: prints help()
+  /// (stdout) or the error (stderr) and returns the exit code (0 or 1);
+  /// nullopt when the command should go on.
+  std::optional<int> parseOrReport(const std::vector<std::string> &args);
   std::string help() const;
   /// Whether option |name| appeared on the command line.
   bool given(const std::string &name) const;

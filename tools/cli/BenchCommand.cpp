@@ -117,17 +117,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.option("kernel", &kernel, "OP", "benchmark one CUDA kernel instead of the model");
   parser.list("tile", &tiles, "NAME=V", "with --kernel: a tile parameter to compile it with");
   parser.flag("check", &check, "with --kernel: compare with the float64 reference first");
-  std::string error;
-  switch (parser.parse(args, error)) {
-  case ArgParser::Result::Help:
-    std::printf("%s", parser.help().c_str());
-    return 0;
-  case ArgParser::Result::Error:
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 1;
-  case ArgParser::Result::Ok:
-    break;
-  }
+  if (std::optional<int> done = parser.parseOrReport(args))
+    return *done;
   if (promptLen < 1 || gen < 1 || batch < 1 || batch > 256 || repeats < 1 || threads < 0) {
     std::fprintf(stderr, "%s bench: --prompt-len, --gen, --repeats must be positive, --batch in "
                          "[1, 256]\n", tool.c_str());
@@ -200,10 +191,6 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
       state = state * 6364136223846793005ull + 1442695040888963407ull;
       t = static_cast<int32_t>((state >> 33) % std::min<uint64_t>(s.vocabSize(), 256));
     }
-  std::vector<int64_t> slots(batch);
-  for (int64_t b = 0; b < batch; ++b)
-    slots[b] = b;
-
   ssmrt::CpuExecutor *cpu = s.cpu();
   if (!cpu)
     return runGpuModelBench(s, prompts, gen, repeats, json, profile);
@@ -214,19 +201,9 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   // report gives medians over runs of the rates, the bounds and the ratios.
   std::vector<double> prefillRates, decodeRates, bandwidths, decodeBounds, prefillBounds,
       gemmRates, prefillRatios, decodeRatios;
-  std::vector<std::vector<float>> logits;
-  std::vector<float> stepLogits;
-  std::vector<int32_t> next(batch, 1);
   for (int64_t rep = 0; rep <= repeats; ++rep) { // run 0 warms up
-    for (int64_t b = 0; b < batch; ++b)
-      (void)s.reset(b);
-    Clock::time_point t0 = Clock::now();
-    ssmrt::Status st = s.prefill(slots, prompts, ssmrt::Session::Logits::Last, logits);
-    Clock::time_point t1 = Clock::now();
-    for (int64_t i = 0; st.ok() && i < gen; ++i)
-      st = s.decode(slots, next, stepLogits);
-    Clock::time_point t2 = Clock::now();
-    if (!st.ok()) {
+    double prefillSeconds, decodeSeconds;
+    if (ssmrt::Status st = timeRun(s, prompts, gen, prefillSeconds, decodeSeconds); !st.ok()) {
       std::fprintf(stderr, "error: %s\n", st.message().c_str());
       return 1;
     }
@@ -236,8 +213,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
     double gemm = gemmSeconds(s.program().forward, batch * promptLen, batch,
                               cpu->threadPool().threads(), flops);
     double bandwidth = measureBandwidth(cpu->threadPool());
-    prefillRates.push_back(batch * promptLen / seconds(t0, t1));
-    decodeRates.push_back(batch * gen / seconds(t1, t2));
+    prefillRates.push_back(batch * promptLen / prefillSeconds);
+    decodeRates.push_back(batch * gen / decodeSeconds);
     bandwidths.push_back(bandwidth);
     decodeBounds.push_back(batch * bandwidth / static_cast<double>(s.weightBytes()));
     prefillBounds.push_back(batch * promptLen / gemm);

@@ -65,41 +65,22 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
     return fail(ssmrt::Status::error("the session does not run on a GPU"));
   GpuDevice &device = executor->device();
   int64_t batch = static_cast<int64_t>(prompts.size()), promptLen = prompts[0].size();
-  std::vector<int64_t> slots(batch);
-  for (int64_t b = 0; b < batch; ++b)
-    slots[b] = b;
-
   std::vector<double> prefillTimes, stepTimes;
-  std::vector<std::vector<float>> logits;
-  std::vector<float> stepLogits;
-  std::vector<int32_t> next(batch, 1);
   for (int64_t rep = 0; rep <= repeats; ++rep) { // run 0 warms up (and captures graphs)
-    for (int64_t b = 0; b < batch; ++b)
-      if (ssmrt::Status st = s.reset(b); !st.ok())
-        return fail(st);
-    Clock::time_point t0 = Clock::now();
-    ssmrt::Status st = s.prefill(slots, prompts, ssmrt::Session::Logits::Last, logits);
-    Clock::time_point t1 = Clock::now();
-    for (int64_t i = 0; st.ok() && i < gen; ++i)
-      st = s.decode(slots, next, stepLogits);
-    Clock::time_point t2 = Clock::now();
-    if (!st.ok())
+    double prefillSeconds, decodeSeconds;
+    if (ssmrt::Status st = timeRun(s, prompts, gen, prefillSeconds, decodeSeconds); !st.ok())
       return fail(st);
     if (rep == 0)
       continue;
-    prefillTimes.push_back(seconds(t0, t1));
-    stepTimes.push_back(seconds(t1, t2) / gen);
+    prefillTimes.push_back(prefillSeconds);
+    stepTimes.push_back(decodeSeconds / gen);
   }
   std::string profileText;
   if (profile) {
     executor->prefillFunction().enableProfile(true);
     executor->decodeFunction().enableProfile(true);
-    for (int64_t b = 0; b < batch; ++b)
-      (void)s.reset(b);
-    ssmrt::Status st = s.prefill(slots, prompts, ssmrt::Session::Logits::Last, logits);
-    for (int64_t i = 0; st.ok() && i < gen; ++i)
-      st = s.decode(slots, next, stepLogits);
-    if (!st.ok())
+    double prefillSeconds, decodeSeconds;
+    if (ssmrt::Status st = timeRun(s, prompts, gen, prefillSeconds, decodeSeconds); !st.ok())
       return fail(st);
     for (auto [name, f, per] : {std::tuple("prefill", &executor->prefillFunction(), 1.0),
                                 std::tuple("decode step", &executor->decodeFunction(),

@@ -67,17 +67,8 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   parser.option("device", &device, "DEV",
                 "auto (the default: the GPU when there is one and the model has CUDA code, "
                 "else the CPU), cpu, cuda or cuda:N");
-  std::string error;
-  switch (parser.parse(args, error)) {
-  case ArgParser::Result::Help:
-    std::printf("%s", parser.help().c_str());
-    return 0;
-  case ArgParser::Result::Error:
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 1;
-  case ArgParser::Result::Ok:
-    break;
-  }
+  if (std::optional<int> done = parser.parseOrReport(args))
+    return *done;
   if (prompt.empty() == promptIds.empty()) {
     std::fprintf(stderr, "%s run: give exactly one of --prompt and --prompt-ids\n", tool.c_str());
     return 1;

@@ -26,17 +26,8 @@ int ssmc::runCheckCommand(const std::vector<std::string> &args) {
   parser.positional("FILE", &path, "a .ssm model or library file");
   parser.list("include", &includeDirs, "DIR",
               "also search DIR for imports (after the importing file's folder)", "I");
-  std::string error;
-  switch (parser.parse(args, error)) {
-  case cli::ArgParser::Result::Help:
-    std::printf("%s", parser.help().c_str());
-    return 0;
-  case cli::ArgParser::Result::Error:
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 1;
-  case cli::ArgParser::Result::Ok:
-    break;
-  }
+  if (std::optional<int> done = parser.parseOrReport(args))
+    return *done;
   std::unique_ptr<fe::ModelFile> file = loadModelFile(path, includeDirs);
   if (!file)
     return 1;

@@ -144,17 +144,8 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
               "an op without a CPU kernel is an error at its source location (by default it "
               "runs in the runtime's float64 reference interpreter, slowly, and a note says so)");
   parser.list("include", &includeDirs, "DIR", "also search DIR for imports", "I");
-  std::string error;
-  switch (parser.parse(args, error)) {
-  case cli::ArgParser::Result::Help:
-    std::printf("%s", parser.help().c_str());
-    return 0;
-  case cli::ArgParser::Result::Error:
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 1;
-  case cli::ArgParser::Result::Ok:
-    break;
-  }
+  if (std::optional<int> done = parser.parseOrReport(args))
+    return *done;
   if (emit.empty())
     emit = llvm::StringRef(output).ends_with(".ssmx") ? "artifact" : "mlir";
   if (emit != "mlir" && emit != "fused" && emit != "gpu" && emit != "cuda" && emit != "ptx" &&

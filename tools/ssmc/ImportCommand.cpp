@@ -18,17 +18,8 @@ int ssmc::runImportCommand(const std::vector<std::string> &args) {
                         "mamba_ssm config). The file is checked before it is written.");
   parser.positional("DIR", &dir, "checkpoint directory (or its config.json)");
   parser.option("output", &output, "OUT", "output file ('-' for stdout, the default)", "o");
-  std::string error;
-  switch (parser.parse(args, error)) {
-  case cli::ArgParser::Result::Help:
-    std::printf("%s", parser.help().c_str());
-    return 0;
-  case cli::ArgParser::Result::Error:
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 1;
-  case cli::ArgParser::Result::Ok:
-    break;
-  }
+  if (std::optional<int> done = parser.parseOrReport(args))
+    return *done;
   std::string config = dir;
   if (config.size() < 5 || config.compare(config.size() - 5, 5, ".json") != 0)
     config += "/config.json";

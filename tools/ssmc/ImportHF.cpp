@@ -13,6 +13,7 @@
 #include "runtime/io/Json.h"
 
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 using namespace ssmc;
@@ -91,85 +92,92 @@ StatusOr<int64_t> dtRank(const JsonObjectReader &config, const char *key, int64_
   return config.getInt(key);
 }
 
+/// Reads each |keys| entry of |object| (its default when absent); each must
+/// be positive.
+Status readPositive(const JsonObjectReader &object, std::initializer_list<IntKey> keys) {
+  for (const IntKey &k : keys) {
+    StatusOr<int64_t> x = object.getInt(k.key, k.fallback);
+    if (!x.ok())
+      return x.status();
+    if (*x <= 0)
+      return object.error(k.key, "must be positive");
+    *k.out = *x;
+  }
+  return ssmrt::okStatus();
+}
+
 std::string header(const std::string &path, const std::string &family) {
   return "# Imported from " + path + " by `ssmc import-hf` (" + family + ").\n";
 }
 
-StatusOr<std::string> mamba1(const JsonObjectReader &config, const std::string &path,
-                             bool original) {
-  Hyperparameters h(config);
-  int64_t d, layers, vocab, state, conv, expand, rank, multiple = 1;
-  double eps = 1e-5;
-  bool bias = false, convBias = true, tied = true;
-  if (original) {
-    // mamba_ssm MambaConfig: d_model, n_layer, ssm_cfg {...}, padded vocab.
-    SSMRT_RETURN_IF_ERROR(h.integer("d_model", "d_model", 0, d));
-    SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "n_layer", 0, layers));
-    StatusOr<int64_t> v = config.getInt("vocab_size");
-    StatusOr<int64_t> m = config.getInt("pad_vocab_size_multiple", 8);
-    if (!v.ok() || !m.ok())
-      return v.ok() ? m.status() : v.status();
-    multiple = *m > 0 ? *m : 1;
-    vocab = (*v + multiple - 1) / multiple * multiple;
-    h.let("vocab", vocab);
-    StatusOr<JsonObjectReader> ssm = config.has("ssm_cfg") ? config.getObject("ssm_cfg")
-                                                           : ssmrt::JsonObjectReader::make(
-                                                                 ssmrt::JsonValue::makeObject({}),
-                                                                 config.where());
-    if (!ssm.ok())
-      return ssm.status();
-    for (IntKey k : {IntKey{"d_state", &state, 16}, IntKey{"d_conv", &conv, 4},
-                     IntKey{"expand", &expand, 2}}) {
-      StatusOr<int64_t> x = ssm->getInt(k.key, k.fallback);
-      if (!x.ok())
-        return x.status();
-      if (*x <= 0)
-        return ssm->error(k.key, "must be positive");
-      *k.out = *x;
-    }
-    StatusOr<int64_t> r = dtRank(*ssm, "dt_rank", d);
-    if (!r.ok())
-      return r.status();
-    rank = *r;
-    h.let("d_state", state);
-    h.let("d_conv", conv);
-    h.let("expand", expand);
-    h.let("dt_rank", rank);
-    StatusOr<bool> t = config.getBool("tie_embeddings", true);
-    if (!t.ok())
-      return t.status();
-    tied = *t;
-  } else {
-    h.modelType("mamba");
-    SSMRT_RETURN_IF_ERROR(h.integer("d_model", "hidden_size", 0, d));
-    SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "num_hidden_layers", 0, layers));
-    SSMRT_RETURN_IF_ERROR(h.integer("vocab", "vocab_size", 0, vocab));
-    SSMRT_RETURN_IF_ERROR(h.integer("d_state", "state_size", 16, state));
-    SSMRT_RETURN_IF_ERROR(h.integer("d_conv", "conv_kernel", 4, conv));
-    SSMRT_RETURN_IF_ERROR(h.integer("expand", "expand", 2, expand));
-    StatusOr<int64_t> r = dtRank(config, "time_step_rank", d);
-    if (!r.ok())
-      return r.status();
-    rank = *r;
-    h.let("dt_rank", rank);
-    int64_t inner;
-    SSMRT_RETURN_IF_ERROR(h.integer("d_inner", "intermediate_size", expand * d, inner));
-    if (inner != expand * d)
-      return config.error("intermediate_size", "is " + std::to_string(inner) +
-                                                   " but expand * hidden_size is " +
-                                                   std::to_string(expand * d));
-    SSMRT_RETURN_IF_ERROR(h.boolean("bias", "use_bias", false, bias));
-    SSMRT_RETURN_IF_ERROR(h.boolean("conv_bias", "use_conv_bias", true, convBias));
-    SSMRT_RETURN_IF_ERROR(h.number("eps", "layer_norm_epsilon", 1e-5, eps));
+/// What the Mamba-1 and Mamba-2 importers read alike.
+struct MambaBasics {
+  int64_t d = 0, layers = 0, vocab = 0, state = 0, conv = 0, expand = 0;
+  bool tied = true;
+  /// The original form's ssm_cfg (empty when absent); unused for HF configs.
+  std::optional<JsonObjectReader> ssm;
+};
+
+/// The model's size, vocabulary, state, conv and expansion, and whether the
+/// head is tied: from mamba_ssm's keys (d_model, n_layer, a vocabulary
+/// padded to pad_vocab_size_multiple, ssm_cfg {d_state, d_conv, expand},
+/// tie_embeddings) or from Hugging Face's.
+StatusOr<MambaBasics> readMambaBasics(Hyperparameters &h, const JsonObjectReader &config,
+                                      bool original, const char *modelType, int64_t stateDefault,
+                                      int64_t padMultipleDefault) {
+  MambaBasics b;
+  if (!original) {
+    h.modelType(modelType);
+    SSMRT_RETURN_IF_ERROR(h.integer("d_model", "hidden_size", 0, b.d));
+    SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "num_hidden_layers", 0, b.layers));
+    SSMRT_RETURN_IF_ERROR(h.integer("vocab", "vocab_size", 0, b.vocab));
+    SSMRT_RETURN_IF_ERROR(h.integer("d_state", "state_size", stateDefault, b.state));
+    SSMRT_RETURN_IF_ERROR(h.integer("d_conv", "conv_kernel", 4, b.conv));
+    SSMRT_RETURN_IF_ERROR(h.integer("expand", "expand", 2, b.expand));
     StatusOr<bool> t = config.getBool("tie_word_embeddings", true);
     if (!t.ok())
       return t.status();
-    tied = *t;
+    b.tied = *t;
+    return b;
   }
+  SSMRT_RETURN_IF_ERROR(h.integer("d_model", "d_model", 0, b.d));
+  SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "n_layer", 0, b.layers));
+  StatusOr<int64_t> v = config.getInt("vocab_size");
+  StatusOr<int64_t> m = config.getInt("pad_vocab_size_multiple", padMultipleDefault);
+  if (!v.ok() || !m.ok())
+    return v.ok() ? m.status() : v.status();
+  int64_t multiple = *m > 0 ? *m : 1;
+  b.vocab = (*v + multiple - 1) / multiple * multiple;
+  h.let("vocab", b.vocab);
+  StatusOr<JsonObjectReader> ssm =
+      config.has("ssm_cfg")
+          ? config.getObject("ssm_cfg")
+          : JsonObjectReader::make(ssmrt::JsonValue::makeObject({}), config.where());
+  if (!ssm.ok())
+    return ssm.status();
+  b.ssm = *ssm;
+  SSMRT_RETURN_IF_ERROR(readPositive(*ssm, {IntKey{"d_state", &b.state, stateDefault},
+                                            IntKey{"d_conv", &b.conv, 4},
+                                            IntKey{"expand", &b.expand, 2}}));
+  h.let("d_state", b.state);
+  h.let("d_conv", b.conv);
+  h.let("expand", b.expand);
+  StatusOr<bool> t = config.getBool("tie_embeddings", true);
+  if (!t.ok())
+    return t.status();
+  b.tied = *t;
+  return b;
+}
+
+/// The model file of a Mamba-1 or Mamba-2 model: its hyperparameters, then
+/// the layers calling |block| with |blockArgs| (after d_model).
+std::string mambaModel(const std::string &path, const char *family, const char *block,
+                       const Hyperparameters &h, bool original, bool tied,
+                       const std::string &blockArgs) {
   std::ostringstream out;
-  out << header(path, "Mamba-1") << "import \"std/mamba1.ssm\"\n\nmodel imported(tokens) {\n"
+  out << header(path, family) << "import \"std/" << block << ".ssm\"\n\nmodel imported(tokens) {\n"
       << h.text();
-  if (original)
+  if (original) // mamba_ssm's defaults, which its configs do not write
     out << "  bias = false\n  conv_bias = true\n  eps = 1e-5\n";
   out << "\n  param embed [vocab, d_model] \"backbone.embeddings.weight\" | "
          "\"backbone.embedding.weight\"\n";
@@ -179,76 +187,73 @@ StatusOr<std::string> mamba1(const JsonObjectReader &config, const std::string &
          "  for i in 0 .. n_layer {\n"
          "    scope \"backbone.layers.{i}\" {\n"
          "      param norm [d_model] \"norm.weight\"\n"
-         "      h = h + mamba1(rmsnorm(h, norm, eps=eps), d_model, d_state=d_state, "
-         "d_conv=d_conv,\n"
-         "                     expand=expand, dt_rank=dt_rank, bias=bias, conv_bias=conv_bias) @ "
-         "\"mixer\"\n"
+         "      h = h + "
+      << block << "(rmsnorm(h, norm, eps=eps), d_model, " << blockArgs
+      << ") @ \"mixer\"\n"
          "    }\n  }\n"
          "  param norm_f [d_model] \"backbone.norm_f.weight\"\n"
       << "  return logits(rmsnorm(h, norm_f, eps=eps), " << (tied ? "embed" : "lm_head") << ")\n}\n";
   return out.str();
 }
 
+/// The bias, conv bias and norm epsilon of a Hugging Face config.
+Status readMambaOptions(Hyperparameters &h) {
+  bool bias, convBias;
+  double eps;
+  SSMRT_RETURN_IF_ERROR(h.boolean("bias", "use_bias", false, bias));
+  SSMRT_RETURN_IF_ERROR(h.boolean("conv_bias", "use_conv_bias", true, convBias));
+  return h.number("eps", "layer_norm_epsilon", 1e-5, eps);
+}
+
+StatusOr<std::string> mamba1(const JsonObjectReader &config, const std::string &path,
+                             bool original) {
+  Hyperparameters h(config);
+  StatusOr<MambaBasics> b = readMambaBasics(h, config, original, "mamba", 16, 8);
+  if (!b.ok())
+    return b.status();
+  StatusOr<int64_t> rank = original ? dtRank(*b->ssm, "dt_rank", b->d)
+                                    : dtRank(config, "time_step_rank", b->d);
+  if (!rank.ok())
+    return rank.status();
+  h.let("dt_rank", *rank);
+  if (!original) {
+    int64_t inner;
+    SSMRT_RETURN_IF_ERROR(h.integer("d_inner", "intermediate_size", b->expand * b->d, inner));
+    if (inner != b->expand * b->d)
+      return config.error("intermediate_size", "is " + std::to_string(inner) +
+                                                   " but expand * hidden_size is " +
+                                                   std::to_string(b->expand * b->d));
+    SSMRT_RETURN_IF_ERROR(readMambaOptions(h));
+  }
+  return mambaModel(path, "Mamba-1", "mamba1", h, original, b->tied,
+                    "d_state=d_state, d_conv=d_conv,\n"
+                    "                     expand=expand, dt_rank=dt_rank, bias=bias, "
+                    "conv_bias=conv_bias");
+}
+
 StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &path,
                              bool original) {
   Hyperparameters h(config);
-  int64_t d, layers, vocab, state, conv, expand, headDim, heads, groups, chunk;
-  double eps = 1e-5;
-  bool bias = false, convBias = true, tied = true;
+  StatusOr<MambaBasics> b = readMambaBasics(h, config, original, "mamba2", 128, 16);
+  if (!b.ok())
+    return b.status();
+  int64_t headDim, heads, groups, chunk;
   if (original) {
-    SSMRT_RETURN_IF_ERROR(h.integer("d_model", "d_model", 0, d));
-    SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "n_layer", 0, layers));
-    StatusOr<int64_t> v = config.getInt("vocab_size");
-    StatusOr<int64_t> m = config.getInt("pad_vocab_size_multiple", 16);
-    if (!v.ok() || !m.ok())
-      return v.ok() ? m.status() : v.status();
-    int64_t multiple = *m > 0 ? *m : 1;
-    vocab = (*v + multiple - 1) / multiple * multiple;
-    h.let("vocab", vocab);
-    StatusOr<JsonObjectReader> ssm = config.getObject("ssm_cfg");
-    if (!ssm.ok())
-      return ssm.status();
-    for (IntKey k : {IntKey{"d_state", &state, 128}, IntKey{"d_conv", &conv, 4},
-                     IntKey{"expand", &expand, 2}, IntKey{"headdim", &headDim, 64},
-                     IntKey{"ngroups", &groups, 1}, IntKey{"chunk_size", &chunk, 256}}) {
-      StatusOr<int64_t> x = ssm->getInt(k.key, k.fallback);
-      if (!x.ok())
-        return x.status();
-      if (*x <= 0)
-        return ssm->error(k.key, "must be positive");
-      *k.out = *x;
-    }
-    heads = expand * d / headDim;
-    h.let("d_state", state);
-    h.let("d_conv", conv);
-    h.let("expand", expand);
+    SSMRT_RETURN_IF_ERROR(readPositive(*b->ssm, {IntKey{"headdim", &headDim, 64},
+                                                 IntKey{"ngroups", &groups, 1},
+                                                 IntKey{"chunk_size", &chunk, 256}}));
+    heads = b->expand * b->d / headDim;
     h.let("head_dim", headDim);
     h.let("n_heads", heads);
     h.let("n_groups", groups);
     h.let("chunk_size", chunk);
-    StatusOr<bool> t = config.getBool("tie_embeddings", true);
-    if (!t.ok())
-      return t.status();
-    tied = *t;
   } else {
-    h.modelType("mamba2");
-    SSMRT_RETURN_IF_ERROR(h.integer("d_model", "hidden_size", 0, d));
-    SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "num_hidden_layers", 0, layers));
-    SSMRT_RETURN_IF_ERROR(h.integer("vocab", "vocab_size", 0, vocab));
-    SSMRT_RETURN_IF_ERROR(h.integer("d_state", "state_size", 128, state));
-    SSMRT_RETURN_IF_ERROR(h.integer("d_conv", "conv_kernel", 4, conv));
-    SSMRT_RETURN_IF_ERROR(h.integer("expand", "expand", 2, expand));
     SSMRT_RETURN_IF_ERROR(h.integer("head_dim", "head_dim", 64, headDim));
-    SSMRT_RETURN_IF_ERROR(h.integer("n_heads", "num_heads", expand * d / headDim, heads));
+    SSMRT_RETURN_IF_ERROR(
+        h.integer("n_heads", "num_heads", b->expand * b->d / headDim, heads));
     SSMRT_RETURN_IF_ERROR(h.integer("n_groups", "n_groups", 1, groups));
     SSMRT_RETURN_IF_ERROR(h.integer("chunk_size", "chunk_size", 256, chunk));
-    SSMRT_RETURN_IF_ERROR(h.boolean("bias", "use_bias", false, bias));
-    SSMRT_RETURN_IF_ERROR(h.boolean("conv_bias", "use_conv_bias", true, convBias));
-    SSMRT_RETURN_IF_ERROR(h.number("eps", "layer_norm_epsilon", 1e-5, eps));
-    StatusOr<bool> t = config.getBool("tie_word_embeddings", true);
-    if (!t.ok())
-      return t.status();
-    tied = *t;
+    SSMRT_RETURN_IF_ERROR(readMambaOptions(h));
     if (const ssmrt::JsonValue *limit = config.find("time_step_limit")) {
       bool plain = limit->isArray() && limit->asArray().size() == 2 &&
                    limit->asArray()[0].isNumber() && limit->asArray()[0].asNumber() == 0 &&
@@ -257,31 +262,15 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
         return config.error("time_step_limit", "only (0.0, Infinity) is supported");
     }
   }
-  if (heads * headDim != expand * d)
+  if (heads * headDim != b->expand * b->d)
     return config.error(original ? "d_model" : "num_heads",
                         "heads * head_dim (" + std::to_string(heads * headDim) +
-                            ") must equal expand * d_model (" + std::to_string(expand * d) + ")");
-  std::ostringstream out;
-  out << header(path, "Mamba-2") << "import \"std/mamba2.ssm\"\n\nmodel imported(tokens) {\n"
-      << h.text();
-  if (original)
-    out << "  bias = false\n  conv_bias = true\n  eps = 1e-5\n";
-  out << "\n  param embed [vocab, d_model] \"backbone.embeddings.weight\" | "
-         "\"backbone.embedding.weight\"\n";
-  if (!tied)
-    out << "  param lm_head [vocab, d_model] \"lm_head.weight\"\n";
-  out << "  h = embedding(embed, tokens)\n"
-         "  for i in 0 .. n_layer {\n"
-         "    scope \"backbone.layers.{i}\" {\n"
-         "      param norm [d_model] \"norm.weight\"\n"
-         "      h = h + mamba2(rmsnorm(h, norm, eps=eps), d_model, d_state=d_state, "
-         "d_conv=d_conv,\n"
-         "                     expand=expand, head_dim=head_dim, n_groups=n_groups,\n"
-         "                     chunk_size=chunk_size, bias=bias, conv_bias=conv_bias) @ \"mixer\"\n"
-         "    }\n  }\n"
-         "  param norm_f [d_model] \"backbone.norm_f.weight\"\n"
-      << "  return logits(rmsnorm(h, norm_f, eps=eps), " << (tied ? "embed" : "lm_head") << ")\n}\n";
-  return out.str();
+                            ") must equal expand * d_model (" +
+                            std::to_string(b->expand * b->d) + ")");
+  return mambaModel(path, "Mamba-2", "mamba2", h, original, b->tied,
+                    "d_state=d_state, d_conv=d_conv,\n"
+                    "                     expand=expand, head_dim=head_dim, n_groups=n_groups,\n"
+                    "                     chunk_size=chunk_size, bias=bias, conv_bias=conv_bias");
 }
 
 StatusOr<std::string> jamba(const JsonObjectReader &config, const std::string &path) {

@@ -137,9 +137,9 @@ TEST(FunctionPlan, NamesWhatEachInstructionIsAndWhatIsMissing) {
   f.buffers = {{16}};
   f.inputs = {0, 1};
   f.outputs = {5};
-  Instr embedding{OpCode::Embedding, {2, 0}, {3}, {}, 0, false};
-  Instr silu{OpCode::Silu, {3}, {4}, {}, -1, false};
-  Instr logits{OpCode::Logits, {4, 2}, {5}, {}, -1, false};
+  Instr embedding{OpCode::Embedding, {2, 0}, {3}, {}, 0, false, ""};
+  Instr silu{OpCode::Silu, {3}, {4}, {}, -1, false, ""};
+  Instr logits{OpCode::Logits, {4, 2}, {5}, {}, -1, false, ""};
   f.instrs = {embedding, silu, logits};
 
   DeviceRules cpu;

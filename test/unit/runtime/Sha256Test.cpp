@@ -1,9 +1,9 @@
 //===- Sha256Test.cpp - SHA-256 against the FIPS 180-4 test vectors -------===//
-#include "runtime/cuda/Sha256.h"
+#include "runtime/io/Sha256.h"
 
 #include <gtest/gtest.h>
 
-using namespace ssmrt::cuda;
+using namespace ssmrt;
 
 namespace {
 

@@ -1,10 +1,10 @@
 //===- Sha256.cpp - SHA-256 (FIPS 180-4) for cache keys and checksums -----===//
-#include "runtime/cuda/Sha256.h"
+#include "runtime/io/Sha256.h"
 
 #include <algorithm>
 #include <cstring>
 
-using namespace ssmrt::cuda;
+using namespace ssmrt;
 
 namespace {
 
@@ -114,7 +114,7 @@ Sha256Digest Sha256::hash(const void *data, size_t size) {
   return sha.finish();
 }
 
-std::string ssmrt::cuda::toHex(const Sha256Digest &digest) {
+std::string ssmrt::toHex(const Sha256Digest &digest) {
   static const char kDigits[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(2 * digest.size());

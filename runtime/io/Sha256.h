@@ -1,6 +1,6 @@
 //===- Sha256.h - SHA-256 for cache keys and checksums ----------*- C++ -*-===//
-#ifndef SSMC_RUNTIME_CUDA_SHA256_H
-#define SSMC_RUNTIME_CUDA_SHA256_H
+#ifndef SSMC_RUNTIME_IO_SHA256_H
+#define SSMC_RUNTIME_IO_SHA256_H
 
 #include <array>
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace ssmrt::cuda {
+namespace ssmrt {
 
 using Sha256Digest = std::array<uint8_t, 32>;
 
@@ -35,6 +35,6 @@ private:
 /// Lowercase hexadecimal, 64 characters.
 std::string toHex(const Sha256Digest &digest);
 
-} // namespace ssmrt::cuda
+} // namespace ssmrt
 
-#endif // SSMC_RUNTIME_CUDA_SHA256_H
+#endif // SSMC_RUNTIME_IO_SHA256_H
