@@ -13,7 +13,10 @@ struct FusionOptions : public ssm::FusionPipelineOptions<FusionOptions> {};
 
 void mlir::ssm::buildFusionPipeline(OpPassManager &pm, bool foldDeltaProj) {
   pm.addPass(createSSMSpecializeDecode());
-  OpPassManager &fn = pm.nest<func::FuncOp>();
+  buildFunctionFusion(pm.nest<func::FuncOp>(), foldDeltaProj);
+}
+
+void mlir::ssm::buildFunctionFusion(OpPassManager &fn, bool foldDeltaProj) {
   fn.addPass(createSSMFuseConvSilu());
   fn.addPass(createSSMFuseSelectiveScan(SSMFuseSelectiveScanOptions{foldDeltaProj}));
   fn.addPass(createSSMFuseAddRMSNorm());

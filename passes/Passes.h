@@ -30,6 +30,8 @@ struct FusionPipelineOptions : public PassPipelineOptions<Derived> {
 /// conv+SiLU, selective-scan, add+RMSNorm and decode-step fusions, then
 /// canonicalization and CSE.
 void buildFusionPipeline(OpPassManager &pm, bool foldDeltaProj = true);
+/// The fusions alone, on one function (nested in a func.func pass manager).
+void buildFunctionFusion(OpPassManager &fn, bool foldDeltaProj = true);
 
 /// Registers every ssmc pass (generated registerSSMPasses) and pipeline.
 void registerSSMCPassesAndPipelines();

@@ -81,10 +81,7 @@ FailureOr<std::vector<ssmrt::CudaKernelDesc>> mlir::ssm::emitCUDAKernels(ModuleO
   std::vector<ssmrt::CudaKernelDesc> kernels;
   llvm::StringMap<size_t> index;
   auto kernelAttr = ssmDialect(module).getKernelAttrHelper();
-  for (StringRef name : {"forward", "decode"}) {
-    auto func = module.lookupSymbol<func::FuncOp>(name);
-    if (!func)
-      continue;
+  for (auto func : module.getOps<func::FuncOp>()) {
     for (Operation &op : func.getBody().front()) {
       if (!kernelAttr.isAttrPresent(&op))
         continue;

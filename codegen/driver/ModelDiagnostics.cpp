@@ -9,22 +9,21 @@
 using namespace mlir;
 using namespace ssmc;
 
-namespace {
-/// The first file location in |loc|.
-FileLineColLoc fileLocOf(Location loc) {
+FileLineColLoc ssmc::fileLocationOf(Location loc) {
   if (auto file = llvm::dyn_cast<FileLineColLoc>(loc))
     return file;
   if (auto fused = llvm::dyn_cast<FusedLoc>(loc))
     for (Location part : fused.getLocations())
-      if (FileLineColLoc file = fileLocOf(part))
+      if (FileLineColLoc file = fileLocationOf(part))
         return file;
   if (auto name = llvm::dyn_cast<NameLoc>(loc))
-    return fileLocOf(name.getChildLoc());
+    return fileLocationOf(name.getChildLoc());
   if (auto call = llvm::dyn_cast<CallSiteLoc>(loc))
-    return fileLocOf(call.getCallee());
+    return fileLocationOf(call.getCallee());
   return FileLineColLoc();
 }
 
+namespace {
 const char *kindName(DiagnosticSeverity severity) {
   switch (severity) {
   case DiagnosticSeverity::Error: return "error";
@@ -44,7 +43,7 @@ ModelDiagnostics::ModelDiagnostics(MLIRContext &context, const fe::SourceManager
 ModelDiagnostics::~ModelDiagnostics() { context_.getDiagEngine().eraseHandler(id_); }
 
 LogicalResult ModelDiagnostics::handle(Diagnostic &diag) {
-  FileLineColLoc file = fileLocOf(diag.getLocation());
+  FileLineColLoc file = fileLocationOf(diag.getLocation());
   fe::Loc loc;
   if (!file || !sources_.find(file.getFilename().strref(), {file.getLine(), file.getColumn()}, loc))
     return failure(); // not in a model file: MLIR's own handler prints it

@@ -19,6 +19,10 @@
 
 namespace ssmc {
 
+/// The first file location in |loc| (looking through fused, named and call
+/// site locations), or null.
+mlir::FileLineColLoc fileLocationOf(mlir::Location loc);
+
 class ModelDiagnostics {
 public:
   ModelDiagnostics(mlir::MLIRContext &context, const fe::SourceManager &sources);

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/driver/ProgramBuilder.h"
+#include "codegen/driver/ModelDiagnostics.h"
 
 #include "dialect/SSMOpTable.h"
 #include "dialect/SSMOps.h"
@@ -51,18 +52,11 @@ std::vector<ssmrt::Attr> attrsOf(Operation *op, const ssmrt::OpInfo &info) {
 
 /// "file:line:col" of the first file location in |loc|, or "".
 std::string formatLoc(Location loc) {
-  if (auto file = llvm::dyn_cast<FileLineColLoc>(loc))
-    return file.getFilename().str() + ":" + std::to_string(file.getLine()) + ":" +
-           std::to_string(file.getColumn());
-  if (auto fused = llvm::dyn_cast<FusedLoc>(loc))
-    for (Location part : fused.getLocations())
-      if (std::string s = formatLoc(part); !s.empty())
-        return s;
-  if (auto name = llvm::dyn_cast<NameLoc>(loc))
-    return formatLoc(name.getChildLoc());
-  if (auto call = llvm::dyn_cast<CallSiteLoc>(loc))
-    return formatLoc(call.getCallee());
-  return "";
+  FileLineColLoc file = ssmc::fileLocationOf(loc);
+  if (!file)
+    return "";
+  return file.getFilename().str() + ":" + std::to_string(file.getLine()) + ":" +
+         std::to_string(file.getColumn());
 }
 
 std::vector<int64_t> shapeOf(Value v) {
@@ -72,7 +66,9 @@ std::vector<int64_t> shapeOf(Value v) {
   return shape;
 }
 
-ssmrt::ValueType dtypeOf(Value v) {
+} // namespace
+
+ssmrt::ValueType ssmc::valueTypeOf(Value v) {
   Type e = llvm::cast<RankedTensorType>(v.getType()).getElementType();
   if (e.isBF16())
     return ssmrt::ValueType::BF16;
@@ -82,6 +78,8 @@ ssmrt::ValueType dtypeOf(Value v) {
     return ssmrt::ValueType::I32;
   return ssmrt::ValueType::F32;
 }
+
+namespace {
 
 /// The kind of the state that block argument |arg| of @forward holds: that
 /// of the result its reader returns for it.
@@ -159,7 +157,7 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
   llvm::DenseMap<Value, int32_t> ids;
   auto addValue = [&](Value v, ssmrt::ValueDesc desc) {
     desc.shape = shapeOf(v);
-    desc.dtype = dtypeOf(v);
+    desc.dtype = ssmc::valueTypeOf(v);
     out.values.push_back(std::move(desc));
     int32_t id = out.values.size() - 1;
     ids[v] = id;
@@ -282,23 +280,7 @@ ssmc::buildRuntimeProgram(ModuleOp compiled, ModuleOp reference, ModuleOp gpu,
   }
 
   llvm::StringMap<int32_t> kernels;
-  for (auto func : compiled.getOps<func::FuncOp>()) {
-    CPUKernelAttr spec = dialect.getCpuKernelAttrHelper().getAttr(func);
-    if (!spec)
-      continue;
-    ssmrt::KernelDesc kernel;
-    kernel.name = func.getSymName().str() + "_packed";
-    switch (spec.getParallel()) {
-    case KernelParallel::Rows: kernel.parallel = ssmrt::Parallel::Rows; break;
-    case KernelParallel::BatchBlocks: kernel.parallel = ssmrt::Parallel::BatchBlocks; break;
-    case KernelParallel::Batch: kernel.parallel = ssmrt::Parallel::Batch; break;
-    }
-    kernel.blocks = spec.getBlocks();
-    kernel.phases = spec.getPhases();
-    kernel.workspace = spec.getWorkspace();
-    program.cpu.kernels.push_back(std::move(kernel));
-    kernels[func.getSymName()] = program.cpu.kernels.size() - 1;
-  }
+  program.cpu.kernels = cpuKernelDescs(compiled, kernels);
 
   ProgramBuilder builder(program, error);
   if (!builder.addStates(forward) || !builder.build(forward, program.forward, kernels) ||
@@ -318,4 +300,32 @@ ssmc::buildRuntimeProgram(ModuleOp compiled, ModuleOp reference, ModuleOp gpu,
       !builder.build(gpuDecode, program.cuda.decode, gpuKernels))
     return failure();
   return program;
+}
+
+std::vector<ssmrt::Attr> ssmc::instructionAttrs(Operation *op) {
+  return attrsOf(op, *opInfoOf(op));
+}
+
+std::vector<ssmrt::KernelDesc> ssmc::cpuKernelDescs(ModuleOp module,
+                                                    llvm::StringMap<int32_t> &index) {
+  std::vector<ssmrt::KernelDesc> kernels;
+  SSMDialect &dialect = ssmDialect(module);
+  for (auto func : module.getOps<func::FuncOp>()) {
+    CPUKernelAttr spec = dialect.getCpuKernelAttrHelper().getAttr(func);
+    if (!spec)
+      continue;
+    ssmrt::KernelDesc kernel;
+    kernel.name = func.getSymName().str() + "_packed";
+    switch (spec.getParallel()) {
+    case KernelParallel::Rows: kernel.parallel = ssmrt::Parallel::Rows; break;
+    case KernelParallel::BatchBlocks: kernel.parallel = ssmrt::Parallel::BatchBlocks; break;
+    case KernelParallel::Batch: kernel.parallel = ssmrt::Parallel::Batch; break;
+    }
+    kernel.blocks = spec.getBlocks();
+    kernel.phases = spec.getPhases();
+    kernel.workspace = spec.getWorkspace();
+    index[func.getSymName()] = static_cast<int32_t>(kernels.size());
+    kernels.push_back(std::move(kernel));
+  }
+  return kernels;
 }

@@ -5,6 +5,7 @@
 #include "runtime/artifact/Program.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <string>
 #include <vector>
@@ -19,6 +20,19 @@ namespace ssmc {
 mlir::FailureOr<ssmrt::Program>
 buildRuntimeProgram(mlir::ModuleOp compiled, mlir::ModuleOp reference, mlir::ModuleOp gpu,
                     const std::vector<ssmrt::CudaKernelDesc> &cudaKernels, std::string &error);
+
+/// The attributes of ssm op |op| as an instruction carries them: every
+/// attribute of the op table, its default applied.
+std::vector<ssmrt::Attr> instructionAttrs(mlir::Operation *op);
+
+/// The CPU kernel functions of |module| (tagged `ssm.cpu_kernel`) as the
+/// runtime describes them, in module order; |index| maps each function's
+/// name to its position.
+std::vector<ssmrt::KernelDesc> cpuKernelDescs(mlir::ModuleOp module,
+                                              llvm::StringMap<int32_t> &index);
+
+/// The element type of value |v| in memory.
+ssmrt::ValueType valueTypeOf(mlir::Value v);
 
 } // namespace ssmc
 

@@ -12,6 +12,7 @@ namespace ssmc {
 int runCheckCommand(const std::vector<std::string> &args);
 int runCompileCommand(const std::vector<std::string> &args);
 int runImportCommand(const std::vector<std::string> &args);
+int runRunOpCommand(const std::vector<std::string> &args);
 
 } // namespace ssmc
 

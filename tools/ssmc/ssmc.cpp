@@ -40,6 +40,8 @@ const Command kCommands[] = {
     {"bench", runBench, "measure prefill and decode throughput against their bounds"},
     {"import-hf", ssmc::runImportCommand,
      "write a model file from a Hugging Face checkpoint's config.json"},
+    {"run-op", ssmc::runRunOpCommand,
+     "compile and run one function of ssm ops on tensors from a file"},
 };
 
 void printUsage(FILE *out) {
