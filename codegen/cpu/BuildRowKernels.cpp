@@ -6,9 +6,11 @@
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/CPUKernels.h"
 
+#include "dialect/SSMOpTable.h"
 #include "dialect/SSMOps.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::ssm;
@@ -79,34 +81,51 @@ KernelSpec mlir::ssm::buildNormKernel(KernelBuilder &kb, Operation *op, ArrayRef
   return {KernelParallel::Rows, 1};
 }
 
-KernelSpec mlir::ssm::buildElementwiseKernel(KernelBuilder &kb, Operation *op,
-                                             ArrayRef<Value> args) {
-  bool binary = isa<AddOp, MulOp>(op);
+namespace {
+
+/// The vector expression of a unary op of |a|, or of a binary op of |a| and
+/// |b|; null for an op without one.
+Value elementwiseExpression(KernelBuilder &kb, Operation *op, Value a, Value b) {
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](AddOp) { return kb.add(a, b); })
+      .Case([&](MulOp) { return kb.mul(a, b); })
+      .Case([&](NegOp) { return kb.b.create<arith::NegFOp>(kb.loc, a); })
+      .Case([&](ExpOp) { return kb.exp(a); })
+      .Case([&](SiluOp) { return kb.silu(a); })
+      .Case([&](SoftplusOp sp) {
+        // Its own threshold (KernelBuilder::softplus is torch's 20).
+        Value above = kb.b.create<arith::CmpFOp>(
+            kb.loc, arith::CmpFPredicate::OGT, a,
+            kb.splatConst(sp.getThreshold().convertToDouble()));
+        return kb.b.create<arith::SelectOp>(kb.loc, above, a,
+                                            kb.b.create<math::Log1pOp>(kb.loc, kb.exp(a)));
+      })
+      .Default([](Operation *) { return Value(); });
+}
+
+} // namespace
+
+FailureOr<KernelSpec> mlir::ssm::buildElementwiseKernel(KernelBuilder &kb, Operation *op,
+                                                        ArrayRef<Value> args) {
+  bool binary = opInfoOf(op)->form == ssmrt::OpForm::Binary;
   Value out = args[binary ? 2 : 1];
   int64_t width = widthOf(out);
   // A binary op's second operand is an activation or a [width] weight.
   bool rhsIsRow = binary && llvm::cast<MemRefType>(args[1].getType()).getRank() == 2;
+  bool known = true;
   forEachChunk(kb, width, [&](Value row, Value c0, Value mask) {
     Value x = kb.load(args[0], {row, c0}, mask);
-    Value y;
-    if (binary) {
-      Value rhs = rhsIsRow ? kb.load(args[1], {row, c0}, mask) : kb.load(args[1], {c0}, mask);
-      y = isa<AddOp>(op) ? kb.add(x, rhs) : kb.mul(x, rhs);
-    } else if (isa<NegOp>(op)) {
-      y = kb.b.create<arith::NegFOp>(kb.loc, x);
-    } else if (isa<ExpOp>(op)) {
-      y = kb.exp(x);
-    } else if (isa<SiluOp>(op)) {
-      y = kb.silu(x);
-    } else {
-      // Softplus with its own threshold.
-      double threshold = cast<SoftplusOp>(op).getThreshold().convertToDouble();
-      Value above = kb.b.create<arith::CmpFOp>(kb.loc, arith::CmpFPredicate::OGT, x,
-                                               kb.splatConst(threshold));
-      y = kb.b.create<arith::SelectOp>(kb.loc, above, x,
-                                       kb.b.create<math::Log1pOp>(kb.loc, kb.exp(x)));
-    }
-    kb.store(out, {row, c0}, mask, y);
+    Value rhs;
+    if (binary)
+      rhs = rhsIsRow ? kb.load(args[1], {row, c0}, mask) : kb.load(args[1], {c0}, mask);
+    Value y = elementwiseExpression(kb, op, x, rhs);
+    known = static_cast<bool>(y);
+    if (known)
+      kb.store(out, {row, c0}, mask, y);
   });
-  return {KernelParallel::Rows, 1};
+  if (!known)
+    return op->emitError() << "internal: '" << op->getName()
+                           << "' is elementwise in the op table but has no CPU expression "
+                              "(codegen/cpu/BuildRowKernels.cpp)";
+  return KernelSpec{KernelParallel::Rows, 1};
 }

@@ -76,7 +76,7 @@ FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *o
   for (unsigned i = 0; i < op->getNumResults(); ++i)
     args.push_back(func.getArgument(next++));
 
-  KernelSpec spec;
+  FailureOr<KernelSpec> spec;
   if (isa<EmbeddingOp>(op))
     spec = buildEmbeddingKernel(kb, op, args);
   else if (isa<RMSNormOp, AddRMSNormOp>(op))
@@ -90,5 +90,7 @@ FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *o
   else
     spec = buildElementwiseKernel(kb, op, args);
   kb.endFunction();
+  if (failed(spec))
+    func.erase();
   return spec;
 }

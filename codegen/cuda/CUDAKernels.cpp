@@ -23,7 +23,7 @@ const char *roleName(ValueRole role) {
   return "-";
 }
 
-ssmrt::CudaKernelDesc emitKernel(Operation *op) {
+FailureOr<ssmrt::CudaKernelDesc> emitKernel(Operation *op) {
   if (auto conv = dyn_cast<CausalConv1dOp>(op))
     return emitConvKernel(conv);
   if (auto scan = dyn_cast<SelectiveScanOp>(op))
@@ -85,7 +85,10 @@ FailureOr<std::vector<ssmrt::CudaKernelDesc>> mlir::ssm::emitCUDAKernels(ModuleO
     for (Operation &op : func.getBody().front()) {
       if (!kernelAttr.isAttrPresent(&op))
         continue;
-      ssmrt::CudaKernelDesc kernel = emitKernel(&op);
+      FailureOr<ssmrt::CudaKernelDesc> emitted = emitKernel(&op);
+      if (failed(emitted))
+        return failure();
+      ssmrt::CudaKernelDesc &kernel = *emitted;
       auto [it, added] = index.try_emplace(kernel.name, kernels.size());
       if (added)
         kernels.push_back(std::move(kernel));

@@ -16,7 +16,7 @@
 
 namespace mlir::ssm {
 
-ssmrt::CudaKernelDesc emitRowKernel(Operation *op);
+FailureOr<ssmrt::CudaKernelDesc> emitRowKernel(Operation *op);
 ssmrt::CudaKernelDesc emitConvKernel(CausalConv1dOp op);
 ssmrt::CudaKernelDesc emitScanKernel(SelectiveScanOp op);
 ssmrt::CudaKernelDesc emitStepKernel(MambaStepOp op);

@@ -61,20 +61,25 @@ std::string elementwiseExpression(Operation *op) {
 
 /// Unary ops and binary ops of two activations or of an activation and a
 /// per-column weight vector.
-ssmrt::CudaKernelDesc emitElementwise(Operation *op) {
+FailureOr<ssmrt::CudaKernelDesc> emitElementwise(Operation *op) {
+  std::string expression = elementwiseExpression(op);
+  if (expression.empty())
+    return op->emitError() << "internal: '" << op->getName()
+                           << "' is elementwise in the op table but has no CUDA expression "
+                              "(codegen/cuda/EmitRowKernels.cpp)";
   bool binary = opInfoOf(op)->form == ssmrt::OpForm::Binary;
   CUDAKernelWriter w(op, "rows.cuh", "ssm_elementwise");
   w.params({{"lhs", binary ? "lhs" : "input"}, {"rhs", binary ? "rhs" : ""}, {"out", "result"}});
   w.constant("width", rowWidth(op->getResult(0)));
   w.tile(tiles::rowTiles(), "THREADS");
   w.flag("rhs_is_row", binary && valueRole(w.value("rhs")) == ValueRole::Activation);
-  w.function("float apply(float a, float b)", "return " + elementwiseExpression(op) + ";");
+  w.function("float apply(float a, float b)", "return " + expression + ";");
   return w.finish(rowsLaunch());
 }
 
 } // namespace
 
-ssmrt::CudaKernelDesc mlir::ssm::emitRowKernel(Operation *op) {
+FailureOr<ssmrt::CudaKernelDesc> mlir::ssm::emitRowKernel(Operation *op) {
   if (auto e = dyn_cast<EmbeddingOp>(op))
     return emitEmbedding(e);
   if (auto n = dyn_cast<RMSNormOp>(op))

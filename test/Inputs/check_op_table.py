@@ -6,11 +6,13 @@ them (standard input) and the table (argument), and reports every
 disagreement: an op on one side only, operands or results in another order,
 with another arity, state or role, attributes of another kind, a form that
 does not match the op's ODS class, a stateful op without
-SSM_RecurrentStateOpInterface. Exits 1 after printing them, 0 with "op table
-matches ODS: N ops".
+SSM_RecurrentStateOpInterface. Given the language reference too, also
+reports every op a model file can call (forms Unary, Binary, Custom) that
+its "## Ops" table does not show as `name(`. Exits 1 after printing them, 0
+with "op table matches ODS: N ops".
 
     llvm-tblgen --dump-json -I <mlir include> -I <src> dialect/SSMOps.td |
-        check_op_table.py runtime/artifact/Ops.def
+        check_op_table.py runtime/artifact/Ops.def [docs/language.md]
 """
 import json
 import re
@@ -177,6 +179,15 @@ def main():
         if table_attrs != ods_attrs:
             err("attributes (name: kind) are %s in the table but %s in ODS" %
                 (table_attrs, ods_attrs))
+
+    if len(sys.argv) > 2:
+        doc = open(sys.argv[2]).read()
+        ops_section = doc[doc.find("\n## Ops"):]
+        ops_section = ops_section[:ops_section.find("\n## ", 1)]
+        for op in sorted(table):
+            if table[op]["form"] != "Fused" and "`%s(" % op not in ops_section:
+                errors.append("'%s' can be called from a model file but the Ops table of %s "
+                              "does not show it" % (op, sys.argv[2]))
 
     for e in errors:
         print("error: " + e)

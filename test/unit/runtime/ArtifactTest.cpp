@@ -22,8 +22,8 @@ Program tinyProgram() {
                  {ValueKind::Param, 0, 0, {10, 4}, -1, 0},
                  {ValueKind::Temp, -1, 0, {kDynamic, kDynamic, 4}, 0, 0},
                  {ValueKind::Temp, -1, 0, {kDynamic, kDynamic, 10}, -1, 0}};
-    f->instrs = {{OpCode::Embedding, {2, 0}, {3}, {}, -1, false},
-                 {OpCode::Logits, {3, 2}, {4}, {}, -1, false}};
+    f->instrs = {{OpCode::Embedding, {2, 0}, {3}, {}, -1, false, "tiny.ssm:3:7"},
+                 {OpCode::Logits, {3, 2}, {4}, {}, -1, false, ""}};
     f->inputs = {0, 1};
     f->outputs = {4};
     f->buffers = {{4}};
@@ -57,6 +57,8 @@ TEST(Artifact, RoundTrip) {
   EXPECT_EQ(r->params[0].names, (std::vector<std::string>{"emb", "embedding"}));
   EXPECT_EQ(r->forward.instrs[0].kernel, 0);
   EXPECT_EQ(r->forward.instrs[0].floatAttr("eps", 0), 1e-5);
+  EXPECT_EQ(r->forward.instrs[0].loc, "tiny.ssm:3:7");
+  EXPECT_EQ(r->forward.instrs[1].loc, "");
   EXPECT_EQ(r->cpu.kernels[0].blocks, 3);
   EXPECT_EQ(r->cpu.object, p.cpu.object);
   EXPECT_EQ(r->config[0].key, "hidden_size");
