@@ -55,8 +55,7 @@ LogicalResult expectType(Operation *op, NamedAttribute attr, StringRef what) {
 LogicalResult expectOn(Operation *op, NamedAttribute attr, bool ok, StringRef where) {
   if (ok)
     return success();
-  return op->emitOpError() << "attribute '" << attr.getName().strref() << "' belongs on "
-                           << where;
+  return op->emitOpError() << "attribute '" << attr.getName().strref() << "' belongs on " << where;
 }
 
 /// ssm.buffers / ssm.columns: one entry per result, in range.
@@ -160,8 +159,7 @@ LogicalResult verifyValueAttr(Operation *op, NamedAttribute attr, bool argument)
   }
   if (argument && name == SSMDialect::InputAttrHelper::getNameStr()) {
     if (!text || (text.getValue() != "tokens" && text.getValue() != "seq_lens"))
-      return op->emitOpError() << "attribute '" << name
-                               << "' must be \"tokens\" or \"seq_lens\"";
+      return op->emitOpError() << "attribute '" << name << "' must be \"tokens\" or \"seq_lens\"";
     return success();
   }
   if (!argument && name == SSMDialect::OutputAttrHelper::getNameStr()) {
@@ -169,8 +167,8 @@ LogicalResult verifyValueAttr(Operation *op, NamedAttribute attr, bool argument)
       return op->emitOpError() << "attribute '" << name << "' must be \"logits\"";
     return success();
   }
-  return op->emitOpError() << "has unknown " << (argument ? "argument" : "result")
-                           << " attribute '" << name << "'";
+  return op->emitOpError() << "has unknown " << (argument ? "argument" : "result") << " attribute '"
+                           << name << "'";
 }
 } // namespace
 

@@ -39,8 +39,7 @@ SmallVector<int64_t> anyLeading(ArrayRef<int64_t> shape, size_t numLeading) {
 LogicalResult checkPositive(Operation *op, StringRef name, int64_t value) {
   if (value > 0)
     return success();
-  return op->emitOpError() << "attribute '" << name
-                           << "' must be positive, got " << value;
+  return op->emitOpError() << "attribute '" << name << "' must be positive, got " << value;
 }
 
 /// Checks an optional [B] tensor of sequence lengths against |like|.
@@ -71,8 +70,7 @@ LogicalResult EmbeddingOp::verify() {
       failed(checkRank(*this, "operand 'ids'", getIds(), 2, 2)))
     return failure();
   return checkShape(*this, "result", getResult(),
-                    {dimOrAny(getIds(), 0), dimOrAny(getIds(), 1),
-                     shapeOf(getTable())[1]});
+                    {dimOrAny(getIds(), 0), dimOrAny(getIds(), 1), shapeOf(getTable())[1]});
 }
 
 LogicalResult LogitsOp::verify() {
@@ -80,16 +78,13 @@ LogicalResult LogitsOp::verify() {
     return failure();
   ArrayRef<int64_t> w = shapeOf(getWeight());
   if (shapeOf(getInput()).size() < 2)
-    return emitOpError() << "operand 'input' has shape "
-                         << formatShape(shapeOf(getInput()))
+    return emitOpError() << "operand 'input' has shape " << formatShape(shapeOf(getInput()))
                          << " but expected rank >= 2";
   if (failed(checkShape(*this, "operand 'input'", getInput(),
-                        anyLeading(withLastDim(getInput(), w[1]),
-                                   shapeOf(getInput()).size() - 1))))
+                        anyLeading(withLastDim(getInput(), w[1]), shapeOf(getInput()).size() - 1))))
     return failure();
   return checkShape(*this, "result", getResult(),
-                    anyLeading(withLastDim(getInput(), w[0]),
-                               shapeOf(getInput()).size() - 1));
+                    anyLeading(withLastDim(getInput(), w[0]), shapeOf(getInput()).size() - 1));
 }
 
 //===----------------------------------------------------------------------===//
@@ -99,15 +94,14 @@ LogicalResult LogitsOp::verify() {
 namespace {
 /// Checks a [D] weight against the last dimension of |input|.
 LogicalResult checkNormWeight(Operation *op, Value input, Value weight) {
-  if (failed(checkRank(op, "operand 'input'", input,
-                       shapeOf(input).size(), shapeOf(input).size() - 1)))
+  if (failed(checkRank(op, "operand 'input'", input, shapeOf(input).size(),
+                       shapeOf(input).size() - 1)))
     return failure();
   return checkShape(op, "operand 'weight'", weight, {lastDim(input)});
 }
 
 /// Checks that |value| has the same shape as |input| (up to dynamic sizes).
-LogicalResult checkLike(Operation *op, StringRef name, Value value,
-                        Value input) {
+LogicalResult checkLike(Operation *op, StringRef name, Value value, Value input) {
   size_t rank = shapeOf(input).size();
   SmallVector<int64_t> expected(shapeOf(input));
   for (size_t i = 0; i < rank; ++i)
@@ -132,15 +126,13 @@ LogicalResult GatedRMSNormOp::verify() {
     return failure();
   if (lastDim(getInput()) % getGroupSize() != 0)
     return emitOpError() << "attribute 'group_size' (" << getGroupSize()
-                         << ") must divide the feature width "
-                         << lastDim(getInput());
+                         << ") must divide the feature width " << lastDim(getInput());
   return checkLike(*this, "result", getResult(), getInput());
 }
 
 LogicalResult AddRMSNormOp::verify() {
   if (failed(checkNormWeight(*this, getInput(), getWeight())) ||
-      failed(checkLike(*this, "operand 'residual'", getResidual(),
-                       getInput())) ||
+      failed(checkLike(*this, "operand 'residual'", getResidual(), getInput())) ||
       failed(checkLike(*this, "result 'normed'", getNormed(), getInput())))
     return failure();
   return checkLike(*this, "result 'sum'", getSum(), getInput());
@@ -160,8 +152,7 @@ LogicalResult LinearOp::verify() {
   if (failed(checkShape(*this, "operand 'input'", getInput(),
                         anyLeading(withLastDim(getInput(), w[1]), rank - 1))))
     return failure();
-  if (getBias() &&
-      failed(checkShape(*this, "operand 'bias'", getBias(), {w[0]})))
+  if (getBias() && failed(checkShape(*this, "operand 'bias'", getBias(), {w[0]})))
     return failure();
   SmallVector<int64_t> expected = withLastDim(getInput(), w[0]);
   for (size_t i = 0; i + 1 < rank; ++i)
@@ -174,8 +165,7 @@ namespace {
 FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis, int64_t rank) {
   int64_t a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank) {
-    op->emitOpError() << "axis " << axis << " is out of range for rank "
-                      << rank;
+    op->emitOpError() << "axis " << axis << " is out of range for rank " << rank;
     return failure();
   }
   return a;
@@ -190,12 +180,11 @@ LogicalResult SplitOp::verify() {
   int64_t extent = shapeOf(getInput())[*axis];
   if (ShapedType::isDynamic(extent))
     return emitOpError() << "cannot split dynamic dimension " << *axis
-                         << " of operand 'input' with shape "
-                         << formatShape(shapeOf(getInput()));
+                         << " of operand 'input' with shape " << formatShape(shapeOf(getInput()));
   ArrayRef<int64_t> sizes = getSizes();
   if (sizes.size() != getResults().size())
-    return emitOpError() << "has " << sizes.size() << " sizes but "
-                         << getResults().size() << " results";
+    return emitOpError() << "has " << sizes.size() << " sizes but " << getResults().size()
+                         << " results";
   int64_t total = 0;
   for (int64_t s : sizes) {
     if (s <= 0)
@@ -203,9 +192,8 @@ LogicalResult SplitOp::verify() {
     total += s;
   }
   if (total != extent)
-    return emitOpError() << "split sizes add up to " << total
-                         << " but dimension " << *axis << " of operand 'input' "
-                         << formatShape(shapeOf(getInput())) << " is "
+    return emitOpError() << "split sizes add up to " << total << " but dimension " << *axis
+                         << " of operand 'input' " << formatShape(shapeOf(getInput())) << " is "
                          << extent;
   for (auto [i, result] : llvm::enumerate(getResults())) {
     SmallVector<int64_t> expected(shapeOf(getInput()));
@@ -213,8 +201,7 @@ LogicalResult SplitOp::verify() {
       if (ShapedType::isDynamic(expected[d]))
         expected[d] = kAnyDim;
     expected[*axis] = sizes[i];
-    if (failed(checkShape(*this, ("result #" + Twine(i)).str(), result,
-                          expected)))
+    if (failed(checkShape(*this, ("result #" + Twine(i)).str(), result, expected)))
       return failure();
   }
   return success();
@@ -236,11 +223,9 @@ LogicalResult ConcatOp::verify() {
         expected[d] = kAnyDim;
     int64_t extent = dimOrAny(input, *axis);
     if (ShapedType::isDynamic(extent) && shapeOf(input).size() == size_t(rank))
-      return emitOpError() << "cannot concatenate along dynamic dimension "
-                           << *axis;
+      return emitOpError() << "cannot concatenate along dynamic dimension " << *axis;
     expected[*axis] = extent;
-    if (failed(checkShape(*this, ("operand #" + Twine(i)).str(), input,
-                          expected)))
+    if (failed(checkShape(*this, ("operand #" + Twine(i)).str(), input, expected)))
       return failure();
     total += extent;
   }
@@ -265,10 +250,8 @@ LogicalResult ReshapeOp::verify() {
   auto numDynamic = [](ArrayRef<int64_t> shape) {
     return llvm::count_if(shape, ShapedType::isDynamic);
   };
-  if (nIn != nOut || numDynamic(in) != int64_t(nIn) ||
-      numDynamic(out) != int64_t(nOut))
-    return emitOpError() << "cannot reshape " << formatShape(in) << " to "
-                         << formatShape(out)
+  if (nIn != nOut || numDynamic(in) != int64_t(nIn) || numDynamic(out) != int64_t(nOut))
+    return emitOpError() << "cannot reshape " << formatShape(in) << " to " << formatShape(out)
                          << ": dynamic dimensions must lead and stay in place";
   auto product = [](ArrayRef<int64_t> shape, size_t from) {
     int64_t p = 1;
@@ -277,8 +260,8 @@ LogicalResult ReshapeOp::verify() {
     return p;
   };
   if (product(in, nIn) != product(out, nOut))
-    return emitOpError() << "cannot reshape " << formatShape(in) << " to "
-                         << formatShape(out) << ": element counts differ";
+    return emitOpError() << "cannot reshape " << formatShape(in) << " to " << formatShape(out)
+                         << ": element counts differ";
   return success();
 }
 
@@ -287,14 +270,12 @@ LogicalResult TransposeOp::verify() {
   ArrayRef<int64_t> perm = getPermutation();
   if (perm.size() != in.size())
     return emitOpError() << "permutation has " << perm.size()
-                         << " entries but operand 'input' has rank "
-                         << in.size();
+                         << " entries but operand 'input' has rank " << in.size();
   SmallVector<bool> seen(in.size(), false);
   SmallVector<int64_t> expected;
   for (int64_t p : perm) {
     if (p < 0 || p >= int64_t(in.size()) || seen[p])
-      return emitOpError() << "permutation is not a permutation of 0.."
-                           << in.size() - 1;
+      return emitOpError() << "permutation is not a permutation of 0.." << in.size() - 1;
     seen[p] = true;
     expected.push_back(ShapedType::isDynamic(in[p]) ? kAnyDim : in[p]);
   }
@@ -306,8 +287,7 @@ LogicalResult TransposeOp::verify() {
 //===----------------------------------------------------------------------===//
 
 namespace {
-LogicalResult verifyBroadcast(Operation *op, Value lhs, Value rhs,
-                              Value result) {
+LogicalResult verifyBroadcast(Operation *op, Value lhs, Value rhs, Value result) {
   ArrayRef<int64_t> a = shapeOf(lhs), b = shapeOf(rhs);
   size_t rank = std::max(a.size(), b.size());
   SmallVector<int64_t> expected(rank);
@@ -320,9 +300,8 @@ LogicalResult verifyBroadcast(Operation *op, Value lhs, Value rhs,
     } else if (ShapedType::isDynamic(da) || ShapedType::isDynamic(db)) {
       expected[i] = kAnyDim;
     } else if (da != db) {
-      return op->emitOpError() << "operands have shapes " << formatShape(a)
-                               << " and " << formatShape(b)
-                               << " that do not broadcast (dimension " << i
+      return op->emitOpError() << "operands have shapes " << formatShape(a) << " and "
+                               << formatShape(b) << " that do not broadcast (dimension " << i
                                << ": " << da << " vs " << db << ")";
     } else {
       expected[i] = da;
@@ -332,12 +311,8 @@ LogicalResult verifyBroadcast(Operation *op, Value lhs, Value rhs,
 }
 } // namespace
 
-LogicalResult AddOp::verify() {
-  return verifyBroadcast(*this, getLhs(), getRhs(), getResult());
-}
-LogicalResult MulOp::verify() {
-  return verifyBroadcast(*this, getLhs(), getRhs(), getResult());
-}
+LogicalResult AddOp::verify() { return verifyBroadcast(*this, getLhs(), getRhs(), getResult()); }
+LogicalResult MulOp::verify() { return verifyBroadcast(*this, getLhs(), getRhs(), getResult()); }
 
 //===----------------------------------------------------------------------===//
 // Convolution and scans
@@ -357,14 +332,13 @@ LogicalResult CausalConv1dOp::verify() {
   if (getBias() && failed(checkShape(*this, "operand 'bias'", getBias(), {c})))
     return failure();
   SmallVector<int64_t> stateShape = {dimOrAny(x, 0), k - 1, c};
-  if (getInitState() && failed(checkShape(*this, "operand 'init_state'",
-                                          getInitState(), stateShape)))
+  if (getInitState() &&
+      failed(checkShape(*this, "operand 'init_state'", getInitState(), stateShape)))
     return failure();
   if (failed(checkSeqLens(*this, getSeqLens(), x)) ||
       failed(checkActivation(*this, "result", getResult(), x, {c})))
     return failure();
-  return checkShape(*this, "result 'final_state'", getFinalState(),
-                    stateShape);
+  return checkShape(*this, "result 'final_state'", getFinalState(), stateShape);
 }
 
 LogicalResult SelectiveScanOp::verify() {
@@ -381,13 +355,10 @@ LogicalResult SelectiveScanOp::verify() {
                          << ") must divide the channel count " << e;
   if (Value proj = getDeltaProj()) {
     if (failed(checkRank(*this, "operand 'delta_proj'", proj, 2)) ||
-        failed(checkShape(*this, "operand 'delta_proj'", proj,
-                          {e, shapeOf(proj)[1]})) ||
-        failed(checkActivation(*this, "operand 'delta'", getDelta(), u,
-                               {shapeOf(proj)[1]})))
+        failed(checkShape(*this, "operand 'delta_proj'", proj, {e, shapeOf(proj)[1]})) ||
+        failed(checkActivation(*this, "operand 'delta'", getDelta(), u, {shapeOf(proj)[1]})))
       return failure();
-  } else if (failed(checkActivation(*this, "operand 'delta'", getDelta(), u,
-                                    {e}))) {
+  } else if (failed(checkActivation(*this, "operand 'delta'", getDelta(), u, {e}))) {
     return failure();
   }
   int64_t bc = getGroups() * n;
@@ -398,18 +369,16 @@ LogicalResult SelectiveScanOp::verify() {
     return failure();
   if (getZ() && failed(checkActivation(*this, "operand 'z'", getZ(), u, {e})))
     return failure();
-  if (getDeltaBias() &&
-      failed(checkShape(*this, "operand 'delta_bias'", getDeltaBias(), {e})))
+  if (getDeltaBias() && failed(checkShape(*this, "operand 'delta_bias'", getDeltaBias(), {e})))
     return failure();
   SmallVector<int64_t> stateShape = {dimOrAny(u, 0), e, n};
-  if (getInitState() && failed(checkShape(*this, "operand 'init_state'",
-                                          getInitState(), stateShape)))
+  if (getInitState() &&
+      failed(checkShape(*this, "operand 'init_state'", getInitState(), stateShape)))
     return failure();
   if (failed(checkSeqLens(*this, getSeqLens(), u)) ||
       failed(checkActivation(*this, "result", getResult(), u, {e})))
     return failure();
-  return checkShape(*this, "result 'final_state'", getFinalState(),
-                    stateShape);
+  return checkShape(*this, "result 'final_state'", getFinalState(), stateShape);
 }
 
 LogicalResult SSDScanOp::verify() {
@@ -421,8 +390,7 @@ LogicalResult SSDScanOp::verify() {
     return failure();
   int64_t h = getHeads(), p = getHeadDim(), g = getGroups();
   if (h % g != 0)
-    return emitOpError() << "attribute 'groups' (" << g
-                         << ") must divide 'heads' (" << h << ")";
+    return emitOpError() << "attribute 'groups' (" << g << ") must divide 'heads' (" << h << ")";
   if (failed(checkRank(*this, "operand 'x'", x, 3, 2)) ||
       failed(checkActivation(*this, "operand 'x'", x, x, {h * p})) ||
       failed(checkActivation(*this, "operand 'dt'", getDt(), x, {h})) ||
@@ -431,8 +399,7 @@ LogicalResult SSDScanOp::verify() {
     return failure();
   int64_t bc = lastDim(getB());
   if (bc % g != 0)
-    return emitOpError() << "operand 'B' has shape "
-                         << formatShape(shapeOf(getB()))
+    return emitOpError() << "operand 'B' has shape " << formatShape(shapeOf(getB()))
                          << " whose last dimension is not a multiple of "
                             "'groups' ("
                          << g << ")";
@@ -442,21 +409,18 @@ LogicalResult SSDScanOp::verify() {
     return failure();
   if (getD() && failed(checkShape(*this, "operand 'D'", getD(), {h})))
     return failure();
-  if (getZ() &&
-      failed(checkActivation(*this, "operand 'z'", getZ(), x, {h * p})))
+  if (getZ() && failed(checkActivation(*this, "operand 'z'", getZ(), x, {h * p})))
     return failure();
-  if (getDtBias() &&
-      failed(checkShape(*this, "operand 'dt_bias'", getDtBias(), {h})))
+  if (getDtBias() && failed(checkShape(*this, "operand 'dt_bias'", getDtBias(), {h})))
     return failure();
   SmallVector<int64_t> stateShape = {dimOrAny(x, 0), h, p, n};
-  if (getInitState() && failed(checkShape(*this, "operand 'init_state'",
-                                          getInitState(), stateShape)))
+  if (getInitState() &&
+      failed(checkShape(*this, "operand 'init_state'", getInitState(), stateShape)))
     return failure();
   if (failed(checkSeqLens(*this, getSeqLens(), x)) ||
       failed(checkActivation(*this, "result", getResult(), x, {h * p})))
     return failure();
-  return checkShape(*this, "result 'final_state'", getFinalState(),
-                    stateShape);
+  return checkShape(*this, "result 'final_state'", getFinalState(), stateShape);
 }
 
 LogicalResult MambaStepOp::verify() {
@@ -471,14 +435,13 @@ LogicalResult MambaStepOp::verify() {
   if (failed(checkShape(*this, "operand 'x'", x, {dimOrAny(x, 0), 1, e})) ||
       failed(checkShape(*this, "operand 'z'", getZ(), {dimOrAny(x, 0), 1, e})) ||
       failed(checkShape(*this, "operand 'conv_weight'", getConvWeight(), {e, 1, k})) ||
-      failed(checkShape(*this, "operand 'conv_state'", getConvState(),
-                        {dimOrAny(x, 0), k - 1, e})) ||
+      failed(
+          checkShape(*this, "operand 'conv_state'", getConvState(), {dimOrAny(x, 0), k - 1, e})) ||
       failed(checkShape(*this, "operand 'x_proj'", getXProj(), {r + 2 * n, e})) ||
       failed(checkShape(*this, "operand 'delta_proj'", getDeltaProj(), {e, r})) ||
       failed(checkShape(*this, "operand 'delta_bias'", getDeltaBias(), {e})) ||
       failed(checkShape(*this, "operand 'A'", getA(), {e, n})) ||
-      failed(checkShape(*this, "operand 'ssm_state'", getSsmState(),
-                        {dimOrAny(x, 0), e, n})))
+      failed(checkShape(*this, "operand 'ssm_state'", getSsmState(), {dimOrAny(x, 0), e, n})))
     return failure();
   if (getConvBias() && failed(checkShape(*this, "operand 'conv_bias'", getConvBias(), {e})))
     return failure();
@@ -488,8 +451,7 @@ LogicalResult MambaStepOp::verify() {
       failed(checkShape(*this, "result 'conv_state_out'", getConvStateOut(),
                         {dimOrAny(x, 0), k - 1, e})))
     return failure();
-  return checkShape(*this, "result 'ssm_state_out'", getSsmStateOut(),
-                    {dimOrAny(x, 0), e, n});
+  return checkShape(*this, "result 'ssm_state_out'", getSsmStateOut(), {dimOrAny(x, 0), e, n});
 }
 
 //===----------------------------------------------------------------------===//
@@ -503,8 +465,7 @@ LogicalResult AttentionOp::verify() {
     return failure();
   int64_t h = getHeads(), kv = getKvHeads(), d = getHeadDim();
   if (h % kv != 0)
-    return emitOpError() << "attribute 'kv_heads' (" << kv
-                         << ") must divide 'heads' (" << h << ")";
+    return emitOpError() << "attribute 'kv_heads' (" << kv << ") must divide 'heads' (" << h << ")";
   Value q = getQ();
   if (failed(checkRank(*this, "operand 'q'", q, 3, 2)) ||
       failed(checkActivation(*this, "operand 'q'", q, q, {h * d})) ||
@@ -514,26 +475,20 @@ LogicalResult AttentionOp::verify() {
   if (bool(getKCache()) != bool(getVCache()))
     return emitOpError() << "needs both 'k_cache' and 'v_cache' or neither";
   SmallVector<int64_t> cacheShape = {dimOrAny(q, 0), kv, kAnyDim, d};
-  if (getKCache() &&
-      (failed(checkShape(*this, "operand 'k_cache'", getKCache(),
-                         cacheShape)) ||
-       failed(checkShape(*this, "operand 'v_cache'", getVCache(),
-                         cacheShape))))
+  if (getKCache() && (failed(checkShape(*this, "operand 'k_cache'", getKCache(), cacheShape)) ||
+                      failed(checkShape(*this, "operand 'v_cache'", getVCache(), cacheShape))))
     return failure();
   if (failed(checkSeqLens(*this, getSeqLens(), q)) ||
       failed(checkActivation(*this, "result", getResult(), q, {h * d})) ||
-      failed(checkShape(*this, "result 'k_cache_out'", getKCacheOut(),
-                        cacheShape)))
+      failed(checkShape(*this, "result 'k_cache_out'", getKCacheOut(), cacheShape)))
     return failure();
   if (getScale() && getScale()->convertToDouble() <= 0)
     return emitOpError() << "attribute 'scale' must be positive";
   if (getRopeTheta() && getRopeTheta()->convertToDouble() <= 0)
     return emitOpError() << "attribute 'rope_theta' must be positive";
   if (d % 2 != 0 && getRopeTheta())
-    return emitOpError() << "rotary embedding needs an even 'head_dim', got "
-                         << d;
-  return checkShape(*this, "result 'v_cache_out'", getVCacheOut(),
-                    cacheShape);
+    return emitOpError() << "rotary embedding needs an even 'head_dim', got " << d;
+  return checkShape(*this, "result 'v_cache_out'", getVCacheOut(), cacheShape);
 }
 
 LogicalResult MoEOp::verify() {
@@ -547,15 +502,13 @@ LogicalResult MoEOp::verify() {
                             "got "
                          << numWeights << " weights";
   int64_t numExperts = getNumExperts();
-  if (failed(checkShape(*this, "operand 'router'", getRouter(),
-                        {numExperts, d})))
+  if (failed(checkShape(*this, "operand 'router'", getRouter(), {numExperts, d})))
     return failure();
   if (getTopK() < 1 || int64_t(getTopK()) > numExperts)
-    return emitOpError() << "attribute 'top_k' (" << getTopK()
-                         << ") must be in [1, " << numExperts << "]";
+    return emitOpError() << "attribute 'top_k' (" << getTopK() << ") must be in [1, " << numExperts
+                         << "]";
   for (int64_t i = 0; i < numExperts; ++i) {
-    Value gate = getExperts()[3 * i], up = getExperts()[3 * i + 1],
-          down = getExperts()[3 * i + 2];
+    Value gate = getExperts()[3 * i], up = getExperts()[3 * i + 1], down = getExperts()[3 * i + 2];
     std::string prefix = "expert " + std::to_string(i) + " operand ";
     if (failed(checkRank(*this, prefix + "'gate'", gate, 2)))
       return failure();

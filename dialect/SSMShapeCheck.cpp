@@ -43,26 +43,25 @@ LogicalResult ssm::checkShape(Operation *op, StringRef name, Value value,
   }
   if (ok)
     return success();
-  return op->emitOpError() << name << " has shape " << formatShape(actual)
-                           << " but expected " << formatShape(expected);
+  return op->emitOpError() << name << " has shape " << formatShape(actual) << " but expected "
+                           << formatShape(expected);
 }
 
-LogicalResult ssm::checkRank(Operation *op, StringRef name, Value value,
-                             int64_t rank, int64_t firstStaticDim) {
+LogicalResult ssm::checkRank(Operation *op, StringRef name, Value value, int64_t rank,
+                             int64_t firstStaticDim) {
   ArrayRef<int64_t> actual = shapeOf(value);
   if (static_cast<int64_t>(actual.size()) != rank)
     return op->emitOpError() << name << " has shape " << formatShape(actual)
                              << " but expected rank " << rank;
   for (int64_t i = firstStaticDim; i < rank; ++i)
     if (ShapedType::isDynamic(actual[i]))
-      return op->emitOpError()
-             << name << " has shape " << formatShape(actual)
-             << " but dimension " << i << " must be static";
+      return op->emitOpError() << name << " has shape " << formatShape(actual) << " but dimension "
+                               << i << " must be static";
   return success();
 }
 
-LogicalResult ssm::checkActivation(Operation *op, StringRef name, Value value,
-                                   Value like, ArrayRef<int64_t> features) {
+LogicalResult ssm::checkActivation(Operation *op, StringRef name, Value value, Value like,
+                                   ArrayRef<int64_t> features) {
   SmallVector<int64_t> expected = {dimOrAny(like, 0), dimOrAny(like, 1)};
   expected.append(features.begin(), features.end());
   return checkShape(op, name, value, expected);

@@ -32,18 +32,17 @@ int64_t dimOrAny(Value value, int64_t dim);
 /// has exactly |expected|.size() dimensions, and that each dimension agrees:
 /// a kAnyDim entry accepts anything; a concrete entry needs that static size
 /// (a dynamic actual size is rejected, feature dimensions must be static).
-LogicalResult checkShape(Operation *op, StringRef name, Value value,
-                         ArrayRef<int64_t> expected);
+LogicalResult checkShape(Operation *op, StringRef name, Value value, ArrayRef<int64_t> expected);
 
 /// Checks that |value| has rank |rank| and static sizes in every dimension
 /// from |firstStaticDim| on.
-LogicalResult checkRank(Operation *op, StringRef name, Value value,
-                        int64_t rank, int64_t firstStaticDim = 0);
+LogicalResult checkRank(Operation *op, StringRef name, Value value, int64_t rank,
+                        int64_t firstStaticDim = 0);
 
 /// Like checkShape for a batch/sequence activation: [B, L, features...] where
 /// B and L come from |like| (kAnyDim where dynamic).
-LogicalResult checkActivation(Operation *op, StringRef name, Value value,
-                              Value like, ArrayRef<int64_t> features);
+LogicalResult checkActivation(Operation *op, StringRef name, Value value, Value like,
+                              ArrayRef<int64_t> features);
 
 } // namespace mlir::ssm
 

@@ -41,8 +41,8 @@ const char *argTypeName(ArgType type) {
 }
 } // namespace
 
-bool Elaborator::checkShape(const OpSignature &op, const std::string &what,
-                            Loc loc, const Shape &actual, const Shape &expected) {
+bool Elaborator::checkShape(const OpSignature &op, const std::string &what, Loc loc,
+                            const Shape &actual, const Shape &expected) {
   bool ok = actual.size() == expected.size();
   for (size_t i = 0; ok && i < actual.size(); ++i)
     ok = expected[i] == kAny || actual[i] == expected[i];
@@ -52,8 +52,8 @@ bool Elaborator::checkShape(const OpSignature &op, const std::string &what,
                         formatShape(actual) + " but expected " + formatExpected(expected));
 }
 
-bool Elaborator::broadcast(const char *opName, Loc loc, const Shape &a,
-                           const Shape &b, Shape &out) {
+bool Elaborator::broadcast(const char *opName, Loc loc, const Shape &a, const Shape &b,
+                           Shape &out) {
   size_t rank = std::max(a.size(), b.size());
   out.assign(rank, 1);
   for (size_t i = 0; i < rank; ++i) {
@@ -70,14 +70,11 @@ bool Elaborator::broadcast(const char *opName, Loc loc, const Shape &a,
   return true;
 }
 
-bool Elaborator::checkArgType(const OpSignature &op, const OpArg &arg,
-                              const Value &v, Loc loc) {
+bool Elaborator::checkArgType(const OpSignature &op, const OpArg &arg, const Value &v, Loc loc) {
   bool ok = false;
   switch (arg.type) {
   case ArgType::Tensor: ok = v.kind == Value::Kind::Tensor; break;
-  case ArgType::OptTensor:
-    ok = v.kind == Value::Kind::Tensor || v.kind == Value::Kind::None;
-    break;
+  case ArgType::OptTensor: ok = v.kind == Value::Kind::Tensor || v.kind == Value::Kind::None; break;
   case ArgType::TensorList:
     ok = v.kind == Value::Kind::List && !v.elems.empty() &&
          std::all_of(v.elems.begin(), v.elems.end(),
@@ -99,8 +96,7 @@ bool Elaborator::checkArgType(const OpSignature &op, const OpArg &arg,
                         argTypeName(arg.type) + ", got " + describe(v));
 }
 
-bool Elaborator::bindOpArgs(const OpSignature &op, const Expr &call,
-                            BoundArgs &a) {
+bool Elaborator::bindOpArgs(const OpSignature &op, const Expr &call, BoundArgs &a) {
   a.values.assign(op.args.size(), Value());
   a.locs.assign(op.args.size(), call.loc);
   a.present.assign(op.args.size(), false);
@@ -116,8 +112,7 @@ bool Elaborator::bindOpArgs(const OpSignature &op, const Expr &call,
       if (positional >= fixed) {
         if (!op.variadic)
           return error(arg.value->loc, "too many arguments: '" + std::string(op.name) +
-                                           "' takes at most " +
-                                           std::to_string(op.args.size()));
+                                           "' takes at most " + std::to_string(op.args.size()));
         a.rest.push_back(std::move(v));
         a.restLocs.push_back(arg.value->loc);
         continue;
@@ -127,12 +122,12 @@ bool Elaborator::bindOpArgs(const OpSignature &op, const Expr &call,
       auto it = std::find_if(op.args.begin(), op.args.end(),
                              [&](const OpArg &o) { return arg.name == o.name; });
       if (it == op.args.end())
-        return error(arg.nameLoc, "'" + std::string(op.name) + "' has no argument named '" +
-                                      arg.name + "'");
+        return error(arg.nameLoc,
+                     "'" + std::string(op.name) + "' has no argument named '" + arg.name + "'");
       index = it - op.args.begin();
       if (a.present[index])
-        return error(arg.nameLoc, "argument '" + arg.name + "' given twice in call to '" +
-                                      op.name + "'");
+        return error(arg.nameLoc,
+                     "argument '" + arg.name + "' given twice in call to '" + op.name + "'");
     }
     if (!checkArgType(op, op.args[index], v, arg.value->loc))
       return false;
@@ -187,29 +182,23 @@ bool Elaborator::buildElementwise(const OpSignature &op, const Expr &call, Bound
   return node >= 0;
 }
 
-bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
-                         Value &out) {
+bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a, Value &out) {
   // Accessors by argument position in the op's signature.
   auto T = [&](size_t i) { return a.present[i] ? a.values[i].tensor : -1; };
   auto S = [&](size_t i) -> const Shape & { return shapeOf(a.values[i].tensor); };
   auto I = [&](size_t i, int64_t dflt) { return a.present[i] ? a.values[i].i : dflt; };
-  auto F = [&](size_t i, double dflt) {
-    return a.present[i] ? a.values[i].asDouble() : dflt;
-  };
+  auto F = [&](size_t i, double dflt) { return a.present[i] ? a.values[i].asDouble() : dflt; };
   auto B = [&](size_t i, bool dflt) { return a.present[i] ? a.values[i].b : dflt; };
   auto argShape = [&](size_t i, const Shape &expected) {
-    return !a.present[i] ||
-           checkShape(op, std::string("argument '") + op.args[i].name + "'", a.locs[i], S(i),
-                      expected);
+    return !a.present[i] || checkShape(op, std::string("argument '") + op.args[i].name + "'",
+                                       a.locs[i], S(i), expected);
   };
   auto rank = [&](size_t i, size_t r) {
     Shape any(r, kAny);
     return argShape(i, any);
   };
   /// An activation [?, ?, features].
-  auto activation = [&](size_t i, int64_t features) {
-    return argShape(i, {kDyn, kDyn, features});
-  };
+  auto activation = [&](size_t i, int64_t features) { return argShape(i, {kDyn, kDyn, features}); };
   auto positive = [&](size_t i, int64_t value) {
     if (value > 0 && value <= kMaxDim)
       return true;
@@ -218,8 +207,8 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
   };
   auto emit = [&](std::vector<int> operands, std::map<std::string, Attr> attrs,
                   std::vector<Shape> results) -> int {
-    int node = addNode(op.kind, call.loc, std::move(operands), std::move(attrs),
-                       std::move(results));
+    int node =
+        addNode(op.kind, call.loc, std::move(operands), std::move(attrs), std::move(results));
     if (node >= 0) {
       const auto &res = graph_.nodes[node].results;
       if (res.size() == 1) {
@@ -244,8 +233,7 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     return emit({T(0), T(1)}, {}, {{kDyn, kDyn, S(0)[1]}}) >= 0;
   }
   case OpCode::Logits: {
-    if (!rank(0, 3) || !activation(0, last(0)) || !rank(1, 2) ||
-        !argShape(1, {kAny, last(0)}))
+    if (!rank(0, 3) || !activation(0, last(0)) || !rank(1, 2) || !argShape(1, {kAny, last(0)}))
       return false;
     return emit({T(0), T(1)}, {}, {{kDyn, kDyn, S(1)[0]}}) >= 0;
   }
@@ -293,12 +281,12 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     int64_t axis = I(1, -1);
     int64_t norm = axis < 0 ? axis + r : axis;
     if (norm < 0 || norm >= r)
-      return error(a.present[1] ? a.locs[1] : call.loc,
-                   "'split': axis " + std::to_string(axis) + " is out of range for " +
-                       formatShape(x));
+      return error(a.present[1] ? a.locs[1] : call.loc, "'split': axis " + std::to_string(axis) +
+                                                            " is out of range for " +
+                                                            formatShape(x));
     if (x[norm] == kDyn)
-      return error(call.loc, "'split': cannot split the dynamic dimension " +
-                                 std::to_string(norm) + " of " + formatShape(x));
+      return error(call.loc, "'split': cannot split the dynamic dimension " + std::to_string(norm) +
+                                 " of " + formatShape(x));
     if (a.rest.empty())
       return error(call.loc, "'split' needs the sizes of the pieces, e.g. split(x, 384, 384)");
     std::vector<int64_t> sizes;
@@ -328,8 +316,8 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     std::vector<int> operands;
     for (size_t i = 0; i < a.rest.size(); ++i) {
       if (a.rest[i].kind != Value::Kind::Tensor)
-        return error(a.restLocs[i], "'concat': arguments must be tensors, got " +
-                                        describe(a.rest[i]));
+        return error(a.restLocs[i],
+                     "'concat': arguments must be tensors, got " + describe(a.rest[i]));
       operands.push_back(a.rest[i].tensor);
     }
     Shape first = shapeOf(operands[0]);
@@ -363,8 +351,8 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     Shape result(lead, kDyn);
     for (const Value &v : a.values[1].elems) {
       if (v.i <= 0 || v.i > kMaxDim)
-        return error(a.locs[1], "'reshape': dimensions must be positive, got " +
-                                    std::to_string(v.i));
+        return error(a.locs[1],
+                     "'reshape': dimensions must be positive, got " + std::to_string(v.i));
       if (to > kMaxElements / v.i)
         return error(a.locs[1], "'reshape': shape too large");
       to *= v.i;
@@ -418,12 +406,10 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
       return error(a.locs[9], "'selective_scan': groups " + std::to_string(groups) +
                                   " does not divide the channel count " + std::to_string(e));
     if (!activation(1, e) || !argShape(2, {e, n}) || !activation(3, groups * n) ||
-        !activation(4, groups * n) || !argShape(5, {e}) || !activation(6, e) ||
-        !argShape(7, {e}))
+        !activation(4, groups * n) || !argShape(5, {e}) || !activation(6, e) || !argShape(7, {e}))
       return false;
     int node = emit({T(0), T(1), T(2), T(3), T(4), T(5), T(6), T(7)},
-                    {{"groups", groups}, {"delta_softplus", B(8, false)}},
-                    {S(0)});
+                    {{"groups", groups}, {"delta_softplus", B(8, false)}}, {S(0)});
     if (node < 0)
       return false;
     addState({e, n}, node);
@@ -442,13 +428,15 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
       return error(a.locs[3], "'ssd_scan': argument 'B' has " + std::to_string(last(3)) +
                                   " features, not a multiple of groups " + std::to_string(g));
     int64_t n = last(3) / g;
-    if (!activation(1, h) || !argShape(2, {h}) || !activation(3, g * n) ||
-        !activation(4, g * n) || !argShape(5, {h}) || !activation(6, h * p) ||
-        !argShape(7, {h}))
+    if (!activation(1, h) || !argShape(2, {h}) || !activation(3, g * n) || !activation(4, g * n) ||
+        !argShape(5, {h}) || !activation(6, h * p) || !argShape(7, {h}))
       return false;
     int node = emit({T(0), T(1), T(2), T(3), T(4), T(5), T(6), T(7)},
-                    {{"heads", h}, {"head_dim", p}, {"groups", g},
-                     {"chunk_size", chunk}, {"dt_softplus", B(8, false)}},
+                    {{"heads", h},
+                     {"head_dim", p},
+                     {"groups", g},
+                     {"chunk_size", chunk},
+                     {"dt_softplus", B(8, false)}},
                     {S(0)});
     if (node < 0)
       return false;
@@ -496,7 +484,8 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     size_t n = a.values[2].elems.size();
     if (a.values[3].elems.size() != n || a.values[4].elems.size() != n)
       return error(call.loc, "'moe': gate, up and down must list the same number of experts "
-                             "(got " + std::to_string(n) + ", " +
+                             "(got " +
+                                 std::to_string(n) + ", " +
                                  std::to_string(a.values[3].elems.size()) + ", " +
                                  std::to_string(a.values[4].elems.size()) + ")");
     int64_t topK = I(5, 0);
@@ -519,8 +508,7 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a,
     }
     return emit(operands, {{"top_k", topK}, {"renormalize", B(6, false)}}, {S(0)}) >= 0;
   }
-  default:
-    break;
+  default: break;
   }
   return error(call.loc, "'" + std::string(op.name) + "' has no elaboration rule");
 }

@@ -6,8 +6,7 @@
 
 using namespace ssmc::fe;
 
-std::optional<Graph> ssmc::fe::elaborateModel(const ModuleSet &modules,
-                                              DiagnosticEngine &diags) {
+std::optional<Graph> ssmc::fe::elaborateModel(const ModuleSet &modules, DiagnosticEngine &diags) {
   const BlockDecl *model = modules.model();
   if (!model) {
     diags.error({modules.root().file, 0, 0}, "the file defines no model");
@@ -63,8 +62,7 @@ std::string Elaborator::describe(const Value &v) const {
   return "value";
 }
 
-bool Elaborator::checkInt(const Value &v, Loc loc, const std::string &what,
-                          int64_t &out) {
+bool Elaborator::checkInt(const Value &v, Loc loc, const std::string &what, int64_t &out) {
   if (v.kind != Value::Kind::Int)
     return error(loc, what + " must be an int, got " + describe(v));
   out = v.i;
@@ -86,8 +84,7 @@ std::string Elaborator::scopePrefix() const {
   return s;
 }
 
-bool Elaborator::interpolate(const std::string &pattern, Loc loc,
-                             std::string &out) {
+bool Elaborator::interpolate(const std::string &pattern, Loc loc, std::string &out) {
   out.clear();
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '}')
@@ -103,8 +100,7 @@ bool Elaborator::interpolate(const std::string &pattern, Loc loc,
     auto &vars = frames_.back().vars;
     auto it = vars.find(name);
     if (it == vars.end())
-      return error(loc, "'{" + name + "}' in name \"" + pattern +
-                            "\": no variable '" + name + "'");
+      return error(loc, "'{" + name + "}' in name \"" + pattern + "\": no variable '" + name + "'");
     if (it->second.kind == Value::Kind::Int)
       out += std::to_string(it->second.i);
     else if (it->second.kind == Value::Kind::String)
@@ -118,8 +114,7 @@ bool Elaborator::interpolate(const std::string &pattern, Loc loc,
 }
 
 int Elaborator::addNode(OpCode kind, Loc loc, std::vector<int> operands,
-                        std::map<std::string, Attr> attrs,
-                        std::vector<Shape> results) {
+                        std::map<std::string, Attr> attrs, std::vector<Shape> results) {
   if (graph_.nodes.size() >= kMaxNodes) {
     error(loc, "the model unrolls to more than " + std::to_string(kMaxNodes) + " ops");
     return -1;
@@ -128,8 +123,7 @@ int Elaborator::addNode(OpCode kind, Loc loc, std::vector<int> operands,
   int index = static_cast<int>(graph_.nodes.size());
   for (size_t r = 0; r < results.size(); ++r) {
     node.results.push_back(static_cast<int>(graph_.values.size()));
-    graph_.values.push_back({ValueDef::Node, index, static_cast<int>(r),
-                             std::move(results[r])});
+    graph_.values.push_back({ValueDef::Node, index, static_cast<int>(r), std::move(results[r])});
   }
   graph_.nodes.push_back(std::move(node));
   return index;
@@ -160,8 +154,7 @@ int Elaborator::addState(Shape shape, int node) {
 // Statements
 //===----------------------------------------------------------------------===//
 
-Elaborator::Flow Elaborator::execBody(const std::vector<StmtPtr> &stmts,
-                                      Value &ret) {
+Elaborator::Flow Elaborator::execBody(const std::vector<StmtPtr> &stmts, Value &ret) {
   for (const auto &s : stmts) {
     Flow flow = exec(*s, ret);
     if (flow != Flow::Next)
@@ -193,8 +186,7 @@ Elaborator::Flow Elaborator::exec(const Stmt &stmt, Value &ret) {
       vars[stmt.targets[i].name] = std::move(v.elems[i]);
     return Flow::Next;
   }
-  case StmtKind::Param:
-    return execParam(stmt) ? Flow::Next : Flow::Error;
+  case StmtKind::Param: return execParam(stmt) ? Flow::Next : Flow::Error;
   case StmtKind::For: {
     Flow flow = Flow::Next;
     if (!execFor(stmt, ret, flow))
@@ -299,9 +291,9 @@ bool Elaborator::execParam(const Stmt &stmt) {
     if (it != paramByName_.end()) {
       GraphParam &existing = graph_.params[it->second];
       if (existing.shape != shape) {
-        error(stmt.loc, "tensor '" + names[0] + "' is bound twice with different shapes: " +
-                            formatShape(shape) + " here and " +
-                            formatShape(existing.shape) + " before");
+        error(stmt.loc, "tensor '" + names[0] +
+                            "' is bound twice with different shapes: " + formatShape(shape) +
+                            " here and " + formatShape(existing.shape) + " before");
         diags_.note(existing.loc, "first bound here");
         return false;
       }
@@ -326,8 +318,7 @@ bool Elaborator::execParam(const Stmt &stmt) {
   }
   Value begin, end;
   int64_t b, e;
-  if (!eval(*stmt.listBegin, begin) ||
-      !checkInt(begin, stmt.listBegin->loc, "range start", b) ||
+  if (!eval(*stmt.listBegin, begin) || !checkInt(begin, stmt.listBegin->loc, "range start", b) ||
       !eval(*stmt.listEnd, end) || !checkInt(end, stmt.listEnd->loc, "range end", e))
     return false;
   if (e <= b)
@@ -360,27 +351,17 @@ bool Elaborator::execParam(const Stmt &stmt) {
 
 bool Elaborator::eval(const Expr &expr, Value &out) {
   switch (expr.kind) {
-  case ExprKind::Int:
-    out = Value::makeInt(expr.intValue);
-    return true;
-  case ExprKind::Float:
-    out = Value::makeFloat(expr.floatValue);
-    return true;
-  case ExprKind::String:
-    out = Value::makeString(expr.text);
-    return true;
-  case ExprKind::Bool:
-    out = Value::makeBool(expr.boolValue);
-    return true;
-  case ExprKind::None:
-    out = Value();
-    return true;
+  case ExprKind::Int: out = Value::makeInt(expr.intValue); return true;
+  case ExprKind::Float: out = Value::makeFloat(expr.floatValue); return true;
+  case ExprKind::String: out = Value::makeString(expr.text); return true;
+  case ExprKind::Bool: out = Value::makeBool(expr.boolValue); return true;
+  case ExprKind::None: out = Value(); return true;
   case ExprKind::Name: {
     auto &vars = frames_.back().vars;
     auto it = vars.find(expr.text);
     if (it == vars.end())
-      return error(expr.loc, "undefined name '" + expr.text +
-                                 "' (it is not assigned on this path)");
+      return error(expr.loc,
+                   "undefined name '" + expr.text + "' (it is not assigned on this path)");
     out = it->second;
     return true;
   }
@@ -395,12 +376,9 @@ bool Elaborator::eval(const Expr &expr, Value &out) {
     }
     return true;
   }
-  case ExprKind::Binary:
-    return evalBinary(expr, out);
-  case ExprKind::Unary:
-    return evalUnary(expr, out);
-  case ExprKind::Call:
-    return evalCall(expr, out);
+  case ExprKind::Binary: return evalBinary(expr, out);
+  case ExprKind::Unary: return evalUnary(expr, out);
+  case ExprKind::Call: return evalCall(expr, out);
   case ExprKind::Scoped: {
     const Expr &inner = *expr.operands[0];
     if (inner.kind != ExprKind::Call)
@@ -433,9 +411,7 @@ bool Elaborator::evalUnary(const Expr &expr, Value &out) {
       return error(expr.loc, "integer overflow");
     out = Value::makeInt(-v.i);
     return true;
-  case Value::Kind::Float:
-    out = Value::makeFloat(-v.f);
-    return true;
+  case Value::Kind::Float: out = Value::makeFloat(-v.f); return true;
   case Value::Kind::Tensor: {
     int node = addNode(OpCode::Neg, expr.loc, {v.tensor}, {}, {shapeOf(v.tensor)});
     if (node < 0)
@@ -443,8 +419,7 @@ bool Elaborator::evalUnary(const Expr &expr, Value &out) {
     out = Value::makeTensor(graph_.nodes[node].results[0]);
     return true;
   }
-  default:
-    return error(expr.loc, "cannot negate " + describe(v));
+  default: return error(expr.loc, "cannot negate " + describe(v));
   }
 }
 
@@ -473,8 +448,8 @@ bool Elaborator::evalBinary(const Expr &expr, Value &out) {
   bool lt = lhs.kind == Value::Kind::Tensor, rt = rhs.kind == Value::Kind::Tensor;
   if (lt || rt) {
     if (!lt || !rt || (op != BinOp::Add && op != BinOp::Sub && op != BinOp::Mul))
-      return error(expr.loc, "unsupported operation on " + describe(lhs) + " and " +
-                                 describe(rhs) + ": tensors support +, - and * with tensors");
+      return error(expr.loc, "unsupported operation on " + describe(lhs) + " and " + describe(rhs) +
+                                 ": tensors support +, - and * with tensors");
     Shape shape;
     const char *name = op == BinOp::Mul ? "mul" : "add";
     if (!broadcast(name, expr.loc, shapeOf(lhs.tensor), shapeOf(rhs.tensor), shape))
@@ -486,8 +461,8 @@ bool Elaborator::evalBinary(const Expr &expr, Value &out) {
         return false;
       right = graph_.nodes[neg].results[0];
     }
-    int node = addNode(op == BinOp::Mul ? OpCode::Mul : OpCode::Add, expr.loc,
-                       {lhs.tensor, right}, {}, {shape});
+    int node = addNode(op == BinOp::Mul ? OpCode::Mul : OpCode::Add, expr.loc, {lhs.tensor, right},
+                       {}, {shape});
     if (node < 0)
       return false;
     out = Value::makeTensor(graph_.nodes[node].results[0]);
@@ -512,8 +487,8 @@ bool Elaborator::evalBinary(const Expr &expr, Value &out) {
     return true;
   }
   if (!lhs.isNumber() || !rhs.isNumber())
-    return error(expr.loc, "arithmetic needs numbers, got " + describe(lhs) + " and " +
-                               describe(rhs));
+    return error(expr.loc,
+                 "arithmetic needs numbers, got " + describe(lhs) + " and " + describe(rhs));
   bool ints = lhs.kind == Value::Kind::Int && rhs.kind == Value::Kind::Int;
   double a = lhs.asDouble(), b = rhs.asDouble();
   switch (op) {
@@ -529,8 +504,8 @@ bool Elaborator::evalBinary(const Expr &expr, Value &out) {
   case BinOp::FloorDiv:
   case BinOp::Mod: {
     if (!ints)
-      return error(expr.loc, "'//' and '%' need ints, got " + describe(lhs) + " and " +
-                                 describe(rhs));
+      return error(expr.loc,
+                   "'//' and '%' need ints, got " + describe(lhs) + " and " + describe(rhs));
     if (rhs.i == 0)
       return error(expr.loc, "division by zero");
     if (lhs.i == std::numeric_limits<int64_t>::min() && rhs.i == -1)
@@ -543,8 +518,7 @@ bool Elaborator::evalBinary(const Expr &expr, Value &out) {
     out = Value::makeInt(op == BinOp::FloorDiv ? q : r);
     return true;
   }
-  default:
-    break;
+  default: break;
   }
   if (ints) {
     int64_t r;
@@ -584,13 +558,12 @@ bool Elaborator::evalScalarBuiltin(const Expr &expr, Value &out) {
   }
   size_t arity = (name == "ceil" || name == "floor") ? 1 : 2;
   if (args.size() != arity)
-    return error(expr.loc, "'" + name + "' takes " + std::to_string(arity) +
-                               " argument" + (arity == 1 ? "" : "s") + ", got " +
-                               std::to_string(args.size()));
+    return error(expr.loc, "'" + name + "' takes " + std::to_string(arity) + " argument" +
+                               (arity == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
   if (name == "config") {
     if (args[0].kind != Value::Kind::String)
-      return error(expr.args[0].value->loc, "config key must be a string, got " +
-                                                describe(args[0]));
+      return error(expr.args[0].value->loc,
+                   "config key must be a string, got " + describe(args[0]));
     ConfigValue value;
     switch (args[1].kind) {
     case Value::Kind::Int: value = args[1].i; break;
@@ -613,8 +586,8 @@ bool Elaborator::evalScalarBuiltin(const Expr &expr, Value &out) {
   }
   for (size_t i = 0; i < args.size(); ++i)
     if (!args[i].isNumber())
-      return error(expr.args[i].value->loc, "'" + name + "' needs numbers, got " +
-                                                describe(args[i]));
+      return error(expr.args[i].value->loc,
+                   "'" + name + "' needs numbers, got " + describe(args[i]));
   if (name == "ceil" || name == "floor") {
     if (args[0].kind == Value::Kind::Int) {
       out = args[0];
@@ -670,12 +643,14 @@ bool Elaborator::callBlock(const BlockDecl &block, const Expr &call, Value &out)
       if (!ok)
         return false;
     } else {
-      return error(call.loc, "call to '" + block.name.name + "' is missing argument '" +
-                                 p.name.name + "'");
+      return error(call.loc,
+                   "call to '" + block.name.name + "' is missing argument '" + p.name.name + "'");
     }
     bool ok = false;
     switch (p.type) {
-    case ValueType::Tensor: ok = v.kind == Value::Kind::Tensor || v.kind == Value::Kind::None; break;
+    case ValueType::Tensor:
+      ok = v.kind == Value::Kind::Tensor || v.kind == Value::Kind::None;
+      break;
     case ValueType::Int: ok = v.kind == Value::Kind::Int; break;
     case ValueType::Float:
       ok = v.isNumber();

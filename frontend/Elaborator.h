@@ -22,8 +22,7 @@ namespace ssmc::fe {
 
 /// Elaborates the model of |modules| (which must have one, and must have
 /// passed resolveModules). Returns nullopt after reporting the first error.
-std::optional<Graph> elaborateModel(const ModuleSet &modules,
-                                    DiagnosticEngine &diags);
+std::optional<Graph> elaborateModel(const ModuleSet &modules, DiagnosticEngine &diags);
 
 /// Implementation; exposed for the op handlers in ElaborateOps.cpp.
 class Elaborator {
@@ -71,8 +70,8 @@ private:
   bool evalOp(const OpSignature &op, const Expr &call, Value &out);
   bool bindOpArgs(const OpSignature &op, const Expr &call, BoundArgs &args);
   bool checkArgType(const OpSignature &op, const OpArg &arg, const Value &v, Loc loc);
-  bool checkShape(const OpSignature &op, const std::string &what, Loc loc,
-                  const Shape &actual, const Shape &expected);
+  bool checkShape(const OpSignature &op, const std::string &what, Loc loc, const Shape &actual,
+                  const Shape &expected);
   /// Custom ops: shape rules per op.
   bool buildOp(const OpSignature &op, const Expr &call, BoundArgs &a, Value &out);
   /// Unary and binary elementwise ops, from the op table alone.
@@ -84,8 +83,8 @@ public:
   bool error(Loc loc, std::string message) { return diags_.error(loc, std::move(message)); }
   std::string describe(const Value &v) const;
   const Shape &shapeOf(int value) const { return graph_.values[value].shape; }
-  int addNode(OpCode kind, Loc loc, std::vector<int> operands,
-              std::map<std::string, Attr> attrs, std::vector<Shape> results);
+  int addNode(OpCode kind, Loc loc, std::vector<int> operands, std::map<std::string, Attr> attrs,
+              std::vector<Shape> results);
   /// The recurrent state of |node| (its kind from the op table), |shape| per
   /// sequence.
   int addState(Shape shape, int node);

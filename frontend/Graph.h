@@ -67,7 +67,7 @@ struct GraphNode {
 struct StateSlot {
   std::string name; ///< Scope of the op, e.g. "backbone.layers.0.mixer/conv1d".
   StateKind kind;
-  Shape shape;      ///< Per sequence; for KVCache per token: [2, kv_heads, head_dim].
+  Shape shape; ///< Per sequence; for KVCache per token: [2, kv_heads, head_dim].
   int node = -1;
   int64_t bytesPerSequence() const; ///< fp32; 0 for KVCache.
   int64_t bytesPerToken() const;    ///< fp32 KV cache growth; 0 otherwise.

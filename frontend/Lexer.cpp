@@ -61,9 +61,7 @@ const char *ssmc::fe::tokName(Tok kind) {
 }
 
 namespace {
-bool isIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isIdentChar(char c) { return isIdentStart(c) || isDigit(c); }
 
@@ -73,14 +71,12 @@ Tok keyword(std::string_view word) {
     Tok kind;
   };
   static const Entry table[] = {
-      {"and", Tok::KwAnd},       {"block", Tok::KwBlock},
-      {"else", Tok::KwElse},     {"false", Tok::KwFalse},
-      {"for", Tok::KwFor},       {"if", Tok::KwIf},
-      {"import", Tok::KwImport}, {"in", Tok::KwIn},
-      {"model", Tok::KwModel},   {"none", Tok::KwNone},
-      {"not", Tok::KwNot},       {"or", Tok::KwOr},
-      {"param", Tok::KwParam},   {"return", Tok::KwReturn},
-      {"scope", Tok::KwScope},   {"true", Tok::KwTrue},
+      {"and", Tok::KwAnd},       {"block", Tok::KwBlock},   {"else", Tok::KwElse},
+      {"false", Tok::KwFalse},   {"for", Tok::KwFor},       {"if", Tok::KwIf},
+      {"import", Tok::KwImport}, {"in", Tok::KwIn},         {"model", Tok::KwModel},
+      {"none", Tok::KwNone},     {"not", Tok::KwNot},       {"or", Tok::KwOr},
+      {"param", Tok::KwParam},   {"return", Tok::KwReturn}, {"scope", Tok::KwScope},
+      {"true", Tok::KwTrue},
   };
   for (const Entry &e : table)
     if (word == e.word)
@@ -101,8 +97,7 @@ std::string describeByte(unsigned char c) {
 Token Lexer::make(Tok kind, size_t begin) const {
   Token t;
   t.kind = kind;
-  t.loc = {file_, static_cast<uint32_t>(begin),
-           static_cast<uint32_t>(pos_ - begin)};
+  t.loc = {file_, static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_ - begin)};
   return t;
 }
 
@@ -168,9 +163,7 @@ Token Lexer::next() {
     return lexNumber(begin);
   if (c == '"')
     return lexString(begin);
-  auto two = [&](char second) {
-    return pos_ + 1 < text_.size() && text_[pos_ + 1] == second;
-  };
+  auto two = [&](char second) { return pos_ + 1 < text_.size() && text_[pos_ + 1] == second; };
   auto punct = [&](Tok kind, size_t len) {
     pos_ += len;
     return make(kind, begin);
@@ -202,17 +195,14 @@ Token Lexer::next() {
     if (two('.'))
       return punct(Tok::DotDot, 2);
     break;
-  default:
-    break;
+  default: break;
   }
   unsigned char uc = static_cast<unsigned char>(c);
   if (uc >= 0x80) {
     size_t n = utf8SequenceLength(text_, pos_);
     if (n == 0)
       return error(begin, 1, describeByte(uc) + ": the file is not UTF-8 text");
-    return error(begin, n,
-                 "unexpected character '" +
-                     std::string(text_.substr(begin, n)) + "'");
+    return error(begin, n, "unexpected character '" + std::string(text_.substr(begin, n)) + "'");
   }
   return error(begin, 1, describeByte(uc));
 }
@@ -239,8 +229,7 @@ Token Lexer::lexNumber(size_t begin) {
       while (pos_ < text_.size() && isIdentChar(text_[pos_]))
         ++pos_;
       return error(begin, pos_ - begin,
-                   "invalid number '" +
-                       std::string(text_.substr(begin, pos_ - begin)) +
+                   "invalid number '" + std::string(text_.substr(begin, pos_ - begin)) +
                        "': exponent has no digits");
     }
     while (pos_ < text_.size() && isDigit(text_[pos_]))
@@ -251,14 +240,12 @@ Token Lexer::lexNumber(size_t begin) {
   size_t end = pos_;
   while (end < text_.size() &&
          (isIdentChar(text_[end]) ||
-          (text_[end] == '.' &&
-           !(end + 1 < text_.size() && text_[end + 1] == '.'))))
+          (text_[end] == '.' && !(end + 1 < text_.size() && text_[end + 1] == '.'))))
     ++end;
   if (end != pos_) {
     pos_ = end;
     return error(begin, end - begin,
-                 "invalid number '" +
-                     std::string(text_.substr(begin, end - begin)) + "'");
+                 "invalid number '" + std::string(text_.substr(begin, end - begin)) + "'");
   }
   std::string spelling(text_.substr(begin, pos_ - begin));
   Token t = make(isFloat ? Tok::Float : Tok::Int, begin);
@@ -266,13 +253,11 @@ Token Lexer::lexNumber(size_t begin) {
   if (isFloat) {
     t.floatValue = std::strtod(spelling.c_str(), nullptr);
     if (errno == ERANGE)
-      return error(begin, pos_ - begin,
-                   "number '" + spelling + "' is out of range");
+      return error(begin, pos_ - begin, "number '" + spelling + "' is out of range");
   } else {
     t.intValue = std::strtoll(spelling.c_str(), nullptr, 10);
     if (errno == ERANGE)
-      return error(begin, pos_ - begin,
-                   "integer '" + spelling + "' does not fit in 64 bits");
+      return error(begin, pos_ - begin, "integer '" + spelling + "' does not fit in 64 bits");
   }
   return t;
 }
@@ -298,8 +283,7 @@ Token Lexer::lexString(size_t begin) {
       case '\\': value += '\\'; break;
       case 'n': value += '\n'; break;
       case 't': value += '\t'; break;
-      default:
-        return error(pos_, 2, "unknown escape sequence in string");
+      default: return error(pos_, 2, "unknown escape sequence in string");
       }
       pos_ += 2;
       continue;

@@ -66,7 +66,7 @@ const char *tokName(Tok kind);
 struct Token {
   Tok kind = Tok::Eof;
   Loc loc;
-  std::string text;  ///< Identifier name or decoded string contents.
+  std::string text; ///< Identifier name or decoded string contents.
   int64_t intValue = 0;
   double floatValue = 0;
 };

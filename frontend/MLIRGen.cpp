@@ -1,8 +1,8 @@
 //===- MLIRGen.cpp - lowers an elaborated model to the ssm dialect --------===//
 #include "frontend/MLIRGen.h"
 
-#include "dialect/SSMOps.h"
 #include "dialect/SSMOpTable.h"
+#include "dialect/SSMOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -119,8 +119,8 @@ OwningOpRef<ModuleOp> MLIRGenImpl::build() {
     std::string names;
     for (const std::string &n : p.names)
       names += (names.empty() ? "" : "|") + n;
-    values_[p.value] = builder_.create<ssm::ParamOp>(loc(p.loc), f32Type(p.shape),
-                                                     builder_.getStringAttr(names));
+    values_[p.value] =
+        builder_.create<ssm::ParamOp>(loc(p.loc), f32Type(p.shape), builder_.getStringAttr(names));
   }
   for (const GraphNode &node : graph_.nodes)
     buildNode(node);
@@ -136,19 +136,14 @@ OwningOpRef<ModuleOp> MLIRGenImpl::build() {
 
 Attribute MLIRGenImpl::attribute(ssmrt::AttrKind kind, const Attr &value) {
   switch (kind) {
-  case ssmrt::AttrKind::Int:
-    return builder_.getI64IntegerAttr(std::get<int64_t>(value));
+  case ssmrt::AttrKind::Int: return builder_.getI64IntegerAttr(std::get<int64_t>(value));
   case ssmrt::AttrKind::Float:
-  case ssmrt::AttrKind::OptFloat:
-    return builder_.getF64FloatAttr(std::get<double>(value));
-  case ssmrt::AttrKind::Bool:
-    return builder_.getBoolAttr(std::get<bool>(value));
-  case ssmrt::AttrKind::Unit:
-    return std::get<bool>(value) ? builder_.getUnitAttr() : Attribute();
+  case ssmrt::AttrKind::OptFloat: return builder_.getF64FloatAttr(std::get<double>(value));
+  case ssmrt::AttrKind::Bool: return builder_.getBoolAttr(std::get<bool>(value));
+  case ssmrt::AttrKind::Unit: return std::get<bool>(value) ? builder_.getUnitAttr() : Attribute();
   case ssmrt::AttrKind::IntList:
     return builder_.getDenseI64ArrayAttr(std::get<std::vector<int64_t>>(value));
-  default:
-    return Attribute();
+  default: return Attribute();
   }
 }
 
@@ -177,9 +172,7 @@ void MLIRGenImpl::buildNode(const GraphNode &n) {
     case ssmrt::OperandRole::State:
       state.operands.push_back(stateIn_[n.stateSlot][nextState++]);
       break;
-    case ssmrt::OperandRole::SeqLens:
-      state.operands.push_back(seqLens_);
-      break;
+    case ssmrt::OperandRole::SeqLens: state.operands.push_back(seqLens_); break;
     }
     segments.push_back(static_cast<int32_t>(state.operands.size() - before));
   }

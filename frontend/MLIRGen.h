@@ -19,8 +19,7 @@ namespace ssmc::fe {
 /// function carries `ssm.model` and `ssm.config` (the config.json checks).
 /// Locations are the model file's (file:line:col). Returns null if the
 /// result does not verify (the frontend checks first, so that is a bug).
-mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
-                                          const Graph &graph,
+mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context, const Graph &graph,
                                           const SourceManager &sources);
 
 } // namespace ssmc::fe

@@ -8,9 +8,8 @@
 using namespace ssmc::fe;
 
 ModelFile::ModelFile(std::vector<std::string> searchDirs, FileReader reader)
-    : diags_(sources_),
-      modules_(std::make_unique<ModuleSet>(sources_, diags_, std::move(searchDirs),
-                                           std::move(reader))) {}
+    : diags_(sources_), modules_(std::make_unique<ModuleSet>(
+                            sources_, diags_, std::move(searchDirs), std::move(reader))) {}
 
 bool ModelFile::load(const std::string &path) {
   std::optional<std::string> text = readFileFromDisk(path);

@@ -14,8 +14,7 @@ namespace ssmc::fe {
 /// calls, and elaborate the model when the file has one.
 class ModelFile {
 public:
-  explicit ModelFile(std::vector<std::string> searchDirs,
-                     FileReader reader = readFileFromDisk);
+  explicit ModelFile(std::vector<std::string> searchDirs, FileReader reader = readFileFromDisk);
 
   /// Loads |path| from disk; false with error() set on failure.
   bool load(const std::string &path);

@@ -89,13 +89,11 @@ bool ModuleSet::load(const std::string &path, std::string text) {
     const std::string &name = block->name.name;
     if (block->isModel) {
       if (!isRoot)
-        return diags_.error(block->name.loc,
-                            "model '" + name +
-                                "' in an imported file: only the file given to "
-                                "ssmc may define a model");
+        return diags_.error(block->name.loc, "model '" + name +
+                                                 "' in an imported file: only the file given to "
+                                                 "ssmc may define a model");
       if (model) {
-        diags_.error(block->name.loc,
-                     "second model '" + name + "' in one file");
+        diags_.error(block->name.loc, "second model '" + name + "' in one file");
         diags_.note(model->name.loc, "the first model is defined here");
         return false;
       }
@@ -104,30 +102,26 @@ bool ModuleSet::load(const std::string &path, std::string text) {
     }
     if (lookupOp(name) || isScalarBuiltin(name))
       return diags_.error(block->name.loc,
-                          "block '" + name +
-                              "' has the name of a built-in op or function");
+                          "block '" + name + "' has the name of a built-in op or function");
     auto [it, inserted] = blocks_.emplace(name, block.get());
     if (!inserted) {
       diags_.error(block->name.loc, "duplicate block '" + name + "'");
-      diags_.note(it->second->name.loc, "the first block '" + name +
-                                            "' is defined here");
+      diags_.note(it->second->name.loc, "the first block '" + name + "' is defined here");
       return false;
     }
   }
 
   for (const ImportDecl &imp : m->imports) {
     std::string importedText;
-    std::optional<std::string> resolved =
-        resolveImport(path, imp.path, importedText);
+    std::optional<std::string> resolved = resolveImport(path, imp.path, importedText);
     if (!resolved) {
       std::string searched = dirName(path);
       for (const std::string &dir : searchDirs_)
         searched += ", " + dir;
-      return diags_.error(imp.loc, "cannot open imported file '" + imp.path +
-                                       "' (searched " + searched + ")");
+      return diags_.error(imp.loc, "cannot open imported file '" + imp.path + "' (searched " +
+                                       searched + ")");
     }
-    if (std::find(loadedPaths_.begin(), loadedPaths_.end(), *resolved) !=
-        loadedPaths_.end())
+    if (std::find(loadedPaths_.begin(), loadedPaths_.end(), *resolved) != loadedPaths_.end())
       continue;
     if (!load(*resolved, std::move(importedText)))
       return false;

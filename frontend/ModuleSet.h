@@ -24,8 +24,8 @@ std::optional<std::string> readFileFromDisk(const std::string &path);
 /// search directory in order.
 class ModuleSet {
 public:
-  ModuleSet(SourceManager &sources, DiagnosticEngine &diags,
-            std::vector<std::string> searchDirs, FileReader reader = readFileFromDisk)
+  ModuleSet(SourceManager &sources, DiagnosticEngine &diags, std::vector<std::string> searchDirs,
+            FileReader reader = readFileFromDisk)
       : sources_(sources), diags_(diags), searchDirs_(std::move(searchDirs)),
         reader_(std::move(reader)) {}
 
@@ -41,8 +41,7 @@ public:
 
 private:
   bool load(const std::string &path, std::string text);
-  std::optional<std::string> resolveImport(const std::string &importer,
-                                           const std::string &name,
+  std::optional<std::string> resolveImport(const std::string &importer, const std::string &name,
                                            std::string &text) const;
 
   SourceManager &sources_;

@@ -20,10 +20,10 @@ enum class ArgType {
   OptTensor,  ///< A tensor or none.
   TensorList, ///< A list of tensors (the experts of `moe`).
   Int,
-  Float,      ///< A float or an int.
-  OptFloat,   ///< A float, an int or none.
+  Float,    ///< A float or an int.
+  OptFloat, ///< A float, an int or none.
   Bool,
-  IntList,    ///< A list of ints, e.g. `[24, 64]`.
+  IntList, ///< A list of ints, e.g. `[24, 64]`.
 };
 
 struct OpArg {

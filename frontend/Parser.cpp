@@ -43,8 +43,8 @@ private:
   bool expected(const std::string &what) {
     if (failed())
       return false;
-    std::string found = is(Tok::Eof) ? "end of file (is the file truncated?)"
-                                     : "'" + tokenSpelling() + "'";
+    std::string found =
+        is(Tok::Eof) ? "end of file (is the file truncated?)" : "'" + tokenSpelling() + "'";
     return diags_.error(tok_.loc, "expected " + what + ", found " + found);
   }
   std::string tokenSpelling() const {
@@ -53,14 +53,12 @@ private:
     if (!tok_.text.empty())
       return tok_.text;
     std::string name = tokName(tok_.kind);
-    return name.size() > 2 && name.front() == '\'' ? name.substr(1, name.size() - 2)
-                                                   : name;
+    return name.size() > 2 && name.front() == '\'' ? name.substr(1, name.size() - 2) : name;
   }
   bool expect(Tok kind, const char *context = nullptr) {
     if (consumeIf(kind))
       return true;
-    return expected(std::string(tokName(kind)) +
-                    (context ? std::string(" ") + context : ""));
+    return expected(std::string(tokName(kind)) + (context ? std::string(" ") + context : ""));
   }
   bool expectIdent(Ident &out, const char *what) {
     if (!is(Tok::Ident))
@@ -72,8 +70,8 @@ private:
   bool enter(Loc loc) {
     if (++depth_ <= kMaxDepth)
       return true;
-    return diags_.error(loc, "nested too deeply (more than " +
-                                 std::to_string(kMaxDepth) + " levels)");
+    return diags_.error(loc,
+                        "nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
   }
   Loc span(Loc begin) const {
     uint32_t end = lastEnd_ > begin.offset ? lastEnd_ : begin.offset + begin.length;
@@ -144,8 +142,7 @@ std::unique_ptr<Module> Parser::parseFile() {
 std::unique_ptr<BlockDecl> Parser::parseBlock(bool isModel) {
   auto block = std::make_unique<BlockDecl>();
   block->isModel = isModel;
-  if (!expectIdent(block->name, isModel ? "a model name" : "a block name") ||
-      !expect(Tok::LParen))
+  if (!expectIdent(block->name, isModel ? "a model name" : "a block name") || !expect(Tok::LParen))
     return nullptr;
   if (isModel) {
     ParamDecl input;
@@ -159,10 +156,11 @@ std::unique_ptr<BlockDecl> Parser::parseBlock(bool isModel) {
           !expect(Tok::Colon, "and a type after the parameter name"))
         return nullptr;
       p.typeLoc = tok_.loc;
-      static const std::pair<const char *, ValueType> types[] = {
-          {"tensor", ValueType::Tensor}, {"int", ValueType::Int},
-          {"float", ValueType::Float},   {"bool", ValueType::Bool},
-          {"string", ValueType::String}};
+      static const std::pair<const char *, ValueType> types[] = {{"tensor", ValueType::Tensor},
+                                                                 {"int", ValueType::Int},
+                                                                 {"float", ValueType::Float},
+                                                                 {"bool", ValueType::Bool},
+                                                                 {"string", ValueType::String}};
       bool found = false;
       for (auto &[name, type] : types)
         if (is(Tok::Ident) && tok_.text == name) {
@@ -210,12 +208,9 @@ bool Parser::parseBody(std::vector<StmtPtr> &out) {
 StmtPtr Parser::parseStmt() {
   Loc loc = tok_.loc;
   switch (tok_.kind) {
-  case Tok::KwParam:
-    return parseParamStmt();
-  case Tok::KwFor:
-    return parseFor();
-  case Tok::KwIf:
-    return parseIf();
+  case Tok::KwParam: return parseParamStmt();
+  case Tok::KwFor: return parseFor();
+  case Tok::KwIf: return parseIf();
   case Tok::KwScope: {
     advance();
     auto stmt = std::make_unique<Stmt>();
@@ -262,9 +257,7 @@ StmtPtr Parser::parseStmt() {
     stmt->loc = span(loc);
     return stmt;
   }
-  default:
-    expected("a statement (assignment, param, for, if, scope or return)");
-    return nullptr;
+  default: expected("a statement (assignment, param, for, if, scope or return)"); return nullptr;
   }
 }
 
@@ -301,8 +294,7 @@ StmtPtr Parser::parseParamStmt() {
     advance();
   } while (consumeIf(Tok::Pipe));
   if (consumeIf(Tok::KwFor)) {
-    if (!expectIdent(stmt->listVar, "a variable after 'for'") ||
-        !expect(Tok::KwIn))
+    if (!expectIdent(stmt->listVar, "a variable after 'for'") || !expect(Tok::KwIn))
       return nullptr;
     stmt->listBegin = parseExpr();
     if (!stmt->listBegin || !expect(Tok::DotDot, "in the range"))
@@ -325,8 +317,7 @@ StmtPtr Parser::parseFor() {
   advance();
   auto stmt = std::make_unique<Stmt>();
   stmt->kind = StmtKind::For;
-  if (!expectIdent(stmt->var, "a loop variable after 'for'") ||
-      !expect(Tok::KwIn))
+  if (!expectIdent(stmt->var, "a loop variable after 'for'") || !expect(Tok::KwIn))
     return nullptr;
   stmt->value = parseExpr();
   if (!stmt->value || !expect(Tok::DotDot, "in the loop range"))
@@ -432,9 +423,8 @@ ExprPtr Parser::parseCmp() {
   if (!lhs)
     return nullptr;
   static const std::pair<Tok, BinOp> ops[] = {
-      {Tok::EqEq, BinOp::Eq}, {Tok::NotEq, BinOp::Ne},
-      {Tok::Less, BinOp::Lt}, {Tok::LessEq, BinOp::Le},
-      {Tok::Greater, BinOp::Gt}, {Tok::GreaterEq, BinOp::Ge}};
+      {Tok::EqEq, BinOp::Eq},   {Tok::NotEq, BinOp::Ne},   {Tok::Less, BinOp::Lt},
+      {Tok::LessEq, BinOp::Le}, {Tok::Greater, BinOp::Gt}, {Tok::GreaterEq, BinOp::Ge}};
   for (auto [tok, op] : ops) {
     if (is(tok)) {
       advance();
@@ -462,8 +452,7 @@ ExprPtr Parser::parseSum() {
 
 ExprPtr Parser::parseTerm() {
   ExprPtr lhs = parseUnary();
-  while (lhs && (is(Tok::Star) || is(Tok::Slash) || is(Tok::SlashSlash) ||
-                 is(Tok::Percent))) {
+  while (lhs && (is(Tok::Star) || is(Tok::Slash) || is(Tok::SlashSlash) || is(Tok::Percent))) {
     BinOp op = is(Tok::Star)         ? BinOp::Mul
                : is(Tok::Slash)      ? BinOp::Div
                : is(Tok::SlashSlash) ? BinOp::FloorDiv
@@ -525,21 +514,12 @@ ExprPtr Parser::parsePrimary() {
     return std::move(e);
   };
   switch (tok_.kind) {
-  case Tok::Int:
-    e->intValue = tok_.intValue;
-    return finish(ExprKind::Int);
-  case Tok::Float:
-    e->floatValue = tok_.floatValue;
-    return finish(ExprKind::Float);
-  case Tok::String:
-    e->text = tok_.text;
-    return finish(ExprKind::String);
+  case Tok::Int: e->intValue = tok_.intValue; return finish(ExprKind::Int);
+  case Tok::Float: e->floatValue = tok_.floatValue; return finish(ExprKind::Float);
+  case Tok::String: e->text = tok_.text; return finish(ExprKind::String);
   case Tok::KwTrue:
-  case Tok::KwFalse:
-    e->boolValue = is(Tok::KwTrue);
-    return finish(ExprKind::Bool);
-  case Tok::KwNone:
-    return finish(ExprKind::None);
+  case Tok::KwFalse: e->boolValue = is(Tok::KwTrue); return finish(ExprKind::Bool);
+  case Tok::KwNone: return finish(ExprKind::None);
   case Tok::LParen: {
     advance();
     ExprPtr inner = parseExpr();
@@ -620,16 +600,13 @@ ExprPtr Parser::parsePrimary() {
     e->loc = span(loc);
     return e;
   }
-  default:
-    expected("an expression");
-    return nullptr;
+  default: expected("an expression"); return nullptr;
   }
 }
 
 } // namespace
 
-std::unique_ptr<Module> ssmc::fe::parseModule(const SourceManager &sources,
-                                              uint32_t file,
+std::unique_ptr<Module> ssmc::fe::parseModule(const SourceManager &sources, uint32_t file,
                                               DiagnosticEngine &diags) {
   Parser parser(sources, file, diags);
   return parser.parseFile();

@@ -11,8 +11,8 @@ namespace ssmc::fe {
 
 /// Parses one file (grammar in docs/language.md). Returns null after
 /// reporting the first syntax error to |diags|.
-std::unique_ptr<Module> parseModule(const SourceManager &sources,
-                                    uint32_t file, DiagnosticEngine &diags);
+std::unique_ptr<Module> parseModule(const SourceManager &sources, uint32_t file,
+                                    DiagnosticEngine &diags);
 
 } // namespace ssmc::fe
 

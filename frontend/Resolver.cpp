@@ -19,8 +19,7 @@ std::string ssmc::fe::suggestName(const std::string &name,
       row[0] = i;
       for (size_t j = 1; j <= b.size(); ++j) {
         size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                           diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
         diag = up;
       }
     }
@@ -42,8 +41,7 @@ namespace {
 
 class Resolver {
 public:
-  Resolver(const ModuleSet &modules, DiagnosticEngine &diags)
-      : modules_(modules), diags_(diags) {}
+  Resolver(const ModuleSet &modules, DiagnosticEngine &diags) : modules_(modules), diags_(diags) {}
 
   bool resolveBlock(const BlockDecl &block);
 
@@ -66,8 +64,7 @@ private:
 
 bool Resolver::undefined(const std::string &name, Loc loc) {
   if (lookupOp(name) || modules_.findBlock(name) || isScalarBuiltin(name))
-    return diags_.error(loc, "'" + name +
-                                 "' is an op or block: call it with arguments");
+    return diags_.error(loc, "'" + name + "' is an op or block: call it with arguments");
   std::vector<std::string> known(defined_.begin(), defined_.end());
   std::string hint = suggestName(name, known);
   return diags_.error(loc, "undefined name '" + name + "'" +
@@ -87,8 +84,8 @@ bool Resolver::resolveBlock(const BlockDecl &block) {
   paramNames_.clear();
   for (const ParamDecl &p : block.params) {
     if (defined_.count(p.name.name))
-      return diags_.error(p.name.loc, "duplicate parameter '" + p.name.name +
-                                          "' of block '" + block.name.name + "'");
+      return diags_.error(p.name.loc, "duplicate parameter '" + p.name.name + "' of block '" +
+                                          block.name.name + "'");
     if (p.defaultValue && !expr(*p.defaultValue))
       return false;
     defined_.insert(p.name.name);
@@ -176,10 +173,8 @@ bool Resolver::stmt(const Stmt &s) {
     if (!expr(*s.value))
       return false;
     return body(s.body) && body(s.elseBody);
-  case StmtKind::Scope:
-    return body(s.body);
-  case StmtKind::Return:
-    return expr(*s.value);
+  case StmtKind::Scope: return body(s.body);
+  case StmtKind::Return: return expr(*s.value);
   }
   return true;
 }
@@ -190,8 +185,7 @@ bool Resolver::expr(const Expr &e) {
     if (!defined_.count(e.text))
       return undefined(e.text, e.loc);
     return true;
-  case ExprKind::Call:
-    return call(e);
+  case ExprKind::Call: return call(e);
   default:
     for (const auto &op : e.operands)
       if (!expr(*op))
@@ -240,8 +234,8 @@ bool Resolver::call(const Expr &e) {
   for (const Arg &a : e.args) {
     if (a.name.empty()) {
       if (!given.empty() && !variadic)
-        return diags_.error(a.value->loc, "positional argument after a named argument in call to '" +
-                                              name + "'");
+        return diags_.error(a.value->loc,
+                            "positional argument after a named argument in call to '" + name + "'");
       ++positional;
       continue;
     }
@@ -252,7 +246,8 @@ bool Resolver::call(const Expr &e) {
                                          (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
     }
     if (!given.insert(a.name).second)
-      return diags_.error(a.nameLoc, "argument '" + a.name + "' given twice in call to '" + name + "'");
+      return diags_.error(a.nameLoc,
+                          "argument '" + a.name + "' given twice in call to '" + name + "'");
   }
   if (variadic)
     return true;
@@ -268,8 +263,8 @@ bool Resolver::call(const Expr &e) {
       return diags_.error(calleeLoc, "argument '" + params[i] + "' of '" + name +
                                          "' given both by position and by name");
     if (required[i] && !byPosition && !byName)
-      return diags_.error(calleeLoc, "call to '" + name + "' is missing argument '" +
-                                         params[i] + "'");
+      return diags_.error(calleeLoc,
+                          "call to '" + name + "' is missing argument '" + params[i] + "'");
   }
   return true;
 }

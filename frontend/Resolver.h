@@ -14,8 +14,7 @@ namespace ssmc::fe {
 bool resolveModules(const ModuleSet &modules, DiagnosticEngine &diags);
 
 /// Edit-distance suggestion among |candidates| for a misspelt |name|, or "".
-std::string suggestName(const std::string &name,
-                        const std::vector<std::string> &candidates);
+std::string suggestName(const std::string &name, const std::vector<std::string> &candidates);
 
 } // namespace ssmc::fe
 

@@ -18,8 +18,7 @@ uint32_t SourceManager::addFile(std::string path, std::string text) {
 
 LineCol SourceManager::lineCol(Loc loc) const {
   const File &f = files_[loc.file];
-  auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(),
-                             loc.offset);
+  auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), loc.offset);
   uint32_t line = static_cast<uint32_t>(it - f.lineStarts.begin());
   return {line, loc.offset - f.lineStarts[line - 1] + 1};
 }
@@ -36,8 +35,7 @@ bool SourceManager::find(std::string_view path, LineCol lc, Loc &out) const {
   return false;
 }
 
-void SourceManager::quote(Loc loc, std::string &line,
-                          std::string &caret) const {
+void SourceManager::quote(Loc loc, std::string &line, std::string &caret) const {
   const File &f = files_[loc.file];
   std::string_view text = f.text;
   uint32_t begin = f.lineStarts[lineCol(loc).line - 1];
@@ -91,12 +89,10 @@ void DiagnosticEngine::note(Loc loc, std::string message) {
 
 std::string DiagnosticEngine::formatLoc(Loc loc) const {
   LineCol lc = sources_.lineCol(loc);
-  return sources_.path(loc.file) + ":" + std::to_string(lc.line) + ":" +
-         std::to_string(lc.col);
+  return sources_.path(loc.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col);
 }
 
-std::string DiagnosticEngine::formatOne(Loc loc, const char *kind,
-                                        const std::string &msg) const {
+std::string DiagnosticEngine::formatOne(Loc loc, const char *kind, const std::string &msg) const {
   std::string out = formatLoc(loc) + ": " + kind + ": " + msg + "\n";
   std::string_view text = sources_.text(loc.file);
   if (text.empty())

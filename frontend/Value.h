@@ -21,11 +21,36 @@ struct Value {
   int tensor = -1;
   std::vector<Value> elems;
 
-  static Value makeInt(int64_t v) { Value x; x.kind = Kind::Int; x.i = v; return x; }
-  static Value makeFloat(double v) { Value x; x.kind = Kind::Float; x.f = v; return x; }
-  static Value makeBool(bool v) { Value x; x.kind = Kind::Bool; x.b = v; return x; }
-  static Value makeString(std::string v) { Value x; x.kind = Kind::String; x.s = std::move(v); return x; }
-  static Value makeTensor(int id) { Value x; x.kind = Kind::Tensor; x.tensor = id; return x; }
+  static Value makeInt(int64_t v) {
+    Value x;
+    x.kind = Kind::Int;
+    x.i = v;
+    return x;
+  }
+  static Value makeFloat(double v) {
+    Value x;
+    x.kind = Kind::Float;
+    x.f = v;
+    return x;
+  }
+  static Value makeBool(bool v) {
+    Value x;
+    x.kind = Kind::Bool;
+    x.b = v;
+    return x;
+  }
+  static Value makeString(std::string v) {
+    Value x;
+    x.kind = Kind::String;
+    x.s = std::move(v);
+    return x;
+  }
+  static Value makeTensor(int id) {
+    Value x;
+    x.kind = Kind::Tensor;
+    x.tensor = id;
+    return x;
+  }
 
   bool isNumber() const { return kind == Kind::Int || kind == Kind::Float; }
   double asDouble() const { return kind == Kind::Int ? static_cast<double>(i) : f; }

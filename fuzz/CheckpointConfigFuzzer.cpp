@@ -19,22 +19,20 @@ static void expectNamed(const Status &status) {
 
 static void readConfig(const JsonObjectReader &config) {
   for (const char *key :
-       {"hidden_size", "d_model", "num_hidden_layers", "n_layer",
-        "intermediate_size", "state_size", "conv_kernel", "expand",
-        "time_step_rank", "vocab_size", "pad_vocab_size_multiple", "num_heads",
-        "head_dim", "n_groups", "chunk_size", "bos_token_id", "eos_token_id",
+       {"hidden_size", "d_model", "num_hidden_layers", "n_layer", "intermediate_size", "state_size",
+        "conv_kernel", "expand", "time_step_rank", "vocab_size", "pad_vocab_size_multiple",
+        "num_heads", "head_dim", "n_groups", "chunk_size", "bos_token_id", "eos_token_id",
         "pad_token_id"}) {
     expectNamed(config.getInt(key).status());
     expectNamed(config.getInt(key, 0).status());
   }
-  for (const char *key :
-       {"layer_norm_epsilon", "time_step_min", "time_step_max",
-        "time_step_floor", "initializer_range", "time_step_scale"}) {
+  for (const char *key : {"layer_norm_epsilon", "time_step_min", "time_step_max", "time_step_floor",
+                          "initializer_range", "time_step_scale"}) {
     expectNamed(config.getNumber(key).status());
     expectNamed(config.getNumber(key, 1.0).status());
   }
-  for (const char *key : {"use_bias", "use_conv_bias", "residual_in_fp32",
-                          "tie_word_embeddings", "rms_norm", "fused_add_norm"})
+  for (const char *key : {"use_bias", "use_conv_bias", "residual_in_fp32", "tie_word_embeddings",
+                          "rms_norm", "fused_add_norm"})
     expectNamed(config.getBool(key, false).status());
   for (const char *key : {"model_type", "hidden_act", "torch_dtype"})
     expectNamed(config.getString(key, "").status());

@@ -31,8 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (isFloatConvertible(t.dtype)) {
       StatusOr<std::vector<float>> floats = readFloats(t);
       StatusOr<std::vector<uint16_t>> bf16 = readBf16(t);
-      if (!floats.ok() || !bf16.ok() ||
-          floats->size() != size_t(t.numElements()))
+      if (!floats.ok() || !bf16.ok() || floats->size() != size_t(t.numElements()))
         std::abort();
     } else if (readFloats(t).ok()) {
       std::abort();
@@ -47,8 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::abort();
   for (const TensorView &t : file->tensors()) {
     const TensorView *u = again->find(t.name);
-    if (!u || u->dtype != t.dtype || u->shape != t.shape ||
-        u->nbytes != t.nbytes ||
+    if (!u || u->dtype != t.dtype || u->shape != t.shape || u->nbytes != t.nbytes ||
         (t.nbytes && std::memcmp(u->data, t.data, t.nbytes) != 0))
       std::abort();
   }

@@ -23,17 +23,11 @@ using namespace ssmrt;
 static std::string fixedTokenizerJson(const std::string &extra) {
   std::string vocab;
   for (int b = 0; b < 256; ++b)
-    vocab += (b ? "," : "") +
-             quoteJson(byteLevelSpelling(std::string(1, char(b)))) + ":" +
+    vocab += (b ? "," : "") + quoteJson(byteLevelSpelling(std::string(1, char(b)))) + ":" +
              std::to_string(b);
-  const char *merges[][2] = {{"\xC4\xA0", "t"},
-                             {"h", "e"},
-                             {"\xC4\xA0t", "he"},
-                             {"i", "n"},
-                             {"a", "n"},
-                             {"an", "d"},
-                             {"\xC4\xA0", "\xC4\xA0"},
-                             {"\xC3", "\xA9"}};
+  const char *merges[][2] = {
+      {"\xC4\xA0", "t"}, {"h", "e"},  {"\xC4\xA0t", "he"},      {"i", "n"},
+      {"a", "n"},        {"an", "d"}, {"\xC4\xA0", "\xC4\xA0"}, {"\xC3", "\xA9"}};
   std::string mergeList;
   int id = 256;
   for (auto &m : merges) {
@@ -44,8 +38,8 @@ static std::string fixedTokenizerJson(const std::string &extra) {
       right = byteLevelSpelling(right);
     }
     vocab += "," + quoteJson(left + right) + ":" + std::to_string(id++);
-    mergeList += std::string(mergeList.empty() ? "" : ",") + "[" +
-                 quoteJson(left) + "," + quoteJson(right) + "]";
+    mergeList += std::string(mergeList.empty() ? "" : ",") + "[" + quoteJson(left) + "," +
+                 quoteJson(right) + "]";
   }
   return R"({"version": "1.0", )" + extra +
          R"("pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false},
@@ -56,12 +50,11 @@ static std::string fixedTokenizerJson(const std::string &extra) {
 
 static const Tokenizer &plainTokenizer() {
   static const Tokenizer *tok = [] {
-    StatusOr<Tokenizer> t =
-        Tokenizer::fromJson(fixedTokenizerJson(R"("added_tokens": [
+    StatusOr<Tokenizer> t = Tokenizer::fromJson(fixedTokenizerJson(R"("added_tokens": [
             {"id": 300, "content": "<|endoftext|>", "special": true,
              "normalized": false},
             {"id": 301, "content": "  ", "normalized": true}], )"),
-                            "plain");
+                                                "plain");
     if (!t.ok())
       std::abort();
     return new Tokenizer(std::move(*t));
@@ -71,14 +64,14 @@ static const Tokenizer &plainTokenizer() {
 
 static const Tokenizer &nfcTokenizer() {
   static const Tokenizer *tok = [] {
-    StatusOr<Tokenizer> t = Tokenizer::fromJson(
-        fixedTokenizerJson(R"("normalizer": {"type": "NFC"}, "added_tokens": [
+    StatusOr<Tokenizer> t =
+        Tokenizer::fromJson(fixedTokenizerJson(R"("normalizer": {"type": "NFC"}, "added_tokens": [
             {"id": 300, "content": "<mask>", "special": true, "lstrip": true,
              "normalized": false},
             {"id": 301, "content": "xyz", "single_word": true, "rstrip": true,
              "normalized": false},
             {"id": 302, "content": "\u00e9t\u00e9", "normalized": true}], )"),
-        "nfc");
+                            "nfc");
     if (!t.ok())
       std::abort();
     return new Tokenizer(std::move(*t));

@@ -19,8 +19,7 @@ struct FoldAddIntoNorm : OpRewritePattern<RMSNormOp> {
   LogicalResult matchAndRewrite(RMSNormOp norm, PatternRewriter &rewriter) const override {
     auto add = norm.getInput().getDefiningOp<AddOp>();
     // Both addends must have the sum's shape (no broadcast).
-    if (!add || add.getLhs().getType() != add.getType() ||
-        add.getRhs().getType() != add.getType())
+    if (!add || add.getLhs().getType() != add.getType() || add.getRhs().getType() != add.getType())
       return rewriter.notifyMatchFailure(norm, "input is not a same-shape add");
     // The fused op takes the norm's place; the sum must still dominate every
     // other use of the add.
@@ -28,9 +27,9 @@ struct FoldAddIntoNorm : OpRewritePattern<RMSNormOp> {
       if (user != norm && (user->getBlock() != norm->getBlock() || user->isBeforeInBlock(norm)))
         return rewriter.notifyMatchFailure(norm, "the sum is used before the norm");
     rewriter.setInsertionPoint(norm);
-    auto fused = rewriter.create<AddRMSNormOp>(norm.getLoc(), norm.getType(), add.getType(),
-                                               add.getLhs(), add.getRhs(), norm.getWeight(),
-                                               norm.getEpsAttr());
+    auto fused =
+        rewriter.create<AddRMSNormOp>(norm.getLoc(), norm.getType(), add.getType(), add.getLhs(),
+                                      add.getRhs(), norm.getWeight(), norm.getEpsAttr());
     rewriter.replaceOp(norm, fused.getNormed());
     rewriter.replaceOp(add, fused.getSum());
     return success();

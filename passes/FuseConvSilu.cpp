@@ -22,9 +22,9 @@ struct FoldSiluIntoConv : OpRewritePattern<SiluOp> {
       return rewriter.notifyMatchFailure(silu, "input is not a plain convolution");
     rewriter.setInsertionPoint(conv);
     auto fused = rewriter.create<CausalConv1dOp>(
-        conv.getLoc(), conv.getResult().getType(), conv.getFinalState().getType(),
-        conv.getInput(), conv.getWeight(), conv.getBias(), conv.getInitState(),
-        conv.getSeqLens(), rewriter.getUnitAttr());
+        conv.getLoc(), conv.getResult().getType(), conv.getFinalState().getType(), conv.getInput(),
+        conv.getWeight(), conv.getBias(), conv.getInitState(), conv.getSeqLens(),
+        rewriter.getUnitAttr());
     rewriter.replaceOp(conv, fused.getResults());
     rewriter.replaceOp(silu, fused.getResult());
     return success();

@@ -20,8 +20,8 @@ struct FuseStep : OpRewritePattern<SelectiveScanOp> {
     auto u = llvm::cast<RankedTensorType>(scan.getU().getType());
     if (u.getDimSize(1) != 1)
       return rewriter.notifyMatchFailure(scan, "not a one-token function");
-    if (!scan.getDeltaSoftplus() || !scan.getDeltaProj() || !scan.getDeltaBias() ||
-        !scan.getZ() || !scan.getInitState() || scan.getGroups() != 1)
+    if (!scan.getDeltaSoftplus() || !scan.getDeltaProj() || !scan.getDeltaBias() || !scan.getZ() ||
+        !scan.getInitState() || scan.getGroups() != 1)
       return rewriter.notifyMatchFailure(scan, "the scan is not fully fused");
     // u = conv1d+SiLU with a carried state.
     auto conv = scan.getU().getDefiningOp<CausalConv1dOp>();
@@ -35,8 +35,7 @@ struct FuseStep : OpRewritePattern<SelectiveScanOp> {
         !split.getResult(1).hasOneUse() || !split.getResult(2).hasOneUse())
       return rewriter.notifyMatchFailure(scan, "delta, B and C are not one x_proj split");
     auto xProj = split.getInput().getDefiningOp<LinearOp>();
-    if (!xProj || xProj.getBias() || xProj.getInput() != conv.getResult() ||
-        !xProj->hasOneUse())
+    if (!xProj || xProj.getBias() || xProj.getInput() != conv.getResult() || !xProj->hasOneUse())
       return rewriter.notifyMatchFailure(scan, "the split input is not x_proj(u)");
     for (Operation *user : conv.getResult().getUsers())
       if (user != scan && user != xProj)

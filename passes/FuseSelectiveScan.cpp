@@ -27,18 +27,18 @@ struct ScanParts {
   bool softplus;
 
   explicit ScanParts(SelectiveScanOp op)
-      : u(op.getU()), delta(op.getDelta()), A(op.getA()), B(op.getB()), C(op.getC()),
-        D(op.getD()), z(op.getZ()), deltaBias(op.getDeltaBias()),
-        deltaProj(op.getDeltaProj()), initState(op.getInitState()),
-        seqLens(op.getSeqLens()), groups(op.getGroups()), softplus(op.getDeltaSoftplus()) {}
+      : u(op.getU()), delta(op.getDelta()), A(op.getA()), B(op.getB()), C(op.getC()), D(op.getD()),
+        z(op.getZ()), deltaBias(op.getDeltaBias()), deltaProj(op.getDeltaProj()),
+        initState(op.getInitState()), seqLens(op.getSeqLens()), groups(op.getGroups()),
+        softplus(op.getDeltaSoftplus()) {}
 
   /// Creates the scan at |old|'s position and replaces both of |old|'s
   /// results; returns the new op.
   SelectiveScanOp replace(PatternRewriter &rewriter, SelectiveScanOp old) const {
     rewriter.setInsertionPoint(old);
     auto op = rewriter.create<SelectiveScanOp>(
-        old.getLoc(), old.getResult().getType(), old.getFinalState().getType(), u, delta, A, B,
-        C, D, z, deltaBias, deltaProj, initState, seqLens, rewriter.getI64IntegerAttr(groups),
+        old.getLoc(), old.getResult().getType(), old.getFinalState().getType(), u, delta, A, B, C,
+        D, z, deltaBias, deltaProj, initState, seqLens, rewriter.getI64IntegerAttr(groups),
         softplus ? rewriter.getUnitAttr() : UnitAttr());
     rewriter.replaceOp(old, op.getResults());
     return op;
@@ -74,11 +74,11 @@ struct FoldDeltaBias : OpRewritePattern<SelectiveScanOp> {
       if (!linear.getBias())
         return rewriter.notifyMatchFailure(op, "linear has no bias");
       rewriter.setInsertionPoint(linear);
-      parts.delta = rewriter.create<LinearOp>(linear.getLoc(), linear.getType(),
-                                              linear.getInput(), linear.getWeight(), Value());
+      parts.delta = rewriter.create<LinearOp>(linear.getLoc(), linear.getType(), linear.getInput(),
+                                              linear.getWeight(), Value());
       parts.deltaBias = linear.getBias();
     } else if (auto add = op.getDelta().getDefiningOp<AddOp>()) {
-      Value vec = isChannelVector(add.getRhs(), op.getDInner()) ? add.getRhs()
+      Value vec = isChannelVector(add.getRhs(), op.getDInner())   ? add.getRhs()
                   : isChannelVector(add.getLhs(), op.getDInner()) ? add.getLhs()
                                                                   : Value();
       Value other = vec == add.getRhs() ? add.getLhs() : add.getRhs();
@@ -123,13 +123,13 @@ SelectiveScanOp soleScanOutput(Value v) {
 struct FoldSkip : OpRewritePattern<AddOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AddOp add, PatternRewriter &rewriter) const override {
-    for (auto [y, other] : {std::pair(add.getLhs(), add.getRhs()),
-                            std::pair(add.getRhs(), add.getLhs())}) {
+    for (auto [y, other] :
+         {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
       SelectiveScanOp scan = soleScanOutput(y);
       auto mul = other.getDefiningOp<MulOp>();
       if (!scan || !mul || scan.getD() || scan.getZ() || add.getType() != y.getType())
         continue;
-      Value d = mul.getLhs() == scan.getU() ? mul.getRhs()
+      Value d = mul.getLhs() == scan.getU()   ? mul.getRhs()
                 : mul.getRhs() == scan.getU() ? mul.getLhs()
                                               : Value();
       if (!d || !isChannelVector(d, scan.getDInner()) || !availableBefore(d, scan))
@@ -148,8 +148,8 @@ struct FoldSkip : OpRewritePattern<AddOp> {
 struct FoldGate : OpRewritePattern<MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MulOp mul, PatternRewriter &rewriter) const override {
-    for (auto [y, other] : {std::pair(mul.getLhs(), mul.getRhs()),
-                            std::pair(mul.getRhs(), mul.getLhs())}) {
+    for (auto [y, other] :
+         {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())}) {
       SelectiveScanOp scan = soleScanOutput(y);
       auto silu = other.getDefiningOp<SiluOp>();
       if (!scan || !silu || scan.getZ() || mul.getType() != y.getType() ||

@@ -19,8 +19,7 @@ namespace mlir::ssm {
 
 /// The options of a pipeline that fuses (--ssm-fusion-pipeline and the
 /// compiler's pipelines), as a base of its PassPipelineOptions.
-template <typename Derived>
-struct FusionPipelineOptions : public PassPipelineOptions<Derived> {
+template <typename Derived> struct FusionPipelineOptions : public PassPipelineOptions<Derived> {
   ::mlir::detail::PassOptions::Option<bool> foldDeltaProj{
       *this, "fold-delta-proj", llvm::cl::desc("Fold dt_proj into the selective scan"),
       llvm::cl::init(true)};

@@ -65,11 +65,11 @@ private:
 } // namespace ssmrt
 
 /// Returns early from the enclosing function when |expr| yields an error.
-#define SSMRT_RETURN_IF_ERROR(expr)                                            \
-  do {                                                                         \
-    ::ssmrt::Status _st = (expr);                                              \
-    if (!_st.ok())                                                             \
-      return _st;                                                              \
+#define SSMRT_RETURN_IF_ERROR(expr)                                                                \
+  do {                                                                                             \
+    ::ssmrt::Status _st = (expr);                                                                  \
+    if (!_st.ok())                                                                                 \
+      return _st;                                                                                  \
   } while (0)
 
 #endif // SSMC_RUNTIME_STATUS_H

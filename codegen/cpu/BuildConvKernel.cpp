@@ -37,19 +37,19 @@ KernelSpec mlir::ssm::buildConvKernel(KernelBuilder &kb, Operation *op, ArrayRef
     for (int64_t t = 0; t + 1 < k; ++t)
       window.push_back(init ? kb.load(init, {b, kb.index(t), c0}, mask) : kb.splatConst(0.0));
     Value rowBase = kb.mulIndex(b, kb.seq);
-    SmallVector<Value> last = kb.forLoop(kb.index(0), len, window,
-                                         [&](Value t, ValueRange prev) -> SmallVector<Value> {
-      Value row = kb.addIndex(rowBase, t);
-      Value x = kb.load(input, {row, c0}, mask);
-      Value acc = kb.fma(taps[k - 1], x, biasVec);
-      for (int64_t i = 0; i + 1 < k; ++i)
-        acc = kb.fma(taps[i], prev[i], acc);
-      kb.store(out, {row, c0}, mask, silu ? kb.silu(acc) : acc);
-      SmallVector<Value> next(prev.begin() + (k > 1 ? 1 : 0), prev.end());
-      if (k > 1)
-        next.push_back(x);
-      return next;
-    });
+    SmallVector<Value> last =
+        kb.forLoop(kb.index(0), len, window, [&](Value t, ValueRange prev) -> SmallVector<Value> {
+          Value row = kb.addIndex(rowBase, t);
+          Value x = kb.load(input, {row, c0}, mask);
+          Value acc = kb.fma(taps[k - 1], x, biasVec);
+          for (int64_t i = 0; i + 1 < k; ++i)
+            acc = kb.fma(taps[i], prev[i], acc);
+          kb.store(out, {row, c0}, mask, silu ? kb.silu(acc) : acc);
+          SmallVector<Value> next(prev.begin() + (k > 1 ? 1 : 0), prev.end());
+          if (k > 1)
+            next.push_back(x);
+          return next;
+        });
     // Padding steps of a shorter sequence produce zeros.
     kb.forLoop(len, kb.seq, [&](Value t) {
       kb.store(out, {kb.addIndex(rowBase, t), c0}, mask, kb.splatConst(0.0));

@@ -23,16 +23,19 @@ int64_t widthOf(Value memref) { return llvm::cast<MemRefType>(memref.getType()).
 void forEachChunk(KernelBuilder &kb, int64_t width,
                   const std::function<void(Value row, Value c0, Value mask)> &body) {
   kb.forLoop(kb.begin, kb.end, [&](Value row) {
-    kb.forLoop(kb.index(0), kb.index(width), [&](Value c0) {
-      Value valid = kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
-      body(row, c0, kb.mask(valid));
-    }, kb.index(kb.vw));
+    kb.forLoop(
+        kb.index(0), kb.index(width),
+        [&](Value c0) {
+          Value valid =
+              kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
+          body(row, c0, kb.mask(valid));
+        },
+        kb.index(kb.vw));
   });
 }
 } // namespace
 
-KernelSpec mlir::ssm::buildEmbeddingKernel(KernelBuilder &kb, Operation *op,
-                                           ArrayRef<Value> args) {
+KernelSpec mlir::ssm::buildEmbeddingKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args) {
   Value table = args[0], ids = args[1], out = args[2];
   int64_t width = widthOf(out);
   forEachChunk(kb, width, [&](Value row, Value c0, Value mask) {
@@ -55,28 +58,36 @@ KernelSpec mlir::ssm::buildNormKernel(KernelBuilder &kb, Operation *op, ArrayRef
   Value source = withAdd ? args[4] : input; // where the normalized values are read
   int64_t width = widthOf(normed);
   kb.forLoop(kb.begin, kb.end, [&](Value row) {
-    Value sumSq = kb.forLoop(kb.index(0), kb.index(width), {kb.splatConst(0.0)},
-                             [&](Value c0, ValueRange acc) -> SmallVector<Value> {
-      Value valid = kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
-      Value mask = kb.mask(valid);
-      Value x = kb.load(input, {row, c0}, mask);
-      if (withAdd) {
-        x = kb.add(x, kb.load(args[1], {row, c0}, mask));
-        kb.store(source, {row, c0}, mask, x);
-      }
-      return {kb.fma(x, x, acc[0])};
-    }, kb.index(kb.vw))[0];
+    Value sumSq = kb.forLoop(
+        kb.index(0), kb.index(width), {kb.splatConst(0.0)},
+        [&](Value c0, ValueRange acc) -> SmallVector<Value> {
+          Value valid =
+              kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
+          Value mask = kb.mask(valid);
+          Value x = kb.load(input, {row, c0}, mask);
+          if (withAdd) {
+            x = kb.add(x, kb.load(args[1], {row, c0}, mask));
+            kb.store(source, {row, c0}, mask, x);
+          }
+          return {kb.fma(x, x, acc[0])};
+        },
+        kb.index(kb.vw))[0];
     Value total = kb.b.create<vector::ReductionOp>(kb.loc, vector::CombiningKind::ADD, sumSq);
     Value mean = kb.b.create<arith::DivFOp>(kb.loc, total, kb.f32Const(double(width)));
-    Value inv = kb.b.create<math::RsqrtOp>(kb.loc, kb.b.create<arith::AddFOp>(kb.loc, mean, kb.f32Const(eps)));
+    Value inv = kb.b.create<math::RsqrtOp>(
+        kb.loc, kb.b.create<arith::AddFOp>(kb.loc, mean, kb.f32Const(eps)));
     Value invVec = kb.splat(inv);
-    kb.forLoop(kb.index(0), kb.index(width), [&](Value c0) {
-      Value valid = kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
-      Value mask = kb.mask(valid);
-      Value x = kb.load(source, {row, c0}, mask);
-      Value w = kb.load(weight, {c0}, mask);
-      kb.store(normed, {row, c0}, mask, kb.mul(kb.mul(x, invVec), w));
-    }, kb.index(kb.vw));
+    kb.forLoop(
+        kb.index(0), kb.index(width),
+        [&](Value c0) {
+          Value valid =
+              kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
+          Value mask = kb.mask(valid);
+          Value x = kb.load(source, {row, c0}, mask);
+          Value w = kb.load(weight, {c0}, mask);
+          kb.store(normed, {row, c0}, mask, kb.mul(kb.mul(x, invVec), w));
+        },
+        kb.index(kb.vw));
   });
   return {KernelParallel::Rows, 1};
 }
@@ -94,9 +105,9 @@ Value elementwiseExpression(KernelBuilder &kb, Operation *op, Value a, Value b) 
       .Case([&](SiluOp) { return kb.silu(a); })
       .Case([&](SoftplusOp sp) {
         // Its own threshold (KernelBuilder::softplus is torch's 20).
-        Value above = kb.b.create<arith::CmpFOp>(
-            kb.loc, arith::CmpFPredicate::OGT, a,
-            kb.splatConst(sp.getThreshold().convertToDouble()));
+        Value above =
+            kb.b.create<arith::CmpFOp>(kb.loc, arith::CmpFPredicate::OGT, a,
+                                       kb.splatConst(sp.getThreshold().convertToDouble()));
         return kb.b.create<arith::SelectOp>(kb.loc, above, a,
                                             kb.b.create<math::Log1pOp>(kb.loc, kb.exp(a)));
       })

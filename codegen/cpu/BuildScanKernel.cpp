@@ -24,8 +24,8 @@ KernelSpec mlir::ssm::buildScanKernel(KernelBuilder &kb, Operation *op, ArrayRef
   // args: u, delta, A, B, C, D?, z?, delta_bias?, delta_proj?, init_state?,
   //       seq_lens?, result, final_state
   Value u = args[0], delta = args[1], A = args[2], B = args[3], C = args[4], D = args[5],
-        z = args[6], deltaBias = args[7], deltaProj = args[8], init = args[9],
-        seqLens = args[10], out = args[11], finalState = args[12];
+        z = args[6], deltaBias = args[7], deltaProj = args[8], init = args[9], seqLens = args[10],
+        out = args[11], finalState = args[12];
   int64_t channels = scan.getDInner(), n = scan.getDState();
   int64_t rank = deltaProj ? llvm::cast<MemRefType>(deltaProj.getType()).getDimSize(1) : 0;
   int64_t blocks = (channels + kb.vw - 1) / kb.vw;
@@ -49,20 +49,23 @@ KernelSpec mlir::ssm::buildScanKernel(KernelBuilder &kb, Operation *op, ArrayRef
       kb.b.create<vector::StoreOp>(kb.loc, a, tileA, ValueRange{s, kb.index(0)});
       Value h = init ? kb.gatherLanes([&](Value lane) {
         return kb.b.create<memref::LoadOp>(kb.loc, init, ValueRange{b, clampChannel(c0, lane), s});
-      }) : zero;
+      })
+                     : zero;
       kb.b.create<vector::StoreOp>(kb.loc, h, tileH, ValueRange{s, kb.index(0)});
     });
     if (rank)
       kb.forLoop(kb.index(0), kb.index(rank), [&](Value r) {
         Value wr = kb.gatherLanes([&](Value lane) {
-          return kb.b.create<memref::LoadOp>(kb.loc, deltaProj, ValueRange{clampChannel(c0, lane), r});
+          return kb.b.create<memref::LoadOp>(kb.loc, deltaProj,
+                                             ValueRange{clampChannel(c0, lane), r});
         });
         kb.b.create<vector::StoreOp>(kb.loc, wr, tileW, ValueRange{r, kb.index(0)});
       });
     Value bias = deltaBias ? kb.load(deltaBias, {c0}, mask) : zero;
     Value dVec = D ? kb.load(D, {c0}, mask) : Value();
     // The block's group: its B and C columns.
-    Value column = kb.mulIndex(kb.b.create<arith::DivUIOp>(kb.loc, c0, kb.index(perGroup)), kb.index(n));
+    Value column =
+        kb.mulIndex(kb.b.create<arith::DivUIOp>(kb.loc, c0, kb.index(perGroup)), kb.index(n));
     Value rowBase = kb.mulIndex(b, kb.seq);
 
     kb.forLoop(kb.index(0), len, [&](Value t) {
@@ -71,10 +74,11 @@ KernelSpec mlir::ssm::buildScanKernel(KernelBuilder &kb, Operation *op, ArrayRef
       if (rank) {
         dt = kb.forLoop(kb.index(0), kb.index(rank), {bias},
                         [&](Value r, ValueRange acc) -> SmallVector<Value> {
-          Value wr = kb.b.create<vector::LoadOp>(kb.loc, kb.vecType(), tileW, ValueRange{r, kb.index(0)});
-          Value x = kb.b.create<memref::LoadOp>(kb.loc, delta, ValueRange{row, r});
-          return {kb.fma(wr, kb.splat(x), acc[0])};
-        })[0];
+                          Value wr = kb.b.create<vector::LoadOp>(kb.loc, kb.vecType(), tileW,
+                                                                 ValueRange{r, kb.index(0)});
+                          Value x = kb.b.create<memref::LoadOp>(kb.loc, delta, ValueRange{row, r});
+                          return {kb.fma(wr, kb.splat(x), acc[0])};
+                        })[0];
       } else {
         dt = kb.add(kb.load(delta, {row, c0}, mask), bias);
       }
@@ -82,17 +86,19 @@ KernelSpec mlir::ssm::buildScanKernel(KernelBuilder &kb, Operation *op, ArrayRef
         dt = kb.softplus(dt);
       Value uv = kb.load(u, {row, c0}, mask);
       Value du = kb.mul(dt, uv);
-      Value y = kb.forLoop(kb.index(0), kb.index(n), {zero},
-                           [&](Value s, ValueRange acc) -> SmallVector<Value> {
-        Value a = kb.b.create<vector::LoadOp>(kb.loc, kb.vecType(), tileA, ValueRange{s, kb.index(0)});
-        Value h = kb.b.create<vector::LoadOp>(kb.loc, kb.vecType(), tileH, ValueRange{s, kb.index(0)});
-        Value col = kb.addIndex(column, s);
-        Value bt = kb.b.create<memref::LoadOp>(kb.loc, B, ValueRange{row, col});
-        Value ct = kb.b.create<memref::LoadOp>(kb.loc, C, ValueRange{row, col});
-        Value next = kb.fma(kb.exp(kb.mul(dt, a)), h, kb.mul(du, kb.splat(bt)));
-        kb.b.create<vector::StoreOp>(kb.loc, next, tileH, ValueRange{s, kb.index(0)});
-        return {kb.fma(next, kb.splat(ct), acc[0])};
-      })[0];
+      Value y = kb.forLoop(
+          kb.index(0), kb.index(n), {zero}, [&](Value s, ValueRange acc) -> SmallVector<Value> {
+            Value a = kb.b.create<vector::LoadOp>(kb.loc, kb.vecType(), tileA,
+                                                  ValueRange{s, kb.index(0)});
+            Value h = kb.b.create<vector::LoadOp>(kb.loc, kb.vecType(), tileH,
+                                                  ValueRange{s, kb.index(0)});
+            Value col = kb.addIndex(column, s);
+            Value bt = kb.b.create<memref::LoadOp>(kb.loc, B, ValueRange{row, col});
+            Value ct = kb.b.create<memref::LoadOp>(kb.loc, C, ValueRange{row, col});
+            Value next = kb.fma(kb.exp(kb.mul(dt, a)), h, kb.mul(du, kb.splat(bt)));
+            kb.b.create<vector::StoreOp>(kb.loc, next, tileH, ValueRange{s, kb.index(0)});
+            return {kb.fma(next, kb.splat(ct), acc[0])};
+          })[0];
       if (dVec)
         y = kb.fma(dVec, uv, y);
       if (z)
@@ -100,13 +106,14 @@ KernelSpec mlir::ssm::buildScanKernel(KernelBuilder &kb, Operation *op, ArrayRef
       kb.store(out, {row, c0}, mask, y);
     });
     // Padding steps of a shorter sequence produce zeros.
-    kb.forLoop(len, kb.seq, [&](Value t) {
-      kb.store(out, {kb.addIndex(rowBase, t), c0}, mask, zero);
-    });
+    kb.forLoop(len, kb.seq,
+               [&](Value t) { kb.store(out, {kb.addIndex(rowBase, t), c0}, mask, zero); });
     kb.forLoop(kb.index(0), kb.index(n), [&](Value s) {
-      Value h = kb.b.create<vector::LoadOp>(kb.loc, kb.vecType(), tileH, ValueRange{s, kb.index(0)});
+      Value h =
+          kb.b.create<vector::LoadOp>(kb.loc, kb.vecType(), tileH, ValueRange{s, kb.index(0)});
       kb.scatterLanes(h, valid, [&](Value lane, Value v) {
-        kb.b.create<memref::StoreOp>(kb.loc, v, finalState, ValueRange{b, kb.addIndex(c0, lane), s});
+        kb.b.create<memref::StoreOp>(kb.loc, v, finalState,
+                                     ValueRange{b, kb.addIndex(c0, lane), s});
       });
     });
   });

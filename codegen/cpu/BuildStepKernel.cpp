@@ -21,18 +21,22 @@ namespace {
 Value dot(KernelBuilder &kb, int64_t length,
           const std::function<Value(Value c0, Value mask)> &loadA,
           const std::function<Value(Value c0, Value mask)> &loadB) {
-  Value acc = kb.forLoop(kb.index(0), kb.index(length), {kb.splatConst(0.0)},
-                         [&](Value c0, ValueRange args) -> SmallVector<Value> {
-    Value valid = kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(length), c0));
-    Value mask = kb.mask(valid);
-    return {kb.fma(loadA(c0, mask), loadB(c0, mask), args[0])};
-  }, kb.index(kb.vw))[0];
+  Value acc = kb.forLoop(
+      kb.index(0), kb.index(length), {kb.splatConst(0.0)},
+      [&](Value c0, ValueRange args) -> SmallVector<Value> {
+        Value valid =
+            kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(length), c0));
+        Value mask = kb.mask(valid);
+        return {kb.fma(loadA(c0, mask), loadB(c0, mask), args[0])};
+      },
+      kb.index(kb.vw))[0];
   return kb.b.create<vector::ReductionOp>(kb.loc, vector::CombiningKind::ADD, acc);
 }
 
 /// Emits `if (phase == index) body`.
 void inPhase(KernelBuilder &kb, int64_t index, const std::function<void()> &body) {
-  Value is = kb.b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, kb.phase, kb.index(index));
+  Value is =
+      kb.b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, kb.phase, kb.index(index));
   auto ifOp = kb.b.create<scf::IfOp>(kb.loc, is, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(kb.b);
   kb.b.setInsertionPointToStart(&ifOp.getThenRegion().front());
@@ -82,13 +86,14 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
     inPhase(kb, 1, [&] {
       // This block's rows of x_proj: [blk * proj / blocks, (blk + 1) * proj / blocks).
       Value blk = b.create<arith::RemUIOp>(loc, w, kb.index(blocks));
-      Value first = b.create<arith::DivUIOp>(loc, kb.mulIndex(blk, kb.index(proj)), kb.index(blocks));
+      Value first =
+          b.create<arith::DivUIOp>(loc, kb.mulIndex(blk, kb.index(proj)), kb.index(blocks));
       Value last = b.create<arith::DivUIOp>(
           loc, kb.mulIndex(kb.addIndex(blk, kb.index(1)), kb.index(proj)), kb.index(blocks));
       kb.forLoop(first, last, [&](Value i) {
-        Value v = dot(kb, channels,
-                      [&](Value e0, Value m) { return kb.load(xProj, {i, e0}, m); },
-                      [&](Value e0, Value m) { return kb.load(kb.workspace, {kb.addIndex(xcBase, e0)}, m); });
+        Value v = dot(
+            kb, channels, [&](Value e0, Value m) { return kb.load(xProj, {i, e0}, m); },
+            [&](Value e0, Value m) { return kb.load(kb.workspace, {kb.addIndex(xcBase, e0)}, m); });
         b.create<memref::StoreOp>(loc, v, kb.workspace, ValueRange{kb.addIndex(dbcBase, i)});
       });
     });
@@ -98,11 +103,11 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
       // vectorized across the channels.
       Value dtVec = kb.gatherLanes([&](Value lane) {
         Value e = kb.minIndex(kb.addIndex(c0, lane), kb.index(channels - 1));
-        return dot(kb, rank,
-                   [&](Value r0, Value m) { return kb.load(deltaProj, {e, r0}, m); },
-                   [&](Value r0, Value m) {
-                     return kb.load(kb.workspace, {kb.addIndex(dbcBase, r0)}, m);
-                   });
+        return dot(
+            kb, rank, [&](Value r0, Value m) { return kb.load(deltaProj, {e, r0}, m); },
+            [&](Value r0, Value m) {
+              return kb.load(kb.workspace, {kb.addIndex(dbcBase, r0)}, m);
+            });
       });
       dtVec = kb.softplus(kb.add(dtVec, kb.load(deltaBias, {c0}, mask)));
       Value uVec = kb.load(kb.workspace, {kb.addIndex(xcBase, c0)}, mask);
@@ -110,26 +115,29 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
       Value bBase = kb.addIndex(dbcBase, kb.index(rank));
       Value cBase = kb.addIndex(dbcBase, kb.index(rank + n));
       // The state row of each valid channel, vectorized over the state.
-      Value yVec = kb.forLoop(kb.index(0), valid, {zero},
-                              [&](Value lane, ValueRange acc) -> SmallVector<Value> {
-        Value e = kb.addIndex(c0, lane);
-        Value dtSplat = kb.splat(b.create<vector::ExtractElementOp>(loc, dtVec, lane));
-        Value duSplat = kb.splat(b.create<vector::ExtractElementOp>(loc, duVec, lane));
-        Value yAcc = kb.forLoop(kb.index(0), kb.index(n), {zero},
-                                [&](Value n0, ValueRange inner) -> SmallVector<Value> {
-          Value nValid = kb.minIndex(kb.index(kb.vw), b.create<arith::SubIOp>(loc, kb.index(n), n0));
-          Value m = kb.mask(nValid);
-          Value a = kb.load(A, {e, n0}, m);
-          Value h = kb.load(ssmState, {batchRow, e, n0}, m);
-          Value bv = kb.load(kb.workspace, {kb.addIndex(bBase, n0)}, m);
-          Value cv = kb.load(kb.workspace, {kb.addIndex(cBase, n0)}, m);
-          Value next = kb.fma(kb.exp(kb.mul(dtSplat, a)), h, kb.mul(duSplat, bv));
-          kb.store(ssmOut, {batchRow, e, n0}, m, next);
-          return {kb.fma(next, cv, inner[0])};
-        }, kb.index(kb.vw))[0];
-        Value y = b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, yAcc);
-        return {b.create<vector::InsertElementOp>(loc, y, acc[0], lane)};
-      })[0];
+      Value yVec = kb.forLoop(
+          kb.index(0), valid, {zero}, [&](Value lane, ValueRange acc) -> SmallVector<Value> {
+            Value e = kb.addIndex(c0, lane);
+            Value dtSplat = kb.splat(b.create<vector::ExtractElementOp>(loc, dtVec, lane));
+            Value duSplat = kb.splat(b.create<vector::ExtractElementOp>(loc, duVec, lane));
+            Value yAcc = kb.forLoop(
+                kb.index(0), kb.index(n), {zero},
+                [&](Value n0, ValueRange inner) -> SmallVector<Value> {
+                  Value nValid =
+                      kb.minIndex(kb.index(kb.vw), b.create<arith::SubIOp>(loc, kb.index(n), n0));
+                  Value m = kb.mask(nValid);
+                  Value a = kb.load(A, {e, n0}, m);
+                  Value h = kb.load(ssmState, {batchRow, e, n0}, m);
+                  Value bv = kb.load(kb.workspace, {kb.addIndex(bBase, n0)}, m);
+                  Value cv = kb.load(kb.workspace, {kb.addIndex(cBase, n0)}, m);
+                  Value next = kb.fma(kb.exp(kb.mul(dtSplat, a)), h, kb.mul(duSplat, bv));
+                  kb.store(ssmOut, {batchRow, e, n0}, m, next);
+                  return {kb.fma(next, cv, inner[0])};
+                },
+                kb.index(kb.vw))[0];
+            Value y = b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, yAcc);
+            return {b.create<vector::InsertElementOp>(loc, y, acc[0], lane)};
+          })[0];
       if (D)
         yVec = kb.fma(kb.load(D, {c0}, mask), uVec, yVec);
       yVec = kb.mul(yVec, kb.silu(kb.load(z, {row, c0}, mask)));

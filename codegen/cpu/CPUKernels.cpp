@@ -20,14 +20,10 @@ bool hasKernel(Operation *op, const CPUTarget &target) {
 Type mlir::ssm::kernelArgType(KernelBuilder &kb, Value v) {
   auto type = llvm::cast<RankedTensorType>(v.getType());
   switch (valueRole(v)) {
-  case ValueRole::Ids:
-    return kb.idsType();
-  case ValueRole::Weight:
-    return kb.weightType(type.getShape());
-  case ValueRole::State:
-    return kb.stateType(type.getShape().drop_front());
-  default:
-    return kb.activationType(rowWidth(v));
+  case ValueRole::Ids: return kb.idsType();
+  case ValueRole::Weight: return kb.weightType(type.getShape());
+  case ValueRole::State: return kb.stateType(type.getShape().drop_front());
+  default: return kb.activationType(rowWidth(v));
   }
 }
 
@@ -54,8 +50,8 @@ std::string mlir::ssm::cpuKernelKey(Operation *op, const CPUTarget &target) {
   return key;
 }
 
-FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *op,
-                                                StringRef name, const CPUTarget &target) {
+FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *op, StringRef name,
+                                                const CPUTarget &target) {
   if (!hasKernel(op, target))
     return failure();
   KernelBuilder kb(builder, op->getLoc(), target.vectorWidth);

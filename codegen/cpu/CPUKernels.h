@@ -39,7 +39,8 @@ FailureOr<KernelSpec> buildCPUKernel(OpBuilder &builder, Operation *op, StringRe
 // is absent) followed by its results.
 KernelSpec buildEmbeddingKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 KernelSpec buildNormKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
-FailureOr<KernelSpec> buildElementwiseKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
+FailureOr<KernelSpec> buildElementwiseKernel(KernelBuilder &kb, Operation *op,
+                                             ArrayRef<Value> args);
 KernelSpec buildConvKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 KernelSpec buildScanKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 KernelSpec buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);

@@ -39,8 +39,7 @@ FailureOr<std::string> kernelsToLLVMIR(ModuleOp llvmDialect, const CPUTarget &ta
 
 /// Compiles a module in the LLVM dialect to an ELF shared object for
 /// |target|: LLVM's target machine, then the system linker (`cc -shared`).
-FailureOr<std::vector<uint8_t>> kernelsToSharedObject(ModuleOp llvmDialect,
-                                                      const CPUTarget &target,
+FailureOr<std::vector<uint8_t>> kernelsToSharedObject(ModuleOp llvmDialect, const CPUTarget &target,
                                                       std::string &error);
 
 } // namespace mlir::ssm

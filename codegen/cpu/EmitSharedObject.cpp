@@ -90,9 +90,9 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CPUTarget &target,
     return nullptr;
   llvm::TargetOptions options;
   options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
-  return std::unique_ptr<llvm::TargetMachine>(t->createTargetMachine(
-      target.triple, target.cpu, target.features, options, llvm::Reloc::PIC_, std::nullopt,
-      llvm::CodeGenOptLevel::Aggressive));
+  return std::unique_ptr<llvm::TargetMachine>(
+      t->createTargetMachine(target.triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
+                             std::nullopt, llvm::CodeGenOptLevel::Aggressive));
 }
 
 /// The kernels as optimized LLVM IR for a target machine.
@@ -151,7 +151,8 @@ FailureOr<std::vector<uint8_t>> mlir::ssm::kernelsToSharedObject(ModuleOp llvmDi
   // Object file, then `cc -shared` (the system linker) into an ELF .so.
   llvm::SmallString<128> objPath, soPath;
   int objFd;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("ssmc-kernels", "o", objFd, objPath)) {
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("ssmc-kernels", "o", objFd, objPath)) {
     error = "cannot create a temporary file: " + ec.message();
     return failure();
   }

@@ -7,8 +7,8 @@ using namespace mlir;
 using namespace mlir::ssm;
 
 MemRefType KernelBuilder::activationType(int64_t width) {
-  auto layout = StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
-                                       {ShapedType::kDynamic, 1});
+  auto layout =
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {ShapedType::kDynamic, 1});
   return MemRefType::get({ShapedType::kDynamic, width}, f32(), layout);
 }
 
@@ -109,9 +109,8 @@ Value KernelBuilder::gatherLanes(const std::function<Value(Value lane)> &scalarA
 
 void KernelBuilder::scatterLanes(Value v, Value valid,
                                  const std::function<void(Value lane, Value scalar)> &storeAt) {
-  forLoop(index(0), valid, [&](Value lane) {
-    storeAt(lane, b.create<vector::ExtractElementOp>(loc, v, lane));
-  });
+  forLoop(index(0), valid,
+          [&](Value lane) { storeAt(lane, b.create<vector::ExtractElementOp>(loc, v, lane)); });
 }
 
 SmallVector<Value>
@@ -120,21 +119,24 @@ KernelBuilder::forLoop(Value lb, Value ub, ValueRange init,
                        Value step) {
   if (!step)
     step = index(1);
-  auto loop = b.create<scf::ForOp>(
-      loc, lb, ub, step, init, [&](OpBuilder &nested, Location, Value iv, ValueRange args) {
-        // |nested| is |b| with its insertion point in the loop body.
-        SmallVector<Value> next = body(iv, args);
-        nested.create<scf::YieldOp>(loc, next);
-      });
+  auto loop = b.create<scf::ForOp>(loc, lb, ub, step, init,
+                                   [&](OpBuilder &nested, Location, Value iv, ValueRange args) {
+                                     // |nested| is |b| with its insertion point in the loop body.
+                                     SmallVector<Value> next = body(iv, args);
+                                     nested.create<scf::YieldOp>(loc, next);
+                                   });
   return SmallVector<Value>(loop.getResults());
 }
 
 void KernelBuilder::forLoop(Value lb, Value ub, const std::function<void(Value)> &body,
                             Value step) {
-  forLoop(lb, ub, {}, [&](Value iv, ValueRange) -> SmallVector<Value> {
-    body(iv);
-    return {};
-  }, step);
+  forLoop(
+      lb, ub, {},
+      [&](Value iv, ValueRange) -> SmallVector<Value> {
+        body(iv);
+        return {};
+      },
+      step);
 }
 
 Value KernelBuilder::tile(int64_t rows) {

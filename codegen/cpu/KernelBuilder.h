@@ -46,8 +46,7 @@ public:
   /// Creates `func.func @name(args..., [workspace,] batch, seq, begin, end,
   /// phase)` with an entry block and moves the insertion point into it. The
   /// index arguments (and the workspace) are available as members afterwards.
-  func::FuncOp beginFunction(StringRef name, ArrayRef<Type> memrefArgs,
-                             bool withWorkspace = false);
+  func::FuncOp beginFunction(StringRef name, ArrayRef<Type> memrefArgs, bool withWorkspace = false);
   /// Adds the return and leaves the function.
   void endFunction();
 
@@ -86,12 +85,12 @@ public:
 
   /// scf.for lb..ub (step 1 unless given) carrying |init|; |body| returns
   /// the values for the next iteration. Returns the final values.
-  SmallVector<Value> forLoop(Value lb, Value ub, ValueRange init,
-                             const std::function<SmallVector<Value>(Value iv, ValueRange args)> &body,
-                             Value step = Value());
+  SmallVector<Value>
+  forLoop(Value lb, Value ub, ValueRange init,
+          const std::function<SmallVector<Value>(Value iv, ValueRange args)> &body,
+          Value step = Value());
   /// scf.for without carried values.
-  void forLoop(Value lb, Value ub, const std::function<void(Value iv)> &body,
-               Value step = Value());
+  void forLoop(Value lb, Value ub, const std::function<void(Value iv)> &body, Value step = Value());
 
   /// seqLens[b] clamped to [0, seq], or seq when there are no lengths.
   Value sequenceLength(Value seqLens, Value b);

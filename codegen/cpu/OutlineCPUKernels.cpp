@@ -35,8 +35,8 @@ struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutli
         modelFuncs.push_back(func);
     for (func::FuncOp func : modelFuncs) {
       WalkResult result = func.walk([&](Operation *op) {
-        if (opInfoOf(op) && loweringOf(op, LoweringTarget::cpu(target.vectorWidth)) ==
-                                Lowering::Reference) {
+        if (opInfoOf(op) &&
+            loweringOf(op, LoweringTarget::cpu(target.vectorWidth)) == Lowering::Reference) {
           if (!referenceFallback) {
             op->emitError() << "'" << op->getName()
                             << "' has no CPU kernel (it would run in the float64 reference "
@@ -51,8 +51,8 @@ struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutli
           return WalkResult::advance();
         auto it = names.find(key);
         if (it == names.end()) {
-          std::string name = "ssm_" + op->getName().stripDialect().str() + "_" +
-                             std::to_string(names.size());
+          std::string name =
+              "ssm_" + op->getName().stripDialect().str() + "_" + std::to_string(names.size());
           FailureOr<KernelSpec> spec = buildCPUKernel(builder, op, name, target);
           if (failed(spec)) {
             op->emitOpError() << "could not build a CPU kernel";

@@ -80,7 +80,8 @@ struct SSMAssignGPUTypes : mlir::ssm::impl::SSMAssignGPUTypesBase<SSMAssignGPUTy
         if (isActivation(r))
           setElementType(r, isResidualStream(r) ? f32 : compute);
       if (op.hasTrait<OpTrait::SameOperandsAndResultType>() &&
-          llvm::any_of(op.getOperandTypes(), [&](Type t) { return t != op.getResult(0).getType(); })) {
+          llvm::any_of(op.getOperandTypes(),
+                       [&](Type t) { return t != op.getResult(0).getType(); })) {
         op.emitError() << "mixes element types on the GPU (an activation and the residual "
                           "stream or a parameter); the CUDA target cannot type it";
         return signalPassFailure();

@@ -80,8 +80,8 @@ void CUDAKernelWriter::flag(StringRef member, bool value) {
 }
 
 void CUDAKernelWriter::function(StringRef declaration, StringRef body) {
-  config_ += "  __device__ __forceinline__ static " + declaration.str() + " { " + body.str() +
-             " }\n";
+  config_ +=
+      "  __device__ __forceinline__ static " + declaration.str() + " { " + body.str() + " }\n";
 }
 
 ssmrt::CudaKernelDesc CUDAKernelWriter::finish(ssmrt::CudaKernelDesc launch) {
@@ -95,17 +95,12 @@ ssmrt::CudaKernelDesc CUDAKernelWriter::finish(ssmrt::CudaKernelDesc launch) {
       signature.push_back((output ? "" : "const ") + type + " *__restrict__ " + n + ", long long " +
                           n + "_ld");
       break;
-    case ValueRole::Weight:
-      signature.push_back("const " + type + " *__restrict__ " + n);
-      break;
+    case ValueRole::Weight: signature.push_back("const " + type + " *__restrict__ " + n); break;
     case ValueRole::State: // may alias the initial state: updated in place
       signature.push_back("float *" + n);
       break;
-    case ValueRole::Ids:
-      signature.push_back("const int *__restrict__ " + n);
-      break;
-    case ValueRole::Absent:
-      break;
+    case ValueRole::Ids: signature.push_back("const int *__restrict__ " + n); break;
+    case ValueRole::Absent: break;
     }
   };
   for (auto [o, v] : llvm::zip(info.operands, odsOperands(op_)))
@@ -127,8 +122,8 @@ ssmrt::CudaKernelDesc CUDAKernelWriter::finish(ssmrt::CudaKernelDesc launch) {
   // are undefined so that the family's source may use the names.
   std::string tiles, undef;
   for (const ssmrt::TileParam &p : params_) {
-    tiles += "#ifndef " + p.name + "\n#define " + p.name + " " + std::to_string(p.value) +
-             "\n#endif\n";
+    tiles +=
+        "#ifndef " + p.name + "\n#define " + p.name + " " + std::to_string(p.value) + "\n#endif\n";
     undef += "#undef " + p.name + "\n";
   }
   std::string source;

@@ -57,8 +57,7 @@ std::string mlir::ssm::cudaKernelName(Operation *op) {
       os << ":" << type.getElementType();
       for (int64_t d : type.getShape().drop_front())
         os << "x" << d;
-    }
-    else
+    } else
       os << ":" << type;
   };
   for (Value v : odsOperands(op))

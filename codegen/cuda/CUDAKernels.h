@@ -28,8 +28,8 @@ ssmrt::CudaKernelDesc emitStepKernel(MambaStepOp op);
 std::string cudaKernelName(Operation *op);
 
 /// The kernels of the functions of |module| (a model's @forward and
-/// @decode), one per `ssm.kernel` name, in order of first use. Fails, with an error at the op, when two
-/// ops share a name but not their code.
+/// @decode), one per `ssm.kernel` name, in order of first use. Fails, with an error at the op, when
+/// two ops share a name but not their code.
 FailureOr<std::vector<ssmrt::CudaKernelDesc>> emitCUDAKernels(ModuleOp module);
 
 } // namespace mlir::ssm

@@ -1,8 +1,8 @@
 //===- ChooseCUDATiles.cpp - tile parameters of the CUDA kernels ----------===//
 #include "codegen/OpLowering.h"
 #include "codegen/cuda/CUDAKernels.h"
-#include "codegen/cuda/TileTables.h"
 #include "codegen/cuda/CUDAPasses.h"
+#include "codegen/cuda/TileTables.h"
 
 namespace mlir::ssm {
 #define GEN_PASS_DEF_SSMCHOOSECUDATILES
@@ -77,7 +77,7 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
       SmallVector<NamedAttribute> chosen;
       auto set = [&](StringRef name, int64_t v) {
         chosen.push_back(NamedAttribute(StringAttr::get(ctx, name),
-                                       IntegerAttr::get(IntegerType::get(ctx, 64), v)));
+                                        IntegerAttr::get(IntegerType::get(ctx, 64), v)));
       };
       if (auto scan = dyn_cast<SelectiveScanOp>(op)) {
         ScanTiles t = chooseScanTiles(scan, limit);

@@ -17,16 +17,15 @@ using namespace mlir;
 using namespace ssmc;
 
 void ssmc::loadCompilerDialects(MLIRContext &context) {
-  context.loadDialect<ssm::SSMDialect, func::FuncDialect, arith::ArithDialect,
-                      math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-                      vector::VectorDialect, LLVM::LLVMDialect>();
+  context.loadDialect<ssm::SSMDialect, func::FuncDialect, arith::ArithDialect, math::MathDialect,
+                      memref::MemRefDialect, scf::SCFDialect, vector::VectorDialect,
+                      LLVM::LLVMDialect>();
 }
 
 Compiler::Compiler(MLIRContext &context, const fe::Graph &graph, const fe::SourceManager &sources,
                    CompileOptions options)
     : context_(context), graph_(graph), sources_(sources), diagnostics_(context, sources),
-      options_(options),
-      target_(ssm::CPUTarget::host()) {
+      options_(options), target_(ssm::CPUTarget::host()) {
   if (options_.vectorWidth > 0)
     target_ = target_.withVectorWidth(options_.vectorWidth);
   loadCompilerDialects(context_);
@@ -93,9 +92,8 @@ FailureOr<ssmrt::Program> Compiler::buildProgram() {
   FailureOr<std::vector<uint8_t>> object = ssm::kernelsToSharedObject(*kernels, target_, error_);
   if (failed(object))
     return failure();
-  FailureOr<ssmrt::Program> program =
-      buildRuntimeProgram(*module_, *reference_, gpuModule_ ? *gpuModule_ : ModuleOp(),
-                          cudaKernels_, error_);
+  FailureOr<ssmrt::Program> program = buildRuntimeProgram(
+      *module_, *reference_, gpuModule_ ? *gpuModule_ : ModuleOp(), cudaKernels_, error_);
   if (failed(program))
     return failure();
   program->cpu.triple = target_.triple;

@@ -22,8 +22,7 @@ struct CPUPipelineOptions : public ssm::FusionPipelineOptions<CPUPipelineOptions
 };
 
 struct CUDAPipelineOptions : public ssm::FusionPipelineOptions<CUDAPipelineOptions> {
-  Option<std::string> dtype{*this, "dtype",
-                            llvm::cl::desc("the compute dtype: bf16, fp16 or fp32"),
+  Option<std::string> dtype{*this, "dtype", llvm::cl::desc("the compute dtype: bf16, fp16 or fp32"),
                             llvm::cl::init("bf16")};
   Option<int> sharedMemoryKB{*this, "shared-memory-kb",
                              llvm::cl::desc("static shared memory per block, in KiB"),

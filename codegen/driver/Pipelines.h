@@ -25,8 +25,7 @@ void buildFusedPipeline(mlir::OpPassManager &pm, bool foldDeltaProj);
 /// else they are errors.
 void buildCPUKernelPipeline(mlir::OpPassManager &pm, int vectorWidth, bool referenceFallback);
 /// The CUDA target's part: GPU element types, tiles, kernel names.
-void buildCUDAKernelPipeline(mlir::OpPassManager &pm, const std::string &dtype,
-                             int sharedMemoryKB);
+void buildCUDAKernelPipeline(mlir::OpPassManager &pm, const std::string &dtype, int sharedMemoryKB);
 
 /// Registers every pass of the compiler and --ssm-fusion-pipeline,
 /// --ssm-cpu-pipeline and --ssm-cuda-pipeline.

@@ -101,8 +101,7 @@ public:
   ProgramBuilder(ssmrt::Program &program, std::string &error) : program_(program), error_(error) {}
 
   bool addStates(func::FuncOp forward);
-  bool build(func::FuncOp func, ssmrt::Function &out,
-             const llvm::StringMap<int32_t> &kernels);
+  bool build(func::FuncOp func, ssmrt::Function &out, const llvm::StringMap<int32_t> &kernels);
 
 private:
   int32_t paramIndex(ParamOp param);
@@ -166,11 +165,12 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     Value arg = func.getArgument(i);
     ssmrt::ValueDesc desc;
-    if (auto input = func.getArgAttrOfType<StringAttr>(i, SSMDialect::InputAttrHelper::getNameStr())) {
-      desc.kind = input.getValue() == "tokens" ? ssmrt::ValueKind::Tokens
-                                               : ssmrt::ValueKind::SeqLens;
-    } else if (auto state =
-                   func.getArgAttrOfType<StringAttr>(i, SSMDialect::StateAttrHelper::getNameStr())) {
+    if (auto input =
+            func.getArgAttrOfType<StringAttr>(i, SSMDialect::InputAttrHelper::getNameStr())) {
+      desc.kind =
+          input.getValue() == "tokens" ? ssmrt::ValueKind::Tokens : ssmrt::ValueKind::SeqLens;
+    } else if (auto state = func.getArgAttrOfType<StringAttr>(
+                   i, SSMDialect::StateAttrHelper::getNameStr())) {
       StringRef slot = state.getValue();
       desc.kind = ssmrt::ValueKind::State;
       desc.sub = slot.ends_with(":v") ? 1 : 0;
@@ -183,7 +183,8 @@ bool ProgramBuilder::build(func::FuncOp func, ssmrt::Function &out,
       }
       desc.index = it->second;
     } else {
-      error_ = "argument " + std::to_string(i) + " of @" + out.name + " is neither an input nor a state";
+      error_ =
+          "argument " + std::to_string(i) + " of @" + out.name + " is neither an input nor a state";
       return false;
     }
     out.inputs.push_back(addValue(arg, desc));

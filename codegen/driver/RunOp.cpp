@@ -18,10 +18,10 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
-#include <cstring>
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::ssm;
@@ -70,8 +70,7 @@ bool isActivationType(Type type) {
 
 class Runner {
 public:
-  Runner(ModuleOp module, func::FuncOp func, const RunOpOptions &options,
-         gpu::GpuDevice *device)
+  Runner(ModuleOp module, func::FuncOp func, const RunOpOptions &options, gpu::GpuDevice *device)
       : module_(module), func_(func), options_(options), device_(device) {}
 
   Status bindInputs(const std::vector<OpTensor> &inputs);
@@ -168,7 +167,8 @@ Status Runner::bindInputs(const std::vector<OpTensor> &inputs) {
     } else if (!isIntType(arg) && !isActivationType(arg.getType())) {
       auto type = llvm::cast<RankedTensorType>(arg.getType());
       if (!type.hasStaticShape())
-        return Status::error("argument " + std::to_string(a) + " is a weight (not [batch, seq, "
+        return Status::error("argument " + std::to_string(a) +
+                             " is a weight (not [batch, seq, "
                              "...]) and needs a static shape, not " +
                              describe(type.getShape()));
       auto param = builder.create<ParamOp>(arg.getLoc(), type, builder.getStringAttr(name));
@@ -235,8 +235,7 @@ StatusOr<std::vector<int64_t>> Runner::concreteShape(Value v) const {
     else if (d < 2)
       shape.push_back(d == 0 ? batch_ : seq_);
     else
-      return Status::error("a result of dynamic shape " +
-                           describe(type.getShape()));
+      return Status::error("a result of dynamic shape " + describe(type.getShape()));
   }
   return shape;
 }
@@ -366,8 +365,8 @@ Status Runner::runCudaKernel(Operation &op) {
   }
   args.push_back(gpu::KernelArg::int32(static_cast<int32_t>(batch_)));
   args.push_back(gpu::KernelArg::int32(static_cast<int32_t>(seq_)));
-  StatusOr<int64_t> resident = status.ok() ? gpu::residentBlocks(*device_, handle, desc, {})
-                                           : StatusOr<int64_t>(status);
+  StatusOr<int64_t> resident =
+      status.ok() ? gpu::residentBlocks(*device_, handle, desc, {}) : StatusOr<int64_t>(status);
   if (resident.ok())
     status = device_->launch(handle, gpu::launchDims(desc, {}, batch_, seq_, *resident), args,
                              desc.cooperative);
@@ -461,19 +460,17 @@ Status Runner::runOp(Operation &op, std::string &how) {
   }
   if (!opInfoOf(&op))
     return Status::error("'" + op.getName().getStringRef().str() + "' is not an ssm op");
-  Lowering lowering = options_.reference
-                          ? Lowering::Reference
-                          : loweringOf(&op, options_.cuda
-                                                ? LoweringTarget::cuda()
-                                                : LoweringTarget::cpu(target_.vectorWidth));
+  Lowering lowering =
+      options_.reference
+          ? Lowering::Reference
+          : loweringOf(&op, options_.cuda ? LoweringTarget::cuda()
+                                          : LoweringTarget::cpu(target_.vectorWidth));
   switch (lowering) {
   case Lowering::Kernel:
     how = (options_.cuda ? "CUDA kernel " : "CPU kernel ") +
           ssmDialect(&op).getKernelAttrHelper().getAttr(&op).str();
     return options_.cuda ? runCudaKernel(op) : runCpuKernel(op);
-  case Lowering::Library:
-    how = "matrix product (BLAS)";
-    return runMatMul(op);
+  case Lowering::Library: how = "matrix product (BLAS)"; return runMatMul(op);
   default:
     how = std::string("float64 reference interpreter (") + loweringName(lowering) + ")";
     return runReference(op);

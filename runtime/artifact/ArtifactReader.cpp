@@ -4,9 +4,9 @@
 #include "runtime/artifact/ssmx_generated.h"
 
 #include <cstring>
-#include <tuple>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 using namespace ssmrt;
 
@@ -35,8 +35,8 @@ StatusOr<Function> readFunction(const ssmx::Function *f, const std::string &what
     for (const ssmx::Value *v : *f->values()) {
       ValueDesc d;
       if (v->kind() > ssmx::ValueKind_MAX)
-        return Status::error("function '" + what + "': value " +
-                             std::to_string(out.values.size()) + " has an unknown kind");
+        return Status::error("function '" + what + "': value " + std::to_string(out.values.size()) +
+                             " has an unknown kind");
       d.kind = static_cast<ValueKind>(v->kind());
       d.index = v->index();
       d.sub = v->sub();
@@ -44,8 +44,8 @@ StatusOr<Function> readFunction(const ssmx::Function *f, const std::string &what
       d.buffer = v->buffer();
       d.column = v->column();
       if (v->dtype() > ssmx::DType_MAX)
-        return Status::error("function '" + what + "': value " +
-                             std::to_string(out.values.size()) + " has an unknown dtype");
+        return Status::error("function '" + what + "': value " + std::to_string(out.values.size()) +
+                             " has an unknown dtype");
       d.dtype = static_cast<ValueType>(v->dtype());
       out.values.push_back(std::move(d));
     }
@@ -86,9 +86,9 @@ StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const st
     return Status::error(name + ": corrupt artifact (the FlatBuffers verifier rejects it)");
   const ssmx::Artifact *a = ssmx::GetArtifact(data);
   if (a->format_version() != kArtifactFormatVersion)
-    return Status::error(name + ": artifact format version " +
-                         std::to_string(a->format_version()) + ", this runtime reads version " +
-                         std::to_string(kArtifactFormatVersion) + "; recompile the model");
+    return Status::error(name + ": artifact format version " + std::to_string(a->format_version()) +
+                         ", this runtime reads version " + std::to_string(kArtifactFormatVersion) +
+                         "; recompile the model");
   Program p;
   p.modelName = toString(a->model_name());
   if (a->params())
@@ -104,8 +104,8 @@ StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const st
     for (const ssmx::State *s : *a->states()) {
       if (s->kind() > ssmx::StateKind_MAX)
         return Status::error(name + ": state '" + toString(s->name()) + "' has an unknown kind");
-      p.states.push_back({toString(s->name()), static_cast<StateKind>(s->kind()),
-                          toVector(s->shape())});
+      p.states.push_back(
+          {toString(s->name()), static_cast<StateKind>(s->kind()), toVector(s->shape())});
     }
   if (a->config())
     for (const ssmx::ConfigCheck *c : *a->config()) {

@@ -41,8 +41,8 @@ flatbuffers::Offset<ssmx::CudaCode> writeCuda(Builder &fbb, const CudaCode &cuda
       params.push_back(ssmx::CreateTileParamDirect(fbb, p.name.c_str(), p.value, &p.choices));
     kernels.push_back(ssmx::CreateCudaKernelDirect(
         fbb, k.name.c_str(), k.op.c_str(), k.source.c_str(), &params,
-        static_cast<ssmx::LaunchGrid>(k.grid), k.channels, k.gridParam.c_str(),
-        k.timeParam.c_str(), k.blockParam.c_str(), k.cooperative, k.workspace));
+        static_cast<ssmx::LaunchGrid>(k.grid), k.channels, k.gridParam.c_str(), k.timeParam.c_str(),
+        k.blockParam.c_str(), k.cooperative, k.workspace));
   }
   std::vector<flatbuffers::Offset<flatbuffers::String>> archs;
   for (const std::string &a : cuda.archs)
@@ -85,9 +85,9 @@ std::vector<uint8_t> ssmrt::writeArtifact(const Program &program) {
                                        program.cpu.features.c_str(), program.cpu.vectorWidth,
                                        &program.cpu.object, &kernels);
   auto cuda = writeCuda(fbb, program.cuda);
-  auto root = ssmx::CreateArtifactDirect(fbb, kArtifactFormatVersion, program.modelName.c_str(),
-                                         &params, &states, &config, forward, decode, reference,
-                                         cpu, cuda);
+  auto root =
+      ssmx::CreateArtifactDirect(fbb, kArtifactFormatVersion, program.modelName.c_str(), &params,
+                                 &states, &config, forward, decode, reference, cpu, cuda);
   fbb.Finish(root, ssmx::ArtifactIdentifier());
   return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
 }

@@ -7,17 +7,19 @@ namespace {
 
 // Per op: its operands, results and attributes, each list ending in a
 // sentinel so that an empty list is still a valid array.
-#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                                     \
-  const OperandInfo k##Enum##Operands[] = {SSM_LIST operandList{nullptr, Arity::One, OperandRole::Data, nullptr}};
+#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                            \
+  const OperandInfo k##Enum##Operands[] = {                                                        \
+      SSM_LIST operandList{nullptr, Arity::One, OperandRole::Data, nullptr}};
 #define SSM_OPERAND(name, arity, role, lang) {#name, Arity::arity, OperandRole::role, #lang},
 #include "runtime/artifact/Ops.def"
 
-#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                                     \
-  const ResultInfo k##Enum##Results[] = {SSM_LIST resultList{nullptr, Arity::One, ResultState::None}};
+#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                            \
+  const ResultInfo k##Enum##Results[] = {                                                          \
+      SSM_LIST resultList{nullptr, Arity::One, ResultState::None}};
 #define SSM_RESULT(name, arity, state) {#name, Arity::arity, ResultState::state},
 #include "runtime/artifact/Ops.def"
 
-#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                                     \
+#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                            \
   const AttrInfo k##Enum##Attrs[] = {SSM_LIST attrList{nullptr, AttrKind::Int, nullptr, Req::Opt}};
 #define SSM_ATTR(name, kind, lang, required) {#name, AttrKind::kind, #lang, Req::required},
 #include "runtime/artifact/Ops.def"
@@ -27,9 +29,9 @@ template <typename T, size_t N> constexpr TableView<T> view(const T (&items)[N])
 }
 
 const OpInfo kOps[] = {
-#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                                     \
-  {OpCode::Enum,         #mnemonic,              OpForm::form,                                     \
-   view(k##Enum##Operands), view(k##Enum##Results), view(k##Enum##Attrs)},
+#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                            \
+  {OpCode::Enum,           #mnemonic,           OpForm::form, view(k##Enum##Operands),             \
+   view(k##Enum##Results), view(k##Enum##Attrs)},
 #include "runtime/artifact/Ops.def"
 };
 

@@ -31,8 +31,14 @@ enum class OperandRole : uint8_t { Data, State, SeqLens };
 /// What a result carries: an ordinary value or a kind of recurrent state.
 enum class ResultState : uint8_t { None, Conv, Scan, SSD, KVCache };
 enum class AttrKind : uint8_t {
-  Int, Float, Bool, Unit, IntList, OptFloat, // ODS attributes
-  TensorList, Rest,                          // arguments of the language only
+  Int,
+  Float,
+  Bool,
+  Unit,
+  IntList,
+  OptFloat, // ODS attributes
+  TensorList,
+  Rest, // arguments of the language only
 };
 enum class Req : uint8_t { Opt, Req };
 

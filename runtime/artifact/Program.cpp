@@ -6,10 +6,8 @@ using namespace ssmrt;
 size_t ssmrt::valueTypeBytes(ValueType dtype) {
   switch (dtype) {
   case ValueType::BF16:
-  case ValueType::F16:
-    return 2;
-  default:
-    return 4;
+  case ValueType::F16: return 2;
+  default: return 4;
   }
 }
 

@@ -112,8 +112,8 @@ struct KernelDesc {
   std::string name;
   Parallel parallel = Parallel::Rows;
   int64_t blocks = 1;
-  int32_t phases = 1;     ///< runs over the work range, barrier between
-  int64_t workspace = 0;  ///< scratch floats per batch row
+  int32_t phases = 1;    ///< runs over the work range, barrier between
+  int64_t workspace = 0; ///< scratch floats per batch row
 };
 
 struct CpuCode {
@@ -130,7 +130,7 @@ struct TileParam {
 };
 
 enum class LaunchGrid : uint8_t {
-  Rows,          ///< grid (batch * seq): one block per token row
+  Rows, ///< grid (batch * seq): one block per token row
   /// grid (ceil(channels / param(gridParam)), ceil(seq / param(timeParam))
   /// or 1 without a timeParam, batch)
   ChannelBlocks,
@@ -170,7 +170,7 @@ struct Program {
   Function decode;    ///< Fused; one token per sequence.
   Function reference; ///< Unfused, as lowered from the model file.
   CpuCode cpu;
-  CudaCode cuda;      ///< Empty unless compiled for a CUDA target.
+  CudaCode cuda; ///< Empty unless compiled for a CUDA target.
 };
 
 } // namespace ssmrt

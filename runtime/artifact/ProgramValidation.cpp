@@ -95,8 +95,7 @@ Status FunctionValidator::checkValue(size_t id) {
                      std::to_string(f_.buffers[v.buffer].width));
     }
     break;
-  default:
-    break;
+  default: break;
   }
   return okStatus();
 }
@@ -165,8 +164,8 @@ Status FunctionValidator::run() {
   for (size_t i = 0; i < f_.instrs.size(); ++i)
     SSMRT_RETURN_IF_ERROR(checkInstr(i));
   if (f_.outputs.size() != f_.inputs.size() - 1)
-    return error("the function returns " + std::to_string(f_.outputs.size()) +
-                 " values for " + std::to_string(f_.inputs.size() - 2) + " states");
+    return error("the function returns " + std::to_string(f_.outputs.size()) + " values for " +
+                 std::to_string(f_.inputs.size() - 2) + " states");
   for (size_t i = 0; i < f_.outputs.size(); ++i)
     if (!valid(f_.outputs[i]) || !defined_[f_.outputs[i]])
       return error("output " + std::to_string(i) + " is not a defined value");
@@ -192,7 +191,8 @@ Status ssmrt::validateProgram(const Program &p, const std::string &name) {
       return Status::error(what + " ('" + param.names[0] + "') has no shape");
     for (int64_t d : param.shape)
       if (d < 1)
-        return Status::error(what + " ('" + param.names[0] + "') has dimension " + std::to_string(d));
+        return Status::error(what + " ('" + param.names[0] + "') has dimension " +
+                             std::to_string(d));
     SSMRT_RETURN_IF_ERROR(checkShape(param.shape, what));
   }
   for (size_t i = 0; i < p.states.size(); ++i) {
@@ -233,9 +233,8 @@ Status ssmrt::validateProgram(const Program &p, const std::string &name) {
     int64_t threads = k.param(k.blockParam);
     if (threads < 1 || threads > 1024)
       return Status::error(what + ": block parameter '" + k.blockParam + "' is not a thread count");
-    if (k.grid == LaunchGrid::ChannelBlocks &&
-        (k.channels < 1 || k.param(k.gridParam) < 1 ||
-         (!k.timeParam.empty() && k.param(k.timeParam) < 1)))
+    if (k.grid == LaunchGrid::ChannelBlocks && (k.channels < 1 || k.param(k.gridParam) < 1 ||
+                                                (!k.timeParam.empty() && k.param(k.timeParam) < 1)))
       return Status::error(what + ": channel grid without channels or a divisor parameter");
     if (k.grid == LaunchGrid::Persistent && (k.channels < 1 || !k.cooperative))
       return Status::error(what + ": a persistent grid must be cooperative and cover channels");

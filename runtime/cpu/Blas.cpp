@@ -7,8 +7,8 @@
 
 using namespace ssmrt;
 
-void ssmrt::gemmXWt(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n,
-                    int64_t k, float *y, int64_t ldy) {
+void ssmrt::gemmXWt(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n, int64_t k,
+                    float *y, int64_t ldy) {
 #ifdef SSMC_HAVE_OPENBLAS
   if (rows == 1)
     cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1.0f, w, k, x, 1, 0.0f, y, 1);

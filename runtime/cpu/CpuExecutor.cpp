@@ -15,8 +15,8 @@ StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &progra
   e->pool_ = std::make_unique<ThreadPool>(threads > 0 ? threads : defaultThreadCount());
   // The pool parallelizes matrix products itself (CpuFunction::matmul).
   setBlasThreads(1);
-  auto forward = CpuFunction::create(program, program.forward, weights, *e->kernels_, *e->pool_,
-                                     maxTokens);
+  auto forward =
+      CpuFunction::create(program, program.forward, weights, *e->kernels_, *e->pool_, maxTokens);
   if (!forward.ok())
     return forward.status();
   e->forward_ = std::move(*forward);

@@ -30,9 +30,9 @@ CpuFunction::create(const Program &program, const Function &function, const Weig
 
 Status CpuFunction::prepare(int64_t maxTokens) {
   maxTokens_ = maxTokens;
-  StatusOr<FunctionPlan> plan = planFunction(
-      function_, DeviceRules::of(program_.cpu.kernels, /*referenceFallback=*/true,
-                                 /*matmulBias=*/true));
+  StatusOr<FunctionPlan> plan =
+      planFunction(function_, DeviceRules::of(program_.cpu.kernels, /*referenceFallback=*/true,
+                                              /*matmulBias=*/true));
   if (!plan.ok())
     return plan.status();
   plan_ = std::move(*plan);
@@ -103,14 +103,10 @@ const void *CpuFunction::dataOf(int32_t id) const {
   if (plan_.stateInput[id] >= 0)
     return reinterpret_cast<const void *>((*call_->states)[plan_.stateInput[id]]);
   switch (v.kind) {
-  case ValueKind::Param:
-    return params_[v.index];
-  case ValueKind::Tokens:
-    return call_->tokens;
-  case ValueKind::SeqLens:
-    return call_->seqLens;
-  default:
-    return once_[id].data();
+  case ValueKind::Param: return params_[v.index];
+  case ValueKind::Tokens: return call_->tokens;
+  case ValueKind::SeqLens: return call_->seqLens;
+  default: return once_[id].data();
   }
 }
 
@@ -217,8 +213,8 @@ void CpuFunction::runLogits(const Instr &instr) {
   int64_t n = static_cast<int64_t>(rows->size());
   for (int64_t i = 0; i < n; ++i)
     std::memcpy(&logitRows_[i * width], bufferRow(x, (*rows)[i]), width * sizeof(float));
-  matmul(logitRows_.data(), width, n, static_cast<const float *>(dataOf(w)), vocab, width,
-         nullptr, call_->logits, vocab);
+  matmul(logitRows_.data(), width, n, static_cast<const float *>(dataOf(w)), vocab, width, nullptr,
+         call_->logits, vocab);
 }
 
 Status CpuFunction::runFallback(size_t index, const Instr &instr) {
@@ -264,9 +260,9 @@ Status CpuFunction::runFallback(size_t index, const Instr &instr) {
     operands.push_back(&owned.back());
   }
   std::vector<RefTensor> results;
-  SSMRT_RETURN_IF_ERROR(ReferenceInterpreter::evaluate(function_, instr, operands, results)
-                            .withPrefix("function '" + function_.name + "', instruction " +
-                                        std::to_string(index)));
+  SSMRT_RETURN_IF_ERROR(
+      ReferenceInterpreter::evaluate(function_, instr, operands, results)
+          .withPrefix("function '" + function_.name + "', instruction " + std::to_string(index)));
   for (size_t r = 0; r < instr.results.size(); ++r) {
     int32_t id = instr.results[r];
     const RefTensor &t = results[r];
@@ -314,7 +310,8 @@ Status CpuFunction::run(const CallInputs &inputs) {
       size_t op = static_cast<size_t>(in.op);
       if (profile_.size() <= op)
         profile_.resize(op + 1, 0.0);
-      profile_[op] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      profile_[op] +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
   }
   call_ = nullptr;

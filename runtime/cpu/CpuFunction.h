@@ -42,11 +42,9 @@ public:
   /// Prepares |function| of |program| for calls of up to |maxTokens| token
   /// rows (batch * seq): allocates its activation buffers and evaluates its
   /// weight-only instructions. |kernels| is the loaded native code.
-  static StatusOr<std::unique_ptr<CpuFunction>> create(const Program &program,
-                                                       const Function &function,
-                                                       const WeightStore &weights,
-                                                       const KernelLibrary &kernels,
-                                                       ThreadPool &pool, int64_t maxTokens);
+  static StatusOr<std::unique_ptr<CpuFunction>>
+  create(const Program &program, const Function &function, const WeightStore &weights,
+         const KernelLibrary &kernels, ThreadPool &pool, int64_t maxTokens);
 
   Status run(const CallInputs &inputs);
   /// When enabled, run() adds the seconds spent per op to profile().
@@ -59,8 +57,7 @@ public:
 private:
   CpuFunction(const Program &program, const Function &function, const WeightStore &weights,
               const KernelLibrary &kernels, ThreadPool &pool)
-      : program_(program), function_(function), weights_(weights), kernels_(kernels),
-        pool_(pool) {}
+      : program_(program), function_(function), weights_(weights), kernels_(kernels), pool_(pool) {}
 
   Status prepare(int64_t maxTokens);
   /// The data of a non-activation value (parameter, weight-only result,

@@ -65,7 +65,8 @@ bool ssmrt::hostSupportsFeatures(const std::string &features, std::string &missi
   size_t pos = 0;
   while (pos < features.size()) {
     size_t comma = features.find(',', pos);
-    std::string f = features.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string f =
+        features.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     pos = comma == std::string::npos ? features.size() : comma + 1;
     if (f.size() < 2 || f[0] != '+')
       continue;

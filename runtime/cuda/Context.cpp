@@ -13,21 +13,20 @@ StatusOr<Context> Context::create(int ordinal) {
   // findDevice succeeded, so the driver is loaded and initialized.
   const DriverSymbols &cu = **DriverSymbols::load();
   Context context(&cu, std::move(*device));
+  SSMRT_RETURN_IF_ERROR(SSMRT_CU_CALL(cu, cuDeviceGet, &context.handle_, ordinal));
   SSMRT_RETURN_IF_ERROR(
-      SSMRT_CU_CALL(cu, cuDeviceGet, &context.handle_, ordinal));
-  SSMRT_RETURN_IF_ERROR(SSMRT_CU_CALL(cu, cuDevicePrimaryCtxRetain,
-                                      &context.context_, context.handle_));
+      SSMRT_CU_CALL(cu, cuDevicePrimaryCtxRetain, &context.context_, context.handle_));
   SSMRT_RETURN_IF_ERROR(context.makeCurrent());
   // Non-blocking: the stream does not wait for the legacy default stream,
   // which stream capture would otherwise trip over.
-  SSMRT_RETURN_IF_ERROR(SSMRT_CU_CALL(cu, cuStreamCreate, &context.stream_,
-                                      CU_STREAM_NON_BLOCKING));
+  SSMRT_RETURN_IF_ERROR(
+      SSMRT_CU_CALL(cu, cuStreamCreate, &context.stream_, CU_STREAM_NON_BLOCKING));
   return context;
 }
 
 Context::Context(Context &&other) noexcept
-    : driver_(other.driver_), device_(std::move(other.device_)),
-      handle_(other.handle_), context_(std::exchange(other.context_, nullptr)),
+    : driver_(other.driver_), device_(std::move(other.device_)), handle_(other.handle_),
+      context_(std::exchange(other.context_, nullptr)),
       stream_(std::exchange(other.stream_, nullptr)) {}
 
 Context &Context::operator=(Context &&other) noexcept {
@@ -54,9 +53,7 @@ void Context::release() {
   }
 }
 
-Status Context::makeCurrent() const {
-  return SSMRT_CU_CALL(*driver_, cuCtxSetCurrent, context_);
-}
+Status Context::makeCurrent() const { return SSMRT_CU_CALL(*driver_, cuCtxSetCurrent, context_); }
 
 Status Context::synchronize() const {
   return SSMRT_CU_CALL(*driver_, cuStreamSynchronize, stream_);
@@ -64,7 +61,6 @@ Status Context::synchronize() const {
 
 StatusOr<MemoryInfo> Context::memoryInfo() const {
   MemoryInfo info;
-  SSMRT_RETURN_IF_ERROR(
-      SSMRT_CU_CALL(*driver_, cuMemGetInfo_v2, &info.free, &info.total));
+  SSMRT_RETURN_IF_ERROR(SSMRT_CU_CALL(*driver_, cuMemGetInfo_v2, &info.free, &info.total));
   return info;
 }

@@ -24,8 +24,7 @@ Status createDirectories(const std::string &path) {
       continue;
     std::string prefix = path.substr(0, pos);
     if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
-      return Status::error("cannot create directory " + prefix + ": " +
-                           errnoText());
+      return Status::error("cannot create directory " + prefix + ": " + errnoText());
   }
   struct stat st;
   if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
@@ -68,9 +67,7 @@ bool readAll(int fd, std::vector<uint8_t> &bytes) {
   }
 }
 
-void reportToStderr(const std::string &line) {
-  std::fprintf(stderr, "%s\n", line.c_str());
-}
+void reportToStderr(const std::string &line) { std::fprintf(stderr, "%s\n", line.c_str()); }
 
 } // namespace
 
@@ -80,12 +77,9 @@ StatusOr<CubinCompiler> ssmrt::cuda::nvrtcCubinCompiler() {
     return info.status();
   CubinCompiler compiler;
   compiler.version = info->version();
-  compiler.compile = [](const std::string &source, const std::string &name,
-                        const std::string &arch,
-                        const std::vector<std::string> &options)
-      -> StatusOr<std::vector<uint8_t>> {
-    StatusOr<CompiledKernel> kernel =
-        compile(source, name, arch, options, /*wantCubin=*/true);
+  compiler.compile = [](const std::string &source, const std::string &name, const std::string &arch,
+                        const std::vector<std::string> &options) -> StatusOr<std::vector<uint8_t>> {
+    StatusOr<CompiledKernel> kernel = compile(source, name, arch, options, /*wantCubin=*/true);
     if (!kernel.ok())
       return kernel.status();
     return std::move(kernel->cubin);
@@ -107,8 +101,7 @@ StatusOr<std::string> ssmrt::cuda::defaultCubinCacheDirectory() {
   return root + "/cuda";
 }
 
-StatusOr<CubinCache> CubinCache::open(const std::string &directory,
-                                      CubinCompiler compiler,
+StatusOr<CubinCache> CubinCache::open(const std::string &directory, CubinCompiler compiler,
                                       Reporter reporter) {
   SSMRT_RETURN_IF_ERROR(createDirectories(directory).withPrefix("cubin cache"));
   return CubinCache(directory, std::move(compiler),
@@ -129,8 +122,7 @@ std::string CubinCache::entryPath(const CubinKey &key) const {
   return directory_ + "/" + toHex(key.digest()) + ".cubin";
 }
 
-std::optional<std::vector<uint8_t>>
-CubinCache::lookup(const CubinKey &key) const {
+std::optional<std::vector<uint8_t>> CubinCache::lookup(const CubinKey &key) const {
   std::string path = entryPath(key);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -150,8 +142,8 @@ CubinCache::lookup(const CubinKey &key) const {
   if (cubin.ok())
     return std::move(*cubin);
 
-  reporter_("cubin cache: entry " + path + " is corrupt (" +
-            cubin.status().message() + "), rebuilding");
+  reporter_("cubin cache: entry " + path + " is corrupt (" + cubin.status().message() +
+            "), rebuilding");
   // Delete only the file that was read: another writer may have renamed a
   // fresh entry into place since.
   struct stat current;
@@ -161,16 +153,14 @@ CubinCache::lookup(const CubinKey &key) const {
   return std::nullopt;
 }
 
-Status CubinCache::store(const CubinKey &key,
-                         const std::vector<uint8_t> &cubin) const {
+Status CubinCache::store(const CubinKey &key, const std::vector<uint8_t> &cubin) const {
   std::string path = entryPath(key);
   // A unique temporary name per writer (thread or process); rename() then
   // replaces any entry atomically, so readers never see a partial file.
   std::string temporary = path + ".tmp.XXXXXX";
   int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
   if (fd < 0)
-    return Status::error("cubin cache: cannot create a file in " + directory_ +
-                         ": " + errnoText());
+    return Status::error("cubin cache: cannot create a file in " + directory_ + ": " + errnoText());
   bool written = writeAll(fd, encodeCubinEntry(key, cubin));
   std::string error = written ? "" : errnoText();
   if (::close(fd) != 0 && written) {
@@ -188,16 +178,15 @@ Status CubinCache::store(const CubinKey &key,
   return okStatus();
 }
 
-StatusOr<std::vector<uint8_t>>
-CubinCache::getOrCompile(const std::string &source, const std::string &name,
-                         const std::string &arch,
-                         const std::vector<std::string> &options,
-                         const std::string &compilerVersion) const {
+StatusOr<std::vector<uint8_t>> CubinCache::getOrCompile(const std::string &source,
+                                                        const std::string &name,
+                                                        const std::string &arch,
+                                                        const std::vector<std::string> &options,
+                                                        const std::string &compilerVersion) const {
   CubinKey key{source, options, arch, compiler_.version, compilerVersion};
   if (std::optional<std::vector<uint8_t>> cached = lookup(key))
     return std::move(*cached);
-  StatusOr<std::vector<uint8_t>> cubin =
-      compiler_.compile(source, name, arch, options);
+  StatusOr<std::vector<uint8_t>> cubin = compiler_.compile(source, name, arch, options);
   if (!cubin.ok())
     return cubin.status();
   if (Status stored = store(key, *cubin); !stored.ok())

@@ -16,8 +16,8 @@ namespace ssmrt::cuda {
 /// What produces the cubins the cache keeps: NVRTC, or a test's stand-in.
 struct CubinCompiler {
   using CompileFn = std::function<StatusOr<std::vector<uint8_t>>(
-      const std::string &source, const std::string &name,
-      const std::string &arch, const std::vector<std::string> &options)>;
+      const std::string &source, const std::string &name, const std::string &arch,
+      const std::vector<std::string> &options)>;
 
   /// Part of every key (CubinKey::nvrtcVersion), e.g. "13.0".
   std::string version;
@@ -42,8 +42,7 @@ public:
 
   /// A cache in |directory| (created if missing) filled by |compiler|;
   /// reports go to |reporter|, or to stderr if it is empty.
-  static StatusOr<CubinCache> open(const std::string &directory,
-                                   CubinCompiler compiler,
+  static StatusOr<CubinCache> open(const std::string &directory, CubinCompiler compiler,
                                    Reporter reporter = nullptr);
 
   /// The cache in defaultCubinCacheDirectory(), filled by NVRTC.
@@ -67,10 +66,10 @@ public:
   /// The cubin for |source| compiled for |arch| with |options|: from the
   /// cache, or compiled and stored. |compilerVersion| is the caller's own
   /// version (see CubinKey). Failing to store is reported, not an error.
-  StatusOr<std::vector<uint8_t>>
-  getOrCompile(const std::string &source, const std::string &name,
-               const std::string &arch, const std::vector<std::string> &options,
-               const std::string &compilerVersion) const;
+  StatusOr<std::vector<uint8_t>> getOrCompile(const std::string &source, const std::string &name,
+                                              const std::string &arch,
+                                              const std::vector<std::string> &options,
+                                              const std::string &compilerVersion) const;
 
 private:
   CubinCache(std::string directory, CubinCompiler compiler, Reporter reporter)

@@ -51,9 +51,8 @@ Sha256Digest CubinKey::digest() const {
   return sha.finish();
 }
 
-std::vector<uint8_t>
-ssmrt::cuda::encodeCubinEntry(const CubinKey &key,
-                              const std::vector<uint8_t> &cubin) {
+std::vector<uint8_t> ssmrt::cuda::encodeCubinEntry(const CubinKey &key,
+                                                   const std::vector<uint8_t> &cubin) {
   std::vector<uint8_t> entry(kMagic, kMagic + kMagicSize);
   entry.push_back(kCubinEntryVersion);
   appendLE(entry, key.arch.size(), 2);
@@ -69,9 +68,8 @@ ssmrt::cuda::encodeCubinEntry(const CubinKey &key,
   return entry;
 }
 
-StatusOr<std::vector<uint8_t>>
-ssmrt::cuda::decodeCubinEntry(const std::vector<uint8_t> &entry,
-                              const CubinKey &key) {
+StatusOr<std::vector<uint8_t>> ssmrt::cuda::decodeCubinEntry(const std::vector<uint8_t> &entry,
+                                                             const CubinKey &key) {
   const uint8_t *bytes = entry.data();
   if (entry.size() < kMagicSize || std::memcmp(bytes, kMagic, kMagicSize) != 0)
     return Status::error("bad magic");
@@ -79,8 +77,8 @@ ssmrt::cuda::decodeCubinEntry(const std::vector<uint8_t> &entry,
     return Status::error("truncated: " + std::to_string(entry.size()) +
                          " bytes, shorter than the header");
   if (bytes[9] != kCubinEntryVersion)
-    return Status::error("format version " + std::to_string(bytes[9]) +
-                         ", expected " + std::to_string(kCubinEntryVersion));
+    return Status::error("format version " + std::to_string(bytes[9]) + ", expected " +
+                         std::to_string(kCubinEntryVersion));
   uint64_t archSize = readLE(bytes + 10, 2);
   uint64_t versionSize = readLE(bytes + 12, 2);
   uint64_t payloadSize = readLE(bytes + 46, 8);
@@ -88,15 +86,14 @@ ssmrt::cuda::decodeCubinEntry(const std::vector<uint8_t> &entry,
   // length near 2^64 fails the size comparison below by being larger.
   if (payloadSize > entry.size())
     return Status::error("truncated: " + std::to_string(entry.size()) +
-                         " bytes, the header announces a " +
-                         std::to_string(payloadSize) + "-byte payload");
+                         " bytes, the header announces a " + std::to_string(payloadSize) +
+                         "-byte payload");
   uint64_t expected = kHeaderSize + archSize + versionSize + payloadSize;
   if (entry.size() < expected)
     return Status::error("truncated: " + std::to_string(entry.size()) + " of " +
                          std::to_string(expected) + " bytes");
   if (entry.size() > expected)
-    return Status::error(std::to_string(entry.size() - expected) +
-                         " trailing bytes");
+    return Status::error(std::to_string(entry.size() - expected) + " trailing bytes");
 
   const char *strings = reinterpret_cast<const char *>(bytes + kHeaderSize);
   std::string arch(strings, archSize);
@@ -104,8 +101,7 @@ ssmrt::cuda::decodeCubinEntry(const std::vector<uint8_t> &entry,
   if (arch != key.arch)
     return Status::error("built for " + arch + ", not " + key.arch);
   if (nvrtcVersion != key.nvrtcVersion)
-    return Status::error("built by NVRTC " + nvrtcVersion + ", not " +
-                         key.nvrtcVersion);
+    return Status::error("built by NVRTC " + nvrtcVersion + ", not " + key.nvrtcVersion);
   Sha256Digest keyDigest = key.digest();
   if (std::memcmp(bytes + 14, keyDigest.data(), keyDigest.size()) != 0)
     return Status::error("key mismatch");

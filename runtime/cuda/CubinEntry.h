@@ -53,14 +53,13 @@ struct CubinKey {
 };
 
 /// The bytes of the entry for |cubin| under |key|.
-std::vector<uint8_t> encodeCubinEntry(const CubinKey &key,
-                                      const std::vector<uint8_t> &cubin);
+std::vector<uint8_t> encodeCubinEntry(const CubinKey &key, const std::vector<uint8_t> &cubin);
 
 /// The cubin in |entry| if the entry is intact and was written for |key|;
 /// otherwise a short reason: "bad magic", "truncated: ...", "checksum
 /// mismatch", "built for sm_80, not sm_90", ...
-StatusOr<std::vector<uint8_t>>
-decodeCubinEntry(const std::vector<uint8_t> &entry, const CubinKey &key);
+StatusOr<std::vector<uint8_t>> decodeCubinEntry(const std::vector<uint8_t> &entry,
+                                                const CubinKey &key);
 
 } // namespace ssmrt::cuda
 

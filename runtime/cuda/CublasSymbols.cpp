@@ -9,17 +9,16 @@ using namespace ssmrt;
 using namespace ssmrt::cuda;
 
 static StatusOr<const CublasSymbols *> loadCublas() {
-  StatusOr<DynamicLibrary> library =
-      DynamicLibrary::openFirst(cudaLibraryCandidates(
-          {"libcublas.so.13", "libcublas.so.12", "libcublas.so"}));
+  StatusOr<DynamicLibrary> library = DynamicLibrary::openFirst(
+      cudaLibraryCandidates({"libcublas.so.13", "libcublas.so.12", "libcublas.so"}));
   if (!library.ok())
     return Status::error("cuBLAS not found (libcublas.so.13 or .12 with "
                          "libcublasLt, from the CUDA toolkit) (" +
                          library.status().message() + ")");
   auto symbols = std::make_unique<CublasSymbols>();
-#define SSMRT_CUBLAS_PFN(ret, name, ...)                                       \
-  SSMRT_RETURN_IF_ERROR(library->resolve(symbols->name, #name)                 \
-                            .withPrefix("cuBLAS too old for this runtime"));
+#define SSMRT_CUBLAS_PFN(ret, name, ...)                                                           \
+  SSMRT_RETURN_IF_ERROR(                                                                           \
+      library->resolve(symbols->name, #name).withPrefix("cuBLAS too old for this runtime"));
 #include "runtime/cuda/CublasSymbolTable.inc"
   // Process-wide, like the driver (DriverSymbols.cpp).
   library->release();
@@ -36,8 +35,7 @@ Status CublasSymbols::check(cublasStatus_t status, const char *call) const {
     return okStatus();
   const char *name = cublasGetStatusName(status);
   const char *text = cublasGetStatusString(status);
-  std::string described =
-      name ? name : "cublasStatus_t " + std::to_string(status);
+  std::string described = name ? name : "cublasStatus_t " + std::to_string(status);
   if (text)
     described += std::string(" (") + text + ")";
   return Status::error(std::string(call) + ": " + described);

@@ -26,7 +26,6 @@ struct CublasSymbols {
 } // namespace ssmrt::cuda
 
 /// Calls cuBLAS function |fn| through |symbols| and returns its Status.
-#define SSMRT_CUBLAS_CALL(symbols, fn, ...)                                    \
-  (symbols).check((symbols).fn(__VA_ARGS__), #fn)
+#define SSMRT_CUBLAS_CALL(symbols, fn, ...) (symbols).check((symbols).fn(__VA_ARGS__), #fn)
 
 #endif // SSMC_RUNTIME_CUDA_CUBLASSYMBOLS_H

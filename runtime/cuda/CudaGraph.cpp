@@ -13,8 +13,8 @@ StatusOr<CudaGraph> CudaGraph::capture(const Context &context,
   SSMRT_RETURN_IF_ERROR(context.makeCurrent());
   // Thread-local mode: other threads may keep using CUDA meanwhile; only
   // this thread is barred from calls that are unsafe during capture.
-  SSMRT_RETURN_IF_ERROR(SSMRT_CU_CALL(cu, cuStreamBeginCapture_v2, stream,
-                                      CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+  SSMRT_RETURN_IF_ERROR(
+      SSMRT_CU_CALL(cu, cuStreamBeginCapture_v2, stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
   Status recorded = body();
   CUgraph graph = nullptr;
   Status ended = SSMRT_CU_CALL(cu, cuStreamEndCapture, stream, &graph);
@@ -24,8 +24,7 @@ StatusOr<CudaGraph> CudaGraph::capture(const Context &context,
     return (recorded.ok() ? ended : recorded).withPrefix("CUDA graph capture");
   }
   CUgraphExec exec = nullptr;
-  Status instantiated =
-      SSMRT_CU_CALL(cu, cuGraphInstantiateWithFlags, &exec, graph, 0);
+  Status instantiated = SSMRT_CU_CALL(cu, cuGraphInstantiateWithFlags, &exec, graph, 0);
   // The executable graph is independent of the graph it came from.
   cu.cuGraphDestroy(graph);
   SSMRT_RETURN_IF_ERROR(instantiated);
@@ -33,8 +32,7 @@ StatusOr<CudaGraph> CudaGraph::capture(const Context &context,
 }
 
 CudaGraph::CudaGraph(CudaGraph &&other) noexcept
-    : driver_(other.driver_), stream_(other.stream_),
-      exec_(std::exchange(other.exec_, nullptr)) {}
+    : driver_(other.driver_), stream_(other.stream_), exec_(std::exchange(other.exec_, nullptr)) {}
 
 CudaGraph &CudaGraph::operator=(CudaGraph &&other) noexcept {
   if (this != &other) {
@@ -52,6 +50,4 @@ CudaGraph::~CudaGraph() {
     driver_->cuGraphExecDestroy(exec_);
 }
 
-Status CudaGraph::launch() const {
-  return SSMRT_CU_CALL(*driver_, cuGraphLaunch, exec_, stream_);
-}
+Status CudaGraph::launch() const { return SSMRT_CU_CALL(*driver_, cuGraphLaunch, exec_, stream_); }

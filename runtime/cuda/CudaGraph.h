@@ -18,8 +18,7 @@ public:
   /// Runs |body|, which enqueues work on |context|'s stream, in capture mode
   /// and instantiates what it enqueued. Nothing runs during capture. Capture
   /// ends even when |body| fails, so the stream stays usable.
-  static StatusOr<CudaGraph> capture(const Context &context,
-                                     const std::function<Status()> &body);
+  static StatusOr<CudaGraph> capture(const Context &context, const std::function<Status()> &body);
 
   CudaGraph(CudaGraph &&other) noexcept;
   CudaGraph &operator=(CudaGraph &&other) noexcept;

@@ -38,8 +38,7 @@ public:
   void *argument() { return &pointer_; }
 
 private:
-  DeviceBuffer(const DriverSymbols *driver, CUstream stream,
-               CUdeviceptr pointer, size_t size)
+  DeviceBuffer(const DriverSymbols *driver, CUstream stream, CUdeviceptr pointer, size_t size)
       : driver_(driver), stream_(stream), pointer_(pointer), size_(size) {}
   Status checkRange(size_t size, size_t offset, const char *what) const;
 

@@ -21,10 +21,9 @@ StatusOr<const DriverSymbols *> loadDriver() {
                          "driver on this machine (" +
                          library.status().message() + ")");
   auto symbols = std::make_unique<DriverSymbols>();
-#define SSMRT_CU_PFN(name, ...)                                                \
-  SSMRT_RETURN_IF_ERROR(                                                       \
-      library->resolve(symbols->name, #name)                                   \
-          .withPrefix("CUDA driver too old for this runtime"));
+#define SSMRT_CU_PFN(name, ...)                                                                    \
+  SSMRT_RETURN_IF_ERROR(                                                                           \
+      library->resolve(symbols->name, #name).withPrefix("CUDA driver too old for this runtime"));
 #include "runtime/cuda/DriverSymbolTable.inc"
   // Both stay for the life of the process: the table is shared, and closing
   // the driver during static destruction would pull it from under objects
@@ -38,29 +37,19 @@ StatusOr<const DriverSymbols *> loadDriver() {
 /// cuGetErrorName included, with CUDA_ERROR_STUB_LIBRARY.
 std::string fallbackName(CUresult result) {
   switch (result) {
-  case CUDA_SUCCESS:
-    return "CUDA_SUCCESS";
-  case CUDA_ERROR_INVALID_VALUE:
-    return "CUDA_ERROR_INVALID_VALUE";
-  case CUDA_ERROR_OUT_OF_MEMORY:
-    return "CUDA_ERROR_OUT_OF_MEMORY";
-  case CUDA_ERROR_NOT_INITIALIZED:
-    return "CUDA_ERROR_NOT_INITIALIZED";
+  case CUDA_SUCCESS: return "CUDA_SUCCESS";
+  case CUDA_ERROR_INVALID_VALUE: return "CUDA_ERROR_INVALID_VALUE";
+  case CUDA_ERROR_OUT_OF_MEMORY: return "CUDA_ERROR_OUT_OF_MEMORY";
+  case CUDA_ERROR_NOT_INITIALIZED: return "CUDA_ERROR_NOT_INITIALIZED";
   case CUDA_ERROR_STUB_LIBRARY:
     return "CUDA_ERROR_STUB_LIBRARY (the CUDA toolkit's stub libcuda was "
            "loaded, not an NVIDIA driver)";
-  case CUDA_ERROR_NO_DEVICE:
-    return "CUDA_ERROR_NO_DEVICE";
-  case CUDA_ERROR_INVALID_DEVICE:
-    return "CUDA_ERROR_INVALID_DEVICE";
-  case CUDA_ERROR_NO_BINARY_FOR_GPU:
-    return "CUDA_ERROR_NO_BINARY_FOR_GPU";
-  case CUDA_ERROR_INVALID_PTX:
-    return "CUDA_ERROR_INVALID_PTX";
-  case CUDA_ERROR_NOT_FOUND:
-    return "CUDA_ERROR_NOT_FOUND";
-  case CUDA_ERROR_UNKNOWN:
-    return "CUDA_ERROR_UNKNOWN";
+  case CUDA_ERROR_NO_DEVICE: return "CUDA_ERROR_NO_DEVICE";
+  case CUDA_ERROR_INVALID_DEVICE: return "CUDA_ERROR_INVALID_DEVICE";
+  case CUDA_ERROR_NO_BINARY_FOR_GPU: return "CUDA_ERROR_NO_BINARY_FOR_GPU";
+  case CUDA_ERROR_INVALID_PTX: return "CUDA_ERROR_INVALID_PTX";
+  case CUDA_ERROR_NOT_FOUND: return "CUDA_ERROR_NOT_FOUND";
+  case CUDA_ERROR_UNKNOWN: return "CUDA_ERROR_UNKNOWN";
   }
   return "CUresult " + std::to_string(static_cast<int>(result));
 }

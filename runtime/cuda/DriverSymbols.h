@@ -32,7 +32,6 @@ struct DriverSymbols {
 
 /// Calls driver function |fn| through |symbols| and returns its Status, e.g.
 /// SSMRT_RETURN_IF_ERROR(SSMRT_CU_CALL(cu, cuCtxSynchronize));
-#define SSMRT_CU_CALL(symbols, fn, ...)                                        \
-  (symbols).check((symbols).fn(__VA_ARGS__), #fn)
+#define SSMRT_CU_CALL(symbols, fn, ...) (symbols).check((symbols).fn(__VA_ARGS__), #fn)
 
 #endif // SSMC_RUNTIME_CUDA_DRIVERSYMBOLS_H

@@ -17,8 +17,7 @@ static std::string joinNames(const std::vector<std::string> &names) {
   return joined;
 }
 
-StatusOr<DynamicLibrary>
-DynamicLibrary::openFirst(const std::vector<std::string> &candidates) {
+StatusOr<DynamicLibrary> DynamicLibrary::openFirst(const std::vector<std::string> &candidates) {
   std::string firstError, tellingError;
   for (const std::string &name : candidates) {
     // RTLD_LOCAL: the CUDA libraries' symbols must not satisfy anyone else's
@@ -29,8 +28,7 @@ DynamicLibrary::openFirst(const std::vector<std::string> &candidates) {
     std::string message = error ? error : name + ": dlopen failed";
     if (firstError.empty())
       firstError = message;
-    if (tellingError.empty() &&
-        message.find("No such file or directory") == std::string::npos)
+    if (tellingError.empty() && message.find("No such file or directory") == std::string::npos)
       tellingError = message;
   }
   if (candidates.empty())
@@ -40,8 +38,7 @@ DynamicLibrary::openFirst(const std::vector<std::string> &candidates) {
 }
 
 DynamicLibrary::DynamicLibrary(DynamicLibrary &&other) noexcept
-    : handle_(std::exchange(other.handle_, nullptr)),
-      name_(std::move(other.name_)) {}
+    : handle_(std::exchange(other.handle_, nullptr)), name_(std::move(other.name_)) {}
 
 DynamicLibrary &DynamicLibrary::operator=(DynamicLibrary &&other) noexcept {
   if (this != &other) {
@@ -72,8 +69,7 @@ ssmrt::cuda::cudaLibraryCandidates(const std::vector<std::string> &sonames) {
 
   std::vector<std::string> candidates;
   auto add = [&](std::string name) {
-    if (std::find(candidates.begin(), candidates.end(), name) ==
-        candidates.end())
+    if (std::find(candidates.begin(), candidates.end(), name) == candidates.end())
       candidates.push_back(std::move(name));
   };
   for (const std::string &soname : sonames) {

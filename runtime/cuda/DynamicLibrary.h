@@ -17,8 +17,7 @@ public:
   /// paths) that dlopen accepts. The error names every candidate tried and
   /// the most telling dlopen message (a library that exists but fails to
   /// load says more than "No such file or directory").
-  static StatusOr<DynamicLibrary>
-  openFirst(const std::vector<std::string> &candidates);
+  static StatusOr<DynamicLibrary> openFirst(const std::vector<std::string> &candidates);
 
   DynamicLibrary(DynamicLibrary &&other) noexcept;
   DynamicLibrary &operator=(DynamicLibrary &&other) noexcept;
@@ -47,8 +46,7 @@ public:
   }
 
 private:
-  DynamicLibrary(void *handle, std::string name)
-      : handle_(handle), name_(std::move(name)) {}
+  DynamicLibrary(void *handle, std::string name) : handle_(handle), name_(std::move(name)) {}
   void *handle_ = nullptr;
   std::string name_;
 };
@@ -57,8 +55,7 @@ private:
 /// |sonames| in order, the bare name (the dynamic loader's search path), then
 /// that name under $CUDA_HOME/lib64, $CUDA_PATH/lib64 and
 /// /usr/local/cuda/lib64. So a newer soname anywhere beats an older one.
-std::vector<std::string>
-cudaLibraryCandidates(const std::vector<std::string> &sonames);
+std::vector<std::string> cudaLibraryCandidates(const std::vector<std::string> &sonames);
 
 } // namespace ssmrt::cuda
 

@@ -27,8 +27,7 @@ public:
   StatusOr<float> elapsedMs() const;
 
 private:
-  EventTimer(const DriverSymbols *driver, CUstream stream)
-      : driver_(driver), stream_(stream) {}
+  EventTimer(const DriverSymbols *driver, CUstream stream) : driver_(driver), stream_(stream) {}
   void release();
 
   const DriverSymbols *driver_ = nullptr;

@@ -29,10 +29,8 @@ public:
   /// compiles for the device. |name| identifies the module in messages; a
   /// failure carries the driver's JIT log when it has one, e.g.
   /// "module 'saxpy': cuModuleLoadDataEx: CUDA_ERROR_NO_BINARY_FOR_GPU (...)".
-  static StatusOr<Module> load(const Context &context, const void *image,
-                               const std::string &name);
-  static StatusOr<Module> load(const Context &context,
-                               const std::vector<uint8_t> &cubin,
+  static StatusOr<Module> load(const Context &context, const void *image, const std::string &name);
+  static StatusOr<Module> load(const Context &context, const std::vector<uint8_t> &cubin,
                                const std::string &name) {
     return load(context, cubin.data(), name);
   }
@@ -57,15 +55,13 @@ private:
 
 /// Lets |function| use up to |bytes| of dynamic shared memory (above the
 /// default 48 KiB, up to the device's opt-in limit).
-Status setMaxDynamicSharedMemory(const Context &context,
-                                 const Function &function, int bytes);
+Status setMaxDynamicSharedMemory(const Context &context, const Function &function, int bytes);
 
 /// Enqueues |function| on |context|'s stream. |args| holds one pointer per
 /// kernel parameter, to a value of that parameter's type (for a device
 /// pointer, DeviceBuffer::argument()).
-Status launch(const Context &context, const Function &function, Dim3 grid,
-              Dim3 block, unsigned sharedBytes,
-              const std::vector<void *> &args);
+Status launch(const Context &context, const Function &function, Dim3 grid, Dim3 block,
+              unsigned sharedBytes, const std::vector<void *> &args);
 
 } // namespace ssmrt::cuda
 

@@ -17,9 +17,7 @@ struct Arch {
   std::string suffix;
 
   std::string real() const { return "sm_" + std::to_string(number) + suffix; }
-  std::string virt() const {
-    return "compute_" + std::to_string(number) + suffix;
-  }
+  std::string virt() const { return "compute_" + std::to_string(number) + suffix; }
 };
 
 bool parseArch(const std::string &text, Arch &arch) {
@@ -73,31 +71,29 @@ private:
 /// Drops the terminating NUL of NVRTC's strings and, with |lineBreaks|, the
 /// line breaks before it.
 void trimEnd(std::string &text, bool lineBreaks) {
-  while (!text.empty() &&
-         (text.back() == '\0' || (lineBreaks && text.back() == '\n')))
+  while (!text.empty() && (text.back() == '\0' || (lineBreaks && text.back() == '\n')))
     text.pop_back();
 }
 
 /// Checks that |info|'s NVRTC can compile for |arch| (what |wantCubin| asks
 /// of it); |kernel| names the kernel in messages.
-StatusOr<Arch> resolveArch(const NvrtcInfo &info, const std::string &arch,
-                           bool wantCubin, const std::string &kernel) {
+StatusOr<Arch> resolveArch(const NvrtcInfo &info, const std::string &arch, bool wantCubin,
+                           const std::string &kernel) {
   Arch target;
   if (!parseArch(arch, target))
     return Status::error(kernel + ": invalid CUDA architecture '" + arch +
                          "' (expected sm_90, sm_90a or compute_90)");
   const std::vector<int> &supported = info.supportedArchs;
-  if (std::find(supported.begin(), supported.end(), target.number) ==
-      supported.end()) {
+  if (std::find(supported.begin(), supported.end(), target.number) == supported.end()) {
     std::string list;
     for (int number : supported)
       list += (list.empty() ? "sm_" : " sm_") + std::to_string(number);
-    return Status::error("NVRTC " + info.version() + " cannot compile for " +
-                         arch + "; supported: " + list);
+    return Status::error("NVRTC " + info.version() + " cannot compile for " + arch +
+                         "; supported: " + list);
   }
   if (wantCubin && target.isVirtual)
-    return Status::error(kernel + ": a cubin needs a real architecture, not " +
-                         arch + " (use " + target.real() + ")");
+    return Status::error(kernel + ": a cubin needs a real architecture, not " + arch + " (use " +
+                         target.real() + ")");
   return target;
 }
 
@@ -128,20 +124,18 @@ StatusOr<NvrtcInfo> ssmrt::cuda::nvrtcInfo() {
   const NvrtcSymbols &nvrtc = **loaded;
   NvrtcInfo info;
   int count = 0;
-  SSMRT_RETURN_IF_ERROR(
-      SSMRT_NVRTC_CALL(nvrtc, nvrtcVersion, &info.major, &info.minor));
-  SSMRT_RETURN_IF_ERROR(
-      SSMRT_NVRTC_CALL(nvrtc, nvrtcGetNumSupportedArchs, &count));
+  SSMRT_RETURN_IF_ERROR(SSMRT_NVRTC_CALL(nvrtc, nvrtcVersion, &info.major, &info.minor));
+  SSMRT_RETURN_IF_ERROR(SSMRT_NVRTC_CALL(nvrtc, nvrtcGetNumSupportedArchs, &count));
   info.supportedArchs.resize(std::max(count, 0));
-  SSMRT_RETURN_IF_ERROR(SSMRT_NVRTC_CALL(nvrtc, nvrtcGetSupportedArchs,
-                                         info.supportedArchs.data()));
+  SSMRT_RETURN_IF_ERROR(
+      SSMRT_NVRTC_CALL(nvrtc, nvrtcGetSupportedArchs, info.supportedArchs.data()));
   return info;
 }
 
-StatusOr<CompiledKernel>
-ssmrt::cuda::compile(const std::string &source, const std::string &name,
-                     const std::string &arch,
-                     const std::vector<std::string> &options, bool wantCubin) {
+StatusOr<CompiledKernel> ssmrt::cuda::compile(const std::string &source, const std::string &name,
+                                              const std::string &arch,
+                                              const std::vector<std::string> &options,
+                                              bool wantCubin) {
   const std::string kernel = "kernel '" + name + "'";
   StatusOr<NvrtcInfo> info = nvrtcInfo();
   if (!info.ok())
@@ -154,8 +148,8 @@ ssmrt::cuda::compile(const std::string &source, const std::string &name,
 
   // A real target makes NVRTC run the assembler; PTX alone needs only the
   // virtual one, and the PTX then says ".target sm_NN" either way.
-  std::vector<std::string> allOptions = {
-      "--gpu-architecture=" + (wantCubin ? target->real() : target->virt())};
+  std::vector<std::string> allOptions = {"--gpu-architecture=" +
+                                         (wantCubin ? target->real() : target->virt())};
   for (const std::string &option : options) {
     if (isArchOption(option))
       return Status::error(kernel + ": option '" + option +
@@ -169,42 +163,36 @@ ssmrt::cuda::compile(const std::string &source, const std::string &name,
 
   Program program(nvrtc);
   const std::string fileName = name + ".cu";
-  SSMRT_RETURN_IF_ERROR(SSMRT_NVRTC_CALL(nvrtc, nvrtcCreateProgram,
-                                         program.out(), source.c_str(),
+  SSMRT_RETURN_IF_ERROR(SSMRT_NVRTC_CALL(nvrtc, nvrtcCreateProgram, program.out(), source.c_str(),
                                          fileName.c_str(), 0, nullptr, nullptr)
                             .withPrefix(kernel));
-  nvrtcResult compiled = nvrtc.nvrtcCompileProgram(
-      program.get(), int(optionPointers.size()), optionPointers.data());
+  nvrtcResult compiled =
+      nvrtc.nvrtcCompileProgram(program.get(), int(optionPointers.size()), optionPointers.data());
 
   CompiledKernel result;
   result.log = programLog(nvrtc, program.get());
   if (compiled != NVRTC_SUCCESS)
-    return Status::error(
-        kernel + ": NVRTC " + info->version() + " failed to compile for " +
-        arch + " (" + nvrtc.nvrtcGetErrorString(compiled) + "):\n" +
-        (result.log.empty() ? std::string("(no log)") : result.log));
+    return Status::error(kernel + ": NVRTC " + info->version() + " failed to compile for " + arch +
+                         " (" + nvrtc.nvrtcGetErrorString(compiled) + "):\n" +
+                         (result.log.empty() ? std::string("(no log)") : result.log));
 
   size_t ptxSize = 0;
-  if (nvrtc.nvrtcGetPTXSize(program.get(), &ptxSize) == NVRTC_SUCCESS &&
-      ptxSize > 1) {
+  if (nvrtc.nvrtcGetPTXSize(program.get(), &ptxSize) == NVRTC_SUCCESS && ptxSize > 1) {
     result.ptx.resize(ptxSize);
     SSMRT_RETURN_IF_ERROR(
-        SSMRT_NVRTC_CALL(nvrtc, nvrtcGetPTX, program.get(), result.ptx.data())
-            .withPrefix(kernel));
+        SSMRT_NVRTC_CALL(nvrtc, nvrtcGetPTX, program.get(), result.ptx.data()).withPrefix(kernel));
     trimEnd(result.ptx, /*lineBreaks=*/false);
   }
   if (wantCubin) {
     size_t cubinSize = 0;
     SSMRT_RETURN_IF_ERROR(
-        SSMRT_NVRTC_CALL(nvrtc, nvrtcGetCUBINSize, program.get(), &cubinSize)
-            .withPrefix(kernel));
+        SSMRT_NVRTC_CALL(nvrtc, nvrtcGetCUBINSize, program.get(), &cubinSize).withPrefix(kernel));
     if (cubinSize == 0)
       return Status::error(kernel + ": NVRTC produced no cubin for " + arch);
     result.cubin.resize(cubinSize);
-    SSMRT_RETURN_IF_ERROR(
-        SSMRT_NVRTC_CALL(nvrtc, nvrtcGetCUBIN, program.get(),
-                         reinterpret_cast<char *>(result.cubin.data()))
-            .withPrefix(kernel));
+    SSMRT_RETURN_IF_ERROR(SSMRT_NVRTC_CALL(nvrtc, nvrtcGetCUBIN, program.get(),
+                                           reinterpret_cast<char *>(result.cubin.data()))
+                              .withPrefix(kernel));
   } else if (result.ptx.empty()) {
     return Status::error(kernel + ": NVRTC produced no PTX for " + arch);
   }

@@ -41,10 +41,8 @@ StatusOr<NvrtcInfo> nvrtcInfo();
 /// assembler. |options| are NVRTC options (e.g. "--use_fast_math", "-lineinfo",
 /// "-DTILE=64"); the architecture comes from |arch| alone. On failure the
 /// message names the kernel and holds NVRTC's full log.
-StatusOr<CompiledKernel> compile(const std::string &source,
-                                 const std::string &name,
-                                 const std::string &arch,
-                                 const std::vector<std::string> &options,
+StatusOr<CompiledKernel> compile(const std::string &source, const std::string &name,
+                                 const std::string &arch, const std::vector<std::string> &options,
                                  bool wantCubin);
 
 } // namespace ssmrt::cuda

@@ -25,7 +25,6 @@ struct NvrtcSymbols {
 } // namespace ssmrt::cuda
 
 /// Calls NVRTC function |fn| through |symbols| and returns its Status.
-#define SSMRT_NVRTC_CALL(symbols, fn, ...)                                     \
-  (symbols).check((symbols).fn(__VA_ARGS__), #fn)
+#define SSMRT_NVRTC_CALL(symbols, fn, ...) (symbols).check((symbols).fn(__VA_ARGS__), #fn)
 
 #endif // SSMC_RUNTIME_CUDA_NVRTCSYMBOLS_H

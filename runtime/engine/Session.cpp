@@ -83,8 +83,7 @@ Status Session::createExecutor() {
     }
     if (wantGpu)
       return gpuExecutor.status();
-    std::fprintf(stderr, "note: running on the CPU: %s\n",
-                 gpuExecutor.status().message().c_str());
+    std::fprintf(stderr, "note: running on the CPU: %s\n", gpuExecutor.status().message().c_str());
   }
   for (const StateDesc &state : program_.states)
     if (state.kind == StateKind::KVCache)

@@ -36,8 +36,8 @@ struct DeviceChoice {
 StatusOr<DeviceChoice> parseDevice(const std::string &device);
 
 struct SessionOptions {
-  int threads = 0;        ///< 0: defaultThreadCount()
-  int64_t slots = 8;      ///< sequences that can be live at once
+  int threads = 0;            ///< 0: defaultThreadCount()
+  int64_t slots = 8;          ///< sequences that can be live at once
   int64_t prefillChunk = 512; ///< tokens per sequence per prefill call
   /// "cpu", "cuda" or "cuda:N" (GPU N), or "auto": the first GPU when the
   /// artifact has CUDA code and a GPU is there, else the CPU.

@@ -7,8 +7,7 @@
 using namespace ssmrt;
 
 bool FunctionPlan::planned(const Function &function, int32_t id) {
-  return id >= 0 && function.values[id].kind == ValueKind::Temp &&
-         function.values[id].buffer >= 0;
+  return id >= 0 && function.values[id].kind == ValueKind::Temp && function.values[id].buffer >= 0;
 }
 
 StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const DeviceRules &rules) {
@@ -43,8 +42,8 @@ StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const Devic
 
   for (size_t i = 0; i < function.instrs.size(); ++i) {
     const Instr &in = function.instrs[i];
-    std::string what = "function '" + function.name + "', instruction " + std::to_string(i) +
-                       " (" + opCodeName(in.op) + ")";
+    std::string what = "function '" + function.name + "', instruction " + std::to_string(i) + " (" +
+                       opCodeName(in.op) + ")";
     if (in.once) {
       plan.steps.push_back(FunctionPlan::Step::Skip);
       continue;
@@ -58,8 +57,10 @@ StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const Devic
                 (logits || planned(in.results[0])) &&
                 (bias < 0 || (rules.matmulBias && isWeight(bias)));
       if (!ok)
-        return Status::error(what + ": not a matrix product of an activation and a weight of its "
-                                    "dtype" + (rules.matmulBias ? "" : " without bias") +
+        return Status::error(what +
+                             ": not a matrix product of an activation and a weight of its "
+                             "dtype" +
+                             (rules.matmulBias ? "" : " without bias") +
                              ", which this device runs");
       if (logits) {
         plan.vocab = values[w].shape[0];
@@ -129,8 +130,8 @@ std::string ssmrt::referenceNote(const std::vector<OpCode> &ops) {
   // Counts per op, in order of first use.
   std::vector<std::pair<OpCode, int>> counts;
   for (OpCode op : ops) {
-    auto it = std::find_if(counts.begin(), counts.end(),
-                           [&](const auto &c) { return c.first == op; });
+    auto it =
+        std::find_if(counts.begin(), counts.end(), [&](const auto &c) { return c.first == op; });
     if (it == counts.end())
       counts.push_back({op, 1});
     else

@@ -52,8 +52,8 @@ Status StateStore::gather(const Function &function, const std::vector<int64_t> &
     }
     size_t bytes = static_cast<size_t>(sizes_[state]) * sizeof(float);
     for (size_t b = 0; b < slots.size(); ++b)
-      SSMRT_RETURN_IF_ERROR(memory_->copy(scratch_[state] + b * bytes, slotAddress(state, slots[b]),
-                                         bytes));
+      SSMRT_RETURN_IF_ERROR(
+          memory_->copy(scratch_[state] + b * bytes, slotAddress(state, slots[b]), bytes));
     addresses.push_back(scratch_[state]);
   }
   return okStatus();
@@ -66,8 +66,8 @@ Status StateStore::scatter(const Function &function, const std::vector<int64_t> 
     size_t state = static_cast<size_t>(function.values[function.inputs[i]].index);
     size_t bytes = static_cast<size_t>(sizes_[state]) * sizeof(float);
     for (size_t b = 0; b < slots.size(); ++b)
-      SSMRT_RETURN_IF_ERROR(memory_->copy(slotAddress(state, slots[b]), scratch_[state] + b * bytes,
-                                         bytes));
+      SSMRT_RETURN_IF_ERROR(
+          memory_->copy(slotAddress(state, slots[b]), scratch_[state] + b * bytes, bytes));
   }
   return okStatus();
 }

@@ -16,7 +16,6 @@ std::string formatShape(const std::vector<int64_t> &shape) {
   return s + "]";
 }
 
-
 /// splitmix64: a small, portable, seeded generator.
 struct Rng {
   uint64_t state;
@@ -114,19 +113,14 @@ WeightStore WeightStore::random(const Program &program, uint64_t seed,
         v = param.shape.size() == 2 ? std::log(double(i % param.shape[1] + 1))
                                     : std::log(rng.uniform(1.0, 16.0));
         break;
-      case One:
-        v = 1.0;
-        break;
+      case One: v = 1.0; break;
       case DtBias: {
         double dt = std::exp(rng.uniform(std::log(1e-3), std::log(0.1)));
         v = dt + std::log(-std::expm1(-dt)); // softplus⁻¹
         break;
       }
-      case Bias:
-        v = rng.uniform(-0.1, 0.1);
-        break;
-      default:
-        v = rng.uniform(-bound, bound);
+      case Bias: v = rng.uniform(-0.1, 0.1); break;
+      default: v = rng.uniform(-bound, bound);
       }
       data[i] = static_cast<float>(v);
     }
@@ -191,8 +185,8 @@ Status ssmrt::checkConfig(const Program &program, const JsonDocument &config) {
       break;
     }
     case ConfigCheck::Type::Float:
-      if (!v->isNumber() ||
-          std::fabs(v->asNumber() - check.floatValue) > 1e-9 * std::max(1.0, std::fabs(check.floatValue)))
+      if (!v->isNumber() || std::fabs(v->asNumber() - check.floatValue) >
+                                1e-9 * std::max(1.0, std::fabs(check.floatValue)))
         return mismatch(std::to_string(check.floatValue));
       break;
     case ConfigCheck::Type::Bool:

@@ -23,12 +23,9 @@ constexpr size_t kCublasWorkspace = size_t(32) << 20;
 
 cudaDataType cudaTypeOf(ValueType t) {
   switch (t) {
-  case ValueType::BF16:
-    return CUDA_R_16BF;
-  case ValueType::F16:
-    return CUDA_R_16F;
-  default:
-    return CUDA_R_32F;
+  case ValueType::BF16: return CUDA_R_16BF;
+  case ValueType::F16: return CUDA_R_16F;
+  default: return CUDA_R_32F;
   }
 }
 
@@ -92,7 +89,8 @@ CudaDevice::~CudaDevice() {
 
 Status CudaDevice::init() {
   SSMRT_RETURN_IF_ERROR(SSMRT_CUBLAS_CALL(*cublas_, cublasCreate_v2, &handle_));
-  SSMRT_RETURN_IF_ERROR(SSMRT_CUBLAS_CALL(*cublas_, cublasSetStream_v2, handle_, context_.stream()));
+  SSMRT_RETURN_IF_ERROR(
+      SSMRT_CUBLAS_CALL(*cublas_, cublasSetStream_v2, handle_, context_.stream()));
   // A fixed workspace: cuBLAS must not allocate while a graph is captured.
   StatusOr<DevicePtr> ws = allocate(kCublasWorkspace, "the cuBLAS workspace");
   if (!ws.ok())
@@ -160,8 +158,8 @@ Status CudaDevice::launch(int kernel, const LaunchDims &dims, const std::vector<
   if (cooperative)
     return SSMRT_CU_CALL(cu_, cuLaunchCooperativeKernel, f, dims.grid[0], dims.grid[1],
                          dims.grid[2], dims.block, 1, 1, 0, context_.stream(), pointers.data());
-  return SSMRT_CU_CALL(cu_, cuLaunchKernel, f, dims.grid[0], dims.grid[1], dims.grid[2],
-                       dims.block, 1, 1, 0, context_.stream(), pointers.data(), nullptr);
+  return SSMRT_CU_CALL(cu_, cuLaunchKernel, f, dims.grid[0], dims.grid[1], dims.grid[2], dims.block,
+                       1, 1, 0, context_.stream(), pointers.data(), nullptr);
 }
 
 Status CudaDevice::gemm(const GemmArgs &g) {

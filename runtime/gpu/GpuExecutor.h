@@ -66,8 +66,7 @@ private:
     GpuDevice &device_;
   };
 
-  GpuExecutor(const Program &program, std::unique_ptr<GpuDevice> device,
-              GpuExecutorOptions options)
+  GpuExecutor(const Program &program, std::unique_ptr<GpuDevice> device, GpuExecutorOptions options)
       : program_(program), device_(std::move(device)), options_(options) {}
   StatusOr<DevicePtr> alloc(size_t bytes, const std::string &what);
   Status ensureLogits(DevicePtr &buffer, int64_t &capacity, int64_t rows);

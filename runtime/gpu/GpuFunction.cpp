@@ -51,9 +51,9 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   const auto &values = function_.values;
   maxTokens_ = maxTokens;
   maxBatch_ = maxBatch;
-  StatusOr<FunctionPlan> plan = planFunction(
-      function_, DeviceRules::of(program_.cuda.kernels, /*referenceFallback=*/false,
-                                 /*matmulBias=*/false));
+  StatusOr<FunctionPlan> plan =
+      planFunction(function_, DeviceRules::of(program_.cuda.kernels, /*referenceFallback=*/false,
+                                              /*matmulBias=*/false));
   if (!plan.ok())
     return plan.status();
   plan_ = std::move(*plan);
@@ -88,9 +88,8 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
 
   for (size_t b = 0; b < function_.buffers.size(); ++b) {
     size_t bytes = static_cast<size_t>(function_.buffers[b].width) * maxTokens * sizeof(float);
-    StatusOr<DevicePtr> p =
-        device_.allocate(bytes, "activation buffer " + std::to_string(b) + " of '" +
-                                    function_.name + "'");
+    StatusOr<DevicePtr> p = device_.allocate(bytes, "activation buffer " + std::to_string(b) +
+                                                        " of '" + function_.name + "'");
     if (!p.ok())
       return p.status();
     buffers_.push_back(*p);
@@ -186,10 +185,9 @@ Status GpuFunction::runLogits(const Instr &instr, const GpuCall &call) {
   } else {
     // Gather the rows (one copy each) and multiply once.
     for (int64_t i = 0; i < n; ++i)
-      SSMRT_RETURN_IF_ERROR(device_.copy(gather_ + static_cast<DevicePtr>(i * width) * bytes,
-                                         activation(x) +
-                                             static_cast<DevicePtr>(rows[i] * ld(x)) * bytes,
-                                         width * bytes));
+      SSMRT_RETURN_IF_ERROR(device_.copy(
+          gather_ + static_cast<DevicePtr>(i * width) * bytes,
+          activation(x) + static_cast<DevicePtr>(rows[i] * ld(x)) * bytes, width * bytes));
     g.x = gather_;
     g.ldx = width;
   }

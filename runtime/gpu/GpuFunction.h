@@ -40,10 +40,11 @@ public:
   /// device can run every instruction, allocates the activation buffers and
   /// the kernel workspace. |kernels| maps the artifact's kernel indices to
   /// loaded kernels (GpuDevice::loadKernel).
-  static StatusOr<std::unique_ptr<GpuFunction>>
-  create(const Program &program, const Function &function, GpuDevice &device,
-         const GpuWeights &weights, const std::vector<int> &kernels, int64_t maxTokens,
-         int64_t maxBatch);
+  static StatusOr<std::unique_ptr<GpuFunction>> create(const Program &program,
+                                                       const Function &function, GpuDevice &device,
+                                                       const GpuWeights &weights,
+                                                       const std::vector<int> &kernels,
+                                                       int64_t maxTokens, int64_t maxBatch);
   ~GpuFunction();
 
   /// Enqueues the function on |call|.

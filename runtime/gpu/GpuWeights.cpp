@@ -21,8 +21,8 @@ float gpu::roundTo(ValueType type, float v) {
 
 float gpu::loadAsFloat(const void *data, size_t i, ValueType type) {
   float v;
-  convertElements(static_cast<const uint8_t *>(data) + i * valueTypeBytes(type),
-                  storageType(type), &v, DType::F32, 1);
+  convertElements(static_cast<const uint8_t *>(data) + i * valueTypeBytes(type), storageType(type),
+                  &v, DType::F32, 1);
   return v;
 }
 

@@ -14,7 +14,6 @@ using namespace ssmrt::gpu;
 
 namespace {
 
-
 bool isActivation(const ValueDesc &v) { return v.kind == ValueKind::Temp && v.buffer >= 0; }
 
 int64_t rowWidth(const ValueDesc &v) {
@@ -42,11 +41,9 @@ KernelCase::~KernelCase() {
     device_.release(workspace_);
 }
 
-StatusOr<std::unique_ptr<KernelCase>> KernelCase::create(const Program &program,
-                                                         const Function &function, size_t instr,
-                                                         GpuDevice &device,
-                                                         const WeightStore &weights,
-                                                         KernelCaseOptions options) {
+StatusOr<std::unique_ptr<KernelCase>>
+KernelCase::create(const Program &program, const Function &function, size_t instr,
+                   GpuDevice &device, const WeightStore &weights, KernelCaseOptions options) {
   if (instr >= function.instrs.size() || function.instrs[instr].kernel < 0)
     return Status::error("instruction " + std::to_string(instr) + " of '" + function.name +
                          "' has no CUDA kernel");

@@ -36,8 +36,7 @@ public:
   /// must have a kernel) with parameters from |weights|.
   static StatusOr<std::unique_ptr<KernelCase>> create(const Program &program,
                                                       const Function &function, size_t instr,
-                                                      GpuDevice &device,
-                                                      const WeightStore &weights,
+                                                      GpuDevice &device, const WeightStore &weights,
                                                       KernelCaseOptions options);
   ~KernelCase();
 
@@ -61,9 +60,9 @@ private:
   struct Value {
     int32_t id = -1;
     DevicePtr pointer = 0;
-    int64_t ld = 0;                ///< activations: elements per row
-    std::vector<int64_t> shape;    ///< concrete
-    std::vector<float> host;       ///< initial contents (inputs), dtype-rounded
+    int64_t ld = 0;             ///< activations: elements per row
+    std::vector<int64_t> shape; ///< concrete
+    std::vector<float> host;    ///< initial contents (inputs), dtype-rounded
     size_t bytes = 0;
     bool activation = false, ownsMemory = true;
   };

@@ -18,8 +18,7 @@ int64_t gpu::tileValue(const CudaKernelDesc &kernel, const std::vector<TileParam
   return kernel.param(name);
 }
 
-StatusOr<int64_t> gpu::residentBlocks(GpuDevice &device, int handle,
-                                      const CudaKernelDesc &kernel,
+StatusOr<int64_t> gpu::residentBlocks(GpuDevice &device, int handle, const CudaKernelDesc &kernel,
                                       const std::vector<TileParam> &overrides) {
   if (kernel.grid != LaunchGrid::Persistent)
     return int64_t(0);
@@ -37,16 +36,14 @@ LaunchDims gpu::launchDims(const CudaKernelDesc &kernel, const std::vector<TileP
   LaunchDims dims;
   dims.block = static_cast<unsigned>(tileValue(kernel, overrides, kernel.blockParam));
   switch (kernel.grid) {
-  case LaunchGrid::Rows:
-    dims.grid[0] = static_cast<unsigned>(batch * seq);
-    break;
+  case LaunchGrid::Rows: dims.grid[0] = static_cast<unsigned>(batch * seq); break;
   case LaunchGrid::ChannelBlocks:
     dims.grid[0] = static_cast<unsigned>(
         ceilDiv(kernel.channels, tileValue(kernel, overrides, kernel.gridParam)));
-    dims.grid[1] = kernel.timeParam.empty()
-                       ? 1u
-                       : static_cast<unsigned>(
-                             ceilDiv(seq, tileValue(kernel, overrides, kernel.timeParam)));
+    dims.grid[1] =
+        kernel.timeParam.empty()
+            ? 1u
+            : static_cast<unsigned>(ceilDiv(seq, tileValue(kernel, overrides, kernel.timeParam)));
     dims.grid[2] = static_cast<unsigned>(batch);
     break;
   case LaunchGrid::Persistent:

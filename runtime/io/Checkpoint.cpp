@@ -25,8 +25,7 @@ StatusOr<Checkpoint> Checkpoint::open(const std::string &dir) {
   if (!config.ok())
     return config.status();
   if (!config->root.isObject())
-    return Status::error(config->name + ": expected a JSON object, got " +
-                         config->root.describe());
+    return Status::error(config->name + ": expected a JSON object, got " + config->root.describe());
   ckpt.config_ = std::move(*config);
 
   std::string single = dir + "/model.safetensors";
@@ -61,10 +60,8 @@ Status Checkpoint::addFile(SafeTensorsFile file) {
     const std::string &name = file.tensors()[i].name;
     auto [it, inserted] = index_.emplace(name, std::make_pair(fileIndex, i));
     if (!inserted)
-      return Status::error(path_ + ": tensor '" + printableForMessage(name) +
-                           "' appears in both " +
-                           files_[it->second.first].name() + " and " +
-                           file.name());
+      return Status::error(path_ + ": tensor '" + printableForMessage(name) + "' appears in both " +
+                           files_[it->second.first].name() + " and " + file.name());
   }
   files_.push_back(std::move(file));
   return okStatus();
@@ -88,15 +85,13 @@ Status Checkpoint::loadShardedWeights(const std::string &indexPath) {
   std::vector<std::string> shards;
   for (const JsonValue::Member &entry : entries) {
     if (!entry.second.isString())
-      return weightMap->error(entry.first, "expected a shard file name, got " +
-                                               entry.second.describe());
-    const std::string &shard = entry.second.asString();
-    if (shard.empty() || shard.find('/') != std::string::npos || shard == "." ||
-        shard == "..")
       return weightMap->error(entry.first,
-                              "shard '" + printableForMessage(shard) +
-                                  "' is not a file name in the checkpoint "
-                                  "directory");
+                              "expected a shard file name, got " + entry.second.describe());
+    const std::string &shard = entry.second.asString();
+    if (shard.empty() || shard.find('/') != std::string::npos || shard == "." || shard == "..")
+      return weightMap->error(entry.first, "shard '" + printableForMessage(shard) +
+                                               "' is not a file name in the checkpoint "
+                                               "directory");
     if (std::find(shards.begin(), shards.end(), shard) == shards.end())
       shards.push_back(shard);
   }
@@ -104,8 +99,7 @@ Status Checkpoint::loadShardedWeights(const std::string &indexPath) {
   for (const std::string &shard : shards) {
     StatusOr<SafeTensorsFile> file = SafeTensorsFile::open(path_ + "/" + shard);
     if (!file.ok())
-      return file.status().withPrefix(indexPath + ": shard '" +
-                                      printableForMessage(shard) + "'");
+      return file.status().withPrefix(indexPath + ": shard '" + printableForMessage(shard) + "'");
     SSMRT_RETURN_IF_ERROR(addFile(std::move(*file)));
   }
 
@@ -114,16 +108,14 @@ Status Checkpoint::loadShardedWeights(const std::string &indexPath) {
     std::string shardPath = path_ + "/" + shard;
     auto it = index_.find(entry.first);
     if (it == index_.end())
-      return Status::error(
-          indexPath + ": tensor '" + printableForMessage(entry.first) +
-          "' is listed in shard '" + printableForMessage(shard) + "', but " +
-          shardPath + " does not contain it");
+      return Status::error(indexPath + ": tensor '" + printableForMessage(entry.first) +
+                           "' is listed in shard '" + printableForMessage(shard) + "', but " +
+                           shardPath + " does not contain it");
     const std::string &actual = files_[it->second.first].name();
     if (actual != shardPath)
-      return Status::error(
-          indexPath + ": tensor '" + printableForMessage(entry.first) +
-          "' is listed in shard '" + printableForMessage(shard) +
-          "', but found in " + actual);
+      return Status::error(indexPath + ": tensor '" + printableForMessage(entry.first) +
+                           "' is listed in shard '" + printableForMessage(shard) +
+                           "', but found in " + actual);
   }
   return okStatus();
 }
@@ -138,8 +130,7 @@ const TensorView *Checkpoint::find(const std::string &name) const {
 StatusOr<const TensorView *> Checkpoint::get(const std::string &name) const {
   if (const TensorView *t = find(name))
     return t;
-  return Status::error(path_ + ": no tensor named '" +
-                       printableForMessage(name) + "'");
+  return Status::error(path_ + ": no tensor named '" + printableForMessage(name) + "'");
 }
 
 std::vector<std::string> Checkpoint::tensorNames() const {

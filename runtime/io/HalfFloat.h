@@ -25,9 +25,7 @@ inline float floatFromBits(uint32_t u) {
   return f;
 }
 
-inline float bf16ToFloat(uint16_t b) {
-  return floatFromBits(uint32_t(b) << 16);
-}
+inline float bf16ToFloat(uint16_t b) { return floatFromBits(uint32_t(b) << 16); }
 
 inline uint16_t floatToBf16(float f) {
   uint32_t u = floatBits(f);

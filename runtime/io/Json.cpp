@@ -22,8 +22,7 @@ JsonValue JsonValue::makeBool(bool value) {
   return v;
 }
 
-JsonValue JsonValue::makeNumber(double value, bool isInteger,
-                                int64_t intValue) {
+JsonValue JsonValue::makeNumber(double value, bool isInteger, int64_t intValue) {
   JsonValue v;
   v.kind_ = Kind::Number;
   v.number_ = value;
@@ -77,19 +76,13 @@ static std::string formatNumber(double v) {
 
 std::string JsonValue::describe() const {
   switch (kind_) {
-  case Kind::Null:
-    return "null";
-  case Kind::Bool:
-    return bool_ ? "true" : "false";
+  case Kind::Null: return "null";
+  case Kind::Bool: return bool_ ? "true" : "false";
   case Kind::Number:
-    return isInteger_ ? "integer " + std::to_string(int_)
-                      : "number " + formatNumber(number_);
-  case Kind::String:
-    return "string";
-  case Kind::Array:
-    return "array";
-  case Kind::Object:
-    return "object";
+    return isInteger_ ? "integer " + std::to_string(int_) : "number " + formatNumber(number_);
+  case Kind::String: return "string";
+  case Kind::Array: return "array";
+  case Kind::Object: return "object";
   }
   return "?";
 }
@@ -114,21 +107,11 @@ std::string quoteJson(std::string_view s) {
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
     default:
       if (c < 0x20) {
         char buf[8];
@@ -147,33 +130,27 @@ std::string quoteJson(std::string_view s) {
 // JsonObjectReader
 //===----------------------------------------------------------------------===//
 
-StatusOr<JsonObjectReader> JsonObjectReader::make(const JsonValue &value,
-                                                  std::string where,
+StatusOr<JsonObjectReader> JsonObjectReader::make(const JsonValue &value, std::string where,
                                                   std::string path) {
   if (!value.isObject()) {
     std::string what = "expected an object, got " + value.describe();
     if (path.empty())
       return Status::error(where + ": " + what);
-    return Status::error(where + ": key '" + printableForMessage(path) +
-                         "': " + what);
+    return Status::error(where + ": key '" + printableForMessage(path) + "': " + what);
   }
   return JsonObjectReader(&value, std::move(where), std::move(path));
 }
 
 std::string JsonObjectReader::keyPath(std::string_view key) const {
-  std::string full =
-      path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  std::string full = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
   return printableForMessage(full);
 }
 
-Status JsonObjectReader::error(std::string_view key,
-                               std::string_view what) const {
-  return Status::error(where_ + ": key '" + keyPath(key) +
-                       "': " + std::string(what));
+Status JsonObjectReader::error(std::string_view key, std::string_view what) const {
+  return Status::error(where_ + ": key '" + keyPath(key) + "': " + std::string(what));
 }
 
-StatusOr<const JsonValue *>
-JsonObjectReader::require(std::string_view key) const {
+StatusOr<const JsonValue *> JsonObjectReader::require(std::string_view key) const {
   const JsonValue *v = object_->find(key);
   if (!v) {
     std::string what = "missing key '" + keyPath(key) + "'";
@@ -182,10 +159,9 @@ JsonObjectReader::require(std::string_view key) const {
   return v;
 }
 
-static Status typeError(const JsonObjectReader &reader, std::string_view key,
-                        const char *expected, const JsonValue &got) {
-  return reader.error(key, std::string("expected ") + expected + ", got " +
-                               got.describe());
+static Status typeError(const JsonObjectReader &reader, std::string_view key, const char *expected,
+                        const JsonValue &got) {
+  return reader.error(key, std::string("expected ") + expected + ", got " + got.describe());
 }
 
 /// Decodes a JSON number, or HF's {"__float__": "Infinity"} spelling.
@@ -247,8 +223,7 @@ StatusOr<std::string> JsonObjectReader::getString(std::string_view key) const {
   return (*v)->asString();
 }
 
-StatusOr<const std::vector<JsonValue> *>
-JsonObjectReader::getArray(std::string_view key) const {
+StatusOr<const std::vector<JsonValue> *> JsonObjectReader::getArray(std::string_view key) const {
   StatusOr<const JsonValue *> v = require(key);
   if (!v.ok())
     return v.status();
@@ -257,18 +232,15 @@ JsonObjectReader::getArray(std::string_view key) const {
   return &(*v)->asArray();
 }
 
-StatusOr<JsonObjectReader>
-JsonObjectReader::getObject(std::string_view key) const {
+StatusOr<JsonObjectReader> JsonObjectReader::getObject(std::string_view key) const {
   StatusOr<const JsonValue *> v = require(key);
   if (!v.ok())
     return v.status();
-  std::string path =
-      path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  std::string path = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
   return make(**v, where_, std::move(path));
 }
 
-StatusOr<std::vector<int64_t>>
-JsonObjectReader::getIntArray(std::string_view key) const {
+StatusOr<std::vector<int64_t>> JsonObjectReader::getIntArray(std::string_view key) const {
   StatusOr<const std::vector<JsonValue> *> array = getArray(key);
   if (!array.ok())
     return array.status();
@@ -276,15 +248,14 @@ JsonObjectReader::getIntArray(std::string_view key) const {
   for (size_t i = 0; i < (*array)->size(); ++i) {
     const JsonValue &e = (**array)[i];
     if (!e.isInteger())
-      return error(key, "element " + std::to_string(i) +
-                            ": expected an integer, got " + e.describe());
+      return error(key,
+                   "element " + std::to_string(i) + ": expected an integer, got " + e.describe());
     out.push_back(e.asInt());
   }
   return out;
 }
 
-StatusOr<std::vector<double>>
-JsonObjectReader::getNumberArray(std::string_view key) const {
+StatusOr<std::vector<double>> JsonObjectReader::getNumberArray(std::string_view key) const {
   StatusOr<const std::vector<JsonValue> *> array = getArray(key);
   if (!array.ok())
     return array.status();
@@ -292,8 +263,7 @@ JsonObjectReader::getNumberArray(std::string_view key) const {
   for (size_t i = 0; i < (*array)->size(); ++i) {
     double d;
     if (!asNumberLike((**array)[i], d))
-      return error(key, "element " + std::to_string(i) +
-                            ": expected a number, got " +
+      return error(key, "element " + std::to_string(i) + ": expected a number, got " +
                             (**array)[i].describe());
     out.push_back(d);
   }
@@ -306,25 +276,21 @@ static bool isAbsent(const JsonObjectReader &reader, std::string_view key) {
   return !v || v->isNull();
 }
 
-StatusOr<int64_t> JsonObjectReader::getInt(std::string_view key,
-                                           int64_t fallback) const {
+StatusOr<int64_t> JsonObjectReader::getInt(std::string_view key, int64_t fallback) const {
   return isAbsent(*this, key) ? StatusOr<int64_t>(fallback) : getInt(key);
 }
 
-StatusOr<double> JsonObjectReader::getNumber(std::string_view key,
-                                             double fallback) const {
+StatusOr<double> JsonObjectReader::getNumber(std::string_view key, double fallback) const {
   return isAbsent(*this, key) ? StatusOr<double>(fallback) : getNumber(key);
 }
 
-StatusOr<bool> JsonObjectReader::getBool(std::string_view key,
-                                         bool fallback) const {
+StatusOr<bool> JsonObjectReader::getBool(std::string_view key, bool fallback) const {
   return isAbsent(*this, key) ? StatusOr<bool>(fallback) : getBool(key);
 }
 
 StatusOr<std::string> JsonObjectReader::getString(std::string_view key,
                                                   std::string fallback) const {
-  return isAbsent(*this, key) ? StatusOr<std::string>(std::move(fallback))
-                              : getString(key);
+  return isAbsent(*this, key) ? StatusOr<std::string>(std::move(fallback)) : getString(key);
 }
 
 } // namespace ssmrt

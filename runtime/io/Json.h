@@ -103,15 +103,13 @@ class JsonObjectReader {
 public:
   /// Fails unless |value| is an object. |path| names |value| itself ("" for
   /// the root); |value| must outlive the reader.
-  static StatusOr<JsonObjectReader>
-  make(const JsonValue &value, std::string where, std::string path = "");
+  static StatusOr<JsonObjectReader> make(const JsonValue &value, std::string where,
+                                         std::string path = "");
 
   const JsonValue &value() const { return *object_; }
   const std::string &where() const { return where_; }
   bool has(std::string_view key) const { return object_->find(key); }
-  const JsonValue *find(std::string_view key) const {
-    return object_->find(key);
-  }
+  const JsonValue *find(std::string_view key) const { return object_->find(key); }
 
   /// Required members.
   StatusOr<int64_t> getInt(std::string_view key) const;
@@ -129,8 +127,7 @@ public:
   StatusOr<int64_t> getInt(std::string_view key, int64_t fallback) const;
   StatusOr<double> getNumber(std::string_view key, double fallback) const;
   StatusOr<bool> getBool(std::string_view key, bool fallback) const;
-  StatusOr<std::string> getString(std::string_view key,
-                                  std::string fallback) const;
+  StatusOr<std::string> getString(std::string_view key, std::string fallback) const;
 
   /// An error about member |key|: "<where>: key '<path>': <what>".
   Status error(std::string_view key, std::string_view what) const;

@@ -19,8 +19,7 @@ namespace {
 
 class JsonParser {
 public:
-  JsonParser(std::string_view text, const std::string &name)
-      : text_(text), name_(name) {}
+  JsonParser(std::string_view text, const std::string &name) : text_(text), name_(name) {}
 
   Status parseDocument(JsonValue &root) {
     // Tolerate a UTF-8 byte order mark, as many editors write one.
@@ -30,8 +29,7 @@ public:
     SSMRT_RETURN_IF_ERROR(parseValue(root, 0));
     skipWhitespace();
     if (pos_ != text_.size())
-      return error(pos_, "unexpected " + describeChar(pos_) +
-                             " after the JSON value");
+      return error(pos_, "unexpected " + describeChar(pos_) + " after the JSON value");
     return okStatus();
   }
 
@@ -78,18 +76,15 @@ private:
       return error(pos_, "unexpected end of input, expected a value");
     char c = text_[pos_];
     switch (c) {
-    case '{':
-      return parseObject(out, depth + 1);
-    case '[':
-      return parseArray(out, depth + 1);
+    case '{': return parseObject(out, depth + 1);
+    case '[': return parseArray(out, depth + 1);
     case '"': {
       std::string s;
       SSMRT_RETURN_IF_ERROR(parseString(s));
       out = JsonValue::makeString(std::move(s));
       return okStatus();
     }
-    default:
-      break;
+    default: break;
     }
     if (consumeWord("true")) {
       out = JsonValue::makeBool(true);
@@ -104,30 +99,25 @@ private:
       return okStatus();
     }
     if (consumeWord("NaN")) {
-      out = JsonValue::makeNumber(std::numeric_limits<double>::quiet_NaN(),
-                                  false, 0);
+      out = JsonValue::makeNumber(std::numeric_limits<double>::quiet_NaN(), false, 0);
       return okStatus();
     }
     if (consumeWord("Infinity")) {
-      out = JsonValue::makeNumber(std::numeric_limits<double>::infinity(),
-                                  false, 0);
+      out = JsonValue::makeNumber(std::numeric_limits<double>::infinity(), false, 0);
       return okStatus();
     }
     if (consumeWord("-Infinity")) {
-      out = JsonValue::makeNumber(-std::numeric_limits<double>::infinity(),
-                                  false, 0);
+      out = JsonValue::makeNumber(-std::numeric_limits<double>::infinity(), false, 0);
       return okStatus();
     }
     if (c == '-' || (c >= '0' && c <= '9'))
       return parseNumber(out);
-    return error(pos_,
-                 "unexpected " + describeChar(pos_) + ", expected a value");
+    return error(pos_, "unexpected " + describeChar(pos_) + ", expected a value");
   }
 
   Status checkDepth(int depth) const {
     if (depth > kMaxJsonDepth)
-      return error(pos_, "nesting is deeper than " +
-                             std::to_string(kMaxJsonDepth) + " levels");
+      return error(pos_, "nesting is deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     return okStatus();
   }
 
@@ -154,8 +144,7 @@ private:
         ++pos_;
         break;
       }
-      return error(pos_, "unexpected " + describeChar(pos_) +
-                             ", expected ',' or ']' in array");
+      return error(pos_, "unexpected " + describeChar(pos_) + ", expected ',' or ']' in array");
     }
     out = JsonValue::makeArray(std::move(elements));
     return okStatus();
@@ -175,15 +164,13 @@ private:
     while (true) {
       skipWhitespace();
       if (pos_ >= text_.size() || text_[pos_] != '"')
-        return error(pos_, "unexpected " + describeChar(pos_) +
-                               ", expected a string key");
+        return error(pos_, "unexpected " + describeChar(pos_) + ", expected a string key");
       keyOffsets.push_back(pos_);
       members.emplace_back();
       SSMRT_RETURN_IF_ERROR(parseString(members.back().first));
       skipWhitespace();
       if (pos_ >= text_.size() || text_[pos_] != ':')
-        return error(pos_, "unexpected " + describeChar(pos_) +
-                               ", expected ':' after object key");
+        return error(pos_, "unexpected " + describeChar(pos_) + ", expected ':' after object key");
       ++pos_;
       skipWhitespace();
       SSMRT_RETURN_IF_ERROR(parseValue(members.back().second, depth));
@@ -196,8 +183,7 @@ private:
         ++pos_;
         break;
       }
-      return error(pos_, "unexpected " + describeChar(pos_) +
-                             ", expected ',' or '}' in object");
+      return error(pos_, "unexpected " + describeChar(pos_) + ", expected ',' or '}' in object");
     }
     SSMRT_RETURN_IF_ERROR(checkDuplicateKeys(members, keyOffsets));
     out = JsonValue::makeObject(std::move(members));
@@ -223,15 +209,12 @@ private:
     if (firstDuplicate == members.size())
       return okStatus();
     return error(keyOffsets[firstDuplicate],
-                 "duplicate key '" +
-                     printableForMessage(members[firstDuplicate].first) + "'");
+                 "duplicate key '" + printableForMessage(members[firstDuplicate].first) + "'");
   }
 
   Status parseNumber(JsonValue &out) {
     size_t start = pos_;
-    auto isDigit = [&](size_t i) {
-      return i < text_.size() && text_[i] >= '0' && text_[i] <= '9';
-    };
+    auto isDigit = [&](size_t i) { return i < text_.size() && text_[i] >= '0' && text_[i] <= '9'; };
     if (text_[pos_] == '-')
       ++pos_;
     if (!isDigit(pos_))
@@ -298,9 +281,7 @@ private:
     if (r.ec == std::errc::result_out_of_range) {
       // Match Python and strtod: overflow gives infinity, underflow zero.
       bool negative = literal[0] == '-';
-      double limit = (sawNonZero && magnitude > 0)
-                         ? std::numeric_limits<double>::infinity()
-                         : 0.0;
+      double limit = (sawNonZero && magnitude > 0) ? std::numeric_limits<double>::infinity() : 0.0;
       value = negative ? -limit : limit;
     } else if (r.ec != std::errc() || r.ptr != last) {
       return error(start, "invalid number '" + std::string(literal) + "'");
@@ -323,8 +304,8 @@ private:
       else if (c >= 'A' && c <= 'F')
         digit = c - 'A' + 10;
       else
-        return error(pos_ + i, "invalid \\u escape: " + describeChar(pos_ + i) +
-                                   " is not a hex digit");
+        return error(pos_ + i,
+                     "invalid \\u escape: " + describeChar(pos_ + i) + " is not a hex digit");
       out = out * 16 + digit;
     }
     pos_ += 4;
@@ -341,16 +322,14 @@ private:
       return error(escapeStart, "invalid \\u escape: unpaired low surrogate");
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       if (text_.substr(pos_, 2) != "\\u")
-        return error(escapeStart,
-                     "invalid \\u escape: high surrogate not followed by a "
-                     "low surrogate");
+        return error(escapeStart, "invalid \\u escape: high surrogate not followed by a "
+                                  "low surrogate");
       pos_ += 2;
       uint32_t low;
       SSMRT_RETURN_IF_ERROR(parseHex4(low));
       if (low < 0xDC00 || low > 0xDFFF)
-        return error(escapeStart,
-                     "invalid \\u escape: high surrogate not followed by a "
-                     "low surrogate");
+        return error(escapeStart, "invalid \\u escape: high surrogate not followed by a "
+                                  "low surrogate");
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
     }
     appendUtf8(out, cp);
@@ -379,17 +358,14 @@ private:
       }
       if (c < 0x20) {
         char buf[64];
-        std::snprintf(buf, sizeof(buf),
-                      "control character 0x%02X in string (must be escaped)",
-                      c);
+        std::snprintf(buf, sizeof(buf), "control character 0x%02X in string (must be escaped)", c);
         return error(pos_, buf);
       }
       if (c >= 0x80) {
         Utf8Char u = decodeUtf8(text_, pos_);
         if (u.codePoint < 0) {
           char buf[48];
-          std::snprintf(buf, sizeof(buf), "invalid UTF-8 byte 0x%02X in string",
-                        c);
+          std::snprintf(buf, sizeof(buf), "invalid UTF-8 byte 0x%02X in string", c);
           return error(pos_, buf);
         }
         out.append(text_.substr(pos_, u.length));
@@ -403,31 +379,18 @@ private:
       switch (e) {
       case '"':
       case '\\':
-      case '/':
-        out += e;
-        break;
-      case 'b':
-        out += '\b';
-        break;
-      case 'f':
-        out += '\f';
-        break;
-      case 'n':
-        out += '\n';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 't':
-        out += '\t';
-        break;
+      case '/': out += e; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
       case 'u':
         ++pos_;
         SSMRT_RETURN_IF_ERROR(parseUnicodeEscape(out));
         continue;
       default:
-        return error(pos_, "invalid escape '\\" +
-                               printableForMessage(text_.substr(pos_ + 1, 1)) +
+        return error(pos_, "invalid escape '\\" + printableForMessage(text_.substr(pos_ + 1, 1)) +
                                "' in string");
       }
       pos_ += 2;

@@ -13,8 +13,7 @@ namespace ssmrt {
 
 /// "<path>: <what>: <strerror(err)>", thread-safe unlike strerror().
 static Status systemError(const std::string &path, const char *what, int err) {
-  return Status::error(path + ": " + what + ": " +
-                       std::generic_category().message(err));
+  return Status::error(path + ": " + what + ": " + std::generic_category().message(err));
 }
 
 StatusOr<MappedFile> MappedFile::open(const std::string &path) {

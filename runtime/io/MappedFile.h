@@ -32,9 +32,7 @@ public:
 
   const uint8_t *data() const { return data_; }
   size_t size() const { return size_; }
-  std::string_view bytes() const {
-    return {reinterpret_cast<const char *>(data_), size_};
-  }
+  std::string_view bytes() const { return {reinterpret_cast<const char *>(data_), size_}; }
   const std::string &path() const { return path_; }
 
 private:

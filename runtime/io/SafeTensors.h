@@ -36,8 +36,7 @@ public:
 
   /// Parses |bytes| in place; they must outlive the result. |name| is used
   /// in messages and as TensorView::file.
-  static StatusOr<SafeTensorsFile> parse(std::string_view bytes,
-                                         const std::string &name);
+  static StatusOr<SafeTensorsFile> parse(std::string_view bytes, const std::string &name);
 
   const std::string &name() const { return name_; }
   /// The tensors in header order.
@@ -45,9 +44,7 @@ public:
   /// The tensor called |name|, or null.
   const TensorView *find(const std::string &name) const;
   /// The "__metadata__" entries in header order.
-  const std::vector<std::pair<std::string, std::string>> &metadata() const {
-    return metadata_;
-  }
+  const std::vector<std::pair<std::string, std::string>> &metadata() const { return metadata_; }
 
 private:
   SafeTensorsFile() = default;

@@ -14,11 +14,9 @@
 
 namespace ssmrt {
 
-Status SafeTensorsWriter::checkNew(const std::string &name,
-                                   const std::vector<int64_t> &shape,
+Status SafeTensorsWriter::checkNew(const std::string &name, const std::vector<int64_t> &shape,
                                    uint64_t &numElements) const {
-  std::string where =
-      "safetensors writer: tensor '" + printableForMessage(name) + "'";
+  std::string where = "safetensors writer: tensor '" + printableForMessage(name) + "'";
   if (name == "__metadata__")
     return Status::error(where + ": the name is reserved");
   for (const Entry &e : entries_)
@@ -39,23 +37,20 @@ Status SafeTensorsWriter::checkNew(const std::string &name,
   return okStatus();
 }
 
-Status SafeTensorsWriter::addFloats(const std::string &name,
-                                    const std::vector<int64_t> &shape,
+Status SafeTensorsWriter::addFloats(const std::string &name, const std::vector<int64_t> &shape,
                                     const float *data, DType dtype) {
   uint64_t n;
   SSMRT_RETURN_IF_ERROR(checkNew(name, shape, n));
   if (!isFloatConvertible(dtype))
-    return Status::error(
-        "safetensors writer: tensor '" + printableForMessage(name) +
-        "': cannot store floats as " + std::string(dtypeName(dtype)));
+    return Status::error("safetensors writer: tensor '" + printableForMessage(name) +
+                         "': cannot store floats as " + std::string(dtypeName(dtype)));
   Entry e{name, dtype, shape, std::vector<uint8_t>(n * dtypeSize(dtype))};
   for (uint64_t i = 0; i < n; ++i) {
     uint8_t *dst = e.bytes.data() + i * dtypeSize(dtype);
     if (dtype == DType::F32) {
       std::memcpy(dst, &data[i], 4);
     } else {
-      uint16_t h =
-          dtype == DType::BF16 ? floatToBf16(data[i]) : floatToHalf(data[i]);
+      uint16_t h = dtype == DType::BF16 ? floatToBf16(data[i]) : floatToHalf(data[i]);
       std::memcpy(dst, &h, 2);
     }
   }
@@ -64,18 +59,16 @@ Status SafeTensorsWriter::addFloats(const std::string &name,
 }
 
 Status SafeTensorsWriter::addRaw(const std::string &name, DType dtype,
-                                 const std::vector<int64_t> &shape,
-                                 const void *data, size_t nbytes) {
+                                 const std::vector<int64_t> &shape, const void *data,
+                                 size_t nbytes) {
   uint64_t n;
   SSMRT_RETURN_IF_ERROR(checkNew(name, shape, n));
   if (n * dtypeSize(dtype) != nbytes)
-    return Status::error(
-        "safetensors writer: tensor '" + printableForMessage(name) +
-        "': " + std::to_string(nbytes) + " bytes given, shape needs " +
-        std::to_string(n * dtypeSize(dtype)));
+    return Status::error("safetensors writer: tensor '" + printableForMessage(name) +
+                         "': " + std::to_string(nbytes) + " bytes given, shape needs " +
+                         std::to_string(n * dtypeSize(dtype)));
   const auto *bytes = static_cast<const uint8_t *>(data);
-  entries_.push_back(
-      {name, dtype, shape, std::vector<uint8_t>(bytes, bytes + nbytes)});
+  entries_.push_back({name, dtype, shape, std::vector<uint8_t>(bytes, bytes + nbytes)});
   return okStatus();
 }
 
@@ -91,8 +84,8 @@ std::string SafeTensorsWriter::serialize() const {
   uint64_t offset = 0;
   for (size_t i : order) {
     const Entry &e = entries_[i];
-    header += "," + quoteJson(e.name) + ":{\"dtype\":\"" +
-              std::string(dtypeName(e.dtype)) + "\",\"shape\":[";
+    header += "," + quoteJson(e.name) + ":{\"dtype\":\"" + std::string(dtypeName(e.dtype)) +
+              "\",\"shape\":[";
     for (size_t d = 0; d < e.shape.size(); ++d)
       header += (d ? "," : "") + std::to_string(e.shape[d]);
     header += "],\"data_offsets\":[" + std::to_string(offset) + "," +
@@ -109,8 +102,7 @@ std::string SafeTensorsWriter::serialize() const {
     out += static_cast<char>((headerSize >> (8 * i)) & 0xFF);
   out += header;
   for (size_t i : order)
-    out.append(reinterpret_cast<const char *>(entries_[i].bytes.data()),
-               entries_[i].bytes.size());
+    out.append(reinterpret_cast<const char *>(entries_[i].bytes.data()), entries_[i].bytes.size());
   return out;
 }
 
@@ -118,8 +110,7 @@ Status SafeTensorsWriter::writeFile(const std::string &path) const {
   std::string bytes = serialize();
   std::FILE *f = std::fopen(path.c_str(), "wb");
   if (!f)
-    return Status::error(
-        path + ": cannot create: " + std::generic_category().message(errno));
+    return Status::error(path + ": cannot create: " + std::generic_category().message(errno));
   bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
   int err = errno;
   if (std::fclose(f) != 0 && ok) {
@@ -127,8 +118,7 @@ Status SafeTensorsWriter::writeFile(const std::string &path) const {
     err = errno;
   }
   if (!ok)
-    return Status::error(
-        path + ": write failed: " + std::generic_category().message(err));
+    return Status::error(path + ": write failed: " + std::generic_category().message(err));
   return okStatus();
 }
 

@@ -23,13 +23,12 @@ class SafeTensorsWriter {
 public:
   /// Adds |data| (one float per element of |shape|), stored as |dtype|:
   /// F32, or BF16/F16 rounded to nearest even.
-  Status addFloats(const std::string &name, const std::vector<int64_t> &shape,
-                   const float *data, DType dtype = DType::F32);
+  Status addFloats(const std::string &name, const std::vector<int64_t> &shape, const float *data,
+                   DType dtype = DType::F32);
 
   /// Adds |nbytes| bytes of little-endian |dtype| elements as they are.
-  Status addRaw(const std::string &name, DType dtype,
-                const std::vector<int64_t> &shape, const void *data,
-                size_t nbytes);
+  Status addRaw(const std::string &name, DType dtype, const std::vector<int64_t> &shape,
+                const void *data, size_t nbytes);
 
   /// The complete file contents.
   std::string serialize() const;

@@ -29,9 +29,8 @@ static std::string tensorPrefix(const TensorView &t) {
 
 Status checkFloatConvertible(const TensorView &t) {
   if (!isFloatConvertible(t.dtype))
-    return Status::error(t.file + ": unsupported dtype '" +
-                         std::string(dtypeName(t.dtype)) + "' for tensor '" +
-                         printableForMessage(t.name) +
+    return Status::error(t.file + ": unsupported dtype '" + std::string(dtypeName(t.dtype)) +
+                         "' for tensor '" + printableForMessage(t.name) +
                          "' (only F32, BF16 and F16 convert to float)");
   return okStatus();
 }
@@ -44,10 +43,8 @@ static uint16_t load16(const uint8_t *p) {
 
 static float loadAsFloat(const uint8_t *p, DType dtype) {
   switch (dtype) {
-  case DType::BF16:
-    return bf16ToFloat(load16(p));
-  case DType::F16:
-    return halfToFloat(load16(p));
+  case DType::BF16: return bf16ToFloat(load16(p));
+  case DType::F16: return halfToFloat(load16(p));
   default: {
     float f;
     std::memcpy(&f, p, sizeof(f));
@@ -83,8 +80,7 @@ Status readFloatsInto(const TensorView &t, float *out, size_t count) {
   size_t n = t.nbytes / dtypeSize(t.dtype);
   if (count != n)
     return Status::error(tensorPrefix(t) + ": has " + std::to_string(n) +
-                         " elements but the destination holds " +
-                         std::to_string(count));
+                         " elements but the destination holds " + std::to_string(count));
   convertElements(t.data, t.dtype, out, DType::F32, n);
   return okStatus();
 }

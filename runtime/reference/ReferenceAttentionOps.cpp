@@ -12,8 +12,7 @@ namespace ssmrt {
 static void applyRope(double *v, int64_t headDim, int64_t pos, double theta) {
   int64_t half = headDim / 2;
   for (int64_t i = 0; i < half; ++i) {
-    double invFreq = std::pow(theta, -2.0 * static_cast<double>(i) /
-                                         static_cast<double>(headDim));
+    double invFreq = std::pow(theta, -2.0 * static_cast<double>(i) / static_cast<double>(headDim));
     double angle = static_cast<double>(pos) * invFreq;
     double c = std::cos(angle), s = std::sin(angle);
     double x1 = v[i], x2 = v[i + half];
@@ -38,17 +37,14 @@ static Status readAttentionAttrs(const Instr &instr, AttentionAttrs &out) {
   SSMRT_RETURN_IF_ERROR(expectPositiveAttr("kv_heads", out.kvHeads));
   SSMRT_RETURN_IF_ERROR(expectPositiveAttr("head_dim", out.headDim));
   if (out.heads % out.kvHeads != 0)
-    return Status::error(
-        "attribute 'kv_heads' (" + std::to_string(out.kvHeads) +
-        ") does not divide 'heads' (" + std::to_string(out.heads) + ")");
+    return Status::error("attribute 'kv_heads' (" + std::to_string(out.kvHeads) +
+                         ") does not divide 'heads' (" + std::to_string(out.heads) + ")");
   out.rope = instr.attr("rope_theta") != nullptr;
   SSMRT_RETURN_IF_ERROR(floatAttrOr(instr, "rope_theta", 0, out.ropeTheta));
   if (out.rope && (out.ropeTheta <= 0 || out.headDim % 2 != 0))
     return Status::error("rotary embedding needs a positive 'rope_theta' "
                          "and an even 'head_dim'");
-  return floatAttrOr(instr, "scale",
-                     1.0 / std::sqrt(static_cast<double>(out.headDim)),
-                     out.scale);
+  return floatAttrOr(instr, "scale", 1.0 / std::sqrt(static_cast<double>(out.headDim)), out.scale);
 }
 
 Status evaluateAttention(const RefOpCall &call, std::vector<RefTensor> &results) {
@@ -72,28 +68,22 @@ Status evaluateAttention(const RefOpCall &call, std::vector<RefTensor> &results)
   if (kCache) {
     SSMRT_RETURN_IF_ERROR(expectRank("k_cache", *kCache, 4));
     cached = kCache->shape[2];
-    SSMRT_RETURN_IF_ERROR(
-        expectShape("k_cache", *kCache, {batch, kvHeads, cached, hd}));
-    SSMRT_RETURN_IF_ERROR(
-        expectShape("v_cache", *vCache, {batch, kvHeads, cached, hd}));
+    SSMRT_RETURN_IF_ERROR(expectShape("k_cache", *kCache, {batch, kvHeads, cached, hd}));
+    SSMRT_RETURN_IF_ERROR(expectShape("v_cache", *vCache, {batch, kvHeads, cached, hd}));
   }
   std::vector<int64_t> lens;
-  SSMRT_RETURN_IF_ERROR(
-      readSeqLens(optionalOperand(call, 5), batch, len, lens));
+  SSMRT_RETURN_IF_ERROR(readSeqLens(optionalOperand(call, 5), batch, len, lens));
 
   // The caches with the new (rotated) keys and values appended.
   int64_t total = cached + len;
-  RefTensor kOut({batch, kvHeads, total, hd}),
-      vOut({batch, kvHeads, total, hd});
+  RefTensor kOut({batch, kvHeads, total, hd}), vOut({batch, kvHeads, total, hd});
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t kh = 0; kh < kvHeads; ++kh) {
       int64_t outBase = (b * kvHeads + kh) * total * hd;
       if (kCache) {
         int64_t inBase = (b * kvHeads + kh) * cached * hd;
-        std::copy_n(kCache->data.begin() + inBase, cached * hd,
-                    kOut.data.begin() + outBase);
-        std::copy_n(vCache->data.begin() + inBase, cached * hd,
-                    vOut.data.begin() + outBase);
+        std::copy_n(kCache->data.begin() + inBase, cached * hd, kOut.data.begin() + outBase);
+        std::copy_n(vCache->data.begin() + inBase, cached * hd, vOut.data.begin() + outBase);
       }
       for (int64_t t = 0; t < len; ++t) {
         int64_t src = (b * len + t) * kvHeads * hd + kh * hd;
@@ -170,13 +160,12 @@ Status evaluateMoE(const RefOpCall &call, std::vector<RefTensor> &results) {
   int64_t width = x->shape.back(), experts = router->shape[0];
   SSMRT_RETURN_IF_ERROR(expectShape("router", *router, {experts, width}));
   if (static_cast<int64_t>(call.operands.size()) != 2 + 3 * experts)
-    return Status::error("the router has " + std::to_string(experts) +
-                         " experts but there are " +
+    return Status::error("the router has " + std::to_string(experts) + " experts but there are " +
                          std::to_string(call.operands.size() - 2) +
                          " expert operands (expected 3 per expert)");
   if (topK < 1 || topK > experts)
-    return Status::error("attribute 'top_k' (" + std::to_string(topK) +
-                         ") is not in [1, " + std::to_string(experts) + "]");
+    return Status::error("attribute 'top_k' (" + std::to_string(topK) + ") is not in [1, " +
+                         std::to_string(experts) + "]");
   int64_t maxInter = 0;
   for (int64_t e = 0; e < experts; ++e) {
     const RefTensor *gate, *up, *down;
@@ -186,12 +175,9 @@ Status evaluateMoE(const RefOpCall &call, std::vector<RefTensor> &results) {
     SSMRT_RETURN_IF_ERROR(expectRank("gate", *gate, 2));
     int64_t inter = gate->shape[0];
     std::string name = "expert " + std::to_string(e);
-    SSMRT_RETURN_IF_ERROR(
-        expectShape((name + " gate").c_str(), *gate, {inter, width}));
-    SSMRT_RETURN_IF_ERROR(
-        expectShape((name + " up").c_str(), *up, {inter, width}));
-    SSMRT_RETURN_IF_ERROR(
-        expectShape((name + " down").c_str(), *down, {width, inter}));
+    SSMRT_RETURN_IF_ERROR(expectShape((name + " gate").c_str(), *gate, {inter, width}));
+    SSMRT_RETURN_IF_ERROR(expectShape((name + " up").c_str(), *up, {inter, width}));
+    SSMRT_RETURN_IF_ERROR(expectShape((name + " down").c_str(), *down, {width, inter}));
     maxInter = std::max(maxInter, inter);
   }
 
@@ -207,9 +193,8 @@ Status evaluateMoE(const RefOpCall &call, std::vector<RefTensor> &results) {
     for (double &v : p)
       v /= sum;
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-      return p[a] > p[b] || (p[a] == p[b] && a < b);
-    });
+    std::sort(order.begin(), order.end(),
+              [&](int64_t a, int64_t b) { return p[a] > p[b] || (p[a] == p[b] && a < b); });
     double chosen = 0;
     for (int64_t i = 0; i < topK; ++i)
       chosen += p[order[i]];

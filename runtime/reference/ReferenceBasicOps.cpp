@@ -7,8 +7,7 @@
 namespace ssmrt {
 
 /// The multi-index of element |flat| of a tensor of |shape|.
-static std::vector<int64_t> unflatten(int64_t flat,
-                                      const std::vector<int64_t> &shape) {
+static std::vector<int64_t> unflatten(int64_t flat, const std::vector<int64_t> &shape) {
   std::vector<int64_t> index(shape.size());
   for (size_t i = shape.size(); i-- > 0;) {
     index[i] = flat % shape[i];
@@ -28,13 +27,11 @@ static Status lastDim(const char *name, const RefTensor &t, int64_t &out) {
 
 /// The number of rows of |t| when its last dimension holds the features.
 static int64_t rowsOf(const RefTensor &t) {
-  return shapeElements(
-      std::vector<int64_t>(t.shape.begin(), t.shape.end() - 1));
+  return shapeElements(std::vector<int64_t>(t.shape.begin(), t.shape.end() - 1));
 }
 
 /// out[i] = x[i] · rsqrt(mean(x²) + eps) · w[i] over |n| features.
-static void rmsnormRow(const double *x, const double *w, int64_t n, double eps,
-                       double *out) {
+static void rmsnormRow(const double *x, const double *w, int64_t n, double eps, double *out) {
   double sumSq = 0;
   for (int64_t i = 0; i < n; ++i)
     sumSq += x[i] * x[i];
@@ -57,8 +54,8 @@ Status evaluateEmbedding(const RefOpCall &call, std::vector<RefTensor> &results)
     if (!(id >= 0 && id < static_cast<double>(vocab)) ||
         id != static_cast<double>(static_cast<int64_t>(id)))
       return Status::error("token id " + formatNumber(id) + " at position " +
-                           formatShape(unflatten(i, ids->shape)) +
-                           " is outside [0, " + std::to_string(vocab) + ")");
+                           formatShape(unflatten(i, ids->shape)) + " is outside [0, " +
+                           std::to_string(vocab) + ")");
     const double *row = table->data.data() + static_cast<int64_t>(id) * width;
     std::copy(row, row + width, out.data.data() + i * width);
   }
@@ -113,8 +110,7 @@ Status evaluateRMSNorm(const RefOpCall &call, std::vector<RefTensor> &results) {
   SSMRT_RETURN_IF_ERROR(expectShape("weight", *w, {width}));
   RefTensor out(x->shape);
   for (int64_t r = 0; r < rowsOf(*x); ++r)
-    rmsnormRow(x->data.data() + r * width, w->data.data(), width, eps,
-               out.data.data() + r * width);
+    rmsnormRow(x->data.data() + r * width, w->data.data(), width, eps, out.data.data() + r * width);
   results.push_back(std::move(out));
   return okStatus();
 }
@@ -128,26 +124,23 @@ Status evaluateGatedRMSNorm(const RefOpCall &call, std::vector<RefTensor> &resul
   int64_t groupSize, normBeforeGate;
   SSMRT_RETURN_IF_ERROR(floatAttrOr(call.instr, "eps", 1e-5, eps));
   SSMRT_RETURN_IF_ERROR(requiredIntAttr(call.instr, "group_size", groupSize));
-  SSMRT_RETURN_IF_ERROR(
-      intAttrOr(call.instr, "norm_before_gate", 0, normBeforeGate));
+  SSMRT_RETURN_IF_ERROR(intAttrOr(call.instr, "norm_before_gate", 0, normBeforeGate));
   SSMRT_RETURN_IF_ERROR(expectPositiveAttr("group_size", groupSize));
   int64_t width;
   SSMRT_RETURN_IF_ERROR(lastDim("input", *x, width));
   SSMRT_RETURN_IF_ERROR(expectShape("gate", *z, x->shape));
   SSMRT_RETURN_IF_ERROR(expectShape("weight", *w, {width}));
   if (width % groupSize != 0)
-    return Status::error(
-        "attribute 'group_size' (" + std::to_string(groupSize) +
-        ") does not divide the feature size " + std::to_string(width));
+    return Status::error("attribute 'group_size' (" + std::to_string(groupSize) +
+                         ") does not divide the feature size " + std::to_string(width));
   RefTensor out(x->shape);
   std::vector<double> gated(groupSize);
   for (int64_t g = 0; g < x->numElements() / groupSize; ++g) {
     int64_t base = g * groupSize;
     const double *wg = w->data.data() + base % width;
     for (int64_t i = 0; i < groupSize; ++i)
-      gated[i] = normBeforeGate
-                     ? x->data[base + i]
-                     : x->data[base + i] * refSilu(z->data[base + i]);
+      gated[i] =
+          normBeforeGate ? x->data[base + i] : x->data[base + i] * refSilu(z->data[base + i]);
     rmsnormRow(gated.data(), wg, groupSize, eps, out.data.data() + base);
     if (normBeforeGate)
       for (int64_t i = 0; i < groupSize; ++i)
@@ -193,16 +186,11 @@ Status broadcastBinary(const RefOpCall &call, std::vector<RefTensor> &results,
   int64_t lhsStep = 1, rhsStep = 1;
   for (size_t i = rank; i-- > 0;) {
     size_t fromEnd = rank - 1 - i;
-    int64_t l = fromEnd < lhs->shape.size()
-                    ? lhs->shape[lhs->shape.size() - 1 - fromEnd]
-                    : 1;
-    int64_t r = fromEnd < rhs->shape.size()
-                    ? rhs->shape[rhs->shape.size() - 1 - fromEnd]
-                    : 1;
+    int64_t l = fromEnd < lhs->shape.size() ? lhs->shape[lhs->shape.size() - 1 - fromEnd] : 1;
+    int64_t r = fromEnd < rhs->shape.size() ? rhs->shape[rhs->shape.size() - 1 - fromEnd] : 1;
     if (l != r && l != 1 && r != 1)
-      return Status::error("operands 'lhs' " + formatShape(lhs->shape) +
-                           " and 'rhs' " + formatShape(rhs->shape) +
-                           " do not broadcast");
+      return Status::error("operands 'lhs' " + formatShape(lhs->shape) + " and 'rhs' " +
+                           formatShape(rhs->shape) + " do not broadcast");
     shape[i] = l == 1 ? r : l;
     lhsStride[i] = l == 1 ? 0 : lhsStep;
     rhsStride[i] = r == 1 ? 0 : rhsStep;

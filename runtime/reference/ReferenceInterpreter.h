@@ -41,8 +41,8 @@ public:
   /// and receives the final states in the same order. |logits| receives
   /// [B, L, V]. On error |states| and |logits| are left unchanged.
   Status run(const std::vector<int32_t> &tokens, int64_t batch, int64_t seqLen,
-             const std::vector<int32_t> &seqLens,
-             std::vector<RefTensor> &states, RefTensor &logits);
+             const std::vector<int32_t> &seqLens, std::vector<RefTensor> &states,
+             RefTensor &logits);
 
   /// Evaluates one instruction of |function| on the given operand tensors,
   /// one per entry of instr.operands (nullptr for absent optional operands;
@@ -56,11 +56,9 @@ public:
 
 private:
   Status checkParams() const;
-  Status bindInputs(const std::vector<int32_t> &tokens, int64_t batch,
-                    int64_t seqLen, const std::vector<int32_t> &seqLens,
-                    const std::vector<RefTensor> &states,
-                    std::vector<const RefTensor *> &bound,
-                    std::vector<RefTensor> &owned) const;
+  Status bindInputs(const std::vector<int32_t> &tokens, int64_t batch, int64_t seqLen,
+                    const std::vector<int32_t> &seqLens, const std::vector<RefTensor> &states,
+                    std::vector<const RefTensor *> &bound, std::vector<RefTensor> &owned) const;
 
   const Program &program_;
   const Function &function_;

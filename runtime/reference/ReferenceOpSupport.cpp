@@ -20,25 +20,22 @@ Status requireOperand(const RefOpCall &call, size_t index, const char *name,
                       const RefTensor *&out) {
   out = optionalOperand(call, index);
   if (!out)
-    return Status::error("missing operand '" + std::string(name) +
-                         "' (operand " + std::to_string(index) + ")");
+    return Status::error("missing operand '" + std::string(name) + "' (operand " +
+                         std::to_string(index) + ")");
   return okStatus();
 }
 
 Status expectRank(const char *name, const RefTensor &t, int64_t rank) {
   if (t.rank() != rank)
-    return Status::error("operand '" + std::string(name) + "' has shape " +
-                         formatShape(t.shape) + " but expected rank " +
-                         std::to_string(rank));
+    return Status::error("operand '" + std::string(name) + "' has shape " + formatShape(t.shape) +
+                         " but expected rank " + std::to_string(rank));
   return okStatus();
 }
 
-Status expectShape(const char *name, const RefTensor &t,
-                   const std::vector<int64_t> &expected) {
+Status expectShape(const char *name, const RefTensor &t, const std::vector<int64_t> &expected) {
   if (t.shape != expected)
-    return Status::error("operand '" + std::string(name) + "' has shape " +
-                         formatShape(t.shape) + " but expected " +
-                         formatShape(expected));
+    return Status::error("operand '" + std::string(name) + "' has shape " + formatShape(t.shape) +
+                         " but expected " + formatShape(expected));
   return okStatus();
 }
 
@@ -52,8 +49,7 @@ Status requiredIntAttr(const Instr &instr, const char *name, int64_t &out) {
   return intAttrOr(instr, name, 0, out);
 }
 
-Status intAttrOr(const Instr &instr, const char *name, int64_t dflt,
-                 int64_t &out) {
+Status intAttrOr(const Instr &instr, const char *name, int64_t dflt, int64_t &out) {
   const Attr *a = instr.attr(name);
   if (!a) {
     out = dflt;
@@ -65,8 +61,7 @@ Status intAttrOr(const Instr &instr, const char *name, int64_t dflt,
   return okStatus();
 }
 
-Status floatAttrOr(const Instr &instr, const char *name, double dflt,
-                   double &out) {
+Status floatAttrOr(const Instr &instr, const char *name, double dflt, double &out) {
   const Attr *a = instr.attr(name);
   if (!a) {
     out = dflt;
@@ -78,8 +73,7 @@ Status floatAttrOr(const Instr &instr, const char *name, double dflt,
   return okStatus();
 }
 
-Status requiredIntsAttr(const Instr &instr, const char *name,
-                        std::vector<int64_t> &out) {
+Status requiredIntsAttr(const Instr &instr, const char *name, std::vector<int64_t> &out) {
   const Attr *a = instr.attr(name);
   if (!a)
     return Status::error("missing attribute '" + std::string(name) + "'");
@@ -91,8 +85,8 @@ Status requiredIntsAttr(const Instr &instr, const char *name,
 
 Status expectPositiveAttr(const char *name, int64_t value) {
   if (value <= 0)
-    return Status::error("attribute '" + std::string(name) + "' is " +
-                         std::to_string(value) + " but must be positive");
+    return Status::error("attribute '" + std::string(name) + "' is " + std::to_string(value) +
+                         " but must be positive");
   return okStatus();
 }
 
@@ -106,9 +100,8 @@ Status readSeqLens(const RefTensor *seqLens, int64_t batch, int64_t len,
     double v = seqLens->data[b];
     if (!(v >= 0 && v <= static_cast<double>(len)) ||
         v != static_cast<double>(static_cast<int64_t>(v)))
-      return Status::error(
-          "seq_lens[" + std::to_string(b) + "] = " + formatNumber(v) +
-          " is not an integer in [0, " + std::to_string(len) + "]");
+      return Status::error("seq_lens[" + std::to_string(b) + "] = " + formatNumber(v) +
+                           " is not an integer in [0, " + std::to_string(len) + "]");
     out[b] = static_cast<int64_t>(v);
   }
   return okStatus();

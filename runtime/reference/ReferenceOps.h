@@ -80,8 +80,7 @@ struct RefOpCall {
 
 /// Every op function fills |results| with the instruction's results in ODS
 /// order, or returns an error naming the operand or attribute at fault.
-using RefOpFn = Status (*)(const RefOpCall &call,
-                           std::vector<RefTensor> &results);
+using RefOpFn = Status (*)(const RefOpCall &call, std::vector<RefTensor> &results);
 
 inline double refSilu(double x) { return x / (1.0 + std::exp(-x)); }
 
@@ -94,7 +93,7 @@ inline double refSoftplus(double x, double threshold = 20.0) {
 // ReferenceShapeOps.cpp (split, concat, reshape, transpose),
 // ReferenceScanOps.cpp (conv, scans, decode step) and
 // ReferenceAttentionOps.cpp (attention, moe).
-#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                                     \
+#define SSM_OP(Enum, mnemonic, form, operandList, resultList, attrList)                            \
   Status evaluate##Enum(const RefOpCall &call, std::vector<RefTensor> &results);
 #include "runtime/artifact/Ops.def"
 

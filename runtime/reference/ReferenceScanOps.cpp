@@ -22,17 +22,14 @@ Status evaluateCausalConv1d(const RefOpCall &call, std::vector<RefTensor> &resul
   int64_t batch = x->shape[0], len = x->shape[1], width = x->shape[2];
   int64_t k = w->shape[2];
   if (k < 1)
-    return Status::error("operand 'weight' " + formatShape(w->shape) +
-                         " has no taps");
+    return Status::error("operand 'weight' " + formatShape(w->shape) + " has no taps");
   SSMRT_RETURN_IF_ERROR(expectShape("weight", *w, {width, 1, k}));
   if (bias)
     SSMRT_RETURN_IF_ERROR(expectShape("bias", *bias, {width}));
   if (init)
-    SSMRT_RETURN_IF_ERROR(
-        expectShape("init_state", *init, {batch, k - 1, width}));
+    SSMRT_RETURN_IF_ERROR(expectShape("init_state", *init, {batch, k - 1, width}));
   std::vector<int64_t> lens;
-  SSMRT_RETURN_IF_ERROR(
-      readSeqLens(optionalOperand(call, 4), batch, len, lens));
+  SSMRT_RETURN_IF_ERROR(readSeqLens(optionalOperand(call, 4), batch, len, lens));
 
   RefTensor y({batch, len, width}), state({batch, k - 1, width});
   for (int64_t b = 0; b < batch; ++b)
@@ -62,13 +59,11 @@ static Status checkGroups(int64_t groups, int64_t channels, const char *what) {
   SSMRT_RETURN_IF_ERROR(expectPositiveAttr("groups", groups));
   if (channels % groups != 0)
     return Status::error("attribute 'groups' (" + std::to_string(groups) +
-                         ") does not divide the " + what + " (" +
-                         std::to_string(channels) + ")");
+                         ") does not divide the " + what + " (" + std::to_string(channels) + ")");
   return okStatus();
 }
 
-Status evaluateSelectiveScan(const RefOpCall &call,
-                        std::vector<RefTensor> &results) {
+Status evaluateSelectiveScan(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *u, *delta, *a, *bIn, *cIn;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "u", u));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "delta", delta));
@@ -94,8 +89,7 @@ Status evaluateSelectiveScan(const RefOpCall &call,
   if (deltaProj) {
     SSMRT_RETURN_IF_ERROR(expectRank("delta_proj", *deltaProj, 2));
     rank = deltaProj->shape[1];
-    SSMRT_RETURN_IF_ERROR(
-        expectShape("delta_proj", *deltaProj, {channels, rank}));
+    SSMRT_RETURN_IF_ERROR(expectShape("delta_proj", *deltaProj, {channels, rank}));
   }
   SSMRT_RETURN_IF_ERROR(expectShape("delta", *delta, {batch, len, rank}));
   SSMRT_RETURN_IF_ERROR(expectShape("B", *bIn, {batch, len, groups * nState}));
@@ -107,11 +101,9 @@ Status evaluateSelectiveScan(const RefOpCall &call,
   if (deltaBias)
     SSMRT_RETURN_IF_ERROR(expectShape("delta_bias", *deltaBias, {channels}));
   if (init)
-    SSMRT_RETURN_IF_ERROR(
-        expectShape("init_state", *init, {batch, channels, nState}));
+    SSMRT_RETURN_IF_ERROR(expectShape("init_state", *init, {batch, channels, nState}));
   std::vector<int64_t> lens;
-  SSMRT_RETURN_IF_ERROR(
-      readSeqLens(optionalOperand(call, 10), batch, len, lens));
+  SSMRT_RETURN_IF_ERROR(readSeqLens(optionalOperand(call, 10), batch, len, lens));
 
   RefTensor y(u->shape), state({batch, channels, nState});
   if (init)
@@ -136,8 +128,7 @@ Status evaluateSelectiveScan(const RefOpCall &call,
         double ut = u->data[row * channels + e], out = 0;
         for (int64_t n = 0; n < nState; ++n) {
           int64_t bc = row * bcWidth + g * nState + n;
-          h[n] = std::exp(dt * a->data[e * nState + n]) * h[n] +
-                 dt * bIn->data[bc] * ut;
+          h[n] = std::exp(dt * a->data[e * nState + n]) * h[n] + dt * bIn->data[bc] * ut;
           out += h[n] * cIn->data[bc];
         }
         if (d)
@@ -182,9 +173,8 @@ Status evaluateSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
   SSMRT_RETURN_IF_ERROR(expectShape("A", *a, {heads}));
   int64_t bcWidth = bIn->shape[2], nState = bcWidth / groups;
   if (bcWidth % groups != 0)
-    return Status::error("operand 'B' " + formatShape(bIn->shape) +
-                         " does not split into " + std::to_string(groups) +
-                         " groups");
+    return Status::error("operand 'B' " + formatShape(bIn->shape) + " does not split into " +
+                         std::to_string(groups) + " groups");
   SSMRT_RETURN_IF_ERROR(expectShape("B", *bIn, {batch, len, bcWidth}));
   SSMRT_RETURN_IF_ERROR(expectShape("C", *cIn, {batch, len, bcWidth}));
   if (d)
@@ -194,11 +184,9 @@ Status evaluateSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
   if (dtBias)
     SSMRT_RETURN_IF_ERROR(expectShape("dt_bias", *dtBias, {heads}));
   if (init)
-    SSMRT_RETURN_IF_ERROR(
-        expectShape("init_state", *init, {batch, heads, headDim, nState}));
+    SSMRT_RETURN_IF_ERROR(expectShape("init_state", *init, {batch, heads, headDim, nState}));
   std::vector<int64_t> lens;
-  SSMRT_RETURN_IF_ERROR(
-      readSeqLens(optionalOperand(call, 9), batch, len, lens));
+  SSMRT_RETURN_IF_ERROR(readSeqLens(optionalOperand(call, 9), batch, len, lens));
 
   RefTensor y(x->shape), state({batch, heads, headDim, nState});
   if (init)
@@ -220,8 +208,7 @@ Status evaluateSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
         for (int64_t p = 0; p < headDim; ++p) {
           int64_t col = row * width + h * headDim + p;
           double xt = x->data[col], out = 0;
-          double *s =
-              state.data.data() + ((b * heads + h) * headDim + p) * nState;
+          double *s = state.data.data() + ((b * heads + h) * headDim + p) * nState;
           for (int64_t n = 0; n < nState; ++n) {
             s[n] = decay * s[n] + dt * xt * bt[n];
             out += s[n] * ct[n];
@@ -240,8 +227,7 @@ Status evaluateSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
 }
 
 Status evaluateMambaStep(const RefOpCall &call, std::vector<RefTensor> &results) {
-  const RefTensor *x, *z, *convW, *convState, *xProj, *deltaProj, *deltaBias,
-      *a, *ssmState;
+  const RefTensor *x, *z, *convW, *convState, *xProj, *deltaProj, *deltaBias, *a, *ssmState;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "x", x));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "z", z));
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 2, "conv_weight", convW));
@@ -262,20 +248,16 @@ Status evaluateMambaStep(const RefOpCall &call, std::vector<RefTensor> &results)
   int64_t k = convW->shape[2], rank = deltaProj->shape[1];
   int64_t nState = a->shape[1], projWidth = rank + 2 * nState;
   if (k < 1)
-    return Status::error("operand 'conv_weight' " + formatShape(convW->shape) +
-                         " has no taps");
+    return Status::error("operand 'conv_weight' " + formatShape(convW->shape) + " has no taps");
   SSMRT_RETURN_IF_ERROR(expectShape("x", *x, {batch, 1, channels}));
   SSMRT_RETURN_IF_ERROR(expectShape("z", *z, x->shape));
   SSMRT_RETURN_IF_ERROR(expectShape("conv_weight", *convW, {channels, 1, k}));
-  SSMRT_RETURN_IF_ERROR(
-      expectShape("conv_state", *convState, {batch, k - 1, channels}));
+  SSMRT_RETURN_IF_ERROR(expectShape("conv_state", *convState, {batch, k - 1, channels}));
   SSMRT_RETURN_IF_ERROR(expectShape("x_proj", *xProj, {projWidth, channels}));
-  SSMRT_RETURN_IF_ERROR(
-      expectShape("delta_proj", *deltaProj, {channels, rank}));
+  SSMRT_RETURN_IF_ERROR(expectShape("delta_proj", *deltaProj, {channels, rank}));
   SSMRT_RETURN_IF_ERROR(expectShape("delta_bias", *deltaBias, {channels}));
   SSMRT_RETURN_IF_ERROR(expectShape("A", *a, {channels, nState}));
-  SSMRT_RETURN_IF_ERROR(
-      expectShape("ssm_state", *ssmState, {batch, channels, nState}));
+  SSMRT_RETURN_IF_ERROR(expectShape("ssm_state", *ssmState, {batch, channels, nState}));
   if (convBias)
     SSMRT_RETURN_IF_ERROR(expectShape("conv_bias", *convBias, {channels}));
   if (d)
@@ -314,8 +296,7 @@ Status evaluateMambaStep(const RefOpCall &call, std::vector<RefTensor> &results)
       double out = 0;
       for (int64_t n = 0; n < nState; ++n) {
         double h =
-            std::exp(dt * a->data[e * nState + n]) * ssmState->data[base + n] +
-            dt * bt[n] * xc[e];
+            std::exp(dt * a->data[e * nState + n]) * ssmState->data[base + n] + dt * bt[n] * xc[e];
         ssmOut.data[base + n] = h;
         out += h * ct[n];
       }

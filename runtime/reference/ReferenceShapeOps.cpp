@@ -16,12 +16,10 @@ static Status resolveAxis(int64_t axis, int64_t rank, int64_t &out) {
 }
 
 /// Products of the dimensions before and after |axis|.
-static void outerInner(const std::vector<int64_t> &shape, int64_t axis,
-                       int64_t &outer, int64_t &inner) {
-  outer =
-      shapeElements(std::vector<int64_t>(shape.begin(), shape.begin() + axis));
-  inner = shapeElements(
-      std::vector<int64_t>(shape.begin() + axis + 1, shape.end()));
+static void outerInner(const std::vector<int64_t> &shape, int64_t axis, int64_t &outer,
+                       int64_t &inner) {
+  outer = shapeElements(std::vector<int64_t>(shape.begin(), shape.begin() + axis));
+  inner = shapeElements(std::vector<int64_t>(shape.begin() + axis + 1, shape.end()));
 }
 
 Status evaluateSplit(const RefOpCall &call, std::vector<RefTensor> &results) {
@@ -35,15 +33,13 @@ Status evaluateSplit(const RefOpCall &call, std::vector<RefTensor> &results) {
   int64_t total = 0;
   for (int64_t s : sizes) {
     if (s < 0)
-      return Status::error("attribute 'sizes' has a negative size " +
-                           std::to_string(s));
+      return Status::error("attribute 'sizes' has a negative size " + std::to_string(s));
     total += s;
   }
   if (total != x->shape[axis])
-    return Status::error(
-        "attribute 'sizes' adds up to " + std::to_string(total) +
-        " but operand 'input' " + formatShape(x->shape) + " has " +
-        std::to_string(x->shape[axis]) + " along axis " + std::to_string(axis));
+    return Status::error("attribute 'sizes' adds up to " + std::to_string(total) +
+                         " but operand 'input' " + formatShape(x->shape) + " has " +
+                         std::to_string(x->shape[axis]) + " along axis " + std::to_string(axis));
   int64_t outer, inner;
   outerInner(x->shape, axis, outer, inner);
   int64_t offset = 0;
@@ -75,10 +71,9 @@ Status evaluateConcat(const RefOpCall &call, std::vector<RefTensor> &results) {
     if (in->rank() == first->rank())
       expected[axis] = first->shape[axis];
     if (expected != first->shape)
-      return Status::error(
-          "operand " + std::to_string(i) + " has shape " +
-          formatShape(in->shape) + ", which does not concatenate with " +
-          formatShape(first->shape) + " along axis " + std::to_string(axis));
+      return Status::error("operand " + std::to_string(i) + " has shape " + formatShape(in->shape) +
+                           ", which does not concatenate with " + formatShape(first->shape) +
+                           " along axis " + std::to_string(axis));
     shape[axis] += in->shape[axis];
   }
   int64_t outer, inner;
@@ -107,17 +102,15 @@ Status evaluateReshape(const RefOpCall &call, std::vector<RefTensor> &results) {
     if (shape[i] == kDynamic) {
       if (i >= x->shape.size())
         return Status::error("dynamic result dimension " + std::to_string(i) +
-                             " has no counterpart in operand 'input' " +
-                             formatShape(x->shape));
+                             " has no counterpart in operand 'input' " + formatShape(x->shape));
       shape[i] = x->shape[i];
     } else if (shape[i] < 0) {
-      return Status::error("declared result shape " +
-                           formatShape(call.resultShapes[0]) +
+      return Status::error("declared result shape " + formatShape(call.resultShapes[0]) +
                            " has a negative size");
     }
   if (shapeElements(shape) != x->numElements())
-    return Status::error("operand 'input' " + formatShape(x->shape) +
-                         " cannot be reshaped to " + formatShape(shape));
+    return Status::error("operand 'input' " + formatShape(x->shape) + " cannot be reshaped to " +
+                         formatShape(shape));
   results.push_back(RefTensor(shape, x->data));
   return okStatus();
 }

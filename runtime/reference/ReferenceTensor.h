@@ -16,7 +16,6 @@
 
 namespace ssmrt {
 
-
 /// "[2, 5, 16]" (dynamic sizes print as -1).
 std::string formatShape(const std::vector<int64_t> &shape);
 

@@ -28,8 +28,7 @@ void AddedTokenMatcher::add(const AddedToken &token, std::string pattern) {
   tokens_.push_back(token);
 }
 
-size_t AddedTokenMatcher::longestMatch(std::string_view text, size_t pos,
-                                       int32_t &token) const {
+size_t AddedTokenMatcher::longestMatch(std::string_view text, size_t pos, int32_t &token) const {
   size_t best = 0;
   int32_t node = 0;
   for (size_t i = pos; i < text.size(); ++i) {
@@ -79,8 +78,7 @@ std::vector<TextPiece> AddedTokenMatcher::split(std::string_view text) const {
     const AddedToken &t = tokens_[token];
     if (t.singleWord) {
       int32_t before = lastChar(text.substr(0, start));
-      int32_t after =
-          stop < text.size() ? decodeUtf8(text, stop).codePoint : -1;
+      int32_t after = stop < text.size() ? decodeUtf8(text, stop).codePoint : -1;
       if (isWordChar(before) || isWordChar(after))
         continue;
     }

@@ -31,8 +31,7 @@ static Status checkUnsupportedOptions(const JsonObjectReader &model) {
   if (!byteFallback.ok())
     return byteFallback.status();
   if (*byteFallback)
-    return model.error("byte_fallback",
-                       "is not supported (byte-level BPE covers every byte)");
+    return model.error("byte_fallback", "is not supported (byte-level BPE covers every byte)");
   return okStatus();
 }
 
@@ -41,8 +40,7 @@ StatusOr<BpeModel> BpeModel::fromJson(const JsonObjectReader &model) {
   if (!type.ok())
     return type.status();
   if (*type != "BPE")
-    return model.error("type", "unsupported model type '" +
-                                   printableForMessage(*type) +
+    return model.error("type", "unsupported model type '" + printableForMessage(*type) +
                                    "' (only BPE is supported)");
   SSMRT_RETURN_IF_ERROR(checkUnsupportedOptions(model));
 
@@ -54,9 +52,8 @@ StatusOr<BpeModel> BpeModel::fromJson(const JsonObjectReader &model) {
   for (const JsonValue::Member &m : vocab->value().asObject()) {
     const JsonValue &id = m.second;
     if (!id.isInteger() || id.asInt() < 0 || id.asInt() >= kMaxTokenId)
-      return vocab->error(m.first, "expected a token id in [0, " +
-                                       std::to_string(kMaxTokenId) + "), got " +
-                                       id.describe());
+      return vocab->error(m.first, "expected a token id in [0, " + std::to_string(kMaxTokenId) +
+                                       "), got " + id.describe());
     bpe.vocab_.emplace(m.first, static_cast<int32_t>(id.asInt()));
   }
   for (int b = 0; b < 256; ++b) {
@@ -70,8 +67,8 @@ StatusOr<BpeModel> BpeModel::fromJson(const JsonObjectReader &model) {
   if (!unk->empty()) {
     auto it = bpe.vocab_.find(*unk);
     if (it == bpe.vocab_.end())
-      return model.error("unk_token", "'" + printableForMessage(*unk) +
-                                          "' is not in the vocabulary");
+      return model.error("unk_token",
+                         "'" + printableForMessage(*unk) + "' is not in the vocabulary");
     bpe.unkId_ = it->second;
   }
   StatusOr<bool> fuseUnk = model.getBool("fuse_unk", false);
@@ -101,12 +98,11 @@ Status BpeModel::readMerges(const JsonObjectReader &model) {
       const std::string &s = merge.asString();
       size_t space = s.find(' ');
       if (space == std::string::npos || s.find(' ', space + 1) != s.npos)
-        return model.error(key, "expected \"left right\", got '" +
-                                    printableForMessage(s) + "'");
+        return model.error(key, "expected \"left right\", got '" + printableForMessage(s) + "'");
       left = s.substr(0, space);
       right = s.substr(space + 1);
-    } else if (merge.isArray() && merge.asArray().size() == 2 &&
-               merge.asArray()[0].isString() && merge.asArray()[1].isString()) {
+    } else if (merge.isArray() && merge.asArray().size() == 2 && merge.asArray()[0].isString() &&
+               merge.asArray()[1].isString()) {
       left = merge.asArray()[0].asString();
       right = merge.asArray()[1].asString();
     } else {
@@ -114,12 +110,10 @@ Status BpeModel::readMerges(const JsonObjectReader &model) {
                               "\"right\"], got " +
                                   merge.describe());
     }
-    auto find = [&](const std::string &token,
-                    const char *what) -> StatusOr<int32_t> {
+    auto find = [&](const std::string &token, const char *what) -> StatusOr<int32_t> {
       auto it = vocab_.find(token);
       if (it == vocab_.end())
-        return model.error(key, std::string(what) + " '" +
-                                    printableForMessage(token) +
+        return model.error(key, std::string(what) + " '" + printableForMessage(token) +
                                     "' is not in the vocabulary");
       return it->second;
     };
@@ -138,8 +132,7 @@ Status BpeModel::readMerges(const JsonObjectReader &model) {
   return okStatus();
 }
 
-Status BpeModel::encodeWord(std::string_view word,
-                            std::vector<int32_t> &out) const {
+Status BpeModel::encodeWord(std::string_view word, std::vector<int32_t> &out) const {
   if (word.empty())
     return okStatus();
   if (ignoreMerges_) {
@@ -183,14 +176,11 @@ Status BpeModel::encodeWord(std::string_view word,
       return rank != o.rank ? rank > o.rank : pos > o.pos;
     }
   };
-  std::priority_queue<Candidate, std::vector<Candidate>,
-                      std::greater<Candidate>>
-      queue;
+  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> queue;
   auto push = [&](int32_t pos) {
     if (pos < 0 || symbols[pos].next < 0)
       return;
-    auto it =
-        merges_.find(pairKey(symbols[pos].id, symbols[symbols[pos].next].id));
+    auto it = merges_.find(pairKey(symbols[pos].id, symbols[symbols[pos].next].id));
     if (it != merges_.end())
       queue.push({it->second.first, pos, it->second.second});
   };
@@ -205,8 +195,7 @@ Status BpeModel::encodeWord(std::string_view word,
       continue;
     // Skip candidates made stale by an earlier merge.
     auto it = merges_.find(pairKey(left.id, symbols[left.next].id));
-    if (it == merges_.end() || it->second.second != top.merged ||
-        it->second.first != top.rank)
+    if (it == merges_.end() || it->second.second != top.merged || it->second.first != top.rank)
       continue;
     Symbol &right = symbols[left.next];
     left.id = top.merged;

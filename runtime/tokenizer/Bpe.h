@@ -36,9 +36,7 @@ public:
   Status encodeWord(std::string_view word, std::vector<int32_t> &out) const;
 
   /// The vocabulary: byte-level spelling -> id.
-  const std::unordered_map<std::string, int32_t> &vocab() const {
-    return vocab_;
-  }
+  const std::unordered_map<std::string, int32_t> &vocab() const { return vocab_; }
 
 private:
   BpeModel() = default;

@@ -9,8 +9,7 @@
 namespace ssmrt {
 
 static bool standsForItself(uint32_t b) {
-  return (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) ||
-         (b >= 0xAE && b <= 0xFF);
+  return (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
 }
 
 static const std::array<uint32_t, 256> &byteTable() {
@@ -94,9 +93,7 @@ std::vector<std::pair<size_t, size_t>> splitGpt2Words(std::string_view text) {
   offsets.push_back(text.size());
 
   std::vector<std::pair<size_t, size_t>> words;
-  auto emit = [&](size_t begin, size_t end) {
-    words.emplace_back(offsets[begin], offsets[end]);
-  };
+  auto emit = [&](size_t begin, size_t end) { words.emplace_back(offsets[begin], offsets[end]); };
   size_t i = 0;
   while (i < n) {
     // 's 't 're 've 'm 'll 'd (lowercase only, as in the pattern).
@@ -109,8 +106,7 @@ std::vector<std::pair<size_t, size_t>> splitGpt2Words(std::string_view text) {
       }
       if (i + 2 < n) {
         uint32_t b = cps[i + 2];
-        if ((a == 'r' && b == 'e') || (a == 'v' && b == 'e') ||
-            (a == 'l' && b == 'l')) {
+        if ((a == 'r' && b == 'e') || (a == 'v' && b == 'e') || (a == 'l' && b == 'l')) {
           emit(i, i + 3);
           i += 3;
           continue;

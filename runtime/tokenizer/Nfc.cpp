@@ -17,18 +17,15 @@ namespace ssmrt {
 namespace unicode {
 namespace {
 
-constexpr uint32_t kSBase = 0xAC00, kLBase = 0x1100, kVBase = 0x1161,
-                   kTBase = 0x11A7;
+constexpr uint32_t kSBase = 0xAC00, kLBase = 0x1100, kVBase = 0x1161, kTBase = 0x11A7;
 constexpr uint32_t kLCount = 19, kVCount = 21, kTCount = 28;
 constexpr uint32_t kNCount = kVCount * kTCount, kSCount = kLCount * kNCount;
 
 const Decomposition *findDecomposition(uint32_t cp) {
   const Decomposition *begin = kDecompositions;
   const Decomposition *end = begin + kDecompositionsSize;
-  const Decomposition *it =
-      std::lower_bound(begin, end, cp, [](const Decomposition &d, uint32_t c) {
-        return d.codePoint < c;
-      });
+  const Decomposition *it = std::lower_bound(
+      begin, end, cp, [](const Decomposition &d, uint32_t c) { return d.codePoint < c; });
   return (it != end && it->codePoint == cp) ? it : nullptr;
 }
 
@@ -68,16 +65,14 @@ const std::vector<std::pair<uint64_t, uint32_t>> &compositions() {
 
 /// The primary composite of |a| |b|, or 0 if there is none.
 uint32_t compose(uint32_t a, uint32_t b) {
-  if (a >= kLBase && a < kLBase + kLCount && b >= kVBase &&
-      b < kVBase + kVCount)
+  if (a >= kLBase && a < kLBase + kLCount && b >= kVBase && b < kVBase + kVCount)
     return kSBase + ((a - kLBase) * kVCount + (b - kVBase)) * kTCount;
-  if (a >= kSBase && a < kSBase + kSCount && (a - kSBase) % kTCount == 0 &&
-      b > kTBase && b < kTBase + kTCount)
+  if (a >= kSBase && a < kSBase + kSCount && (a - kSBase) % kTCount == 0 && b > kTBase &&
+      b < kTBase + kTCount)
     return a + (b - kTBase);
   const auto &table = compositions();
   uint64_t key = uint64_t(a) << 21 | b;
-  auto it = std::lower_bound(table.begin(), table.end(),
-                             std::make_pair(key, uint32_t(0)));
+  auto it = std::lower_bound(table.begin(), table.end(), std::make_pair(key, uint32_t(0)));
   return (it != table.end() && it->first == key) ? it->second : 0;
 }
 
@@ -86,8 +81,7 @@ uint32_t compose(uint32_t a, uint32_t b) {
 std::string toNfc(std::string_view utf8) {
   // Code points below U+0300 are NFC and starters (the generator checks
   // this); their UTF-8 never contains a byte >= 0xCC.
-  if (std::all_of(utf8.begin(), utf8.end(),
-                  [](char c) { return static_cast<uint8_t>(c) < 0xCC; }))
+  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<uint8_t>(c) < 0xCC; }))
     return std::string(utf8);
 
   std::vector<uint32_t> buf;

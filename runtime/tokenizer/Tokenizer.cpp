@@ -19,9 +19,8 @@ namespace ssmrt {
 /// Collects the component objects of |section| (one of normalizer,
 /// pre_tokenizer, decoder, post_processor), flattening a "Sequence" whose
 /// list is under |listKey|.
-static Status collectComponents(const JsonObjectReader &root,
-                                const std::string &section, const char *listKey,
-                                std::vector<JsonObjectReader> &out) {
+static Status collectComponents(const JsonObjectReader &root, const std::string &section,
+                                const char *listKey, std::vector<JsonObjectReader> &out) {
   const JsonValue *value = root.find(section);
   if (!value || value->isNull())
     return okStatus();
@@ -40,8 +39,7 @@ static Status collectComponents(const JsonObjectReader &root,
     return list.status();
   for (size_t i = 0; i < (*list)->size(); ++i) {
     StatusOr<JsonObjectReader> item = JsonObjectReader::make(
-        (**list)[i], root.where(),
-        section + "." + listKey + "[" + std::to_string(i) + "]");
+        (**list)[i], root.where(), section + "." + listKey + "[" + std::to_string(i) + "]");
     if (!item.ok())
       return item.status();
     StatusOr<std::string> itemType = item->getString("type");
@@ -59,9 +57,8 @@ static Status checkTypes(const std::vector<JsonObjectReader> &components,
   for (const JsonObjectReader &c : components) {
     const std::string &type = c.find("type")->asString();
     if (type != allowed)
-      return c.error("type", "unsupported " + section + " '" +
-                                 printableForMessage(type) + "' (" + supported +
-                                 ")");
+      return c.error("type", "unsupported " + section + " '" + printableForMessage(type) + "' (" +
+                                 supported + ")");
   }
   return okStatus();
 }
@@ -70,8 +67,7 @@ static Status checkTypes(const std::vector<JsonObjectReader> &components,
 // Loading
 //===----------------------------------------------------------------------===//
 
-StatusOr<Tokenizer> Tokenizer::fromJson(std::string_view json,
-                                        const std::string &name) {
+StatusOr<Tokenizer> Tokenizer::fromJson(std::string_view json, const std::string &name) {
   StatusOr<JsonDocument> doc = parseJson(json, name);
   if (!doc.ok())
     return doc.status();
@@ -88,21 +84,18 @@ StatusOr<Tokenizer> Tokenizer::fromJson(std::string_view json,
   Tokenizer tok(name, std::move(*model));
 
   std::vector<JsonObjectReader> normalizers;
+  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "normalizer", "normalizers", normalizers));
   SSMRT_RETURN_IF_ERROR(
-      collectComponents(*root, "normalizer", "normalizers", normalizers));
-  SSMRT_RETURN_IF_ERROR(checkTypes(normalizers, "normalizer", "NFC",
-                                   "only null and NFC are supported"));
+      checkTypes(normalizers, "normalizer", "NFC", "only null and NFC are supported"));
   tok.nfc_ = !normalizers.empty();
 
   std::vector<JsonObjectReader> preTokenizers;
-  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "pre_tokenizer",
-                                          "pretokenizers", preTokenizers));
-  SSMRT_RETURN_IF_ERROR(checkTypes(preTokenizers, "pre_tokenizer", "ByteLevel",
-                                   "only ByteLevel is supported"));
+  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "pre_tokenizer", "pretokenizers", preTokenizers));
+  SSMRT_RETURN_IF_ERROR(
+      checkTypes(preTokenizers, "pre_tokenizer", "ByteLevel", "only ByteLevel is supported"));
   if (preTokenizers.size() != 1)
-    return root->error("pre_tokenizer",
-                       "expected one ByteLevel pre-tokenizer, got " +
-                           std::to_string(preTokenizers.size()));
+    return root->error("pre_tokenizer", "expected one ByteLevel pre-tokenizer, got " +
+                                            std::to_string(preTokenizers.size()));
   // HF's defaults for ByteLevel: add_prefix_space and use_regex are true.
   StatusOr<bool> prefix = preTokenizers[0].getBool("add_prefix_space", true);
   if (!prefix.ok())
@@ -114,21 +107,18 @@ StatusOr<Tokenizer> Tokenizer::fromJson(std::string_view json,
   tok.useRegex_ = *useRegex;
 
   std::vector<JsonObjectReader> decoders;
+  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "decoder", "decoders", decoders));
   SSMRT_RETURN_IF_ERROR(
-      collectComponents(*root, "decoder", "decoders", decoders));
-  SSMRT_RETURN_IF_ERROR(checkTypes(decoders, "decoder", "ByteLevel",
-                                   "only ByteLevel is supported"));
+      checkTypes(decoders, "decoder", "ByteLevel", "only ByteLevel is supported"));
   if (decoders.size() != 1)
-    return root->error("decoder", "expected one ByteLevel decoder, got " +
-                                      std::to_string(decoders.size()));
+    return root->error("decoder",
+                       "expected one ByteLevel decoder, got " + std::to_string(decoders.size()));
 
   // ByteLevel post-processing only trims offsets; anything else (such as
   // TemplateProcessing) would add tokens.
   std::vector<JsonObjectReader> postProcessors;
-  SSMRT_RETURN_IF_ERROR(
-      collectComponents(*root, "post_processor", "processors", postProcessors));
-  SSMRT_RETURN_IF_ERROR(checkTypes(postProcessors, "post_processor",
-                                   "ByteLevel",
+  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "post_processor", "processors", postProcessors));
+  SSMRT_RETURN_IF_ERROR(checkTypes(postProcessors, "post_processor", "ByteLevel",
                                    "only null and ByteLevel are supported"));
 
   SSMRT_RETURN_IF_ERROR(tok.readAddedTokens(*root));
@@ -143,8 +133,7 @@ Status Tokenizer::readAddedTokens(const JsonObjectReader &root) {
   const JsonValue *list = root.find("added_tokens");
   if (!list || list->isNull())
     return okStatus();
-  StatusOr<const std::vector<JsonValue> *> array =
-      root.getArray("added_tokens");
+  StatusOr<const std::vector<JsonValue> *> array = root.getArray("added_tokens");
   if (!array.ok())
     return array.status();
   for (size_t i = 0; i < (*array)->size(); ++i) {
@@ -157,8 +146,7 @@ Status Tokenizer::readAddedTokens(const JsonObjectReader &root) {
     if (!id.ok())
       return id.status();
     if (*id < 0 || *id >= kMaxTokenId)
-      return entry->error("id", "token id " + std::to_string(*id) +
-                                    " is outside [0, " +
+      return entry->error("id", "token id " + std::to_string(*id) + " is outside [0, " +
                                     std::to_string(kMaxTokenId) + ")");
     t.id = static_cast<int32_t>(*id);
     StatusOr<std::string> content = entry->getString("content");
@@ -171,10 +159,9 @@ Status Tokenizer::readAddedTokens(const JsonObjectReader &root) {
       const char *key;
       bool *value;
     };
-    for (Flag f :
-         {Flag{"special", &t.special}, Flag{"normalized", &t.normalized},
-          Flag{"single_word", &t.singleWord}, Flag{"lstrip", &t.lstrip},
-          Flag{"rstrip", &t.rstrip}}) {
+    for (Flag f : {Flag{"special", &t.special}, Flag{"normalized", &t.normalized},
+                   Flag{"single_word", &t.singleWord}, Flag{"lstrip", &t.lstrip},
+                   Flag{"rstrip", &t.rstrip}}) {
       StatusOr<bool> v = entry->getBool(f.key, *f.value);
       if (!v.ok())
         return v.status();
@@ -215,8 +202,8 @@ Status Tokenizer::buildIdTables() {
       if (b < a)
         std::swap(a, b);
       return Status::error(name_ + ": model.vocab: id " + std::to_string(id) +
-                           " is used by both '" + printableForMessage(a) +
-                           "' and '" + printableForMessage(b) + "'");
+                           " is used by both '" + printableForMessage(a) + "' and '" +
+                           printableForMessage(b) + "'");
     }
     known_[id] = true;
     tokens_[id] = entry.first;
@@ -233,8 +220,8 @@ Status Tokenizer::buildIdTables() {
 }
 
 /// Reads a bos_token/eos_token value: a string or {"content": "..."}.
-static StatusOr<std::optional<std::string>>
-specialTokenContent(const JsonObjectReader &config, const char *key) {
+static StatusOr<std::optional<std::string>> specialTokenContent(const JsonObjectReader &config,
+                                                                const char *key) {
   const JsonValue *v = config.find(key);
   if (!v || v->isNull())
     return std::optional<std::string>();
@@ -258,18 +245,17 @@ Status Tokenizer::readSpecialIds(const std::string &configPath) {
   StatusOr<JsonObjectReader> config = doc->rootObject();
   if (!config.ok())
     return config.status();
-  for (auto [key, slot] : {std::make_pair("bos_token", &bosId_),
-                           std::make_pair("eos_token", &eosId_)}) {
-    StatusOr<std::optional<std::string>> content =
-        specialTokenContent(*config, key);
+  for (auto [key, slot] :
+       {std::make_pair("bos_token", &bosId_), std::make_pair("eos_token", &eosId_)}) {
+    StatusOr<std::optional<std::string>> content = specialTokenContent(*config, key);
     if (!content.ok())
       return content.status();
     if (!content->has_value())
       continue;
     std::optional<int32_t> id = tokenToId(**content);
     if (!id)
-      return config->error(key, "'" + printableForMessage(**content) +
-                                    "' is not a token of " + name_);
+      return config->error(key,
+                           "'" + printableForMessage(**content) + "' is not a token of " + name_);
     *slot = *id;
   }
   return okStatus();
@@ -295,8 +281,7 @@ StatusOr<Tokenizer> Tokenizer::load(const std::string &path) {
 // Encoding and decoding
 //===----------------------------------------------------------------------===//
 
-Status Tokenizer::encodePlain(std::string_view text,
-                              std::vector<int32_t> &out) const {
+Status Tokenizer::encodePlain(std::string_view text, std::vector<int32_t> &out) const {
   std::string prefixed;
   if (addPrefixSpace_ && text[0] != ' ') {
     prefixed = " " + std::string(text);
@@ -305,8 +290,7 @@ Status Tokenizer::encodePlain(std::string_view text,
   if (!useRegex_)
     return model_.encodeWord(text, out);
   for (auto [begin, end] : splitGpt2Words(text))
-    SSMRT_RETURN_IF_ERROR(
-        model_.encodeWord(text.substr(begin, end - begin), out));
+    SSMRT_RETURN_IF_ERROR(model_.encodeWord(text.substr(begin, end - begin), out));
   return okStatus();
 }
 
@@ -314,8 +298,7 @@ StatusOr<std::vector<int32_t>> Tokenizer::encode(std::string_view text) const {
   size_t bad = findInvalidUtf8(text);
   if (bad != std::string_view::npos) {
     char buf[96];
-    std::snprintf(buf, sizeof(buf),
-                  "input is not valid UTF-8: byte 0x%02X at offset %zu",
+    std::snprintf(buf, sizeof(buf), "input is not valid UTF-8: byte 0x%02X at offset %zu",
                   static_cast<uint8_t>(text[bad]), bad);
     return Status::error(buf);
   }
@@ -332,8 +315,7 @@ StatusOr<std::vector<int32_t>> Tokenizer::encode(std::string_view text) const {
         ids.push_back(p.id);
         continue;
       }
-      Status st = encodePlain(
-          std::string_view(normalized).substr(p.begin, p.end - p.begin), ids);
+      Status st = encodePlain(std::string_view(normalized).substr(p.begin, p.end - p.begin), ids);
       if (!st.ok())
         return st.withPrefix(name_);
     }
@@ -347,9 +329,7 @@ std::string_view Tokenizer::tokenBytes(int32_t id) const {
   return bytes_[id];
 }
 
-bool Tokenizer::isSpecial(int32_t id) const {
-  return id >= 0 && id < vocabSize() && special_[id];
-}
+bool Tokenizer::isSpecial(int32_t id) const { return id >= 0 && id < vocabSize() && special_[id]; }
 
 std::optional<std::string_view> Tokenizer::idToToken(int32_t id) const {
   if (id < 0 || id >= vocabSize() || !known_[id])
@@ -367,8 +347,7 @@ std::optional<int32_t> Tokenizer::tokenToId(std::string_view token) const {
   return it->second;
 }
 
-std::string Tokenizer::decode(const std::vector<int32_t> &ids,
-                              bool skipSpecial) const {
+std::string Tokenizer::decode(const std::vector<int32_t> &ids, bool skipSpecial) const {
   std::string bytes;
   for (int32_t id : ids)
     if (!(skipSpecial && isSpecial(id)))

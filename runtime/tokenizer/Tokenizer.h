@@ -34,8 +34,7 @@ public:
   static StatusOr<Tokenizer> load(const std::string &path);
 
   /// Parses tokenizer.json text; |name| prefixes error messages.
-  static StatusOr<Tokenizer> fromJson(std::string_view json,
-                                      const std::string &name);
+  static StatusOr<Tokenizer> fromJson(std::string_view json, const std::string &name);
 
   /// Token ids of |utf8|, with no special tokens added. Invalid UTF-8 is an
   /// error that gives the byte offset.
@@ -43,8 +42,7 @@ public:
 
   /// The text of |ids|. Unknown ids are dropped and invalid UTF-8 becomes
   /// U+FFFD, as in HF's decode.
-  std::string decode(const std::vector<int32_t> &ids,
-                     bool skipSpecial = false) const;
+  std::string decode(const std::vector<int32_t> &ids, bool skipSpecial = false) const;
 
   /// The bytes |id| decodes to (possibly part of a UTF-8 character); empty
   /// for an unknown id.
@@ -63,8 +61,7 @@ public:
   std::optional<int32_t> eosId() const { return eosId_; }
 
 private:
-  Tokenizer(std::string name, BpeModel model)
-      : name_(std::move(name)), model_(std::move(model)) {}
+  Tokenizer(std::string name, BpeModel model) : name_(std::move(name)), model_(std::move(model)) {}
   Status readAddedTokens(const JsonObjectReader &root);
   Status buildIdTables();
   Status readSpecialIds(const std::string &configPath);

@@ -12,8 +12,7 @@ static bool inRanges(const CodePointRange *ranges, size_t size, uint32_t cp) {
   const CodePointRange *end = ranges + size;
   // First range whose last code point is >= cp.
   const CodePointRange *it = std::lower_bound(
-      ranges, end, cp,
-      [](const CodePointRange &r, uint32_t c) { return r.last < c; });
+      ranges, end, cp, [](const CodePointRange &r, uint32_t c) { return r.last < c; });
   return it != end && it->first <= cp;
 }
 
@@ -45,10 +44,8 @@ bool isWhitespace(uint32_t cp) {
   case 0x2029:
   case 0x202F:
   case 0x205F:
-  case 0x3000:
-    return true;
-  default:
-    return cp >= 0x2000 && cp <= 0x200A;
+  case 0x3000: return true;
+  default: return cp >= 0x2000 && cp <= 0x200A;
   }
 }
 
@@ -64,8 +61,7 @@ uint8_t combiningClass(uint32_t cp) {
   const CombiningClassRange *begin = kCombiningClassRanges;
   const CombiningClassRange *end = begin + kCombiningClassRangesSize;
   const CombiningClassRange *it = std::lower_bound(
-      begin, end, cp,
-      [](const CombiningClassRange &r, uint32_t c) { return r.last < c; });
+      begin, end, cp, [](const CombiningClassRange &r, uint32_t c) { return r.last < c; });
   return (it != end && it->first <= cp) ? it->combiningClass : 0;
 }
 

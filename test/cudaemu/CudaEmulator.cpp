@@ -23,8 +23,7 @@ class ScratchDir {
 public:
   static StatusOr<std::unique_ptr<ScratchDir>> create() {
     const char *tmp = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(tmp && *tmp ? tmp : "/tmp") + "/ssmc-cuda-emu-XXXXXX";
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/ssmc-cuda-emu-XXXXXX";
     if (!mkdtemp(pattern.data()))
       return Status::error("cannot create a directory like " + pattern);
     return std::unique_ptr<ScratchDir>(new ScratchDir(pattern));
@@ -78,23 +77,19 @@ union ArgSlot {
 
 const char *describe(EmuArg::Kind kind) {
   switch (kind) {
-  case EmuArg::Kind::Pointer:
-    return "a pointer";
-  case EmuArg::Kind::Integer:
-    return "an integer";
-  case EmuArg::Kind::Real:
-    return "a floating-point number";
+  case EmuArg::Kind::Pointer: return "a pointer";
+  case EmuArg::Kind::Integer: return "an integer";
+  case EmuArg::Kind::Real: return "a floating-point number";
   }
   return "?";
 }
 
 /// Stores |arg| into |slot| as a value of |param|'s type.
 Status storeArg(const KernelParam &param, const EmuArg &arg, ArgSlot &slot) {
-  EmuArg::Kind wanted =
-      param.kind == ParamKind::Pointer ? EmuArg::Kind::Pointer
-      : param.kind == ParamKind::Float || param.kind == ParamKind::Double
-          ? EmuArg::Kind::Real
-          : EmuArg::Kind::Integer;
+  EmuArg::Kind wanted = param.kind == ParamKind::Pointer ? EmuArg::Kind::Pointer
+                        : param.kind == ParamKind::Float || param.kind == ParamKind::Double
+                            ? EmuArg::Kind::Real
+                            : EmuArg::Kind::Integer;
   if (arg.kind() != wanted)
     return Status::error(std::string("needs ") + describe(wanted) + ", got " +
                          describe(arg.kind()));
@@ -104,9 +99,7 @@ Status storeArg(const KernelParam &param, const EmuArg &arg, ArgSlot &slot) {
   };
   bool inRange = true;
   switch (param.kind) {
-  case ParamKind::Pointer:
-    slot.pointer = arg.pointer();
-    break;
+  case ParamKind::Pointer: slot.pointer = arg.pointer(); break;
   case ParamKind::Int32:
     slot.int32 = int32_t(value);
     inRange = fits(INT32_MIN, INT32_MAX);
@@ -123,30 +116,24 @@ Status storeArg(const KernelParam &param, const EmuArg &arg, ArgSlot &slot) {
     slot.uint64 = uint64_t(value); // a tooLarge() value wraps back to itself
     inRange = arg.tooLarge() || value >= 0;
     break;
-  case ParamKind::Float:
-    slot.f32 = float(arg.real());
-    break;
-  case ParamKind::Double:
-    slot.f64 = arg.real();
-    break;
+  case ParamKind::Float: slot.f32 = float(arg.real()); break;
+  case ParamKind::Double: slot.f64 = arg.real(); break;
   }
   if (!inRange)
-    return Status::error((arg.tooLarge() ? std::to_string(uint64_t(value))
-                                         : std::to_string(value)) +
-                         " is out of range");
+    return Status::error(
+        (arg.tooLarge() ? std::to_string(uint64_t(value)) : std::to_string(value)) +
+        " is out of range");
   return ssmrt::okStatus();
 }
 
 } // namespace
 
-StatusOr<std::unique_ptr<EmulatedKernel>> EmulatedKernel::compile(
-    const std::string &source, const std::string &entryName,
-    const std::vector<std::pair<std::string, int64_t>> &defines) {
+StatusOr<std::unique_ptr<EmulatedKernel>>
+EmulatedKernel::compile(const std::string &source, const std::string &entryName,
+                        const std::vector<std::pair<std::string, int64_t>> &defines) {
   if (!isIdentifier(entryName))
-    return Status::error("kernel name '" + entryName +
-                         "' is not an identifier");
-  StatusOr<std::vector<KernelParam>> params =
-      parseKernelSignature(source, entryName);
+    return Status::error("kernel name '" + entryName + "' is not an identifier");
+  StatusOr<std::vector<KernelParam>> params = parseKernelSignature(source, entryName);
   if (!params.ok())
     return params.status();
 
@@ -167,8 +154,7 @@ StatusOr<std::unique_ptr<EmulatedKernel>> EmulatedKernel::compile(
   std::ofstream sourceFile(sourcePath);
   sourceFile << source << callShim(entryName, *params);
   if (!sourceFile.flush())
-    return Status::error("kernel '" + entryName + "': cannot write " +
-                         sourcePath);
+    return Status::error("kernel '" + entryName + "': cannot write " + sourcePath);
 
   const char *cxx = std::getenv("CXX");
   std::string command = std::string(cxx && *cxx ? cxx : "c++") +
@@ -179,30 +165,25 @@ StatusOr<std::unique_ptr<EmulatedKernel>> EmulatedKernel::compile(
                         shellQuote(SSMC_CUDA_EMU_HEADER);
   command += defineFlags;
   command += " -o " + shellQuote(libraryPath) + " " + shellQuote(sourcePath);
-  if (std::system((command + " >" + shellQuote(logPath) + " 2>&1").c_str()) !=
-      0) {
+  if (std::system((command + " >" + shellQuote(logPath) + " 2>&1").c_str()) != 0) {
     std::string output = readFile(logPath);
     if (output.size() > kMaxCompilerOutput)
       output = output.substr(0, kMaxCompilerOutput) + "\n[...]";
-    return Status::error("kernel '" + entryName +
-                         "' does not compile for the host (" + command +
+    return Status::error("kernel '" + entryName + "' does not compile for the host (" + command +
                          "):\n" + output);
   }
 
   std::unique_ptr<EmulatedKernel> kernel(new EmulatedKernel());
   kernel->name_ = entryName;
   kernel->params_ = std::move(*params);
-  kernel->usesShared_ =
-      stripComments(source).find("__shared__") != std::string::npos;
+  kernel->usesShared_ = stripComments(source).find("__shared__") != std::string::npos;
   kernel->library_ = dlopen(libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!kernel->library_)
-    return Status::error("kernel '" + entryName + "': cannot load " +
-                         libraryPath + ": " + dlerror());
-  kernel->call_ = reinterpret_cast<ssmc_emu_call_fn>(
-      dlsym(kernel->library_, "ssmc_emu_call"));
+    return Status::error("kernel '" + entryName + "': cannot load " + libraryPath + ": " +
+                         dlerror());
+  kernel->call_ = reinterpret_cast<ssmc_emu_call_fn>(dlsym(kernel->library_, "ssmc_emu_call"));
   if (!kernel->call_)
-    return Status::error("kernel '" + entryName + "': " + libraryPath +
-                         " lacks ssmc_emu_call");
+    return Status::error("kernel '" + entryName + "': " + libraryPath + " lacks ssmc_emu_call");
   return kernel;
 }
 
@@ -211,34 +192,29 @@ EmulatedKernel::~EmulatedKernel() {
     dlclose(library_);
 }
 
-Status EmulatedKernel::launch(Dim3 grid, Dim3 block,
-                              const std::vector<EmuArg> &args,
+Status EmulatedKernel::launch(Dim3 grid, Dim3 block, const std::vector<EmuArg> &args,
                               bool cooperative) {
   std::string prefix = "kernel '" + name_ + "'";
   if (args.size() != params_.size()) {
     std::string signature;
     for (const KernelParam &param : params_)
       signature += (signature.empty() ? "" : ", ") + param.declaration();
-    return Status::error(prefix + " takes " + std::to_string(params_.size()) +
-                         " arguments (" + signature + "), got " +
-                         std::to_string(args.size()));
+    return Status::error(prefix + " takes " + std::to_string(params_.size()) + " arguments (" +
+                         signature + "), got " + std::to_string(args.size()));
   }
   std::vector<ArgSlot> slots(args.size());
   std::vector<void *> slotPointers(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     SSMRT_RETURN_IF_ERROR(storeArg(params_[i], args[i], slots[i])
-                              .withPrefix(prefix + ": argument " +
-                                          std::to_string(i) + " (" +
+                              .withPrefix(prefix + ": argument " + std::to_string(i) + " (" +
                                           params_[i].declaration() + ")"));
     slotPointers[i] = &slots[i];
   }
   if (cooperative && usesShared_)
-    return Status::error(
-        prefix + " uses __shared__, which a cooperative launch cannot "
-                 "emulate (all its blocks run at once and would share it)");
+    return Status::error(prefix + " uses __shared__, which a cooperative launch cannot "
+                                  "emulate (all its blocks run at once and would share it)");
   std::lock_guard<std::mutex> lock(launchMutex_);
-  return runGrid(call_, slotPointers.data(), grid, block, cooperative, timeout_)
-      .withPrefix(prefix);
+  return runGrid(call_, slotPointers.data(), grid, block, cooperative, timeout_).withPrefix(prefix);
 }
 
 } // namespace ssmc::cudaemu

@@ -41,11 +41,9 @@ public:
   template <typename T>
   EmuArg(T *pointer)
       : kind_(Kind::Pointer),
-        pointer_(
-            const_cast<void *>(static_cast<const volatile void *>(pointer))) {}
+        pointer_(const_cast<void *>(static_cast<const volatile void *>(pointer))) {}
   template <typename T, std::enable_if_t<std::is_integral_v<T>, int> = 0>
-  EmuArg(T value)
-      : kind_(Kind::Integer), integer_(static_cast<int64_t>(value)) {
+  EmuArg(T value) : kind_(Kind::Integer), integer_(static_cast<int64_t>(value)) {
     // integer() keeps the bits of an unsigned value beyond int64_t; only an
     // unsigned long long parameter takes it.
     if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(int64_t))

@@ -71,17 +71,13 @@ StatusOr<int> EmulatedDevice::loadKernel(const CudaKernelDesc &kernel,
   return handle;
 }
 
-Status EmulatedDevice::launch(int kernel, const LaunchDims &dims, const std::vector<KernelArg> &args,
-                              bool cooperative) {
+Status EmulatedDevice::launch(int kernel, const LaunchDims &dims,
+                              const std::vector<KernelArg> &args, bool cooperative) {
   std::vector<EmuArg> emu;
   for (const KernelArg &a : args) {
     switch (a.kind) {
-    case KernelArg::Kind::Pointer:
-      emu.emplace_back(reinterpret_cast<void *>(a.bits));
-      break;
-    case KernelArg::Kind::Int64:
-      emu.emplace_back(static_cast<long long>(a.bits));
-      break;
+    case KernelArg::Kind::Pointer: emu.emplace_back(reinterpret_cast<void *>(a.bits)); break;
+    case KernelArg::Kind::Int64: emu.emplace_back(static_cast<long long>(a.bits)); break;
     case KernelArg::Kind::Int32:
       emu.emplace_back(static_cast<int>(static_cast<uint32_t>(a.bits)));
       break;

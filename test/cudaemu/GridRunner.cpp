@@ -37,13 +37,13 @@ static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
 
 /// Sleeps unless |word| has changed from |value| (it may return early).
 void futexWait(std::atomic<uint32_t> &word, uint32_t value) {
-  syscall(SYS_futex, reinterpret_cast<uint32_t *>(&word), FUTEX_WAIT_PRIVATE,
-          value, nullptr, nullptr, 0);
+  syscall(SYS_futex, reinterpret_cast<uint32_t *>(&word), FUTEX_WAIT_PRIVATE, value, nullptr,
+          nullptr, 0);
 }
 
 void futexWakeAll(std::atomic<uint32_t> &word) {
-  syscall(SYS_futex, reinterpret_cast<uint32_t *>(&word), FUTEX_WAKE_PRIVATE,
-          INT_MAX, nullptr, nullptr, 0);
+  syscall(SYS_futex, reinterpret_cast<uint32_t *>(&word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr,
+          nullptr, 0);
 }
 
 /// A reusable barrier whose participants may leave, like C++20's
@@ -51,8 +51,7 @@ void futexWakeAll(std::atomic<uint32_t> &word) {
 class Barrier {
 public:
   /// |completion| runs in the last thread to arrive, before any is released.
-  Barrier(const std::atomic<bool> &cancelled, unsigned count,
-          std::function<void()> completion = {})
+  Barrier(const std::atomic<bool> &cancelled, unsigned count, std::function<void()> completion = {})
       : cancelled_(cancelled), expected_(count), remaining_(count),
         completion_(std::move(completion)) {}
 
@@ -107,8 +106,7 @@ private:
 
 /// What the threads of one launch share.
 struct Launch {
-  Launch(ssmc_emu_call_fn call, void **args, Dim3 grid)
-      : call(call), args(args), grid(grid) {}
+  Launch(ssmc_emu_call_fn call, void **args, Dim3 grid) : call(call), args(args), grid(grid) {}
 
   ssmc_emu_call_fn call;
   void **args;
@@ -149,8 +147,7 @@ void syncthreadsCallback(void *context) {
 }
 
 void pollCallback(void *context, int yield) {
-  if (static_cast<Worker *>(context)->launch->cancelled.load(
-          std::memory_order_relaxed))
+  if (static_cast<Worker *>(context)->launch->cancelled.load(std::memory_order_relaxed))
     throw Cancelled();
   if (yield)
     std::this_thread::yield();
@@ -195,25 +192,22 @@ void runThread(Worker *worker) {
 }
 
 std::string describe(const Dim3 &extent) {
-  return "(" + std::to_string(extent.x) + ", " + std::to_string(extent.y) +
-         ", " + std::to_string(extent.z) + ")";
+  return "(" + std::to_string(extent.x) + ", " + std::to_string(extent.y) + ", " +
+         std::to_string(extent.z) + ")";
 }
 
 Status checkExtents(const Dim3 &grid, const Dim3 &block, bool cooperative) {
   if (grid.count() == 0 || block.count() == 0)
-    return Status::error("empty launch: grid " + describe(grid) + ", block " +
-                         describe(block));
+    return Status::error("empty launch: grid " + describe(grid) + ", block " + describe(block));
   if (block.count() > 1024)
-    return Status::error("block " + describe(block) + " has " +
-                         std::to_string(block.count()) +
+    return Status::error("block " + describe(block) + " has " + std::to_string(block.count()) +
                          " threads; CUDA allows at most 1024");
   if (grid.y > 65535 || grid.z > 65535)
     return Status::error("grid " + describe(grid) +
                          ": CUDA allows at most 65535 blocks in y and z");
   if (cooperative && grid.count() * block.count() > kMaxCooperativeThreads)
-    return Status::error("cooperative grid " + describe(grid) + " x block " +
-                         describe(block) + " has " +
-                         std::to_string(grid.count() * block.count()) +
+    return Status::error("cooperative grid " + describe(grid) + " x block " + describe(block) +
+                         " has " + std::to_string(grid.count() * block.count()) +
                          " threads; the emulator runs at most " +
                          std::to_string(kMaxCooperativeThreads) + " at once");
   return ssmrt::okStatus();
@@ -221,31 +215,26 @@ Status checkExtents(const Dim3 &grid, const Dim3 &block, bool cooperative) {
 
 } // namespace
 
-Status runGrid(ssmc_emu_call_fn call, void **args, Dim3 grid, Dim3 block,
-               bool cooperative, std::chrono::milliseconds timeout) {
+Status runGrid(ssmc_emu_call_fn call, void **args, Dim3 grid, Dim3 block, bool cooperative,
+               std::chrono::milliseconds timeout) {
   SSMRT_RETURN_IF_ERROR(checkExtents(grid, block, cooperative));
   auto blockThreads = unsigned(block.count());
-  uint64_t numThreads =
-      cooperative ? grid.count() * blockThreads : blockThreads;
+  uint64_t numThreads = cooperative ? grid.count() * blockThreads : blockThreads;
 
   Launch launch(call, args, grid);
   launch.running = numThreads;
   Barrier *blockEnd = nullptr;
   if (cooperative) {
     for (uint64_t b = 0; b < grid.count(); ++b)
-      launch.barriers.push_back(
-          std::make_unique<Barrier>(launch.cancelled, blockThreads));
+      launch.barriers.push_back(std::make_unique<Barrier>(launch.cancelled, blockThreads));
   } else {
     // The block's threads have all left its __syncthreads barrier when they
     // meet at the block's end: re-arm it for the next block.
-    auto syncthreads =
-        std::make_unique<Barrier>(launch.cancelled, blockThreads);
+    auto syncthreads = std::make_unique<Barrier>(launch.cancelled, blockThreads);
     Barrier *syncthreadsPtr = syncthreads.get();
     launch.barriers.push_back(std::move(syncthreads));
-    launch.barriers.push_back(
-        std::make_unique<Barrier>(launch.cancelled, blockThreads, [=] {
-          syncthreadsPtr->reset(blockThreads);
-        }));
+    launch.barriers.push_back(std::make_unique<Barrier>(
+        launch.cancelled, blockThreads, [=] { syncthreadsPtr->reset(blockThreads); }));
     blockEnd = launch.barriers.back().get();
   }
 
@@ -253,8 +242,7 @@ Status runGrid(ssmc_emu_call_fn call, void **args, Dim3 grid, Dim3 block,
   for (uint64_t i = 0; i < numThreads; ++i) {
     Worker &worker = workers[i];
     worker.launch = &launch;
-    worker.syncthreads =
-        launch.barriers[cooperative ? i / blockThreads : 0].get();
+    worker.syncthreads = launch.barriers[cooperative ? i / blockThreads : 0].get();
     ssmc_emu_thread &thread = worker.thread;
     setCoordinates(thread.threadIdx, i % blockThreads, block);
     setCoordinates(thread.blockIdx, i / blockThreads, grid);
@@ -270,18 +258,15 @@ Status runGrid(ssmc_emu_call_fn call, void **args, Dim3 grid, Dim3 block,
   threads.reserve(numThreads);
   try {
     for (Worker &worker : workers)
-      threads.push_back(cooperative
-                            ? std::thread(runThread, &worker)
-                            : std::thread(runBlocks, &worker, blockEnd));
+      threads.push_back(cooperative ? std::thread(runThread, &worker)
+                                    : std::thread(runBlocks, &worker, blockEnd));
   } catch (const std::system_error &e) {
-    status = Status::error("cannot start " + std::to_string(numThreads) +
-                           " threads: " + e.what());
+    status = Status::error("cannot start " + std::to_string(numThreads) + " threads: " + e.what());
     std::lock_guard<std::mutex> lock(launch.mutex);
     launch.running -= numThreads - threads.size();
   }
   if (status.ok() && !launch.waitDone(timeout))
-    status = Status::error("the launch did not finish within " +
-                           std::to_string(timeout.count()) +
+    status = Status::error("the launch did not finish within " + std::to_string(timeout.count()) +
                            " ms (a deadlock?) and was cancelled");
   if (!status.ok()) {
     launch.cancel();

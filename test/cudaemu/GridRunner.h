@@ -43,8 +43,8 @@ constexpr uint64_t kMaxCooperativeThreads = 4096;
 /// grid y or z above 65535), on a cooperative grid of more than
 /// kMaxCooperativeThreads threads, when the threads cannot be created, and
 /// when the launch takes longer than |timeout|.
-ssmrt::Status runGrid(ssmc_emu_call_fn call, void **args, Dim3 grid, Dim3 block,
-                      bool cooperative, std::chrono::milliseconds timeout);
+ssmrt::Status runGrid(ssmc_emu_call_fn call, void **args, Dim3 grid, Dim3 block, bool cooperative,
+                      std::chrono::milliseconds timeout);
 
 } // namespace ssmc::cudaemu
 

@@ -10,9 +10,7 @@ using ssmrt::StatusOr;
 namespace ssmc::cudaemu {
 namespace {
 
-bool isIdentifierChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-}
+bool isIdentifierChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 size_t skipSpace(const std::string &text, size_t i) {
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
@@ -107,17 +105,15 @@ StatusOr<std::vector<KernelParam>> parseParams(const std::string &entryName,
     size_t nameStart = text.size();
     while (nameStart > 0 && isIdentifierChar(text[nameStart - 1]))
       --nameStart;
-    KernelParam param{trim(text.substr(0, nameStart)), text.substr(nameStart),
-                      ParamKind::Pointer};
+    KernelParam param{trim(text.substr(0, nameStart)), text.substr(nameStart), ParamKind::Pointer};
     StatusOr<ParamKind> kind = classify(param.type);
     if (param.type.empty() || param.name.empty() ||
-        std::isdigit(static_cast<unsigned char>(param.name[0])) ||
-        classify(param.name).ok() || !kind.ok())
-      return Status::error(
-          "kernel '" + entryName + "': cannot pass parameter " +
-          std::to_string(params.size()) + " '" + text +
-          "' (the emulator passes named pointers, int, unsigned, long long, "
-          "unsigned long long, float and double)");
+        std::isdigit(static_cast<unsigned char>(param.name[0])) || classify(param.name).ok() ||
+        !kind.ok())
+      return Status::error("kernel '" + entryName + "': cannot pass parameter " +
+                           std::to_string(params.size()) + " '" + text +
+                           "' (the emulator passes named pointers, int, unsigned, long long, "
+                           "unsigned long long, float and double)");
     param.kind = *kind;
     params.push_back(std::move(param));
   }
@@ -154,13 +150,12 @@ std::string stripComments(const std::string &source) {
   return out;
 }
 
-StatusOr<std::vector<KernelParam>>
-parseKernelSignature(const std::string &source, const std::string &entryName) {
+StatusOr<std::vector<KernelParam>> parseKernelSignature(const std::string &source,
+                                                        const std::string &entryName) {
   std::string text = stripComments(source);
   std::vector<std::string> kernels;
   static const std::string kGlobal = "__global__";
-  for (size_t at = 0; (at = text.find(kGlobal, at)) != std::string::npos;
-       at += kGlobal.size()) {
+  for (size_t at = 0; (at = text.find(kGlobal, at)) != std::string::npos; at += kGlobal.size()) {
     if (at > 0 && isIdentifierChar(text[at - 1]))
       continue;
     size_t i = skipSpace(text, at + kGlobal.size());
@@ -187,8 +182,7 @@ parseKernelSignature(const std::string &source, const std::string &entryName) {
     }
     size_t close = skipParenthesized(text, i);
     if (close == std::string::npos)
-      return Status::error("kernel '" + entryName +
-                           "': the parameter list is not closed");
+      return Status::error("kernel '" + entryName + "': the parameter list is not closed");
     return parseParams(entryName, text.substr(i + 1, close - i - 2));
   }
   std::string message = "kernel '" + entryName + "' not found in the source";
@@ -200,8 +194,7 @@ parseKernelSignature(const std::string &source, const std::string &entryName) {
   return Status::error(message);
 }
 
-std::string callShim(const std::string &entryName,
-                     const std::vector<KernelParam> &params) {
+std::string callShim(const std::string &entryName, const std::vector<KernelParam> &params) {
   std::string call;
   for (size_t i = 0; i < params.size(); ++i) {
     std::string arg = "args[" + std::to_string(i) + "]";

@@ -27,9 +27,7 @@ struct KernelParam {
   ParamKind kind;
 
   /// "const float *__restrict__ x", "float *y".
-  std::string declaration() const {
-    return type + (type.back() == '*' ? "" : " ") + name;
-  }
+  std::string declaration() const { return type + (type.back() == '*' ? "" : " ") + name; }
 };
 
 /// |source| with every comment replaced by a space (string and character
@@ -40,15 +38,14 @@ std::string stripComments(const std::string &source);
 /// error names the functions the source does define when |entryName| is not
 /// one of them, or the parameter the launcher cannot pass (one that is not a
 /// pointer, int, unsigned, long long, unsigned long long, float or double).
-ssmrt::StatusOr<std::vector<KernelParam>>
-parseKernelSignature(const std::string &source, const std::string &entryName);
+ssmrt::StatusOr<std::vector<KernelParam>> parseKernelSignature(const std::string &source,
+                                                               const std::string &entryName);
 
 /// The C++ text of `extern "C" void ssmc_emu_call(const ssmc_emu_thread *,
 /// void **args)`, which enters the thread and calls |entryName| with
 /// parameter i read from args[i] (a void * for pointers, else a value of the
 /// parameter's type).
-std::string callShim(const std::string &entryName,
-                     const std::vector<KernelParam> &params);
+std::string callShim(const std::string &entryName, const std::vector<KernelParam> &params);
 
 } // namespace ssmc::cudaemu
 

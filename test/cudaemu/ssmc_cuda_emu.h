@@ -47,8 +47,7 @@ struct uint3 {
 };
 struct dim3 {
   unsigned x, y, z;
-  constexpr dim3(unsigned x = 1, unsigned y = 1, unsigned z = 1)
-      : x(x), y(y), z(z) {}
+  constexpr dim3(unsigned x = 1, unsigned y = 1, unsigned z = 1) : x(x), y(y), z(z) {}
 };
 
 inline thread_local uint3 threadIdx, blockIdx;
@@ -67,12 +66,8 @@ inline void ssmc_emu_enter(const ssmc_emu_thread *t) {
 // Synchronization
 //===----------------------------------------------------------------------===//
 
-inline void ssmc_emu_poll(int yield) {
-  ssmc_emu_self->poll(ssmc_emu_self->context, yield);
-}
-inline void __syncthreads() {
-  ssmc_emu_self->syncthreads(ssmc_emu_self->context);
-}
+inline void ssmc_emu_poll(int yield) { ssmc_emu_self->poll(ssmc_emu_self->context, yield); }
+inline void __syncthreads() { ssmc_emu_self->syncthreads(ssmc_emu_self->context); }
 inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 inline void __threadfence_block() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 // Kernels sleep in spin loops (grid barriers): give the CPU to the thread
@@ -99,20 +94,17 @@ template <typename T> inline T ssmc_emu_atomic_exch(T *p, T v) {
 }
 template <typename T> inline T ssmc_emu_atomic_cas(T *p, T expected, T v) {
   ssmc_emu_poll(0);
-  __atomic_compare_exchange(p, &expected, &v, false, __ATOMIC_SEQ_CST,
-                            __ATOMIC_SEQ_CST);
+  __atomic_compare_exchange(p, &expected, &v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
   return expected; // the old value either way
 }
 /// Applies old -> op(old, v) with a compare-and-swap loop (over the bits, so
 /// a NaN does not loop forever); returns the old value.
-template <typename T, typename Op>
-inline T ssmc_emu_atomic_update(T *p, T v, Op op) {
+template <typename T, typename Op> inline T ssmc_emu_atomic_update(T *p, T v, Op op) {
   ssmc_emu_poll(0);
   T old;
   __atomic_load(p, &old, __ATOMIC_SEQ_CST);
   T desired = op(old, v);
-  while (!__atomic_compare_exchange(p, &old, &desired, false, __ATOMIC_SEQ_CST,
-                                    __ATOMIC_SEQ_CST))
+  while (!__atomic_compare_exchange(p, &old, &desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
     desired = op(old, v);
   return old;
 }
@@ -124,50 +116,33 @@ template <typename T> inline T ssmc_emu_atomic_min(T *p, T v) {
 }
 
 inline int atomicAdd(int *p, int v) { return ssmc_emu_atomic_add(p, v); }
-inline unsigned atomicAdd(unsigned *p, unsigned v) {
-  return ssmc_emu_atomic_add(p, v);
-}
-inline unsigned long long atomicAdd(unsigned long long *p,
-                                    unsigned long long v) {
+inline unsigned atomicAdd(unsigned *p, unsigned v) { return ssmc_emu_atomic_add(p, v); }
+inline unsigned long long atomicAdd(unsigned long long *p, unsigned long long v) {
   return ssmc_emu_atomic_add(p, v);
 }
 inline float atomicAdd(float *p, float v) {
   return ssmc_emu_atomic_update(p, v, [](float a, float b) { return a + b; });
 }
 inline int atomicSub(int *p, int v) { return ssmc_emu_atomic_sub(p, v); }
-inline unsigned atomicSub(unsigned *p, unsigned v) {
-  return ssmc_emu_atomic_sub(p, v);
-}
+inline unsigned atomicSub(unsigned *p, unsigned v) { return ssmc_emu_atomic_sub(p, v); }
 inline int atomicExch(int *p, int v) { return ssmc_emu_atomic_exch(p, v); }
-inline unsigned atomicExch(unsigned *p, unsigned v) {
+inline unsigned atomicExch(unsigned *p, unsigned v) { return ssmc_emu_atomic_exch(p, v); }
+inline unsigned long long atomicExch(unsigned long long *p, unsigned long long v) {
   return ssmc_emu_atomic_exch(p, v);
 }
-inline unsigned long long atomicExch(unsigned long long *p,
-                                     unsigned long long v) {
-  return ssmc_emu_atomic_exch(p, v);
-}
-inline float atomicExch(float *p, float v) {
-  return ssmc_emu_atomic_exch(p, v);
-}
-inline int atomicCAS(int *p, int expected, int v) {
-  return ssmc_emu_atomic_cas(p, expected, v);
-}
+inline float atomicExch(float *p, float v) { return ssmc_emu_atomic_exch(p, v); }
+inline int atomicCAS(int *p, int expected, int v) { return ssmc_emu_atomic_cas(p, expected, v); }
 inline unsigned atomicCAS(unsigned *p, unsigned expected, unsigned v) {
   return ssmc_emu_atomic_cas(p, expected, v);
 }
-inline unsigned long long atomicCAS(unsigned long long *p,
-                                    unsigned long long expected,
+inline unsigned long long atomicCAS(unsigned long long *p, unsigned long long expected,
                                     unsigned long long v) {
   return ssmc_emu_atomic_cas(p, expected, v);
 }
 inline int atomicMax(int *p, int v) { return ssmc_emu_atomic_max(p, v); }
-inline unsigned atomicMax(unsigned *p, unsigned v) {
-  return ssmc_emu_atomic_max(p, v);
-}
+inline unsigned atomicMax(unsigned *p, unsigned v) { return ssmc_emu_atomic_max(p, v); }
 inline int atomicMin(int *p, int v) { return ssmc_emu_atomic_min(p, v); }
-inline unsigned atomicMin(unsigned *p, unsigned v) {
-  return ssmc_emu_atomic_min(p, v);
-}
+inline unsigned atomicMin(unsigned *p, unsigned v) { return ssmc_emu_atomic_min(p, v); }
 
 //===----------------------------------------------------------------------===//
 // Bit casts, loads, integer helpers

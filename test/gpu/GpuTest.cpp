@@ -37,16 +37,16 @@ std::string artifactPath(const std::string &name) {
 }
 
 /// The GPU, or a skip naming why there is none.
-#define REQUIRE_GPU(device)                                                                   \
-  auto device##Or = openCudaDevice(0);                                                        \
-  if (!device##Or.ok())                                                                       \
-    GTEST_SKIP() << "no GPU: " << device##Or.status().message();                              \
+#define REQUIRE_GPU(device)                                                                        \
+  auto device##Or = openCudaDevice(0);                                                             \
+  if (!device##Or.ok())                                                                            \
+    GTEST_SKIP() << "no GPU: " << device##Or.status().message();                                   \
   std::unique_ptr<GpuDevice> device = std::move(*device##Or)
 
-#define LOAD_ARTIFACT(program, name)                                                          \
-  StatusOr<Program> program##Or = readArtifactFile(artifactPath(name));                       \
-  ASSERT_TRUE(program##Or.ok()) << program##Or.status().message()                             \
-                                << " (run tools/gpu-check.sh prepare)";                       \
+#define LOAD_ARTIFACT(program, name)                                                               \
+  StatusOr<Program> program##Or = readArtifactFile(artifactPath(name));                            \
+  ASSERT_TRUE(program##Or.ok()) << program##Or.status().message()                                  \
+                                << " (run tools/gpu-check.sh prepare)";                            \
   const Program &program = *program##Or
 
 struct Case {
@@ -101,9 +101,8 @@ TEST_P(GpuKernels, MatchFloat64) {
         ASSERT_TRUE((*kc)->launch().ok());
         auto err = (*kc)->compareWithReference();
         ASSERT_TRUE(err.ok()) << err.status().message();
-        EXPECT_LE(*err, GetParam().tolerance)
-            << (*kc)->kernel().name << " (" << opCodeName(in.op) << ") at batch " << s.batch
-            << ", seq " << s.seq;
+        EXPECT_LE(*err, GetParam().tolerance) << (*kc)->kernel().name << " (" << opCodeName(in.op)
+                                              << ") at batch " << s.batch << ", seq " << s.seq;
         std::printf("  %-28s batch %lld seq %6lld  error %.3g\n", (*kc)->kernel().name.c_str(),
                     (long long)s.batch, (long long)s.seq, *err);
         ++checked;

@@ -28,8 +28,8 @@ bool ssmc::cli::parseIntList(const std::string &text, std::vector<int64_t> &out)
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                     : comma - start);
+    std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     int64_t v;
     if (!parseInt(item, v))
       return false;
@@ -51,48 +51,48 @@ void ArgParser::flag(const std::string &name, bool *out, const std::string &help
 
 void ArgParser::option(const std::string &name, std::string *out, const std::string &metavar,
                        const std::string &help, const std::string &shortName) {
-  opts_.push_back({name, shortName, metavar, help, true,
-                   [out](const std::string &v, std::string &) {
-                     *out = v;
-                     return true;
-                   }});
+  opts_.push_back(
+      {name, shortName, metavar, help, true, [out](const std::string &v, std::string &) {
+         *out = v;
+         return true;
+       }});
 }
 
 void ArgParser::option(const std::string &name, int64_t *out, const std::string &metavar,
                        const std::string &help, const std::string &shortName) {
-  opts_.push_back({name, shortName, metavar, help, true,
-                   [out, name](const std::string &v, std::string &error) {
-                     if (parseInt(v, *out))
-                       return true;
-                     error = "option --" + name + " expects an integer, got '" + v + "'";
-                     return false;
-                   }});
+  opts_.push_back(
+      {name, shortName, metavar, help, true, [out, name](const std::string &v, std::string &error) {
+         if (parseInt(v, *out))
+           return true;
+         error = "option --" + name + " expects an integer, got '" + v + "'";
+         return false;
+       }});
 }
 
 void ArgParser::option(const std::string &name, double *out, const std::string &metavar,
                        const std::string &help, const std::string &shortName) {
-  opts_.push_back({name, shortName, metavar, help, true,
-                   [out, name](const std::string &v, std::string &error) {
-                     char *end = nullptr;
-                     errno = 0;
-                     double d = std::strtod(v.c_str(), &end);
-                     if (!v.empty() && !*end && !errno && std::isfinite(d)) {
-                       *out = d;
-                       return true;
-                     }
-                     error = "option --" + name + " expects a number, got '" + v + "'";
-                     return false;
-                   }});
+  opts_.push_back(
+      {name, shortName, metavar, help, true, [out, name](const std::string &v, std::string &error) {
+         char *end = nullptr;
+         errno = 0;
+         double d = std::strtod(v.c_str(), &end);
+         if (!v.empty() && !*end && !errno && std::isfinite(d)) {
+           *out = d;
+           return true;
+         }
+         error = "option --" + name + " expects a number, got '" + v + "'";
+         return false;
+       }});
 }
 
 void ArgParser::list(const std::string &name, std::vector<std::string> *out,
                      const std::string &metavar, const std::string &help,
                      const std::string &shortName) {
-  opts_.push_back({name, shortName, metavar, help, true,
-                   [out](const std::string &v, std::string &) {
-                     out->push_back(v);
-                     return true;
-                   }});
+  opts_.push_back(
+      {name, shortName, metavar, help, true, [out](const std::string &v, std::string &) {
+         out->push_back(v);
+         return true;
+       }});
 }
 
 void ArgParser::positional(const std::string &name, std::string *out, const std::string &help,
@@ -117,14 +117,9 @@ bool ArgParser::given(const std::string &name) const {
 std::optional<int> ArgParser::parseOrReport(const std::vector<std::string> &args) {
   std::string error;
   switch (parse(args, error)) {
-  case Result::Help:
-    std::printf("%s", help().c_str());
-    return 0;
-  case Result::Error:
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 1;
-  case Result::Ok:
-    break;
+  case Result::Help: std::printf("%s", help().c_str()); return 0;
+  case Result::Error: std::fprintf(stderr, "%s\n", error.c_str()); return 1;
+  case Result::Ok: break;
   }
   return std::nullopt;
 }
@@ -201,8 +196,7 @@ std::string ArgParser::help() const {
   for (const Opt &o : opts_) {
     std::string left = (o.shortName.empty() ? "" : "-" + o.shortName + ", ") + "--" + o.name +
                        (o.takesValue ? " " + o.metavar : "");
-    out += "  " + left + std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') + o.help +
-           "\n";
+    out += "  " + left + std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') + o.help + "\n";
   }
   out += "  -h, --help            show this help\n";
   return out;

@@ -31,9 +31,8 @@ public:
   void option(const std::string &name, double *out, const std::string &metavar,
               const std::string &help, const std::string &shortName = "");
   /// Repeatable option; each occurrence appends.
-  void list(const std::string &name, std::vector<std::string> *out,
-            const std::string &metavar, const std::string &help,
-            const std::string &shortName = "");
+  void list(const std::string &name, std::vector<std::string> *out, const std::string &metavar,
+            const std::string &help, const std::string &shortName = "");
   void positional(const std::string &name, std::string *out, const std::string &help,
                   bool required = true);
 

@@ -98,7 +98,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                    "selective_scan) on random inputs of --batch x --prompt-len tokens against\n"
                    "each floor: bytes over copy bandwidth, special-function operations over\n"
                    "the measured exp2 rate, FLOPs over the measured FP32 rate.\n"
-                   "SOURCE: " + loader.sourceHelp);
+                   "SOURCE: " +
+                       loader.sourceHelp);
   parser.positional("SOURCE", &source, "what to run (see above)");
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
   parser.flag("random-weights", &randomWeights, "use deterministic random weights");
@@ -120,8 +121,10 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   if (std::optional<int> done = parser.parseOrReport(args))
     return *done;
   if (promptLen < 1 || gen < 1 || batch < 1 || batch > 256 || repeats < 1 || threads < 0) {
-    std::fprintf(stderr, "%s bench: --prompt-len, --gen, --repeats must be positive, --batch in "
-                         "[1, 256]\n", tool.c_str());
+    std::fprintf(stderr,
+                 "%s bench: --prompt-len, --gen, --repeats must be positive, --batch in "
+                 "[1, 256]\n",
+                 tool.c_str());
     return 1;
   }
   ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device);
@@ -144,8 +147,10 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
       char *end = nullptr;
       long long v = eq == std::string::npos ? 0 : std::strtoll(t.c_str() + eq + 1, &end, 10);
       if (eq == std::string::npos || eq == 0 || !end || *end || v < 1 || v > 65536) {
-        std::fprintf(stderr, "%s bench: --tile expects NAME=VALUE with VALUE in [1, 65536], got "
-                             "'%s'\n", tool.c_str(), t.c_str());
+        std::fprintf(stderr,
+                     "%s bench: --tile expects NAME=VALUE with VALUE in [1, 65536], got "
+                     "'%s'\n",
+                     tool.c_str(), t.c_str());
         return 1;
       }
       k.tiles.push_back({t.substr(0, eq), v, {}});
@@ -199,8 +204,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   // Each run measures its own bounds right after the timed work, so that a
   // machine whose speed drifts (a shared VM) compares like with like; the
   // report gives medians over runs of the rates, the bounds and the ratios.
-  std::vector<double> prefillRates, decodeRates, bandwidths, decodeBounds, prefillBounds,
-      gemmRates, prefillRatios, decodeRatios;
+  std::vector<double> prefillRates, decodeRates, bandwidths, decodeBounds, prefillBounds, gemmRates,
+      prefillRatios, decodeRatios;
   for (int64_t rep = 0; rep <= repeats; ++rep) { // run 0 warms up
     double prefillSeconds, decodeSeconds;
     if (ssmrt::Status st = timeRun(s, prompts, gen, prefillSeconds, decodeSeconds); !st.ok()) {

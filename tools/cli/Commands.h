@@ -17,8 +17,7 @@ namespace ssmc::cli {
 /// |device| (--device) lets a compiling loader add CUDA code for the GPU
 /// that will run it.
 struct ProgramLoader {
-  std::function<ssmrt::StatusOr<ssmrt::Program>(const std::string &source,
-                                                std::string &weightsDir,
+  std::function<ssmrt::StatusOr<ssmrt::Program>(const std::string &source, std::string &weightsDir,
                                                 const std::string &device)>
       load;
   std::string sourceHelp; ///< for --help: what SOURCE may be

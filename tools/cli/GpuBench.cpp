@@ -82,9 +82,9 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
     double prefillSeconds, decodeSeconds;
     if (ssmrt::Status st = timeRun(s, prompts, gen, prefillSeconds, decodeSeconds); !st.ok())
       return fail(st);
-    for (auto [name, f, per] : {std::tuple("prefill", &executor->prefillFunction(), 1.0),
-                                std::tuple("decode step", &executor->decodeFunction(),
-                                           1.0 / static_cast<double>(gen))}) {
+    for (auto [name, f, per] :
+         {std::tuple("prefill", &executor->prefillFunction(), 1.0),
+          std::tuple("decode step", &executor->decodeFunction(), 1.0 / static_cast<double>(gen))}) {
       f->enableProfile(false);
       double total = 0;
       for (double t : f->profile())
@@ -257,8 +257,7 @@ int cli::runKernelBench(const ssmrt::Program &program, const KernelBenchOptions 
     std::printf("  error vs float64 reference: %.3g (relative L2)\n", error);
   std::printf("  time %.4f ms (median of %lld)\n", t * 1e3, (long long)o.repeats);
   std::printf("  bytes    %10.1f MB   floor %.4f ms at %.0f GB/s (copy)   ratio %.2f\n",
-              bytes * 1e-6, bytesFloor * 1e3, ceilings->copyBytesPerSecond * 1e-9,
-              bytesFloor / t);
+              bytes * 1e-6, bytesFloor * 1e3, ceilings->copyBytesPerSecond * 1e-9, bytesFloor / t);
   if (special > 0)
     std::printf("  special  %10.4g ops  floor %.4f ms at %.4g exp2/s   ratio %.2f\n", special,
                 specialFloor * 1e3, ceilings->exp2PerSecond, specialFloor / t);

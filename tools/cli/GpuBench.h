@@ -18,12 +18,12 @@ int runGpuModelBench(ssmrt::Session &session, const std::vector<std::vector<int3
                      int64_t gen, int64_t repeats, bool json, bool profile);
 
 struct KernelBenchOptions {
-  std::string op;       ///< e.g. "selective_scan"
-  std::string device;   ///< "auto", "cuda" or "cuda:N"
+  std::string op;     ///< e.g. "selective_scan"
+  std::string device; ///< "auto", "cuda" or "cuda:N"
   int64_t batch = 1, seq = 1, repeats = 20;
   uint64_t seed = 1;
   std::vector<ssmrt::TileParam> tiles; ///< tile parameters to override
-  bool check = false;   ///< compare with the float64 reference first
+  bool check = false;                  ///< compare with the float64 reference first
   bool json = false;
 };
 

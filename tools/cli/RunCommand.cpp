@@ -38,11 +38,13 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   int64_t steps = 64, topK = 0, threads = 0, seed = 0;
   double temperature = 0, topP = 1.0;
   bool printIds = false, ignoreEos = false, noReferenceFallback = false;
-  ArgParser parser(
-      tool + " run", tool + " run SOURCE [--weights DIR] (--prompt TEXT | --prompt-ids IDS) [options]",
-      "Runs a model: feeds the prompt, then generates -n tokens, streaming the\n"
-      "text as it is produced (greedy when --temperature is 0, the default).\n"
-      "SOURCE: " + loader.sourceHelp);
+  ArgParser parser(tool + " run",
+                   tool +
+                       " run SOURCE [--weights DIR] (--prompt TEXT | --prompt-ids IDS) [options]",
+                   "Runs a model: feeds the prompt, then generates -n tokens, streaming the\n"
+                   "text as it is produced (greedy when --temperature is 0, the default).\n"
+                   "SOURCE: " +
+                       loader.sourceHelp);
   parser.positional("SOURCE", &source, "what to run (see above)");
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
   parser.option("tokenizer", &tokenizerPath, "FILE",
@@ -74,8 +76,10 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
     return 1;
   }
   if (steps < 0 || topK < 0 || temperature < 0 || topP <= 0 || topP > 1 || threads < 0) {
-    std::fprintf(stderr, "%s run: -n, --top-k, --temperature and --threads must not be negative, "
-                         "--top-p must be in (0, 1]\n", tool.c_str());
+    std::fprintf(stderr,
+                 "%s run: -n, --top-k, --temperature and --threads must not be negative, "
+                 "--top-p must be in (0, 1]\n",
+                 tool.c_str());
     return 1;
   }
 
@@ -99,8 +103,10 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
       return fail(t.status());
     tokenizer = std::make_unique<ssmrt::Tokenizer>(std::move(*t));
   } else if (!prompt.empty() || !printIds) {
-    std::fprintf(stderr, "%s run: no tokenizer.json in %s; give --tokenizer FILE, or use "
-                         "--prompt-ids with --print-ids\n", tool.c_str(), weights.c_str());
+    std::fprintf(stderr,
+                 "%s run: no tokenizer.json in %s; give --tokenizer FILE, or use "
+                 "--prompt-ids with --print-ids\n",
+                 tool.c_str(), weights.c_str());
     return 1;
   }
 
@@ -147,9 +153,9 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   int64_t validVocab = tokenizer ? std::min<int64_t>(vocab, tokenizer->vocabSize()) : vocab;
 
   std::vector<std::vector<float>> logits;
-  ssmrt::Status st = s.prefill({0}, {ids}, dumpLogits.empty() ? ssmrt::Session::Logits::Last
-                                                               : ssmrt::Session::Logits::All,
-                               logits);
+  ssmrt::Status st = s.prefill(
+      {0}, {ids}, dumpLogits.empty() ? ssmrt::Session::Logits::Last : ssmrt::Session::Logits::All,
+      logits);
   if (!st.ok())
     return fail(st);
   if (!dumpLogits.empty()) {

@@ -17,6 +17,5 @@ int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "ssmc optimizer driver: the ssm dialect and its passes\n",
-      registry));
+      argc, argv, "ssmc optimizer driver: the ssm dialect and its passes\n", registry));
 }

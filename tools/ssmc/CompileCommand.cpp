@@ -98,7 +98,8 @@ bool compileCheck(const std::vector<ssmrt::CudaKernelDesc> &kernels, const std::
     return true;
   }
   for (const ssmrt::CudaKernelDesc &k : kernels) {
-    auto compiled = ssmrt::cuda::compile(k.source, k.name, arch, ssmrt::cuda::kernelOptions(k), true);
+    auto compiled =
+        ssmrt::cuda::compile(k.source, k.name, arch, ssmrt::cuda::kernelOptions(k), true);
     if (!compiled.ok()) {
       std::fprintf(stderr, "error: %s\n", compiled.status().message().c_str());
       return false;
@@ -252,7 +253,8 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
       program->cuda.archs.push_back(arch);
   }
   std::vector<uint8_t> bytes = ssmrt::writeArtifact(*program);
-  if (!writeOutput(output, llvm::StringRef(reinterpret_cast<const char *>(bytes.data()), bytes.size()),
+  if (!writeOutput(output,
+                   llvm::StringRef(reinterpret_cast<const char *>(bytes.data()), bytes.size()),
                    true))
     return 1;
   std::fprintf(stderr, "wrote %s: %zu kernels, %zu bytes of native code for %s (%s, %d lanes)\n",

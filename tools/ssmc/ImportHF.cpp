@@ -60,8 +60,7 @@ public:
     if (!v.ok())
       return v.status();
     out = *v;
-    lines_ << "  " << name << " = config(\"" << key << "\", " << (out ? "true" : "false")
-           << ")\n";
+    lines_ << "  " << name << " = config(\"" << key << "\", " << (out ? "true" : "false") << ")\n";
     return ssmrt::okStatus();
   }
   /// `model_type = config("model_type", "<type>")`.
@@ -156,9 +155,9 @@ StatusOr<MambaBasics> readMambaBasics(Hyperparameters &h, const JsonObjectReader
   if (!ssm.ok())
     return ssm.status();
   b.ssm = *ssm;
-  SSMRT_RETURN_IF_ERROR(readPositive(*ssm, {IntKey{"d_state", &b.state, stateDefault},
-                                            IntKey{"d_conv", &b.conv, 4},
-                                            IntKey{"expand", &b.expand, 2}}));
+  SSMRT_RETURN_IF_ERROR(
+      readPositive(*ssm, {IntKey{"d_state", &b.state, stateDefault}, IntKey{"d_conv", &b.conv, 4},
+                          IntKey{"expand", &b.expand, 2}}));
   h.let("d_state", b.state);
   h.let("d_conv", b.conv);
   h.let("expand", b.expand);
@@ -192,7 +191,8 @@ std::string mambaModel(const std::string &path, const char *family, const char *
       << ") @ \"mixer\"\n"
          "    }\n  }\n"
          "  param norm_f [d_model] \"backbone.norm_f.weight\"\n"
-      << "  return logits(rmsnorm(h, norm_f, eps=eps), " << (tied ? "embed" : "lm_head") << ")\n}\n";
+      << "  return logits(rmsnorm(h, norm_f, eps=eps), " << (tied ? "embed" : "lm_head")
+      << ")\n}\n";
   return out.str();
 }
 
@@ -211,8 +211,8 @@ StatusOr<std::string> mamba1(const JsonObjectReader &config, const std::string &
   StatusOr<MambaBasics> b = readMambaBasics(h, config, original, "mamba", 16, 8);
   if (!b.ok())
     return b.status();
-  StatusOr<int64_t> rank = original ? dtRank(*b->ssm, "dt_rank", b->d)
-                                    : dtRank(config, "time_step_rank", b->d);
+  StatusOr<int64_t> rank =
+      original ? dtRank(*b->ssm, "dt_rank", b->d) : dtRank(config, "time_step_rank", b->d);
   if (!rank.ok())
     return rank.status();
   h.let("dt_rank", *rank);
@@ -239,9 +239,9 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
     return b.status();
   int64_t headDim, heads, groups, chunk;
   if (original) {
-    SSMRT_RETURN_IF_ERROR(readPositive(*b->ssm, {IntKey{"headdim", &headDim, 64},
-                                                 IntKey{"ngroups", &groups, 1},
-                                                 IntKey{"chunk_size", &chunk, 256}}));
+    SSMRT_RETURN_IF_ERROR(
+        readPositive(*b->ssm, {IntKey{"headdim", &headDim, 64}, IntKey{"ngroups", &groups, 1},
+                               IntKey{"chunk_size", &chunk, 256}}));
     heads = b->expand * b->d / headDim;
     h.let("head_dim", headDim);
     h.let("n_heads", heads);
@@ -249,8 +249,7 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
     h.let("chunk_size", chunk);
   } else {
     SSMRT_RETURN_IF_ERROR(h.integer("head_dim", "head_dim", 64, headDim));
-    SSMRT_RETURN_IF_ERROR(
-        h.integer("n_heads", "num_heads", b->expand * b->d / headDim, heads));
+    SSMRT_RETURN_IF_ERROR(h.integer("n_heads", "num_heads", b->expand * b->d / headDim, heads));
     SSMRT_RETURN_IF_ERROR(h.integer("n_groups", "n_groups", 1, groups));
     SSMRT_RETURN_IF_ERROR(h.integer("chunk_size", "chunk_size", 256, chunk));
     SSMRT_RETURN_IF_ERROR(readMambaOptions(h));
@@ -265,8 +264,8 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
   if (heads * headDim != b->expand * b->d)
     return config.error(original ? "d_model" : "num_heads",
                         "heads * head_dim (" + std::to_string(heads * headDim) +
-                            ") must equal expand * d_model (" +
-                            std::to_string(b->expand * b->d) + ")");
+                            ") must equal expand * d_model (" + std::to_string(b->expand * b->d) +
+                            ")");
   return mambaModel(path, "Mamba-2", "mamba2", h, original, b->tied,
                     "d_state=d_state, d_conv=d_conv,\n"
                     "                     expand=expand, head_dim=head_dim, n_groups=n_groups,\n"

@@ -5,8 +5,8 @@
 
 using namespace ssmc;
 
-std::unique_ptr<fe::ModelFile>
-ssmc::loadModelFile(const std::string &path, const std::vector<std::string> &includeDirs) {
+std::unique_ptr<fe::ModelFile> ssmc::loadModelFile(const std::string &path,
+                                                   const std::vector<std::string> &includeDirs) {
   std::vector<std::string> dirs = includeDirs;
   dirs.push_back(fe::defaultModelsDir());
   auto file = std::make_unique<fe::ModelFile>(dirs);

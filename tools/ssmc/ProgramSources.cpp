@@ -132,8 +132,10 @@ ssmrt::StatusOr<ssmrt::Program> ssmc::loadProgramSource(const std::string &sourc
       weightsDir = source;
     std::string path = source + "/config.json (imported)";
     if (!file.loadText(path, std::move(*text)))
-      return ssmrt::Status::error("the model imported from " + source + "/config.json does not "
-                                  "check:\n" + file.error());
+      return ssmrt::Status::error("the model imported from " + source +
+                                  "/config.json does not "
+                                  "check:\n" +
+                                  file.error());
     return compileModel(file, path, device);
   }
   if (llvm::StringRef(source).ends_with(".ssmx"))

@@ -16,9 +16,8 @@ namespace ssmc {
 /// weights directory. Compiled programs are cached on disk by the content of
 /// every source file, the compiler version and the target, so a model is
 /// compiled once.
-ssmrt::StatusOr<ssmrt::Program> loadProgramSource(const std::string &source,
-                                                  std::string &weightsDir,
-                                                  const std::string &device);
+ssmrt::StatusOr<ssmrt::Program>
+loadProgramSource(const std::string &source, std::string &weightsDir, const std::string &device);
 
 } // namespace ssmc
 

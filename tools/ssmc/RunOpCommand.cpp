@@ -64,8 +64,7 @@ int ssmc::runRunOpCommand(const std::vector<std::string> &args) {
   bool reference = false, noFoldDeltaProj = false, verbose = false;
   int64_t vectorWidth = 0;
   cli::ArgParser parser(
-      "ssmc run-op",
-      "ssmc run-op FILE.mlir --inputs IN.safetensors -o OUT.safetensors [options]",
+      "ssmc run-op", "ssmc run-op FILE.mlir --inputs IN.safetensors -o OUT.safetensors [options]",
       "Compiles the one func.func of FILE (graph-level ssm ops, e.g. one\n"
       "ssm.selective_scan) as a model is compiled, runs it on the input tensors\n"
       "and writes its results: kernel ops on their CPU (or CUDA) kernel, matrix\n"
@@ -121,7 +120,8 @@ int ssmc::runRunOpCommand(const std::vector<std::string> &args) {
   loadCompilerDialects(context);
   llvm::SourceMgr sources;
   mlir::SourceMgrDiagnosticHandler diagnostics(sources, &context);
-  mlir::OwningOpRef<mlir::ModuleOp> module = mlir::parseSourceFile<mlir::ModuleOp>(path, sources, &context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(path, sources, &context);
   if (!module)
     return 1; // the parser reported where
   ssmrt::StatusOr<RunOpResult> result = runOp(*module, *inputs, options, device.get());

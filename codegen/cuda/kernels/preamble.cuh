@@ -6,8 +6,12 @@
 // so no cuda_fp16.h / cuda_bf16.h is needed.
 //
 //===----------------------------------------------------------------------===//
-struct ssm_bf16 { unsigned short bits; };
-struct ssm_f16 { unsigned short bits; };
+struct ssm_bf16 {
+  unsigned short bits;
+};
+struct ssm_f16 {
+  unsigned short bits;
+};
 
 __device__ __forceinline__ float ssm_to_float(float v) { return v; }
 __device__ __forceinline__ float ssm_to_float(ssm_bf16 v) {
@@ -45,7 +49,8 @@ template <> __device__ __forceinline__ ssm_f16 ssm_from_float<ssm_f16>(float f) 
     r.bits = (unsigned short)(sign | 0x7e00u);
   } else if (a >= 0x477ff000u) { // rounds to >= 65520: infinity
     r.bits = (unsigned short)(sign | 0x7c00u);
-  } else if (a < 0x38800000u) { // below 2^-14: subnormal or zero
+  } else if (a < 0x38800000u) {
+    // Below 2^-14: subnormal or zero.
     float s = __uint_as_float(a) * 16777216.0f; // units of 2^-24
     unsigned m = (unsigned)s;
     float rest = s - (float)m;
@@ -71,12 +76,13 @@ template <typename T> __device__ __forceinline__ void ssm_st(T *p, long long i, 
 
 // N consecutive floats, aligned so that one vector load reads them (shared
 // memory rows of B and C per state tile).
-template <int N> struct alignas(N >= 4 ? 16 : 4 * N) ssm_floats { float v[N]; };
+template <int N> struct alignas(N >= 4 ? 16 : 4 * N) ssm_floats {
+  float v[N];
+};
 
 // The sum of |v| over the block's THREADS threads (a power of two), through
 // |red| (THREADS floats of shared memory). Every thread must call it.
-template <int THREADS_>
-__device__ __forceinline__ float ssm_block_sum(float v, float *red) {
+template <int THREADS_> __device__ __forceinline__ float ssm_block_sum(float v, float *red) {
   red[threadIdx.x] = v;
   __syncthreads();
   for (int s = THREADS_ / 2; s > 0; s >>= 1) {

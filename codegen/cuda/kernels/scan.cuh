@@ -33,20 +33,17 @@
 //===----------------------------------------------------------------------===//
 
 template <typename Cfg>
-__device__ __forceinline__ void
-ssm_selective_scan(const typename Cfg::u_t *__restrict__ u, long long u_ld,
-                   const typename Cfg::delta_t *__restrict__ delta, long long delta_ld,
-                   const typename Cfg::A_t *__restrict__ A, long long,
-                   const typename Cfg::B_t *__restrict__ B, long long B_ld,
-                   const typename Cfg::C_t *__restrict__ C, long long C_ld,
-                   const typename Cfg::D_t *__restrict__ D, long long,
-                   const typename Cfg::z_t *__restrict__ z, long long z_ld,
-                   const typename Cfg::delta_bias_t *__restrict__ delta_bias, long long,
-                   const typename Cfg::delta_proj_t *__restrict__ delta_proj, long long,
-                   const float *state, long long,
-                   const typename Cfg::lens_t *__restrict__ lens, long long,
-                   typename Cfg::out_t *__restrict__ out, long long out_ld, float *final_state,
-                   long long, int batch, int seq) {
+__device__ __forceinline__ void ssm_selective_scan(
+    const typename Cfg::u_t *__restrict__ u, long long u_ld,
+    const typename Cfg::delta_t *__restrict__ delta, long long delta_ld,
+    const typename Cfg::A_t *__restrict__ A, long long, const typename Cfg::B_t *__restrict__ B,
+    long long B_ld, const typename Cfg::C_t *__restrict__ C, long long C_ld,
+    const typename Cfg::D_t *__restrict__ D, long long, const typename Cfg::z_t *__restrict__ z,
+    long long z_ld, const typename Cfg::delta_bias_t *__restrict__ delta_bias, long long,
+    const typename Cfg::delta_proj_t *__restrict__ delta_proj, long long, const float *state,
+    long long, const typename Cfg::lens_t *__restrict__ lens, long long,
+    typename Cfg::out_t *__restrict__ out, long long out_ld, float *final_state, long long,
+    int batch, int seq) {
   constexpr int WIDTH = Cfg::width, NS = Cfg::ns, RANK = Cfg::rank;
   constexpr int CHANNELS = Cfg::channels, GROUPS = Cfg::groups, ITEMS = Cfg::items;
   constexpr int STATE_TILE = Cfg::state_tile, THREADS = Cfg::threads;

@@ -21,20 +21,18 @@
 //===----------------------------------------------------------------------===//
 
 template <typename Cfg>
-__device__ __forceinline__ void
-ssm_mamba_step(const typename Cfg::x_t *__restrict__ x, long long x_ld,
-               const typename Cfg::z_t *__restrict__ z, long long z_ld,
-               const typename Cfg::conv_weight_t *__restrict__ conv_weight, long long,
-               const float *conv_state, long long,
-               const typename Cfg::x_proj_t *__restrict__ x_proj, long long,
-               const typename Cfg::delta_proj_t *__restrict__ delta_proj, long long,
-               const typename Cfg::delta_bias_t *__restrict__ delta_bias, long long,
-               const typename Cfg::A_t *__restrict__ A, long long, const float *ssm_state,
-               long long, const typename Cfg::conv_bias_t *__restrict__ conv_bias, long long,
-               const typename Cfg::D_t *__restrict__ D, long long,
-               typename Cfg::out_t *__restrict__ out, long long out_ld, float *conv_state_out,
-               long long, float *ssm_state_out, long long, float *__restrict__ workspace,
-               int batch, int seq) {
+__device__ __forceinline__ void ssm_mamba_step(
+    const typename Cfg::x_t *__restrict__ x, long long x_ld,
+    const typename Cfg::z_t *__restrict__ z, long long z_ld,
+    const typename Cfg::conv_weight_t *__restrict__ conv_weight, long long, const float *conv_state,
+    long long, const typename Cfg::x_proj_t *__restrict__ x_proj, long long,
+    const typename Cfg::delta_proj_t *__restrict__ delta_proj, long long,
+    const typename Cfg::delta_bias_t *__restrict__ delta_bias, long long,
+    const typename Cfg::A_t *__restrict__ A, long long, const float *ssm_state, long long,
+    const typename Cfg::conv_bias_t *__restrict__ conv_bias, long long,
+    const typename Cfg::D_t *__restrict__ D, long long, typename Cfg::out_t *__restrict__ out,
+    long long out_ld, float *conv_state_out, long long, float *ssm_state_out, long long,
+    float *__restrict__ workspace, int batch, int seq) {
   constexpr int WIDTH = Cfg::width, K = Cfg::k, NS = Cfg::ns, RANK = Cfg::rank;
   constexpr int ROWS = Cfg::rows, THREADS = Cfg::threads, SEGMENTS = Cfg::segments;
   constexpr float LOG2E = 1.4426950408889634f;
@@ -73,8 +71,8 @@ ssm_mamba_step(const typename Cfg::x_t *__restrict__ x, long long x_ld,
     for (; e + 3 * SEGMENTS < WIDTH; e += 4 * SEGMENTS) {
 #pragma unroll
       for (int q = 0; q < 4; ++q)
-        acc[q] = fmaf(ssm_ld(x_proj, (long long)r * WIDTH + e + q * SEGMENTS),
-                      xc[e + q * SEGMENTS], acc[q]);
+        acc[q] = fmaf(ssm_ld(x_proj, (long long)r * WIDTH + e + q * SEGMENTS), xc[e + q * SEGMENTS],
+                      acc[q]);
     }
     for (; e < WIDTH; e += SEGMENTS)
       acc[0] = fmaf(ssm_ld(x_proj, (long long)r * WIDTH + e), xc[e], acc[0]);

@@ -30,10 +30,9 @@ struct FakeCompiler {
   CubinCompiler compiler(const std::string &version = "fake 1.0") {
     CubinCompiler result;
     result.version = version;
-    result.compile = [this](const std::string &source, const std::string &name,
-                            const std::string &arch,
-                            const std::vector<std::string> &options)
-        -> StatusOr<std::vector<uint8_t>> {
+    result.compile =
+        [this](const std::string &source, const std::string &name, const std::string &arch,
+               const std::vector<std::string> &options) -> StatusOr<std::vector<uint8_t>> {
       ++compilations;
       std::this_thread::sleep_for(delay);
       std::string image = "\x7f"
@@ -70,9 +69,7 @@ void writeFile(const std::string &path, const std::vector<uint8_t> &bytes) {
   out.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
 }
 
-bool exists(const std::string &path) {
-  return ::access(path.c_str(), F_OK) == 0;
-}
+bool exists(const std::string &path) { return ::access(path.c_str(), F_OK) == 0; }
 
 std::vector<std::string> listDir(const std::string &dir) {
   std::vector<std::string> names;
@@ -88,8 +85,8 @@ std::vector<std::string> listDir(const std::string &dir) {
 class CubinCacheTest : public ::testing::Test {
 protected:
   CubinCache openCache(const std::string &version = "fake 1.0") {
-    StatusOr<CubinCache> cache = CubinCache::open(
-        dir.path() + "/cuda", fake.compiler(version), reports.reporter());
+    StatusOr<CubinCache> cache =
+        CubinCache::open(dir.path() + "/cuda", fake.compiler(version), reports.reporter());
     EXPECT_TRUE(cache.ok()) << cache.status().message();
     return std::move(*cache);
   }
@@ -106,14 +103,14 @@ protected:
 TEST_F(CubinCacheTest, MissThenHit) {
   CubinCache cache = openCache();
   EXPECT_FALSE(cache.lookup(key()).has_value());
-  StatusOr<std::vector<uint8_t>> first = cache.getOrCompile(
-      kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
+  StatusOr<std::vector<uint8_t>> first =
+      cache.getOrCompile(kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_EQ(fake.compilations, 1);
   EXPECT_TRUE(exists(cache.entryPath(key())));
 
-  StatusOr<std::vector<uint8_t>> second = cache.getOrCompile(
-      kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
+  StatusOr<std::vector<uint8_t>> second =
+      cache.getOrCompile(kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(fake.compilations, 1);
   EXPECT_EQ(*first, *second);
@@ -125,8 +122,7 @@ TEST_F(CubinCacheTest, MissThenHit) {
 
 TEST_F(CubinCacheTest, EntryFileIsNamedByTheKeyDigest) {
   CubinCache cache = openCache();
-  EXPECT_EQ(cache.entryPath(key()),
-            dir.path() + "/cuda/" + toHex(key().digest()) + ".cubin");
+  EXPECT_EQ(cache.entryPath(key()), dir.path() + "/cuda/" + toHex(key().digest()) + ".cubin");
 }
 
 TEST_F(CubinCacheTest, EveryKeyFieldMakesItsOwnEntry) {
@@ -140,34 +136,23 @@ TEST_F(CubinCacheTest, EveryKeyFieldMakesItsOwnEntry) {
       {kSaxpySource, "sm_90", {"--use_fast_math"}, "ssmc 1"},
       {kSaxpySource, "sm_90", {"--fmad=false"}, "ssmc 1"},
       {kSaxpySource, "sm_80", {"--use_fast_math"}, "ssmc 1"},
-      {std::string(kSaxpySource) + "\n",
-       "sm_90",
-       {"--use_fast_math"},
-       "ssmc 1"},
+      {std::string(kSaxpySource) + "\n", "sm_90", {"--use_fast_math"}, "ssmc 1"},
       {kSaxpySource, "sm_90", {"--use_fast_math"}, "ssmc 2"},
   };
   for (const Request &r : requests)
-    ASSERT_TRUE(cache
-                    .getOrCompile(r.source, "saxpy", r.arch, r.options,
-                                  r.compilerVersion)
-                    .ok());
+    ASSERT_TRUE(cache.getOrCompile(r.source, "saxpy", r.arch, r.options, r.compilerVersion).ok());
   EXPECT_EQ(fake.compilations, int(requests.size()));
   EXPECT_EQ(listDir(dir.path() + "/cuda").size(), requests.size());
   for (const Request &r : requests)
-    ASSERT_TRUE(cache
-                    .getOrCompile(r.source, "saxpy", r.arch, r.options,
-                                  r.compilerVersion)
-                    .ok());
+    ASSERT_TRUE(cache.getOrCompile(r.source, "saxpy", r.arch, r.options, r.compilerVersion).ok());
   EXPECT_EQ(fake.compilations, int(requests.size()));
 }
 
 TEST_F(CubinCacheTest, AnotherCompilerVersionMisses) {
-  ASSERT_TRUE(openCache("fake 1.0")
-                  .getOrCompile(kSaxpySource, "saxpy", "sm_90", {}, "ssmc 1")
-                  .ok());
-  ASSERT_TRUE(openCache("fake 2.0")
-                  .getOrCompile(kSaxpySource, "saxpy", "sm_90", {}, "ssmc 1")
-                  .ok());
+  ASSERT_TRUE(
+      openCache("fake 1.0").getOrCompile(kSaxpySource, "saxpy", "sm_90", {}, "ssmc 1").ok());
+  ASSERT_TRUE(
+      openCache("fake 2.0").getOrCompile(kSaxpySource, "saxpy", "sm_90", {}, "ssmc 1").ok());
   EXPECT_EQ(fake.compilations, 2);
 }
 
@@ -207,13 +192,12 @@ const Damage kDamages[] = {
      }},
 };
 
-class CubinCacheDamageTest : public CubinCacheTest,
-                             public ::testing::WithParamInterface<Damage> {};
+class CubinCacheDamageTest : public CubinCacheTest, public ::testing::WithParamInterface<Damage> {};
 
 TEST_P(CubinCacheDamageTest, IsReportedDeletedAndRebuilt) {
   CubinCache cache = openCache();
-  StatusOr<std::vector<uint8_t>> original = cache.getOrCompile(
-      kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
+  StatusOr<std::vector<uint8_t>> original =
+      cache.getOrCompile(kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
   ASSERT_TRUE(original.ok());
   const std::string path = cache.entryPath(key());
   GetParam().apply(path, key());
@@ -221,20 +205,17 @@ TEST_P(CubinCacheDamageTest, IsReportedDeletedAndRebuilt) {
   // lookup() alone reports and deletes.
   EXPECT_FALSE(cache.lookup(key()).has_value());
   ASSERT_EQ(reports.lines.size(), 1u);
-  EXPECT_EQ(
-      reports.lines[0].rfind("cubin cache: entry " + path + " is corrupt ", 0),
-      0u)
+  EXPECT_EQ(reports.lines[0].rfind("cubin cache: entry " + path + " is corrupt ", 0), 0u)
       << reports.lines[0];
-  EXPECT_NE(reports.lines[0].find(GetParam().reason), std::string::npos)
-      << reports.lines[0];
+  EXPECT_NE(reports.lines[0].find(GetParam().reason), std::string::npos) << reports.lines[0];
   EXPECT_NE(reports.lines[0].find("), rebuilding"), std::string::npos);
   EXPECT_FALSE(exists(path));
 
   // Damage it again: getOrCompile recompiles and the fresh entry works.
   ASSERT_TRUE(cache.store(key(), *original).ok());
   GetParam().apply(path, key());
-  StatusOr<std::vector<uint8_t>> rebuilt = cache.getOrCompile(
-      kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
+  StatusOr<std::vector<uint8_t>> rebuilt =
+      cache.getOrCompile(kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
   ASSERT_TRUE(rebuilt.ok());
   EXPECT_EQ(*rebuilt, *original);
   EXPECT_EQ(fake.compilations, 2);
@@ -243,8 +224,7 @@ TEST_P(CubinCacheDamageTest, IsReportedDeletedAndRebuilt) {
   EXPECT_EQ(reports.lines.size(), 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Damages, CubinCacheDamageTest,
-                         ::testing::ValuesIn(kDamages),
+INSTANTIATE_TEST_SUITE_P(Damages, CubinCacheDamageTest, ::testing::ValuesIn(kDamages),
                          [](const ::testing::TestParamInfo<Damage> &info) {
                            return std::string(info.param.name);
                          });
@@ -256,10 +236,9 @@ TEST_F(CubinCacheTest, ConcurrentWritersLeaveIntactEntries) {
   auto work = [&] {
     CubinCache cache = openCache();
     for (int i = 0; i < kKeys; ++i)
-      EXPECT_TRUE(cache
-                      .getOrCompile(kSaxpySource, "saxpy", "sm_90",
-                                    {"-DI=" + std::to_string(i)}, "ssmc 1")
-                      .ok());
+      EXPECT_TRUE(
+          cache.getOrCompile(kSaxpySource, "saxpy", "sm_90", {"-DI=" + std::to_string(i)}, "ssmc 1")
+              .ok());
   };
   std::thread a(work), b(work);
   a.join();
@@ -303,16 +282,13 @@ TEST_F(CubinCacheTest, ReadersNeverSeePartialEntries) {
 TEST_F(CubinCacheTest, CompileErrorsPassThroughAndStoreNothing) {
   CubinCompiler failing;
   failing.version = "fake";
-  failing.compile =
-      [](const std::string &, const std::string &name, const std::string &,
-         const std::vector<std::string> &) -> StatusOr<std::vector<uint8_t>> {
+  failing.compile = [](const std::string &, const std::string &name, const std::string &,
+                       const std::vector<std::string> &) -> StatusOr<std::vector<uint8_t>> {
     return Status::error("kernel '" + name + "': does not compile");
   };
-  StatusOr<CubinCache> cache =
-      CubinCache::open(dir.path() + "/cuda", failing, reports.reporter());
+  StatusOr<CubinCache> cache = CubinCache::open(dir.path() + "/cuda", failing, reports.reporter());
   ASSERT_TRUE(cache.ok());
-  StatusOr<std::vector<uint8_t>> cubin =
-      cache->getOrCompile("x", "bad", "sm_90", {}, "ssmc 1");
+  StatusOr<std::vector<uint8_t>> cubin = cache->getOrCompile("x", "bad", "sm_90", {}, "ssmc 1");
   ASSERT_FALSE(cubin.ok());
   EXPECT_EQ(cubin.status().message(), "kernel 'bad': does not compile");
   EXPECT_TRUE(listDir(dir.path() + "/cuda").empty());
@@ -328,8 +304,7 @@ TEST_F(CubinCacheTest, UnwritableDirectoryIsReportedNotFatal) {
   ::chmod(cache.directory().c_str(), 0755);
   ASSERT_TRUE(cubin.ok());
   ASSERT_EQ(reports.lines.size(), 1u);
-  EXPECT_EQ(reports.lines[0].rfind("cubin cache: cannot create a file in ", 0),
-            0u)
+  EXPECT_EQ(reports.lines[0].rfind("cubin cache: cannot create a file in ", 0), 0u)
       << reports.lines[0];
 }
 
@@ -345,12 +320,9 @@ TEST_F(CubinCacheTest, OpenCreatesNestedDirectories) {
 TEST_F(CubinCacheTest, OpenFailsOnAFile) {
   std::string file = dir.path() + "/file";
   writeFile(file, {1});
-  StatusOr<CubinCache> cache =
-      CubinCache::open(file + "/cuda", fake.compiler());
+  StatusOr<CubinCache> cache = CubinCache::open(file + "/cuda", fake.compiler());
   ASSERT_FALSE(cache.ok());
-  EXPECT_EQ(cache.status().message().rfind(
-                "cubin cache: cannot create directory ", 0),
-            0u)
+  EXPECT_EQ(cache.status().message().rfind("cubin cache: cannot create directory ", 0), 0u)
       << cache.status().message();
 }
 
@@ -376,22 +348,20 @@ TEST_F(CubinCacheTest, WithNvrtc) {
   int compilations = 0;
   CubinCompiler counting = *nvrtc;
   counting.compile = [&](const std::string &source, const std::string &name,
-                         const std::string &arch,
-                         const std::vector<std::string> &options) {
+                         const std::string &arch, const std::vector<std::string> &options) {
     ++compilations;
     return nvrtc->compile(source, name, arch, options);
   };
-  StatusOr<CubinCache> cache =
-      CubinCache::open(dir.path() + "/cuda", counting, reports.reporter());
+  StatusOr<CubinCache> cache = CubinCache::open(dir.path() + "/cuda", counting, reports.reporter());
   ASSERT_TRUE(cache.ok());
   EXPECT_EQ(cache->compilerVersion(), nvrtcInfo()->version());
-  StatusOr<std::vector<uint8_t>> first = cache->getOrCompile(
-      kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
+  StatusOr<std::vector<uint8_t>> first =
+      cache->getOrCompile(kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
   ASSERT_TRUE(first.ok()) << first.status().message();
   ASSERT_GT(first->size(), 4u);
   EXPECT_EQ((*first)[0], 0x7f);
-  StatusOr<std::vector<uint8_t>> second = cache->getOrCompile(
-      kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
+  StatusOr<std::vector<uint8_t>> second =
+      cache->getOrCompile(kSaxpySource, "saxpy", "sm_90", {"--use_fast_math"}, "ssmc 1");
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(*first, *second);
   EXPECT_EQ(compilations, 1);

@@ -9,11 +9,7 @@ using namespace ssmrt::cuda;
 namespace {
 
 CubinKey sampleKey() {
-  return {"__global__ void k() {}",
-          {"--use_fast_math", "-DTILE=64"},
-          "sm_90",
-          "13.0",
-          "ssmc 0.1"};
+  return {"__global__ void k() {}", {"--use_fast_math", "-DTILE=64"}, "sm_90", "13.0", "ssmc 0.1"};
 }
 
 const std::vector<uint8_t> kCubin = {0x7f, 'E', 'L', 'F', 1, 2, 3, 4, 5};
@@ -53,13 +49,11 @@ TEST(CubinEntryTest, DamageIsNamed) {
   EXPECT_EQ(reasonFor(entry, key), "format version 7, expected 1");
 
   entry.assign(good.begin(), good.begin() + 40);
-  EXPECT_EQ(reasonFor(entry, key),
-            "truncated: 40 bytes, shorter than the header");
+  EXPECT_EQ(reasonFor(entry, key), "truncated: 40 bytes, shorter than the header");
 
   entry.assign(good.begin(), good.end() - 1);
-  EXPECT_EQ(reasonFor(entry, key),
-            "truncated: " + std::to_string(good.size() - 1) + " of " +
-                std::to_string(good.size()) + " bytes");
+  EXPECT_EQ(reasonFor(entry, key), "truncated: " + std::to_string(good.size() - 1) + " of " +
+                                       std::to_string(good.size()) + " bytes");
 
   entry = good;
   entry[53] = 0xff; // payload length's top byte
@@ -78,12 +72,10 @@ TEST(CubinEntryTest, EntryForAnotherKeyIsRejected) {
   const CubinKey key = sampleKey();
   CubinKey other = key;
   other.arch = "sm_80";
-  EXPECT_EQ(reasonFor(encodeCubinEntry(other, kCubin), key),
-            "built for sm_80, not sm_90");
+  EXPECT_EQ(reasonFor(encodeCubinEntry(other, kCubin), key), "built for sm_80, not sm_90");
   other = key;
   other.nvrtcVersion = "12.4";
-  EXPECT_EQ(reasonFor(encodeCubinEntry(other, kCubin), key),
-            "built by NVRTC 12.4, not 13.0");
+  EXPECT_EQ(reasonFor(encodeCubinEntry(other, kCubin), key), "built by NVRTC 12.4, not 13.0");
   other = key;
   other.source += " ";
   EXPECT_EQ(reasonFor(encodeCubinEntry(other, kCubin), key), "key mismatch");

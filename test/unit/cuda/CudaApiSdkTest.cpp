@@ -24,9 +24,8 @@ namespace ours = ssmrt::cuda;
 // Constants
 //===----------------------------------------------------------------------===//
 
-#define SAME_VALUE(name)                                                       \
-  static_assert(static_cast<long long>(ours::name) ==                          \
-                    static_cast<long long>(::name),                            \
+#define SAME_VALUE(name)                                                                           \
+  static_assert(static_cast<long long>(ours::name) == static_cast<long long>(::name),              \
                 #name " differs from the SDK");
 
 SAME_VALUE(CUDA_SUCCESS)
@@ -89,7 +88,9 @@ SAME_VALUE(CUDA_R_16BF)
 
 /// The SDK type that our type |T| stands for, through pointers, const and
 /// function pointer signatures.
-template <typename T> struct ToSdk { using type = T; };
+template <typename T> struct ToSdk {
+  using type = T;
+};
 template <typename T> struct ToSdk<T *> {
   using type = typename ToSdk<T>::type *;
 };
@@ -100,10 +101,11 @@ template <typename R, typename... Args> struct ToSdk<R (*)(Args...)> {
   using type = typename ToSdk<R>::type (*)(typename ToSdk<Args>::type...);
 };
 
-#define MAPS_TO(ourType, sdkType)                                              \
-  template <> struct ToSdk<ours::ourType> { using type = ::sdkType; };         \
-  static_assert(sizeof(ours::ourType) == sizeof(::sdkType),                    \
-                #ourType " has the wrong size");
+#define MAPS_TO(ourType, sdkType)                                                                  \
+  template <> struct ToSdk<ours::ourType> {                                                        \
+    using type = ::sdkType;                                                                        \
+  };                                                                                               \
+  static_assert(sizeof(ours::ourType) == sizeof(::sdkType), #ourType " has the wrong size");
 
 MAPS_TO(CUresult, CUresult)
 MAPS_TO(CUdevice_attribute, CUdevice_attribute)
@@ -118,8 +120,7 @@ MAPS_TO(cublasComputeType_t, cublasComputeType_t)
 MAPS_TO(cublasGemmAlgo_t, cublasGemmAlgo_t)
 MAPS_TO(cudaDataType, cudaDataType)
 
-#define SAME_TYPE(name)                                                        \
-  static_assert(std::is_same_v<ours::name, ::name>, #name " differs");
+#define SAME_TYPE(name) static_assert(std::is_same_v<ours::name, ::name>, #name " differs");
 SAME_TYPE(CUdevice)
 SAME_TYPE(CUdeviceptr)
 SAME_TYPE(CUcontext)
@@ -150,10 +151,8 @@ extern "C" decltype(::cuEventElapsedTime_v2) cuEventElapsedTime;
 /// The static_cast compiles only if the SDK declares |name| with exactly our
 /// signature (it also picks that one among C++ overloads, as cublas_api.h
 /// adds for cublasGemmEx).
-#define SAME_SIGNATURE(table, name)                                            \
-  static_assert(static_cast<ToSdk<decltype(ours::table::name)>::type>(         \
-                    &::name) != nullptr,                                       \
-                #name);                                                        \
+#define SAME_SIGNATURE(table, name)                                                                \
+  static_assert(static_cast<ToSdk<decltype(ours::table::name)>::type>(&::name) != nullptr, #name); \
   [[maybe_unused]] const int name##Checked = ++signatures;
 
 #define SSMRT_CU_PFN(name, ...) SAME_SIGNATURE(DriverSymbols, name)
@@ -165,8 +164,8 @@ extern "C" decltype(::cuEventElapsedTime_v2) cuEventElapsedTime;
 
 TEST(CudaApiSdkTest, DeclarationsMatchTheSdk) {
   // The static_asserts above did the work; this records that they ran.
-  std::printf("checked %d signatures against CUDA %d.%d headers\n", signatures,
-              CUDA_VERSION / 1000, CUDA_VERSION % 1000 / 10);
+  std::printf("checked %d signatures against CUDA %d.%d headers\n", signatures, CUDA_VERSION / 1000,
+              CUDA_VERSION % 1000 / 10);
   EXPECT_GT(signatures, 50);
 }
 

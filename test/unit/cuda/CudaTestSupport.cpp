@@ -20,8 +20,7 @@ extern "C" __global__ void saxpy(float a, const float *x, float *y, int n) {
 
 TempDir::TempDir() {
   const char *tmp = std::getenv("TMPDIR");
-  std::string pattern =
-      std::string(tmp && *tmp ? tmp : "/tmp") + "/ssmc-cuda-test-XXXXXX";
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/ssmc-cuda-test-XXXXXX";
   if (::mkdtemp(pattern.data()))
     path_ = pattern;
   EXPECT_FALSE(path_.empty()) << "mkdtemp failed for " << pattern;

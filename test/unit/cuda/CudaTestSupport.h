@@ -48,19 +48,19 @@ private:
 } // namespace ssmrt::cuda::test
 
 /// Skips the current test, with the reason, when NVRTC cannot be loaded.
-#define SSMRT_SKIP_WITHOUT_NVRTC()                                             \
-  do {                                                                         \
-    std::string reason = ::ssmrt::cuda::test::nvrtcUnavailableReason();        \
-    if (!reason.empty())                                                       \
-      GTEST_SKIP() << reason;                                                  \
+#define SSMRT_SKIP_WITHOUT_NVRTC()                                                                 \
+  do {                                                                                             \
+    std::string reason = ::ssmrt::cuda::test::nvrtcUnavailableReason();                            \
+    if (!reason.empty())                                                                           \
+      GTEST_SKIP() << reason;                                                                      \
   } while (0)
 
 /// Skips the current test, with "no CUDA GPU: <reason>", without a GPU.
-#define SSMRT_SKIP_WITHOUT_GPU()                                               \
-  do {                                                                         \
-    std::string reason = ::ssmrt::cuda::test::gpuUnavailableReason();          \
-    if (!reason.empty())                                                       \
-      GTEST_SKIP() << reason;                                                  \
+#define SSMRT_SKIP_WITHOUT_GPU()                                                                   \
+  do {                                                                                             \
+    std::string reason = ::ssmrt::cuda::test::gpuUnavailableReason();                              \
+    if (!reason.empty())                                                                           \
+      GTEST_SKIP() << reason;                                                                      \
   } while (0)
 
 #endif // SSMC_TEST_UNIT_CUDA_CUDATESTSUPPORT_H

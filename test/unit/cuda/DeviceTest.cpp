@@ -33,8 +33,7 @@ TEST(DeviceTest, Describe) {
   info.multiprocessorCount = 132;
   info.totalMemory = size_t(140) << 30;
   info.driverVersion = 13000;
-  EXPECT_EQ(describe(info),
-            "NVIDIA H200 (sm_90, 132 SMs, 140.0 GiB, driver 13.0)");
+  EXPECT_EQ(describe(info), "NVIDIA H200 (sm_90, 132 SMs, 140.0 GiB, driver 13.0)");
 }
 
 TEST(DeviceTest, FindDeviceFailsInOneLineOrDescribesTheGpu) {

@@ -14,8 +14,8 @@ using ssmrt::cuda::test::TempDir;
 namespace {
 
 TEST(DynamicLibraryTest, NamesEveryCandidateWhenNoneLoads) {
-  StatusOr<DynamicLibrary> library = DynamicLibrary::openFirst(
-      {"libssmc-missing-a.so.1", "/nonexistent/libssmc-missing-b.so"});
+  StatusOr<DynamicLibrary> library =
+      DynamicLibrary::openFirst({"libssmc-missing-a.so.1", "/nonexistent/libssmc-missing-b.so"});
   ASSERT_FALSE(library.ok());
   const std::string &message = library.status().message();
   EXPECT_NE(message.find("tried libssmc-missing-a.so.1, "
@@ -29,8 +29,7 @@ TEST(DynamicLibraryTest, PrefersTheErrorOfAFileThatExists) {
   TempDir dir;
   std::string bogus = dir.path() + "/libbogus.so";
   std::ofstream(bogus) << "not an ELF file";
-  StatusOr<DynamicLibrary> library =
-      DynamicLibrary::openFirst({"libssmc-missing.so", bogus});
+  StatusOr<DynamicLibrary> library = DynamicLibrary::openFirst({"libssmc-missing.so", bogus});
   ASSERT_FALSE(library.ok());
   const std::string &message = library.status().message();
   EXPECT_NE(message.find(bogus), std::string::npos) << message;
@@ -38,8 +37,8 @@ TEST(DynamicLibraryTest, PrefersTheErrorOfAFileThatExists) {
 }
 
 TEST(DynamicLibraryTest, LoadsTheFirstThatWorksAndResolvesSymbols) {
-  StatusOr<DynamicLibrary> library = DynamicLibrary::openFirst(
-      {"libssmc-missing.so", "libc.so.6", "libm.so.6"});
+  StatusOr<DynamicLibrary> library =
+      DynamicLibrary::openFirst({"libssmc-missing.so", "libc.so.6", "libm.so.6"});
   ASSERT_TRUE(library.ok()) << library.status().message();
   EXPECT_EQ(library->name(), "libc.so.6");
 
@@ -50,8 +49,7 @@ TEST(DynamicLibraryTest, LoadsTheFirstThatWorksAndResolvesSymbols) {
   void (*missing)() = nullptr;
   Status status = library->resolve(missing, "ssmc_no_such_symbol");
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.message(),
-            "libc.so.6 lacks the symbol 'ssmc_no_such_symbol'");
+  EXPECT_EQ(status.message(), "libc.so.6 lacks the symbol 'ssmc_no_such_symbol'");
   EXPECT_EQ(missing, nullptr);
 }
 
@@ -72,15 +70,13 @@ TEST(DynamicLibraryTest, CandidatesPreferNewerSonamesThenLocations) {
                                        "libnvrtc.so.12",
                                        "/opt/cuda-test/lib64/libnvrtc.so.12",
                                        "/usr/local/cuda/lib64/libnvrtc.so.12"};
-  EXPECT_EQ(cudaLibraryCandidates({"libnvrtc.so.13", "libnvrtc.so.12"}),
-            expected);
+  EXPECT_EQ(cudaLibraryCandidates({"libnvrtc.so.13", "libnvrtc.so.12"}), expected);
 }
 
 TEST(DynamicLibraryTest, CandidatesHaveNoDuplicates) {
   ScopedEnv home("CUDA_HOME", "/usr/local/cuda");
   ScopedEnv path("CUDA_PATH", "");
-  std::vector<std::string> expected = {"libcublas.so.13",
-                                       "/usr/local/cuda/lib64/libcublas.so.13"};
+  std::vector<std::string> expected = {"libcublas.so.13", "/usr/local/cuda/lib64/libcublas.so.13"};
   EXPECT_EQ(cudaLibraryCandidates({"libcublas.so.13"}), expected);
 }
 

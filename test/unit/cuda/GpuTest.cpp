@@ -29,9 +29,9 @@ using ssmrt::cuda::test::TempDir;
 namespace {
 
 /// Declares |name| from a StatusOr expression, failing the test on error.
-#define ASSIGN_OR_FAIL(name, expr)                                             \
-  auto name##OrError = (expr);                                                 \
-  ASSERT_TRUE(name##OrError.ok()) << name##OrError.status().message();         \
+#define ASSIGN_OR_FAIL(name, expr)                                                                 \
+  auto name##OrError = (expr);                                                                     \
+  ASSERT_TRUE(name##OrError.ok()) << name##OrError.status().message();                             \
   auto name = std::move(*name##OrError)
 
 class GpuTest : public ::testing::Test {
@@ -53,38 +53,32 @@ protected:
     CubinCompiler counting = *nvrtc;
     counting.compile = [this, compile = nvrtc->compile](
                            const std::string &source, const std::string &name,
-                           const std::string &arch,
-                           const std::vector<std::string> &options) {
+                           const std::string &arch, const std::vector<std::string> &options) {
       ++compilations;
       return compile(source, name, arch, options);
     };
-    StatusOr<CubinCache> cache =
-        CubinCache::open(cacheDir.path() + "/cuda", std::move(counting));
+    StatusOr<CubinCache> cache = CubinCache::open(cacheDir.path() + "/cuda", std::move(counting));
     if (!cache.ok())
       return cache.status();
-    StatusOr<std::vector<uint8_t>> cubin = cache->getOrCompile(
-        source, name, arch, {"--use_fast_math"}, "gpu-test");
+    StatusOr<std::vector<uint8_t>> cubin =
+        cache->getOrCompile(source, name, arch, {"--use_fast_math"}, "gpu-test");
     if (!cubin.ok())
       return cubin.status();
     return Module::load(*context, *cubin, name);
   }
 
   /// y = a*x + y on the stream, one thread per element.
-  Status launchSaxpy(const Function &saxpy, float &a, DeviceBuffer &x,
-                     DeviceBuffer &y, int &n) {
+  Status launchSaxpy(const Function &saxpy, float &a, DeviceBuffer &x, DeviceBuffer &y, int &n) {
     Dim3 grid{unsigned((n + 255) / 256)}, block{256};
-    return launch(*context, saxpy, grid, block, 0,
-                  {&a, x.argument(), y.argument(), &n});
+    return launch(*context, saxpy, grid, block, 0, {&a, x.argument(), y.argument(), &n});
   }
 
   /// A device copy of |values|.
   StatusOr<DeviceBuffer> buffer(const std::vector<float> &values) {
-    StatusOr<DeviceBuffer> buffer =
-        DeviceBuffer::allocate(*context, values.size() * sizeof(float));
+    StatusOr<DeviceBuffer> buffer = DeviceBuffer::allocate(*context, values.size() * sizeof(float));
     if (!buffer.ok())
       return buffer;
-    SSMRT_RETURN_IF_ERROR(
-        buffer->upload(values.data(), values.size() * sizeof(float)));
+    SSMRT_RETURN_IF_ERROR(buffer->upload(values.data(), values.size() * sizeof(float)));
     return buffer;
   }
 
@@ -135,16 +129,13 @@ TEST_F(GpuTest, SaxpyFromCachedCubin) {
   ASSERT_TRUE(launched.ok()) << launched.message();
   std::vector<float> result = download(dy);
   for (int i = 0; i < n; ++i)
-    ASSERT_NEAR(result[i], a * x[i] + y[i], 1e-6f * (1 + std::fabs(a * x[i])))
-        << i;
+    ASSERT_NEAR(result[i], a * x[i] + y[i], 1e-6f * (1 + std::fabs(a * x[i]))) << i;
 }
 
 TEST_F(GpuTest, PtxIsCompiledByTheDriver) {
-  StatusOr<CompiledKernel> ptx =
-      compile(kSaxpySource, "saxpy", arch, {}, /*wantCubin=*/false);
+  StatusOr<CompiledKernel> ptx = compile(kSaxpySource, "saxpy", arch, {}, /*wantCubin=*/false);
   ASSERT_TRUE(ptx.ok()) << ptx.status().message();
-  StatusOr<Module> module =
-      Module::load(*context, ptx->ptx.c_str(), "saxpy-ptx");
+  StatusOr<Module> module = Module::load(*context, ptx->ptx.c_str(), "saxpy-ptx");
   ASSERT_TRUE(module.ok()) << module.status().message();
   EXPECT_TRUE(module->function("saxpy").ok());
 }
@@ -162,19 +153,17 @@ TEST_F(GpuTest, LoadErrorsAreStatuses) {
   ASSIGN_OR_FAIL(module, load(kSaxpySource, "saxpy"));
   StatusOr<Function> missing = module.function("nope");
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.status().message(),
-            "module 'saxpy': kernel 'nope': cuModuleGetFunction: "
-            "CUDA_ERROR_NOT_FOUND (named symbol not found)");
+  EXPECT_EQ(missing.status().message(), "module 'saxpy': kernel 'nope': cuModuleGetFunction: "
+                                        "CUDA_ERROR_NOT_FOUND (named symbol not found)");
 }
 
 TEST_F(GpuTest, OutOfMemoryIsExplained) {
   const size_t huge = size_t(1) << 50; // 1 PiB
   StatusOr<DeviceBuffer> buffer = DeviceBuffer::allocate(*context, huge);
   ASSERT_FALSE(buffer.ok());
-  EXPECT_EQ(
-      buffer.status().message().rfind(
-          "out of device memory allocating 1125899906842624 bytes (free: ", 0),
-      0u)
+  EXPECT_EQ(buffer.status().message().rfind(
+                "out of device memory allocating 1125899906842624 bytes (free: ", 0),
+            0u)
       << buffer.status().message();
 }
 
@@ -183,8 +172,7 @@ TEST_F(GpuTest, CopiesAreBoundsChecked) {
   float host[8] = {};
   Status st = small.upload(host, sizeof(host));
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.message(),
-            "upload of 32 bytes at offset 0 overruns a 16-byte device buffer");
+  EXPECT_EQ(st.message(), "upload of 32 bytes at offset 0 overruns a 16-byte device buffer");
   ASSERT_TRUE(small.fill(0).ok());
   EXPECT_EQ(download(small), std::vector<float>(4, 0.0f));
 }
@@ -215,8 +203,7 @@ extern "C" __global__ void reverse(const float *in, float *out, int n) {
 
   Status refused = launch(*context, reverse, {1}, {256}, bytes, args);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.message().rfind("kernel 'reverse': cuLaunchKernel: ", 0),
-            0u)
+  EXPECT_EQ(refused.message().rfind("kernel 'reverse': cuLaunchKernel: ", 0), 0u)
       << refused.message();
 
   ASSERT_TRUE(setMaxDynamicSharedMemory(*context, reverse, bytes).ok());
@@ -310,15 +297,10 @@ TEST_F(GpuTest, CublasSgemm) {
   cublasHandle_t handle = nullptr;
   ASSERT_TRUE(SSMRT_CUBLAS_CALL(blas, cublasCreate_v2, &handle).ok());
   int version = 0;
-  EXPECT_TRUE(
-      SSMRT_CUBLAS_CALL(blas, cublasGetVersion_v2, handle, &version).ok());
+  EXPECT_TRUE(SSMRT_CUBLAS_CALL(blas, cublasGetVersion_v2, handle, &version).ok());
   std::printf("cuBLAS %d\n", version);
-  EXPECT_TRUE(
-      SSMRT_CUBLAS_CALL(blas, cublasSetStream_v2, handle, context->stream())
-          .ok());
-  EXPECT_TRUE(
-      SSMRT_CUBLAS_CALL(blas, cublasSetMathMode, handle, CUBLAS_DEFAULT_MATH)
-          .ok());
+  EXPECT_TRUE(SSMRT_CUBLAS_CALL(blas, cublasSetStream_v2, handle, context->stream()).ok());
+  EXPECT_TRUE(SSMRT_CUBLAS_CALL(blas, cublasSetMathMode, handle, CUBLAS_DEFAULT_MATH).ok());
 
   // Column-major C (m x n) = A (m x k) * B (k x n), small integers: exact.
   const int m = 64, n = 48, k = 32;
@@ -338,26 +320,21 @@ TEST_F(GpuTest, CublasSgemm) {
   auto *a = reinterpret_cast<const float *>(dA.pointer());
   auto *b = reinterpret_cast<const float *>(dB.pointer());
   auto *c = reinterpret_cast<float *>(dC.pointer());
-  Status sgemm =
-      SSMRT_CUBLAS_CALL(blas, cublasSgemm_v2, handle, CUBLAS_OP_N, CUBLAS_OP_N,
-                        m, n, k, &one, a, m, b, k, &zero, c, m);
+  Status sgemm = SSMRT_CUBLAS_CALL(blas, cublasSgemm_v2, handle, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k,
+                                   &one, a, m, b, k, &zero, c, m);
   EXPECT_TRUE(sgemm.ok()) << sgemm.message();
   EXPECT_EQ(download(dC), expected);
 
   ASSERT_TRUE(dC.fill(0).ok());
-  Status gemmEx = SSMRT_CUBLAS_CALL(blas, cublasGemmEx, handle, CUBLAS_OP_N,
-                                    CUBLAS_OP_N, m, n, k, &one, a, CUDA_R_32F,
-                                    m, b, CUDA_R_32F, k, &zero, c, CUDA_R_32F,
+  Status gemmEx = SSMRT_CUBLAS_CALL(blas, cublasGemmEx, handle, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k,
+                                    &one, a, CUDA_R_32F, m, b, CUDA_R_32F, k, &zero, c, CUDA_R_32F,
                                     m, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
   EXPECT_TRUE(gemmEx.ok()) << gemmEx.message();
   EXPECT_EQ(download(dC), expected);
 
-  Status invalid =
-      SSMRT_CUBLAS_CALL(blas, cublasSgemm_v2, handle, CUBLAS_OP_N, CUBLAS_OP_N,
-                        -1, n, k, &one, a, m, b, k, &zero, c, m);
-  EXPECT_EQ(
-      invalid.message().rfind("cublasSgemm_v2: CUBLAS_STATUS_INVALID_VALUE", 0),
-      0u)
+  Status invalid = SSMRT_CUBLAS_CALL(blas, cublasSgemm_v2, handle, CUBLAS_OP_N, CUBLAS_OP_N, -1, n,
+                                     k, &one, a, m, b, k, &zero, c, m);
+  EXPECT_EQ(invalid.message().rfind("cublasSgemm_v2: CUBLAS_STATUS_INVALID_VALUE", 0), 0u)
       << invalid.message();
   EXPECT_TRUE(SSMRT_CUBLAS_CALL(blas, cublasDestroy_v2, handle).ok());
 }

@@ -33,8 +33,8 @@ TEST(KernelSources, EveryFamilyIsEmbedded) {
   std::vector<std::string> files;
   for (const CUDAKernelSource &s : cudaKernelSources())
     files.push_back(s.file);
-  EXPECT_EQ(files, (std::vector<std::string>{"preamble.cuh", "rows.cuh", "conv.cuh",
-                                             "scan.cuh", "step.cuh"}));
+  EXPECT_EQ(files, (std::vector<std::string>{"preamble.cuh", "rows.cuh", "conv.cuh", "scan.cuh",
+                                             "step.cuh"}));
 }
 
 TEST(KernelSources, CompileWithNvrtc) {

@@ -24,13 +24,11 @@ extern "C" __global__ void __launch_bounds__(THREADS) saxpy(
 
 /// The saxpy kernel with THREADS=32, compiled once for the tests below.
 EmulatedKernel *saxpy32() {
-  static std::unique_ptr<EmulatedKernel> kernel =
-      compileKernel(kSaxpy, "saxpy", {{"THREADS", 32}});
+  static std::unique_ptr<EmulatedKernel> kernel = compileKernel(kSaxpy, "saxpy", {{"THREADS", 32}});
   return kernel.get();
 }
 
-std::vector<float> randomFloats(size_t n, float low, float high,
-                                unsigned seed) {
+std::vector<float> randomFloats(size_t n, float low, float high, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> dist(low, high);
   std::vector<float> values(n);
@@ -43,14 +41,13 @@ TEST(CudaEmulatorTest, SaxpyOverAGridOfBlocks) {
   EmulatedKernel *kernel = saxpy32();
   ASSERT_TRUE(kernel);
   const int n = 1000;
-  std::vector<float> x = randomFloats(n, -2, 2, 1),
-                     y = randomFloats(n, -2, 2, 2);
+  std::vector<float> x = randomFloats(n, -2, 2, 1), y = randomFloats(n, -2, 2, 2);
   std::vector<float> expected(n);
   for (int i = 0; i < n; ++i)
     expected[i] = std::fmaf(1.5f, x[i], y[i]);
   // THREADS=32 only indexes correctly because the define took effect.
-  ssmrt::Status status = kernel->launch(Dim3((n + 31) / 32), Dim3(32),
-                                        {x.data(), y.data(), 1.5f, n});
+  ssmrt::Status status =
+      kernel->launch(Dim3((n + 31) / 32), Dim3(32), {x.data(), y.data(), 1.5f, n});
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_EQ(y, expected);
 }
@@ -84,14 +81,12 @@ extern "C" __global__ void __launch_bounds__(THREADS) row_sum(
 /// Runs row_sum with |threads| per block (THREADS left at its default when
 /// |define| is false) and checks it against a float64 sum.
 void checkRowSum(unsigned threads, bool define) {
-  std::unique_ptr<EmulatedKernel> kernel = compileKernel(
-      kRowSum, "row_sum",
-      define
-          ? std::vector<std::pair<std::string, int64_t>>{{"THREADS", threads}}
-          : std::vector<std::pair<std::string, int64_t>>{});
+  std::unique_ptr<EmulatedKernel> kernel =
+      compileKernel(kRowSum, "row_sum",
+                    define ? std::vector<std::pair<std::string, int64_t>>{{"THREADS", threads}}
+                           : std::vector<std::pair<std::string, int64_t>>{});
   ASSERT_TRUE(kernel);
-  const int batch = 2, seq = 3, n = 300, ldX = 320, ldOut = 4,
-            rows = batch * seq;
+  const int batch = 2, seq = 3, n = 300, ldX = 320, ldOut = 4, rows = batch * seq;
   std::vector<float> values = randomFloats(rows * ldX, -1, 1, threads);
   std::vector<uint16_t> x(values.size());
   std::vector<double> expected(rows, 0.0);
@@ -107,9 +102,8 @@ void checkRowSum(unsigned threads, bool define) {
   }
   std::vector<float> out(rows * ldOut, -7.0f);
   // |out| points at column 1 of the output buffer.
-  ssmrt::Status status =
-      kernel->launch(Dim3(rows), Dim3(threads),
-                     {x.data(), ldX, out.data() + 1, ldOut, n, batch, seq});
+  ssmrt::Status status = kernel->launch(Dim3(rows), Dim3(threads),
+                                        {x.data(), ldX, out.data() + 1, ldOut, n, batch, seq});
   ASSERT_TRUE(status.ok()) << status.message();
   for (int r = 0; r < rows; ++r) {
     EXPECT_NEAR(out[r * ldOut + 1], expected[r], 1e-4) << "row " << r;
@@ -118,13 +112,9 @@ void checkRowSum(unsigned threads, bool define) {
   }
 }
 
-TEST(CudaEmulatorTest, BlockReductionThroughSharedMemory) {
-  checkRowSum(64, /*define=*/false);
-}
+TEST(CudaEmulatorTest, BlockReductionThroughSharedMemory) { checkRowSum(64, /*define=*/false); }
 
-TEST(CudaEmulatorTest, TileParameterOverriddenByADefine) {
-  checkRowSum(256, /*define=*/true);
-}
+TEST(CudaEmulatorTest, TileParameterOverriddenByADefine) { checkRowSum(256, /*define=*/true); }
 
 TEST(CudaEmulatorTest, ThreadCoordinatesIn3D) {
   std::unique_ptr<EmulatedKernel> kernel = compileKernel(R"cuda(
@@ -141,8 +131,7 @@ extern "C" __global__ void __launch_bounds__(16) coordinates(unsigned *out) {
                                                          "coordinates");
   ASSERT_TRUE(kernel);
   std::vector<unsigned> out(12 * 16 * 8, 0xdeadu);
-  ssmrt::Status status =
-      kernel->launch(Dim3(3, 2, 2), Dim3(4, 2, 2), {out.data()});
+  ssmrt::Status status = kernel->launch(Dim3(3, 2, 2), Dim3(4, 2, 2), {out.data()});
   ASSERT_TRUE(status.ok()) << status.message();
   size_t at = 0;
   for (unsigned bz = 0; bz < 2; ++bz)
@@ -151,9 +140,8 @@ extern "C" __global__ void __launch_bounds__(16) coordinates(unsigned *out) {
         for (unsigned tz = 0; tz < 2; ++tz)
           for (unsigned ty = 0; ty < 2; ++ty)
             for (unsigned tx = 0; tx < 4; ++tx, at += 8)
-              ASSERT_EQ(
-                  std::vector<unsigned>(out.begin() + at, out.begin() + at + 8),
-                  (std::vector<unsigned>{tx, ty, tz, bx, by, bz, 422, 322}))
+              ASSERT_EQ(std::vector<unsigned>(out.begin() + at, out.begin() + at + 8),
+                        (std::vector<unsigned>{tx, ty, tz, bx, by, bz, 422, 322}))
                   << "at " << at / 8;
 }
 
@@ -204,8 +192,7 @@ extern "C" __global__ void __launch_bounds__(128) atomics(
   std::vector<int> ints = {0, 0, -1, 0, 0, 0};
   std::vector<unsigned> uints = {0, 1000, 0, 0, 0};
   float sum = 0;
-  ssmrt::Status status =
-      kernel->launch(Dim3(4), Dim3(128), {ints.data(), uints.data(), &sum});
+  ssmrt::Status status = kernel->launch(Dim3(4), Dim3(128), {ints.data(), uints.data(), &sum});
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_EQ(ints[0], 512);
   EXPECT_EQ(ints[1], -1024);
@@ -252,8 +239,7 @@ extern "C" __global__ void __launch_bounds__(64) math(
   x.push_back(25.0f); // softplus returns its input above 20
   const int n = int(x.size());
   std::vector<float> out(17 * n);
-  ssmrt::Status status =
-      kernel->launch(Dim3((n + 63) / 64), Dim3(64), {x.data(), out.data(), n});
+  ssmrt::Status status = kernel->launch(Dim3((n + 63) / 64), Dim3(64), {x.data(), out.data(), n});
   ASSERT_TRUE(status.ok()) << status.message();
   for (int i = 0; i < n; ++i) {
     double v = x[i], a = std::fabs(v);
@@ -275,8 +261,7 @@ extern "C" __global__ void __launch_bounds__(64) math(
                          double(std::max(std::min(int(x[i] * 10.0f), 7), -7)),
                          2 * v};
     for (int k = 0; k < 17; ++k)
-      EXPECT_NEAR(out[k * n + i], expected[k],
-                  1e-6 + 1e-6 * std::fabs(expected[k]))
+      EXPECT_NEAR(out[k * n + i], expected[k], 1e-6 + 1e-6 * std::fabs(expected[k]))
           << "output " << k << " of x = " << x[i];
   }
 }
@@ -326,16 +311,15 @@ extern "C" __global__ void __launch_bounds__(32) normalize(
 
 /// Runs normalize cooperatively over 8 blocks and checks y and the
 /// workspace; |generation| is the barrier generation the launch starts at.
-void checkNormalize(EmulatedKernel &kernel, std::vector<float> &workspace,
-                    unsigned generation) {
+void checkNormalize(EmulatedKernel &kernel, std::vector<float> &workspace, unsigned generation) {
   const int n = 1000, blocks = 8;
   std::vector<float> x = randomFloats(n, 0.5f, 1.5f, generation), y(n);
   double sum = 0;
   for (float v : x)
     sum += v;
-  ssmrt::Status status = kernel.launch(
-      Dim3(blocks), Dim3(32), {x.data(), y.data(), workspace.data(), n},
-      /*cooperative=*/true);
+  ssmrt::Status status =
+      kernel.launch(Dim3(blocks), Dim3(32), {x.data(), y.data(), workspace.data(), n},
+                    /*cooperative=*/true);
   ASSERT_TRUE(status.ok()) << status.message();
   for (int i = 0; i < n; ++i)
     EXPECT_NEAR(y[i], x[i] / sum, 1e-6 * x[i] / sum) << i;
@@ -348,8 +332,7 @@ void checkNormalize(EmulatedKernel &kernel, std::vector<float> &workspace,
 }
 
 TEST(CudaEmulatorTest, CooperativeGridBarrier) {
-  std::unique_ptr<EmulatedKernel> kernel =
-      compileKernel(kNormalize, "normalize");
+  std::unique_ptr<EmulatedKernel> kernel = compileKernel(kNormalize, "normalize");
   ASSERT_TRUE(kernel);
   std::vector<float> workspace(64 + 8, 0.0f);
   checkNormalize(*kernel, workspace, 0);
@@ -357,14 +340,13 @@ TEST(CudaEmulatorTest, CooperativeGridBarrier) {
 }
 
 TEST(CudaEmulatorTest, WatchdogCancelsADeadlock) {
-  std::unique_ptr<EmulatedKernel> kernel =
-      compileKernel(kNormalize, "normalize");
+  std::unique_ptr<EmulatedKernel> kernel = compileKernel(kNormalize, "normalize");
   ASSERT_TRUE(kernel);
   // Run one block at a time, block 0 waits at the grid barrier forever.
   kernel->setTimeout(std::chrono::milliseconds(300));
   std::vector<float> x(64, 1.0f), y(64), workspace(64 + 2, 0.0f);
-  ssmrt::Status status = kernel->launch(
-      Dim3(2), Dim3(32), {x.data(), y.data(), workspace.data(), 64});
+  ssmrt::Status status =
+      kernel->launch(Dim3(2), Dim3(32), {x.data(), y.data(), workspace.data(), 64});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.message(), "kernel 'normalize': the launch did not finish "
                               "within 300 ms (a deadlock?) and was cancelled");
@@ -374,18 +356,15 @@ TEST(CudaEmulatorTest, WatchdogCancelsADeadlock) {
 }
 
 TEST(CudaEmulatorTest, CompileErrorQuotesTheCompiler) {
-  ssmrt::StatusOr<std::unique_ptr<EmulatedKernel>> kernel =
-      EmulatedKernel::compile(R"cuda(
+  ssmrt::StatusOr<std::unique_ptr<EmulatedKernel>> kernel = EmulatedKernel::compile(R"cuda(
 extern "C" __global__ void __launch_bounds__(32) shuffle(float *y) {
   y[threadIdx.x] = __shfl_down_sync(0xffffffffu, y[threadIdx.x], 1);
 }
 )cuda",
-                              "shuffle", {});
+                                                                                    "shuffle", {});
   ASSERT_FALSE(kernel.ok());
   const std::string &message = kernel.status().message();
-  EXPECT_EQ(
-      message.rfind("kernel 'shuffle' does not compile for the host (", 0), 0u)
-      << message;
+  EXPECT_EQ(message.rfind("kernel 'shuffle' does not compile for the host (", 0), 0u) << message;
   EXPECT_NE(message.find("__shfl_down_sync"), std::string::npos) << message;
 }
 
@@ -393,9 +372,8 @@ TEST(CudaEmulatorTest, EntryNotFound) {
   ssmrt::StatusOr<std::unique_ptr<EmulatedKernel>> kernel =
       EmulatedKernel::compile(kSaxpy, "saxpi", {});
   ASSERT_FALSE(kernel.ok());
-  EXPECT_EQ(kernel.status().message(),
-            "kernel 'saxpi' not found in the source; its __global__ "
-            "functions: saxpy");
+  EXPECT_EQ(kernel.status().message(), "kernel 'saxpi' not found in the source; its __global__ "
+                                       "functions: saxpy");
 }
 
 TEST(CudaEmulatorTest, BadDefine) {
@@ -411,9 +389,8 @@ TEST(CudaEmulatorTest, ArgumentsMustMatchTheSignature) {
   ASSERT_TRUE(kernel);
   float x = 1, y = 2;
   ssmrt::Status status = kernel->launch(Dim3(1), Dim3(32), {&x, &y, 2.0f});
-  EXPECT_EQ(status.message(),
-            "kernel 'saxpy' takes 4 arguments (const float *__restrict__ x, "
-            "float *__restrict__ y, float a, int n), got 3");
+  EXPECT_EQ(status.message(), "kernel 'saxpy' takes 4 arguments (const float *__restrict__ x, "
+                              "float *__restrict__ y, float a, int n), got 3");
   status = kernel->launch(Dim3(1), Dim3(32), {&x, &y, 2, 1});
   EXPECT_EQ(status.message(), "kernel 'saxpy': argument 2 (float a): needs a "
                               "floating-point number, got an integer");
@@ -421,9 +398,8 @@ TEST(CudaEmulatorTest, ArgumentsMustMatchTheSignature) {
   EXPECT_EQ(status.message(), "kernel 'saxpy': argument 1 (float *__restrict__ "
                               "y): needs a pointer, got an integer");
   status = kernel->launch(Dim3(1), Dim3(32), {&x, &y, 2.0f, 1LL << 40});
-  EXPECT_EQ(status.message(),
-            "kernel 'saxpy': argument 3 (int n): 1099511627776 is out "
-            "of range");
+  EXPECT_EQ(status.message(), "kernel 'saxpy': argument 3 (int n): 1099511627776 is out "
+                              "of range");
   EXPECT_EQ(y, 2.0f);
 }
 
@@ -448,12 +424,10 @@ TEST(CudaEmulatorTest, CooperativeLaunchRefusesSharedMemory) {
   ASSERT_TRUE(kernel);
   std::vector<uint16_t> x(64);
   float out = 0;
-  ssmrt::Status status =
-      kernel->launch(Dim3(1), Dim3(64), {x.data(), 64, &out, 1, 64, 1, 1},
-                     /*cooperative=*/true);
-  EXPECT_EQ(status.message(),
-            "kernel 'row_sum' uses __shared__, which a cooperative launch "
-            "cannot emulate (all its blocks run at once and would share it)");
+  ssmrt::Status status = kernel->launch(Dim3(1), Dim3(64), {x.data(), 64, &out, 1, 64, 1, 1},
+                                        /*cooperative=*/true);
+  EXPECT_EQ(status.message(), "kernel 'row_sum' uses __shared__, which a cooperative launch "
+                              "cannot emulate (all its blocks run at once and would share it)");
 }
 
 } // namespace

@@ -25,9 +25,9 @@ inline std::string cudaPreamble() {
 
 /// Compiles the preamble followed by |kernel|, as the emitter lays a kernel
 /// out; null (and a test failure) when that fails.
-inline std::unique_ptr<EmulatedKernel> compileKernel(
-    const char *kernel, const std::string &entryName,
-    const std::vector<std::pair<std::string, int64_t>> &defines = {}) {
+inline std::unique_ptr<EmulatedKernel>
+compileKernel(const char *kernel, const std::string &entryName,
+              const std::vector<std::pair<std::string, int64_t>> &defines = {}) {
   ssmrt::StatusOr<std::unique_ptr<EmulatedKernel>> compiled =
       EmulatedKernel::compile(cudaPreamble() + kernel, entryName, defines);
   EXPECT_TRUE(compiled.ok()) << compiled.status().message();

@@ -32,13 +32,18 @@ namespace {
 std::string tinyMamba(int dModel, int dState, int dtRank, int layers, int vocab) {
   return R"(import "std/mamba1.ssm"
 model tiny(tokens) {
-  d_model = config("hidden_size", )" + std::to_string(dModel) + R"()
-  vocab = config("vocab_size", )" + std::to_string(vocab) + R"()
-  d_state = config("state_size", )" + std::to_string(dState) + R"()
-  dt_rank = config("time_step_rank", )" + std::to_string(dtRank) + R"()
+  d_model = config("hidden_size", )" +
+         std::to_string(dModel) + R"()
+  vocab = config("vocab_size", )" +
+         std::to_string(vocab) + R"()
+  d_state = config("state_size", )" +
+         std::to_string(dState) + R"()
+  dt_rank = config("time_step_rank", )" +
+         std::to_string(dtRank) + R"()
   param embed [vocab, d_model] "embed"
   h = embedding(embed, tokens)
-  for i in 0 .. )" + std::to_string(layers) + R"( {
+  for i in 0 .. )" +
+         std::to_string(layers) + R"( {
     scope "layers.{i}" {
       param norm [d_model] "norm.weight"
       h = h + mamba1(rmsnorm(h, norm), d_model, d_state=d_state, dt_rank=dt_rank) @ "mixer"
@@ -72,8 +77,7 @@ class GpuKernelsEmu : public ::testing::TestWithParam<Config> {};
 
 TEST_P(GpuKernelsEmu, EveryKernelMatchesFloat64) {
   const Config &c = GetParam();
-  ssmrt::Program program =
-      compileForCuda(tinyMamba(20, c.dState, 3, 1, 29), c.dtype, c.fold);
+  ssmrt::Program program = compileForCuda(tinyMamba(20, c.dState, 3, 1, 29), c.dtype, c.fold);
   ASSERT_TRUE(program.cuda.present());
   ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 11);
   EmulatedDevice device;
@@ -85,9 +89,9 @@ TEST_P(GpuKernelsEmu, EveryKernelMatchesFloat64) {
   int cases = 0;
   for (const ssmrt::Function *f : {&program.cuda.forward, &program.cuda.decode}) {
     bool decode = f == &program.cuda.decode;
-    std::vector<Shape> shapes = decode ? std::vector<Shape>{{1, 1, {}}, {3, 1, {}}}
-                                       : std::vector<Shape>{{1, 1, {}}, {3, 7, {7, 3, 0}},
-                                                            {2, 33, {33, 20}}};
+    std::vector<Shape> shapes =
+        decode ? std::vector<Shape>{{1, 1, {}}, {3, 1, {}}}
+               : std::vector<Shape>{{1, 1, {}}, {3, 7, {7, 3, 0}}, {2, 33, {33, 20}}};
     for (size_t i = 0; i < f->instrs.size(); ++i) {
       const ssmrt::Instr &in = f->instrs[i];
       if (in.kernel < 0 || !seen.insert(program.cuda.kernels[in.kernel].name).second)
@@ -104,8 +108,8 @@ TEST_P(GpuKernelsEmu, EveryKernelMatchesFloat64) {
         auto err = (*kc)->compareWithReference();
         ASSERT_TRUE(err.ok()) << err.status().message();
         EXPECT_LE(*err, tolerance(c.dtype))
-            << (*kc)->kernel().name << " (" << ssmrt::opCodeName(in.op) << ") at batch "
-            << s.batch << ", seq " << s.seq;
+            << (*kc)->kernel().name << " (" << ssmrt::opCodeName(in.op) << ") at batch " << s.batch
+            << ", seq " << s.seq;
         ++cases;
       }
     }
@@ -133,14 +137,26 @@ TEST(GpuKernelsEmu, ScanTileParameters) {
     ++scan;
   ASSERT_LT(scan, f.instrs.size());
   using P = std::vector<ssmrt::TileParam>;
-  for (const P &tiles : {P{{"CHANNELS", 16, {}}, {"GROUPS", 1, {}}, {"ITEMS", 1, {}},
-                           {"STATE_TILE", 1, {}}, {"THREADS", 16, {}}},
-                         P{{"CHANNELS", 8, {}}, {"GROUPS", 8, {}}, {"ITEMS", 2, {}},
-                           {"STATE_TILE", 2, {}}, {"THREADS", 64, {}}},
-                         P{{"CHANNELS", 32, {}}, {"GROUPS", 1, {}}, {"ITEMS", 16, {}},
-                           {"STATE_TILE", 4, {}}, {"THREADS", 32, {}}},
-                         P{{"CHANNELS", 64, {}}, {"GROUPS", 2, {}}, {"ITEMS", 16, {}},
-                           {"STATE_TILE", 8, {}}, {"THREADS", 128, {}}}}) {
+  for (const P &tiles : {P{{"CHANNELS", 16, {}},
+                           {"GROUPS", 1, {}},
+                           {"ITEMS", 1, {}},
+                           {"STATE_TILE", 1, {}},
+                           {"THREADS", 16, {}}},
+                         P{{"CHANNELS", 8, {}},
+                           {"GROUPS", 8, {}},
+                           {"ITEMS", 2, {}},
+                           {"STATE_TILE", 2, {}},
+                           {"THREADS", 64, {}}},
+                         P{{"CHANNELS", 32, {}},
+                           {"GROUPS", 1, {}},
+                           {"ITEMS", 16, {}},
+                           {"STATE_TILE", 4, {}},
+                           {"THREADS", 32, {}}},
+                         P{{"CHANNELS", 64, {}},
+                           {"GROUPS", 2, {}},
+                           {"ITEMS", 16, {}},
+                           {"STATE_TILE", 8, {}},
+                           {"THREADS", 128, {}}}}) {
     KernelCaseOptions o;
     o.batch = 2;
     o.seq = 37;

@@ -98,9 +98,7 @@ uint16_t encode(float f, const Format &format) {
   return sign | uint16_t(biased << format.mantissaBits) | uint16_t(m);
 }
 
-bool isNaNPattern(uint16_t bits, const Format &format) {
-  return std::isnan(decode(bits, format));
-}
+bool isNaNPattern(uint16_t bits, const Format &format) { return std::isnan(decode(bits, format)); }
 
 /// Every pattern's value, the halfway points between neighbours and the
 /// floats on either side of them, specials and random floats.
@@ -133,8 +131,7 @@ std::vector<float> testValues() {
                                std::nextafter(0x1.ffp127f, 0.0f)};
   for (const Format &format : {kBF16, kF16}) {
     for (uint32_t bits = 0; bits < 0x8000; ++bits) {
-      double value = decode(uint16_t(bits), format),
-             next = decode(uint16_t(bits + 1), format);
+      double value = decode(uint16_t(bits), format), next = decode(uint16_t(bits + 1), format);
       if (std::isnan(value))
         continue;
       for (double v : {value, -value}) {
@@ -148,8 +145,7 @@ std::vector<float> testValues() {
         if (std::fabs(halfway) > FLT_MAX)
           continue;
         float h = float(halfway);
-        values.insert(values.end(),
-                      {h, std::nextafter(h, 0.0f), std::nextafter(h, 2 * h)});
+        values.insert(values.end(), {h, std::nextafter(h, 0.0f), std::nextafter(h, 2 * h)});
       }
     }
   }
@@ -167,8 +163,7 @@ TEST(HalfFloatKernelTest, ConversionsMatchFloat64Reference) {
   std::vector<uint16_t> bf(n), h(n);
   std::vector<float> bfBack(n), hBack(n);
   ssmrt::Status status = kernel->launch(
-      Dim3(16), Dim3(256),
-      {x.data(), bf.data(), h.data(), bfBack.data(), hBack.data(), n});
+      Dim3(16), Dim3(256), {x.data(), bf.data(), h.data(), bfBack.data(), hBack.data(), n});
   ASSERT_TRUE(status.ok()) << status.message();
 
   int failures = 0;
@@ -180,13 +175,11 @@ TEST(HalfFloatKernelTest, ConversionsMatchFloat64Reference) {
       uint16_t want = encode(x[i], *format);
       bool ok = std::isnan(x[i])
                     ? isNaNPattern(got, *format) && std::isnan(back)
-                    : got == want &&
-                          toBits(back) == toBits(float(decode(want, *format)));
+                    : got == want && toBits(back) == toBits(float(decode(want, *format)));
       if (!ok) {
         ++failures;
-        ADD_FAILURE() << (isBF16 ? "bf16" : "f16") << " of " << x[i]
-                      << " (bits 0x" << std::hex << toBits(x[i]) << "): got 0x"
-                      << got << " -> " << back << ", want 0x" << want
+        ADD_FAILURE() << (isBF16 ? "bf16" : "f16") << " of " << x[i] << " (bits 0x" << std::hex
+                      << toBits(x[i]) << "): got 0x" << got << " -> " << back << ", want 0x" << want
                       << std::dec;
       }
     }
@@ -204,8 +197,7 @@ TEST(HalfFloatKernelTest, EveryPatternRoundTrips) {
     std::vector<uint16_t> bf(n), h(n);
     std::vector<float> bfBack(n), hBack(n);
     ssmrt::Status status = kernel->launch(
-        Dim3(16), Dim3(256),
-        {x.data(), bf.data(), h.data(), bfBack.data(), hBack.data(), n});
+        Dim3(16), Dim3(256), {x.data(), bf.data(), h.data(), bfBack.data(), hBack.data(), n});
     ASSERT_TRUE(status.ok()) << status.message();
     const std::vector<uint16_t> &got = format == &kBF16 ? bf : h;
     int failures = 0;
@@ -217,9 +209,8 @@ TEST(HalfFloatKernelTest, EveryPatternRoundTrips) {
               : got[bits] == bits)
         continue;
       ++failures;
-      ADD_FAILURE() << (format == &kBF16 ? "bf16" : "f16") << " pattern 0x"
-                    << std::hex << bits << " came back as 0x" << got[bits]
-                    << std::dec;
+      ADD_FAILURE() << (format == &kBF16 ? "bf16" : "f16") << " pattern 0x" << std::hex << bits
+                    << " came back as 0x" << got[bits] << std::dec;
     }
   }
 }

@@ -132,8 +132,8 @@ void checkScan(const ScanCase &c, uint64_t seed) {
                std::to_string(c.vectorWidth));
   std::mt19937_64 rng(seed);
   Tensors weights = scanWeights(c, rng);
-  double err = compareModel(scanModel(c), weights, c.batch, c.seq, seed + 1, c.foldDeltaProj,
-                            c.vectorWidth);
+  double err =
+      compareModel(scanModel(c), weights, c.batch, c.seq, seed + 1, c.foldDeltaProj, c.vectorWidth);
   EXPECT_LE(err, kTolerance);
 }
 

@@ -91,7 +91,8 @@ ssmrt::RefTensor ssmc::test::referenceLogits(const ssmrt::Program &program, cons
       ADD_FAILURE() << "no tensor " << p.names[0];
       return {};
     }
-    params.emplace_back(p.shape, std::vector<double>(it->second.data.begin(), it->second.data.end()));
+    params.emplace_back(p.shape,
+                        std::vector<double>(it->second.data.begin(), it->second.data.end()));
   }
   const ssmrt::Function &f = program.reference;
   std::vector<ssmrt::RefTensor> states;

@@ -45,8 +45,8 @@ struct TinyMamba {
     return m.str();
   }
 
-  Tensors weights(std::mt19937_64 &rng, const std::string &embeddingName =
-                                            "backbone.embeddings.weight") const {
+  Tensors weights(std::mt19937_64 &rng,
+                  const std::string &embeddingName = "backbone.embeddings.weight") const {
     int64_t inner = expand * dModel;
     Tensors t;
     t[embeddingName] = {{vocab, dModel}, uniform(rng, vocab * dModel, -1.0f, 1.0f)};
@@ -57,7 +57,8 @@ struct TinyMamba {
       std::string p = "backbone.layers." + std::to_string(i) + ".";
       float a = 1.0f / std::sqrt(float(dModel)), b = 1.0f / std::sqrt(float(inner));
       t[p + "norm.weight"] = {{dModel}, uniform(rng, dModel, 0.8f, 1.2f)};
-      t[p + "mixer.in_proj.weight"] = {{2 * inner, dModel}, uniform(rng, 2 * inner * dModel, -a, a)};
+      t[p + "mixer.in_proj.weight"] = {{2 * inner, dModel},
+                                       uniform(rng, 2 * inner * dModel, -a, a)};
       t[p + "mixer.conv1d.weight"] = {{inner, 1, conv}, uniform(rng, inner * conv, -0.5f, 0.5f)};
       t[p + "mixer.conv1d.bias"] = {{inner}, uniform(rng, inner, -0.2f, 0.2f)};
       t[p + "mixer.x_proj.weight"] = {{rank + 2 * state, inner},
@@ -153,7 +154,8 @@ TEST(ModelNumerics, PrefillInPiecesEqualsAtOnce) {
   EXPECT_LE(relativeError(b[0], a[0]), kTolerance);
   // Two explicit prefills continue the same state.
   auto twoCalls = f.session(1, 512);
-  std::vector<int32_t> first(text.begin(), text.begin() + 10), second(text.begin() + 10, text.end());
+  std::vector<int32_t> first(text.begin(), text.begin() + 10),
+      second(text.begin() + 10, text.end());
   std::vector<std::vector<float>> c, d;
   ASSERT_TRUE(twoCalls->prefill({0}, {first}, ssmrt::Session::Logits::All, c).ok());
   ASSERT_TRUE(twoCalls->prefill({0}, {second}, ssmrt::Session::Logits::All, d).ok());
@@ -183,7 +185,8 @@ TEST(ModelNumerics, BatchOfDifferentLengthsEqualsEachAlone) {
     EXPECT_LE(relativeError(together[i], one[0]), kTolerance) << "sequence " << i;
     std::vector<float> step;
     ASSERT_TRUE(alone->decode({0}, {next[i]}, step).ok());
-    std::vector<float> got(stepTogether.begin() + i * vocab, stepTogether.begin() + (i + 1) * vocab);
+    std::vector<float> got(stepTogether.begin() + i * vocab,
+                           stepTogether.begin() + (i + 1) * vocab);
     EXPECT_LE(relativeError(got, step), kTolerance) << "decode of sequence " << i;
   }
 }

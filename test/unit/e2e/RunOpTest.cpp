@@ -7,8 +7,8 @@
 // error max|got - ref| / max|ref| <= 1e-5 per result; NaN never passes.
 //
 //===----------------------------------------------------------------------===//
-#include "codegen/driver/Compiler.h"
 #include "codegen/driver/RunOp.h"
+#include "codegen/driver/Compiler.h"
 #include "test/cudaemu/EmulatedDevice.h"
 
 #include "runtime/artifact/OpInfo.h"
@@ -52,7 +52,8 @@ RunOpResult runSource(const std::string &source, const std::string &what,
                       ssmrt::gpu::GpuDevice *device = nullptr) {
   mlir::MLIRContext context;
   loadCompilerDialects(context);
-  mlir::OwningOpRef<mlir::ModuleOp> module = mlir::parseSourceString<mlir::ModuleOp>(source, &context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
   EXPECT_TRUE(module) << what;
   if (!module)
     return {};
@@ -86,9 +87,9 @@ void expectClose(const std::vector<OpTensor> &got, const std::vector<OpTensor> &
 }
 
 std::vector<Arg> scanArgs(int64_t batch, int64_t seq) {
-  return {{{batch, seq, 40}}, {{batch, seq, 40}}, {{40, 5}, -2.0f, -0.5f}, {{batch, seq, 5}},
-          {{batch, seq, 5}},  {{40}},             {{batch, seq, 40}},      {{40}, -4.0f, -2.0f},
-          {{batch, 40, 5}}};
+  return {{{batch, seq, 40}}, {{batch, seq, 40}},   {{40, 5}, -2.0f, -0.5f},
+          {{batch, seq, 5}},  {{batch, seq, 5}},    {{40}},
+          {{batch, seq, 40}}, {{40}, -4.0f, -2.0f}, {{batch, 40, 5}}};
 }
 
 TEST(RunOp, ScanOnCudaKernelsInTheEmulator) {
@@ -126,8 +127,8 @@ std::string elementwiseFunction(const ssmrt::OpInfo &op, int64_t width, bool wei
   std::string args = "%a: " + act + (binary ? ", %b: " + rhs : "");
   std::string operands = binary ? "%a, %b" : "%a";
   std::string types = binary ? act + ", " + rhs : act;
-  return "func.func @f(" + args + ") -> " + act + " {\n  %r = \"ssm." + op.name + "\"(" +
-         operands + ") : (" + types + ") -> " + act + "\n  return %r : " + act + "\n}\n";
+  return "func.func @f(" + args + ") -> " + act + " {\n  %r = \"ssm." + op.name + "\"(" + operands +
+         ") : (" + types + ") -> " + act + "\n  return %r : " + act + "\n}\n";
 }
 
 // Every elementwise op of the table, on CPU kernels of both vector widths
@@ -142,12 +143,13 @@ TEST(RunOp, ElementwiseOpsOfTheTableOnEveryBackend) {
     for (bool weightRhs : {false, true}) {
       if (weightRhs && op.form != ssmrt::OpForm::Binary)
         continue;
-      for (auto [batch, seq, width] : {std::tuple<int64_t, int64_t, int64_t>{1, 1, 1},
-                                       {2, 7, 37}, {1, 4097, 130}}) {
+      for (auto [batch, seq, width] :
+           {std::tuple<int64_t, int64_t, int64_t>{1, 1, 1}, {2, 7, 37}, {1, 4097, 130}}) {
         std::string source = elementwiseFunction(op, width, weightRhs);
         std::vector<Arg> args = {{{batch, seq, width}, -4.0f, 4.0f}};
         if (op.form == ssmrt::OpForm::Binary)
-          args.push_back(weightRhs ? Arg{{width}, -4.0f, 4.0f} : Arg{{batch, seq, width}, -4.0f, 4.0f});
+          args.push_back(weightRhs ? Arg{{width}, -4.0f, 4.0f}
+                                   : Arg{{batch, seq, width}, -4.0f, 4.0f});
         std::vector<OpTensor> inputs = randomInputs(args, 17 + checked);
         SCOPED_TRACE(source);
         RunOpOptions reference;

@@ -18,7 +18,8 @@ struct Loaded {
 Loaded load(const std::string &text, std::map<std::string, std::string> files = {}) {
   auto reader = [files](const std::string &path) -> std::optional<std::string> {
     for (const auto &[name, body] : files)
-      if (path.size() >= name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0)
+      if (path.size() >= name.size() &&
+          path.compare(path.size() - name.size(), name.size(), name) == 0)
         return body;
     return std::nullopt;
   };
@@ -50,7 +51,8 @@ model m(tokens) {
   }
   return logits(h, embed)
 }
-)", {{"mlp.ssm", kMlp}});
+)",
+                         {{"mlp.ssm", kMlp}});
   ASSERT_TRUE(ok) << file->error();
   const Graph &g = file->graph();
   EXPECT_EQ(g.numParameters(), 11 * 6 + 3 * (2 * 12 * 6));
@@ -169,7 +171,8 @@ model m(tokens) {
   h = mlp(h, 3, 8)
   return logits(h, e)
 }
-)", {{"mlp.ssm", kMlp}});
+)",
+                         {{"mlp.ssm", kMlp}});
   ASSERT_FALSE(ok);
   EXPECT_NE(file->error().find("mlp.ssm:5:32: error: 'linear': argument 'weight' has shape [8, 3] "
                                "but expected [*, 4]"),

@@ -30,10 +30,10 @@ TEST(Lexer, KeywordsPunctuationAndNames) {
   for (const Token &t : toks)
     kinds.push_back(t.kind);
   std::vector<Tok> expected = {
-      Tok::KwModel, Tok::Ident, Tok::LParen, Tok::Ident, Tok::RParen, Tok::LBrace,
-      Tok::Ident, Tok::Assign, Tok::Ident, Tok::SlashSlash, Tok::Int, Tok::Percent,
-      Tok::Int, Tok::DotDot, Tok::At, Tok::Pipe, Tok::EqEq, Tok::NotEq, Tok::LessEq,
-      Tok::GreaterEq, Tok::Less, Tok::Greater, Tok::RBrace, Tok::Eof};
+      Tok::KwModel, Tok::Ident,     Tok::LParen, Tok::Ident,      Tok::RParen, Tok::LBrace,
+      Tok::Ident,   Tok::Assign,    Tok::Ident,  Tok::SlashSlash, Tok::Int,    Tok::Percent,
+      Tok::Int,     Tok::DotDot,    Tok::At,     Tok::Pipe,       Tok::EqEq,   Tok::NotEq,
+      Tok::LessEq,  Tok::GreaterEq, Tok::Less,   Tok::Greater,    Tok::RBrace, Tok::Eof};
   EXPECT_EQ(kinds, expected);
   EXPECT_EQ(toks[1].text, "m");
 }

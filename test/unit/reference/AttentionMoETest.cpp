@@ -32,8 +32,7 @@ struct AttnConfig {
 };
 
 std::vector<Attr> attnAttrs(const AttnConfig &c) {
-  std::vector<Attr> attrs = {intAttr("heads", c.heads),
-                             intAttr("kv_heads", c.kvHeads),
+  std::vector<Attr> attrs = {intAttr("heads", c.heads), intAttr("kv_heads", c.kvHeads),
                              intAttr("head_dim", c.headDim)};
   if (c.ropeTheta > 0)
     attrs.push_back(floatAttr("rope_theta", c.ropeTheta));
@@ -42,14 +41,11 @@ std::vector<Attr> attnAttrs(const AttnConfig &c) {
   return attrs;
 }
 
-std::vector<RefTensor> runAttn(const AttnConfig &c, const RefTensor &q,
-                               const RefTensor &k, const RefTensor &v,
-                               const RefTensor *kCache = nullptr,
-                               const RefTensor *vCache = nullptr,
-                               const RefTensor *lens = nullptr) {
+std::vector<RefTensor> runAttn(const AttnConfig &c, const RefTensor &q, const RefTensor &k,
+                               const RefTensor &v, const RefTensor *kCache = nullptr,
+                               const RefTensor *vCache = nullptr, const RefTensor *lens = nullptr) {
   std::vector<int64_t> cache = {kDyn, c.kvHeads, kDyn, c.headDim};
-  return evalOk(OpCode::Attention, {&q, &k, &v, kCache, vCache, lens},
-                attnAttrs(c),
+  return evalOk(OpCode::Attention, {&q, &k, &v, kCache, vCache, lens}, attnAttrs(c),
                 {{kDyn, kDyn, c.heads * c.headDim}, cache, cache});
 }
 
@@ -68,9 +64,8 @@ std::vector<double> rotate(std::vector<double> x, int64_t pos, double theta) {
 
 /// Naive causal GQA attention of new steps q/k/v after cached (already
 /// rotated) keys and values; returns the output only.
-RefTensor naiveAttn(const AttnConfig &c, const RefTensor &q, const RefTensor &k,
-                    const RefTensor &v, const RefTensor *kCache,
-                    const RefTensor *vCache) {
+RefTensor naiveAttn(const AttnConfig &c, const RefTensor &q, const RefTensor &k, const RefTensor &v,
+                    const RefTensor *kCache, const RefTensor *vCache) {
   int64_t batch = q.shape[0], len = q.shape[1], hd = c.headDim;
   int64_t cached = kCache ? kCache->shape[2] : 0;
   RefTensor out(q.shape);
@@ -95,8 +90,7 @@ RefTensor naiveAttn(const AttnConfig &c, const RefTensor &q, const RefTensor &k,
       }
       for (int64_t s = 0; s < len; ++s) {
         std::vector<double> kj = head(k, b, s, kvh);
-        keys.push_back(c.ropeTheta > 0 ? rotate(kj, cached + s, c.ropeTheta)
-                                       : kj);
+        keys.push_back(c.ropeTheta > 0 ? rotate(kj, cached + s, c.ropeTheta) : kj);
         values.push_back(head(v, b, s, kvh));
       }
       for (int64_t t = 0; t < len; ++t) {
@@ -126,11 +120,9 @@ TEST(ReferenceAttention, MatchesNaiveGroupedQueryAttention) {
   for (bool causal : {true, false}) {
     AttnConfig c{4, 2, 6};
     c.causal = causal;
-    RefTensor q = rng.tensor({2, 7, 24}), k = rng.tensor({2, 7, 12}),
-              v = rng.tensor({2, 7, 12});
+    RefTensor q = rng.tensor({2, 7, 24}), k = rng.tensor({2, 7, 12}), v = rng.tensor({2, 7, 12});
     std::vector<RefTensor> out = runAttn(c, q, k, v);
-    EXPECT_LT(maxAbsDiff(out[0], naiveAttn(c, q, k, v, nullptr, nullptr)),
-              1e-12)
+    EXPECT_LT(maxAbsDiff(out[0], naiveAttn(c, q, k, v, nullptr, nullptr)), 1e-12)
         << "causal " << causal;
     // The caches are the new keys and values, head-major.
     ASSERT_EQ(out[1].shape, (std::vector<int64_t>{2, 2, 7, 6}));
@@ -145,10 +137,8 @@ TEST(ReferenceAttention, MatchesNaiveGroupedQueryAttention) {
 TEST(ReferenceAttention, RotaryUsesAbsolutePositionsAfterTheCache) {
   TestRng rng(61);
   AttnConfig c{2, 1, 8, 10000.0};
-  RefTensor kCache = rng.tensor({2, 1, 3, 8}),
-            vCache = rng.tensor({2, 1, 3, 8});
-  RefTensor q = rng.tensor({2, 2, 16}), k = rng.tensor({2, 2, 8}),
-            v = rng.tensor({2, 2, 8});
+  RefTensor kCache = rng.tensor({2, 1, 3, 8}), vCache = rng.tensor({2, 1, 3, 8});
+  RefTensor q = rng.tensor({2, 2, 16}), k = rng.tensor({2, 2, 8}), v = rng.tensor({2, 2, 8});
   std::vector<RefTensor> out = runAttn(c, q, k, v, &kCache, &vCache);
   EXPECT_LT(maxAbsDiff(out[0], naiveAttn(c, q, k, v, &kCache, &vCache)), 1e-12);
   // The cache holds the new key rotated to position 3 + t.
@@ -165,16 +155,13 @@ TEST(ReferenceAttention, RotaryUsesAbsolutePositionsAfterTheCache) {
 TEST(ReferenceAttention, CacheContinuationEqualsOneCall) {
   TestRng rng(62);
   AttnConfig c{4, 2, 6, 500.0};
-  RefTensor q = rng.tensor({2, 6, 24}), k = rng.tensor({2, 6, 12}),
-            v = rng.tensor({2, 6, 12});
+  RefTensor q = rng.tensor({2, 6, 24}), k = rng.tensor({2, 6, 12}), v = rng.tensor({2, 6, 12});
   std::vector<RefTensor> whole = runAttn(c, q, k, v);
   RefTensor emptyK({2, 2, 0, 6}), emptyV({2, 2, 0, 6});
   std::vector<RefTensor> prefill =
-      runAttn(c, sliceSteps(q, 0, 5), sliceSteps(k, 0, 5), sliceSteps(v, 0, 5),
-              &emptyK, &emptyV);
-  std::vector<RefTensor> step =
-      runAttn(c, sliceSteps(q, 5, 6), sliceSteps(k, 5, 6), sliceSteps(v, 5, 6),
-              &prefill[1], &prefill[2]);
+      runAttn(c, sliceSteps(q, 0, 5), sliceSteps(k, 0, 5), sliceSteps(v, 0, 5), &emptyK, &emptyV);
+  std::vector<RefTensor> step = runAttn(c, sliceSteps(q, 5, 6), sliceSteps(k, 5, 6),
+                                        sliceSteps(v, 5, 6), &prefill[1], &prefill[2]);
   EXPECT_LT(maxAbsDiff(prefill[0], sliceSteps(whole[0], 0, 5)), 1e-12);
   EXPECT_LT(maxAbsDiff(step[0], sliceSteps(whole[0], 5, 6)), 1e-12);
   EXPECT_LT(maxAbsDiff(step[1], whole[1]), 1e-12);
@@ -184,21 +171,18 @@ TEST(ReferenceAttention, CacheContinuationEqualsOneCall) {
 TEST(ReferenceAttention, SeqLensMaskPaddingOfShortSequences) {
   TestRng rng(63);
   AttnConfig c{4, 2, 6, 10000.0};
-  RefTensor q = rng.tensor({2, 7, 24}), k = rng.tensor({2, 7, 12}),
-            v = rng.tensor({2, 7, 12});
+  RefTensor q = rng.tensor({2, 7, 24}), k = rng.tensor({2, 7, 12}), v = rng.tensor({2, 7, 12});
   AttnConfig open = c;
   open.causal = false;
   for (const AttnConfig &cfg : {c, open}) {
     RefTensor lens = lengths({7, 3});
-    std::vector<RefTensor> batched =
-        runAttn(cfg, q, k, v, nullptr, nullptr, &lens);
+    std::vector<RefTensor> batched = runAttn(cfg, q, k, v, nullptr, nullptr, &lens);
     EXPECT_EQ(batched[1].shape, (std::vector<int64_t>{2, 2, 7, 6}));
-    std::vector<RefTensor> alone = runAttn(
-        cfg, sliceSteps(sliceBatch(q, 1), 0, 3),
-        sliceSteps(sliceBatch(k, 1), 0, 3), sliceSteps(sliceBatch(v, 1), 0, 3));
+    std::vector<RefTensor> alone =
+        runAttn(cfg, sliceSteps(sliceBatch(q, 1), 0, 3), sliceSteps(sliceBatch(k, 1), 0, 3),
+                sliceSteps(sliceBatch(v, 1), 0, 3));
     RefTensor y = sliceBatch(batched[0], 1);
-    EXPECT_LT(maxAbsDiff(sliceSteps(y, 0, 3), alone[0]), 1e-15)
-        << "causal " << cfg.causal;
+    EXPECT_LT(maxAbsDiff(sliceSteps(y, 0, 3), alone[0]), 1e-15) << "causal " << cfg.causal;
     for (int64_t i = 3 * 24; i < 7 * 24; ++i)
       EXPECT_EQ(y.data[i], 0.0);
   }
@@ -207,21 +191,21 @@ TEST(ReferenceAttention, SeqLensMaskPaddingOfShortSequences) {
 TEST(ReferenceAttention, ReportsBadCachesAndHeads) {
   TestRng rng(64);
   AttnConfig c{4, 2, 6};
-  RefTensor q = rng.tensor({1, 2, 24}), k = rng.tensor({1, 2, 12}),
-            v = rng.tensor({1, 2, 12}), kCache = rng.tensor({1, 2, 3, 6});
+  RefTensor q = rng.tensor({1, 2, 24}), k = rng.tensor({1, 2, 12}), v = rng.tensor({1, 2, 12}),
+            kCache = rng.tensor({1, 2, 3, 6});
   std::vector<int64_t> cache = {kDyn, 2, kDyn, 6};
-  EXPECT_EQ(evalError(OpCode::Attention, {&q, &k, &v, &kCache, nullptr},
-                      attnAttrs(c), {{kDyn, kDyn, 24}, cache, cache}),
+  EXPECT_EQ(evalError(OpCode::Attention, {&q, &k, &v, &kCache, nullptr}, attnAttrs(c),
+                      {{kDyn, kDyn, 24}, cache, cache}),
             "instruction 0 (attention): operands 'k_cache' and 'v_cache' "
             "must be both present or both absent");
   AttnConfig bad{4, 3, 6};
-  EXPECT_EQ(evalError(OpCode::Attention, {&q, &k, &v}, attnAttrs(bad),
-                      {{kDyn, kDyn, 24}, cache, cache}),
-            "instruction 0 (attention): attribute 'kv_heads' (3) does not "
-            "divide 'heads' (4)");
+  EXPECT_EQ(
+      evalError(OpCode::Attention, {&q, &k, &v}, attnAttrs(bad), {{kDyn, kDyn, 24}, cache, cache}),
+      "instruction 0 (attention): attribute 'kv_heads' (3) does not "
+      "divide 'heads' (4)");
   RefTensor vCache = rng.tensor({1, 2, 4, 6});
-  EXPECT_EQ(evalError(OpCode::Attention, {&q, &k, &v, &kCache, &vCache},
-                      attnAttrs(c), {{kDyn, kDyn, 24}, cache, cache}),
+  EXPECT_EQ(evalError(OpCode::Attention, {&q, &k, &v, &kCache, &vCache}, attnAttrs(c),
+                      {{kDyn, kDyn, 24}, cache, cache}),
             "instruction 0 (attention): operand 'v_cache' has shape "
             "[1, 2, 4, 6] but expected [1, 2, 3, 6]");
 }
@@ -235,10 +219,8 @@ struct MoECase {
   std::vector<RefTensor> experts; ///< gate0, up0, down0, gate1, ...
 };
 
-MoECase makeMoE(TestRng &rng, int64_t numExperts, int64_t width,
-                int64_t inter) {
-  MoECase m{
-      rng.tensor({2, 3, width}), rng.tensor({numExperts, width}, -2, 2), {}};
+MoECase makeMoE(TestRng &rng, int64_t numExperts, int64_t width, int64_t inter) {
+  MoECase m{rng.tensor({2, 3, width}), rng.tensor({numExperts, width}, -2, 2), {}};
   for (int64_t e = 0; e < numExperts; ++e) {
     m.experts.push_back(rng.tensor({inter, width}));
     m.experts.push_back(rng.tensor({inter, width}));
@@ -314,10 +296,8 @@ TEST(ReferenceMoE, TopTwoIsTheWeightedSumOfTheChosenExperts) {
   for (bool renormalize : {false, true}) {
     RefTensor y =
         evalOk(OpCode::MoE, moeOperands(m),
-               {intAttr("top_k", 2), intAttr("renormalize", renormalize)},
-               {{kDyn, kDyn, 5}})[0];
-    EXPECT_LT(maxAbsDiff(y, explicitTop2(m, renormalize)), 1e-12)
-        << "renormalize " << renormalize;
+               {intAttr("top_k", 2), intAttr("renormalize", renormalize)}, {{kDyn, kDyn, 5}})[0];
+    EXPECT_LT(maxAbsDiff(y, explicitTop2(m, renormalize)), 1e-12) << "renormalize " << renormalize;
   }
 }
 
@@ -332,8 +312,7 @@ TEST(ReferenceMoE, TiesGoToTheLowerExpertIndex) {
     at(m.router, {3, j}) = 0;
   }
   RefTensor y = evalOk(OpCode::MoE, moeOperands(m),
-                       {intAttr("top_k", 1), intAttr("renormalize", 1)},
-                       {{kDyn, kDyn, 5}})[0];
+                       {intAttr("top_k", 1), intAttr("renormalize", 1)}, {{kDyn, kDyn, 5}})[0];
   for (int64_t r = 0; r < 6; ++r) {
     std::vector<double> e1 = expert(m, 1, &m.x.data[r * 5]);
     for (int64_t j = 0; j < 5; ++j)
@@ -345,14 +324,12 @@ TEST(ReferenceMoE, ReportsExpertCountAndTopK) {
   TestRng rng(72);
   MoECase m = makeMoE(rng, 2, 5, 3);
   std::vector<const RefTensor *> ops = moeOperands(m);
-  EXPECT_EQ(
-      evalError(OpCode::MoE, ops, {intAttr("top_k", 3)}, {{kDyn, kDyn, 5}}),
-      "instruction 0 (moe): attribute 'top_k' (3) is not in [1, 2]");
+  EXPECT_EQ(evalError(OpCode::MoE, ops, {intAttr("top_k", 3)}, {{kDyn, kDyn, 5}}),
+            "instruction 0 (moe): attribute 'top_k' (3) is not in [1, 2]");
   ops.pop_back();
-  EXPECT_EQ(
-      evalError(OpCode::MoE, ops, {intAttr("top_k", 1)}, {{kDyn, kDyn, 5}}),
-      "instruction 0 (moe): the router has 2 experts but there are 5 "
-      "expert operands (expected 3 per expert)");
+  EXPECT_EQ(evalError(OpCode::MoE, ops, {intAttr("top_k", 1)}, {{kDyn, kDyn, 5}}),
+            "instruction 0 (moe): the router has 2 experts but there are 5 "
+            "expert operands (expected 3 per expert)");
 }
 
 } // namespace

@@ -33,15 +33,13 @@ struct ConvCase {
   RefTensor x, w, bias, init;
 };
 
-ConvCase makeConv(TestRng &rng, int64_t batch, int64_t len, int64_t width,
-                  int64_t k) {
-  return {rng.tensor({batch, len, width}), rng.tensor({width, 1, k}),
-          rng.tensor({width}), rng.tensor({batch, k - 1, width})};
+ConvCase makeConv(TestRng &rng, int64_t batch, int64_t len, int64_t width, int64_t k) {
+  return {rng.tensor({batch, len, width}), rng.tensor({width, 1, k}), rng.tensor({width}),
+          rng.tensor({batch, k - 1, width})};
 }
 
-std::vector<RefTensor> runConv(const RefTensor &x, const ConvCase &c,
-                               const RefTensor *init, bool silu,
-                               const RefTensor *lens = nullptr) {
+std::vector<RefTensor> runConv(const RefTensor &x, const ConvCase &c, const RefTensor *init,
+                               bool silu, const RefTensor *lens = nullptr) {
   int64_t width = x.shape[2], k = c.w.shape[2];
   std::vector<Attr> attrs;
   if (silu)
@@ -57,8 +55,7 @@ TEST(ReferenceConv, MatchesWindowFormula) {
     for (bool act : {false, true})
       for (bool withInit : {false, true}) {
         ConvCase c = makeConv(rng, batch, len, width, k);
-        std::vector<RefTensor> out =
-            runConv(c.x, c, withInit ? &c.init : nullptr, act);
+        std::vector<RefTensor> out = runConv(c.x, c, withInit ? &c.init : nullptr, act);
         // window = cat(init_state or zeros, x) along time.
         RefTensor window({batch, k - 1 + len, width});
         for (int64_t b = 0; b < batch; ++b)
@@ -91,10 +88,8 @@ TEST(ReferenceConv, CarriedStateContinuesTheSequence) {
   for (int64_t split : {1, 3, 6}) {
     ConvCase c = makeConv(rng, 2, 7, 5, 4);
     std::vector<RefTensor> whole = runConv(c.x, c, &c.init, true);
-    std::vector<RefTensor> first =
-        runConv(sliceSteps(c.x, 0, split), c, &c.init, true);
-    std::vector<RefTensor> second =
-        runConv(sliceSteps(c.x, split, 7), c, &first[1], true);
+    std::vector<RefTensor> first = runConv(sliceSteps(c.x, 0, split), c, &c.init, true);
+    std::vector<RefTensor> second = runConv(sliceSteps(c.x, split, 7), c, &first[1], true);
     EXPECT_LT(maxAbsDiff(first[0], sliceSteps(whole[0], 0, split)), 1e-12);
     EXPECT_LT(maxAbsDiff(second[0], sliceSteps(whole[0], split, 7)), 1e-12);
     EXPECT_LT(maxAbsDiff(second[1], whole[1]), 1e-12);
@@ -109,8 +104,7 @@ TEST(ReferenceConv, SeqLensStopAtEachSequenceEnd) {
   for (int64_t b = 0; b < 2; ++b) {
     int64_t n = b == 0 ? 7 : 3;
     RefTensor init = sliceBatch(c.init, b);
-    std::vector<RefTensor> alone =
-        runConv(sliceSteps(sliceBatch(c.x, b), 0, n), c, &init, true);
+    std::vector<RefTensor> alone = runConv(sliceSteps(sliceBatch(c.x, b), 0, n), c, &init, true);
     RefTensor y = sliceBatch(batched[0], b);
     EXPECT_EQ(maxAbsDiff(sliceSteps(y, 0, n), alone[0]), 0.0);
     for (int64_t t = n; t < 7; ++t)
@@ -131,8 +125,8 @@ struct ScanCase {
   RefTensor u, delta, a, bIn, cIn, d, z, deltaBias, deltaProj, init;
 };
 
-ScanCase makeScan(TestRng &rng, int64_t batch, int64_t len, int64_t e,
-                  int64_t n, int64_t r, int64_t groups) {
+ScanCase makeScan(TestRng &rng, int64_t batch, int64_t len, int64_t e, int64_t n, int64_t r,
+                  int64_t groups) {
   ScanCase s;
   s.groups = groups;
   s.u = rng.tensor({batch, len, e});
@@ -150,29 +144,24 @@ ScanCase makeScan(TestRng &rng, int64_t batch, int64_t len, int64_t e,
 }
 
 /// Runs the scan on steps [begin, end) of |s| from |init|.
-std::vector<RefTensor> runScan(const ScanCase &s, int64_t begin, int64_t end,
-                               const RefTensor *init,
-                               const RefTensor *lens = nullptr,
-                               int64_t batchRow = -1) {
+std::vector<RefTensor> runScan(const ScanCase &s, int64_t begin, int64_t end, const RefTensor *init,
+                               const RefTensor *lens = nullptr, int64_t batchRow = -1) {
   auto cut = [&](const RefTensor &t) {
     RefTensor rows = batchRow < 0 ? t : sliceBatch(t, batchRow);
     return sliceSteps(rows, begin, end);
   };
-  RefTensor u = cut(s.u), delta = cut(s.delta), b = cut(s.bIn), c = cut(s.cIn),
-            z = cut(s.z);
+  RefTensor u = cut(s.u), delta = cut(s.delta), b = cut(s.bIn), c = cut(s.cIn), z = cut(s.z);
   bool proj = !s.deltaProj.shape.empty();
   int64_t e = s.a.shape[0], n = s.a.shape[1];
-  return evalOk(OpCode::SelectiveScan,
-                {&u, &delta, &s.a, &b, &c, &s.d, &z, &s.deltaBias,
-                 proj ? &s.deltaProj : nullptr, init, lens},
-                {intAttr("groups", s.groups), intAttr("delta_softplus", 1)},
-                {{kDyn, kDyn, e}, {kDyn, e, n}});
+  return evalOk(
+      OpCode::SelectiveScan,
+      {&u, &delta, &s.a, &b, &c, &s.d, &z, &s.deltaBias, proj ? &s.deltaProj : nullptr, init, lens},
+      {intAttr("groups", s.groups), intAttr("delta_softplus", 1)}, {{kDyn, kDyn, e}, {kDyn, e, n}});
 }
 
 /// reference-semantics.md §1.3 steps 5-11, one (b, e) row at a time.
 std::vector<RefTensor> naiveScan(const ScanCase &s) {
-  int64_t batch = s.u.shape[0], len = s.u.shape[1], e = s.a.shape[0],
-          n = s.a.shape[1];
+  int64_t batch = s.u.shape[0], len = s.u.shape[1], e = s.a.shape[0], n = s.a.shape[1];
   bool proj = !s.deltaProj.shape.empty();
   RefTensor y({batch, len, e}), state = s.init;
   for (int64_t b = 0; b < batch; ++b)
@@ -225,9 +214,8 @@ TEST(ReferenceSelectiveScan, ChannelsReadTheirGroupOfBAndC) {
 TEST(ReferenceSelectiveScan, WithoutOptionalOperandsStartsFromZero) {
   TestRng rng(32);
   ScanCase s = makeScan(rng, 1, 7, 5, 3, 0, 1);
-  std::vector<RefTensor> out =
-      evalOk(OpCode::SelectiveScan, {&s.u, &s.delta, &s.a, &s.bIn, &s.cIn}, {},
-             {{kDyn, kDyn, 5}, {kDyn, 5, 3}});
+  std::vector<RefTensor> out = evalOk(OpCode::SelectiveScan, {&s.u, &s.delta, &s.a, &s.bIn, &s.cIn},
+                                      {}, {{kDyn, kDyn, 5}, {kDyn, 5, 3}});
   RefTensor h({1, 5, 3}), y({1, 7, 5});
   for (int64_t t = 0; t < 7; ++t)
     for (int64_t e = 0; e < 5; ++e)
@@ -277,30 +265,23 @@ TEST(ReferenceSelectiveScan, ReportsBadShapesAndLengths) {
   ScanCase s = makeScan(rng, 2, 5, 4, 16, 0, 2);
   RefTensor narrowB = rng.tensor({2, 5, 16});
   std::vector<RefTensor> results;
-  Status st =
-      evalOp(OpCode::SelectiveScan, {&s.u, &s.delta, &s.a, &narrowB, &s.cIn},
-             {intAttr("groups", 2)}, {{kDyn, kDyn, 4}, {kDyn, 4, 16}}, results);
+  Status st = evalOp(OpCode::SelectiveScan, {&s.u, &s.delta, &s.a, &narrowB, &s.cIn},
+                     {intAttr("groups", 2)}, {{kDyn, kDyn, 4}, {kDyn, 4, 16}}, results);
   EXPECT_EQ(st.message(), "instruction 0 (selective_scan): operand 'B' has "
                           "shape [2, 5, 16] but expected [2, 5, 32]");
   for (double bad : {6.0, -1.0, 2.5}) {
     RefTensor lens({2}, {3, bad});
-    st = evalOp(OpCode::SelectiveScan,
-                {&s.u, &s.delta, &s.a, &s.bIn, &s.cIn, nullptr, nullptr,
-                 nullptr, nullptr, nullptr, &lens},
-                {intAttr("groups", 2)}, {{kDyn, kDyn, 4}, {kDyn, 4, 16}},
-                results);
-    EXPECT_NE(st.message().find("seq_lens[1] = "), std::string::npos)
-        << st.message();
-    EXPECT_NE(st.message().find("is not an integer in [0, 5]"),
-              std::string::npos)
-        << st.message();
+    st = evalOp(
+        OpCode::SelectiveScan,
+        {&s.u, &s.delta, &s.a, &s.bIn, &s.cIn, nullptr, nullptr, nullptr, nullptr, nullptr, &lens},
+        {intAttr("groups", 2)}, {{kDyn, kDyn, 4}, {kDyn, 4, 16}}, results);
+    EXPECT_NE(st.message().find("seq_lens[1] = "), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("is not an integer in [0, 5]"), std::string::npos) << st.message();
   }
   RefTensor badInit = rng.tensor({2, 16, 4});
-  st =
-      evalOp(OpCode::SelectiveScan,
-             {&s.u, &s.delta, &s.a, &s.bIn, &s.cIn, nullptr, nullptr, nullptr,
-              nullptr, &badInit},
-             {intAttr("groups", 2)}, {{kDyn, kDyn, 4}, {kDyn, 4, 16}}, results);
+  st = evalOp(OpCode::SelectiveScan,
+              {&s.u, &s.delta, &s.a, &s.bIn, &s.cIn, nullptr, nullptr, nullptr, nullptr, &badInit},
+              {intAttr("groups", 2)}, {{kDyn, kDyn, 4}, {kDyn, 4, 16}}, results);
   EXPECT_EQ(st.message(), "instruction 0 (selective_scan): operand "
                           "'init_state' has shape [2, 16, 4] but expected "
                           "[2, 4, 16]");
@@ -317,29 +298,26 @@ TEST(ReferenceMambaStep, EqualsConvLinearSplitAndScanOnOneToken) {
   RefTensor convW = rng.tensor({e, 1, k}), convB = rng.tensor({e});
   RefTensor convState = rng.tensor({batch, k - 1, e});
   RefTensor xProj = rng.tensor({r + 2 * n, e}), deltaProj = rng.tensor({e, r});
-  RefTensor deltaBias = rng.tensor({e}, -2, 0.5),
-            a = rng.tensor({e, n}, -2, -0.05);
+  RefTensor deltaBias = rng.tensor({e}, -2, 0.5), a = rng.tensor({e, n}, -2, -0.05);
   RefTensor ssmState = rng.tensor({batch, e, n}), d = rng.tensor({e});
 
-  std::vector<RefTensor> fused =
-      evalOk(OpCode::MambaStep,
-             {&x, &z, &convW, &convState, &xProj, &deltaProj, &deltaBias, &a,
-              &ssmState, &convB, &d},
-             {}, {{kDyn, 1, e}, {kDyn, k - 1, e}, {kDyn, e, n}});
+  std::vector<RefTensor> fused = evalOk(
+      OpCode::MambaStep,
+      {&x, &z, &convW, &convState, &xProj, &deltaProj, &deltaBias, &a, &ssmState, &convB, &d}, {},
+      {{kDyn, 1, e}, {kDyn, k - 1, e}, {kDyn, e, n}});
 
   std::vector<RefTensor> conv =
-      evalOk(OpCode::CausalConv1d, {&x, &convW, &convB, &convState, nullptr},
-             {intAttr("silu", 1)}, {{kDyn, kDyn, e}, {kDyn, k - 1, e}});
-  RefTensor proj = evalOk(OpCode::Linear, {&conv[0], &xProj, nullptr}, {},
-                          {{kDyn, kDyn, r + 2 * n}})[0];
+      evalOk(OpCode::CausalConv1d, {&x, &convW, &convB, &convState, nullptr}, {intAttr("silu", 1)},
+             {{kDyn, kDyn, e}, {kDyn, k - 1, e}});
+  RefTensor proj =
+      evalOk(OpCode::Linear, {&conv[0], &xProj, nullptr}, {}, {{kDyn, kDyn, r + 2 * n}})[0];
   std::vector<RefTensor> parts =
-      evalOk(OpCode::Split, {&proj},
-             {intsAttr("sizes", {r, n, n}), intAttr("axis", 2)},
+      evalOk(OpCode::Split, {&proj}, {intsAttr("sizes", {r, n, n}), intAttr("axis", 2)},
              {{kDyn, kDyn, r}, {kDyn, kDyn, n}, {kDyn, kDyn, n}});
   std::vector<RefTensor> scan =
       evalOk(OpCode::SelectiveScan,
-             {&conv[0], &parts[0], &a, &parts[1], &parts[2], &d, &z, &deltaBias,
-              &deltaProj, &ssmState, nullptr},
+             {&conv[0], &parts[0], &a, &parts[1], &parts[2], &d, &z, &deltaBias, &deltaProj,
+              &ssmState, nullptr},
              {intAttr("delta_softplus", 1)}, {{kDyn, kDyn, e}, {kDyn, e, n}});
 
   EXPECT_LT(maxAbsDiff(fused[0], scan[0]), 1e-12);
@@ -348,8 +326,8 @@ TEST(ReferenceMambaStep, EqualsConvLinearSplitAndScanOnOneToken) {
 
   RefTensor twoSteps = rng.tensor({batch, 2, e});
   EXPECT_NE(evalError(OpCode::MambaStep,
-                      {&twoSteps, &z, &convW, &convState, &xProj, &deltaProj,
-                       &deltaBias, &a, &ssmState, &convB, &d},
+                      {&twoSteps, &z, &convW, &convState, &xProj, &deltaProj, &deltaBias, &a,
+                       &ssmState, &convB, &d},
                       {}, {{kDyn, 1, e}, {kDyn, k - 1, e}, {kDyn, e, n}})
                 .find("operand 'x' has shape [2, 2, 5] but expected [2, 1, 5]"),
             std::string::npos);

@@ -24,8 +24,7 @@ public:
     return std::uniform_real_distribution<double>(lo, hi)(gen_);
   }
   /// A tensor of |shape| with values in [lo, hi).
-  RefTensor tensor(std::vector<int64_t> shape, double lo = -1.0,
-                   double hi = 1.0);
+  RefTensor tensor(std::vector<int64_t> shape, double lo = -1.0, double hi = 1.0);
 
 private:
   std::mt19937_64 gen_;
@@ -52,14 +51,12 @@ Attr floatAttr(const std::string &name, double value);
 /// Evaluates one |op| instruction on |operands| (nullptr = absent) whose
 /// results are declared with |resultShapes|.
 Status evalOp(OpCode op, const std::vector<const RefTensor *> &operands,
-              const std::vector<Attr> &attrs,
-              const std::vector<std::vector<int64_t>> &resultShapes,
+              const std::vector<Attr> &attrs, const std::vector<std::vector<int64_t>> &resultShapes,
               std::vector<RefTensor> &results);
 /// evalOp() that records a test failure on error.
-std::vector<RefTensor>
-evalOk(OpCode op, const std::vector<const RefTensor *> &operands,
-       const std::vector<Attr> &attrs,
-       const std::vector<std::vector<int64_t>> &resultShapes);
+std::vector<RefTensor> evalOk(OpCode op, const std::vector<const RefTensor *> &operands,
+                              const std::vector<Attr> &attrs,
+                              const std::vector<std::vector<int64_t>> &resultShapes);
 /// evalOp() that expects an error and returns its message.
 std::string evalError(OpCode op, const std::vector<const RefTensor *> &operands,
                       const std::vector<Attr> &attrs,
@@ -70,13 +67,11 @@ class ProgramBuilder {
 public:
   Function &fn() { return program.forward; }
   /// A new value; returns its id.
-  int32_t value(ValueKind kind, std::vector<int64_t> shape, int32_t index = -1,
-                int32_t sub = 0);
+  int32_t value(ValueKind kind, std::vector<int64_t> shape, int32_t index = -1, int32_t sub = 0);
   /// A new parameter and its Param value; returns the value id.
   int32_t param(const std::string &name, std::vector<int64_t> shape);
   /// A new state slot and the value that reads it (an input of forward).
-  int32_t stateInput(const std::string &name, StateKind kind,
-                     std::vector<int64_t> valueShape);
+  int32_t stateInput(const std::string &name, StateKind kind, std::vector<int64_t> valueShape);
   /// Appends an instruction with fresh Temp results of |resultShapes|;
   /// returns the result ids.
   std::vector<int32_t> instr(OpCode op, std::vector<int32_t> operands,

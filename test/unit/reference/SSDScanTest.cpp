@@ -28,8 +28,8 @@ struct SSDCase {
   RefTensor x, dt, a, bIn, cIn, d, z, dtBias, init;
 };
 
-SSDCase makeSSD(TestRng &rng, int64_t batch, int64_t len, int64_t heads,
-                int64_t headDim, int64_t groups, int64_t n) {
+SSDCase makeSSD(TestRng &rng, int64_t batch, int64_t len, int64_t heads, int64_t headDim,
+                int64_t groups, int64_t n) {
   SSDCase s{heads, headDim, groups, n, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   s.x = rng.tensor({batch, len, heads * headDim});
   s.dt = rng.tensor({batch, len, heads}, -2, 1);
@@ -43,22 +43,18 @@ SSDCase makeSSD(TestRng &rng, int64_t batch, int64_t len, int64_t heads,
   return s;
 }
 
-std::vector<RefTensor> runSSD(const SSDCase &s, int64_t begin, int64_t end,
-                              const RefTensor *init,
-                              const RefTensor *lens = nullptr,
-                              int64_t batchRow = -1, int64_t chunk = 256) {
+std::vector<RefTensor> runSSD(const SSDCase &s, int64_t begin, int64_t end, const RefTensor *init,
+                              const RefTensor *lens = nullptr, int64_t batchRow = -1,
+                              int64_t chunk = 256) {
   auto cut = [&](const RefTensor &t) {
     return sliceSteps(batchRow < 0 ? t : sliceBatch(t, batchRow), begin, end);
   };
-  RefTensor x = cut(s.x), dt = cut(s.dt), b = cut(s.bIn), c = cut(s.cIn),
-            z = cut(s.z);
-  return evalOk(OpCode::SSDScan,
-                {&x, &dt, &s.a, &b, &c, &s.d, &z, &s.dtBias, init, lens},
+  RefTensor x = cut(s.x), dt = cut(s.dt), b = cut(s.bIn), c = cut(s.cIn), z = cut(s.z);
+  return evalOk(OpCode::SSDScan, {&x, &dt, &s.a, &b, &c, &s.d, &z, &s.dtBias, init, lens},
                 {intAttr("heads", s.heads), intAttr("head_dim", s.headDim),
                  intAttr("groups", s.groups), intAttr("chunk_size", chunk),
                  intAttr("dt_softplus", 1)},
-                {{kDyn, kDyn, s.heads * s.headDim},
-                 {kDyn, s.heads, s.headDim, s.nState}});
+                {{kDyn, kDyn, s.heads * s.headDim}, {kDyn, s.heads, s.headDim, s.nState}});
 }
 
 /// Δ of head |h| at step |t| of batch row |b|.
@@ -67,10 +63,8 @@ double deltaOf(const SSDCase &s, int64_t b, int64_t t, int64_t h) {
 }
 
 /// The recurrence step by step; |groupOf| maps a head to its B/C group.
-std::vector<RefTensor>
-naiveSSD(const SSDCase &s, const std::function<int64_t(int64_t)> &groupOf) {
-  int64_t batch = s.x.shape[0], len = s.x.shape[1], hp = s.headDim,
-          n = s.nState;
+std::vector<RefTensor> naiveSSD(const SSDCase &s, const std::function<int64_t(int64_t)> &groupOf) {
+  int64_t batch = s.x.shape[0], len = s.x.shape[1], hp = s.headDim, n = s.nState;
   RefTensor y(s.x.shape), state = s.init;
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t t = 0; t < len; ++t)
@@ -81,8 +75,7 @@ naiveSSD(const SSDCase &s, const std::function<int64_t(int64_t)> &groupOf) {
           double xv = at(s.x, {b, t, h * hp + p}), out = 0;
           for (int64_t k = 0; k < n; ++k) {
             double &st = at(state, {b, h, p, k});
-            st = std::exp(delta * s.a.data[h]) * st +
-                 delta * xv * at(s.bIn, {b, t, g * n + k});
+            st = std::exp(delta * s.a.data[h]) * st + delta * xv * at(s.bIn, {b, t, g * n + k});
             out += st * at(s.cIn, {b, t, g * n + k});
           }
           out += s.d.data[h] * xv;
@@ -95,21 +88,15 @@ naiveSSD(const SSDCase &s, const std::function<int64_t(int64_t)> &groupOf) {
 /// ssd_minimal_discrete in chunks of |q| steps (the last may be partial):
 /// intra-chunk outputs from segment sums, chunk states, state passing.
 std::vector<RefTensor> chunkedSSD(const SSDCase &s, int64_t q) {
-  int64_t batch = s.x.shape[0], len = s.x.shape[1], hp = s.headDim,
-          n = s.nState, perGroup = s.heads / s.groups;
+  int64_t batch = s.x.shape[0], len = s.x.shape[1], hp = s.headDim, n = s.nState,
+          perGroup = s.heads / s.groups;
   RefTensor y(s.x.shape), state = s.init;
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t h = 0; h < s.heads; ++h) {
       int64_t g = h / perGroup;
-      auto bv = [&](int64_t t, int64_t k) {
-        return at(s.bIn, {b, t, g * n + k});
-      };
-      auto cv = [&](int64_t t, int64_t k) {
-        return at(s.cIn, {b, t, g * n + k});
-      };
-      auto xv = [&](int64_t t, int64_t p) {
-        return at(s.x, {b, t, h * hp + p});
-      };
+      auto bv = [&](int64_t t, int64_t k) { return at(s.bIn, {b, t, g * n + k}); };
+      auto cv = [&](int64_t t, int64_t k) { return at(s.cIn, {b, t, g * n + k}); };
+      auto xv = [&](int64_t t, int64_t p) { return at(s.x, {b, t, h * hp + p}); };
       for (int64_t c0 = 0; c0 < len; c0 += q) {
         int64_t c1 = std::min(len, c0 + q);
         // segsum(l, s) = Σ_{k=s+1..l} a_k with a_k = A·Δ_k.
@@ -126,8 +113,7 @@ std::vector<RefTensor> chunkedSSD(const SSDCase &s, int64_t q) {
               double cb = 0;
               for (int64_t k = 0; k < n; ++k)
                 cb += cv(l, k) * bv(src, k);
-              out += cb * std::exp(segsum(l, src)) * xv(src, p) *
-                     deltaOf(s, b, src, h);
+              out += cb * std::exp(segsum(l, src)) * xv(src, p) * deltaOf(s, b, src, h);
             }
             double off = 0; // C_l · state entering the chunk
             for (int64_t k = 0; k < n; ++k)
@@ -140,8 +126,8 @@ std::vector<RefTensor> chunkedSSD(const SSDCase &s, int64_t q) {
           for (int64_t k = 0; k < n; ++k) {
             double chunkState = 0;
             for (int64_t src = c0; src < c1; ++src)
-              chunkState += std::exp(segsum(c1 - 1, src)) * bv(src, k) *
-                            xv(src, p) * deltaOf(s, b, src, h);
+              chunkState +=
+                  std::exp(segsum(c1 - 1, src)) * bv(src, k) * xv(src, p) * deltaOf(s, b, src, h);
             double &st = at(state, {b, h, p, k});
             st = chunkDecay * st + chunkState;
           }
@@ -155,8 +141,7 @@ TEST(ReferenceSSDScan, HeadsUseTheirGroupMajorGroup) {
   SSDCase s = makeSSD(rng, 2, 7, /*heads=*/4, /*headDim=*/3, /*groups=*/2,
                       /*n=*/5);
   std::vector<RefTensor> out = runSSD(s, 0, 7, &s.init);
-  std::vector<RefTensor> groupMajor =
-      naiveSSD(s, [](int64_t h) { return h / 2; });
+  std::vector<RefTensor> groupMajor = naiveSSD(s, [](int64_t h) { return h / 2; });
   EXPECT_LT(maxAbsDiff(out[0], groupMajor[0]), 1e-12);
   EXPECT_LT(maxAbsDiff(out[1], groupMajor[1]), 1e-12);
   // The tiled mapping (h % groups) is a different model: make sure the test
@@ -172,12 +157,9 @@ TEST(ReferenceSSDScan, MatchesChunkedAlgorithmForAnyChunkSize) {
     std::vector<RefTensor> out = runSSD(s, 0, 7, &s.init);
     for (int64_t q : {2, 3, 7}) {
       std::vector<RefTensor> chunked = chunkedSSD(s, q);
-      EXPECT_LT(maxAbsDiff(out[0], chunked[0]), 1e-11)
-          << "N " << n << " Q " << q;
-      EXPECT_LT(maxAbsDiff(out[1], chunked[1]), 1e-11)
-          << "N " << n << " Q " << q;
-      std::vector<RefTensor> attrChunk =
-          runSSD(s, 0, 7, &s.init, nullptr, -1, q);
+      EXPECT_LT(maxAbsDiff(out[0], chunked[0]), 1e-11) << "N " << n << " Q " << q;
+      EXPECT_LT(maxAbsDiff(out[1], chunked[1]), 1e-11) << "N " << n << " Q " << q;
+      std::vector<RefTensor> attrChunk = runSSD(s, 0, 7, &s.init, nullptr, -1, q);
       EXPECT_EQ(maxAbsDiff(out[0], attrChunk[0]), 0.0);
     }
   }
@@ -216,15 +198,12 @@ TEST(ReferenceSSDScan, SeqLensGiveEachSequenceItsOwnEnd) {
 TEST(ReferenceSSDScan, ReportsBadAttributes) {
   TestRng rng(54);
   SSDCase s = makeSSD(rng, 1, 2, 4, 3, 2, 3);
-  std::vector<std::vector<int64_t>> shapes = {{kDyn, kDyn, 12},
-                                              {kDyn, 4, 3, 3}};
+  std::vector<std::vector<int64_t>> shapes = {{kDyn, kDyn, 12}, {kDyn, 4, 3, 3}};
   EXPECT_EQ(evalError(OpCode::SSDScan, {&s.x, &s.dt, &s.a, &s.bIn, &s.cIn},
                       {intAttr("head_dim", 3), intAttr("groups", 2)}, shapes),
             "instruction 0 (ssd_scan): missing attribute 'heads'");
   EXPECT_EQ(evalError(OpCode::SSDScan, {&s.x, &s.dt, &s.a, &s.bIn, &s.cIn},
-                      {intAttr("heads", 4), intAttr("head_dim", 3),
-                       intAttr("groups", 3)},
-                      shapes),
+                      {intAttr("heads", 4), intAttr("head_dim", 3), intAttr("groups", 3)}, shapes),
             "instruction 0 (ssd_scan): attribute 'groups' (3) does not "
             "divide the head count (4)");
 }

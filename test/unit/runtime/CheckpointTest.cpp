@@ -26,14 +26,12 @@ TEST(CheckpointTest, OpensTheDemoModel) {
   EXPECT_TRUE(*config->getBool("tie_word_embeddings"));
 
   EXPECT_EQ(ckpt->tensorNames().size(), 43u);
-  StatusOr<const TensorView *> conv =
-      ckpt->get("backbone.layers.3.mixer.conv1d.weight");
+  StatusOr<const TensorView *> conv = ckpt->get("backbone.layers.3.mixer.conv1d.weight");
   ASSERT_TRUE(conv.ok());
   EXPECT_EQ((*conv)->shape, (std::vector<int64_t>{384, 1, 4}));
   EXPECT_EQ((*conv)->file, test::demoModelDir() + "/model.safetensors");
   EXPECT_EQ(ckpt->get("backbone.embedding.weight").status().message(),
-            test::demoModelDir() +
-                ": no tensor named 'backbone.embedding.weight'");
+            test::demoModelDir() + ": no tensor named 'backbone.embedding.weight'");
 
   // Views stay valid after the checkpoint moves.
   const TensorView *head = ckpt->find("lm_head.weight");
@@ -52,8 +50,7 @@ TEST(CheckpointTest, OpensABareSafeTensorsFile) {
 }
 
 /// Writes a shard holding |names|, each a 2-element F32 tensor.
-void writeShard(const std::string &path,
-                const std::vector<std::string> &names) {
+void writeShard(const std::string &path, const std::vector<std::string> &names) {
   SafeTensorsWriter writer;
   float values[2] = {1.0f, 2.0f};
   for (const std::string &name : names) {
@@ -72,8 +69,7 @@ protected:
   }
   void writeIndex(const std::string &weightMap) {
     writeFile(dir.file("model.safetensors.index.json"),
-              R"({"metadata": {"total_size": 24}, "weight_map": )" + weightMap +
-                  "}");
+              R"({"metadata": {"total_size": 24}, "weight_map": )" + weightMap + "}");
   }
   std::string openError() {
     StatusOr<Checkpoint> ckpt = Checkpoint::open(dir.path());
@@ -88,8 +84,7 @@ protected:
 };
 
 TEST_F(ShardedCheckpointTest, OpensShards) {
-  writeIndex(R"({"a": ")" + shard1 + R"(", "b": ")" + shard1 + R"(", "c": ")" +
-             shard2 + R"("})");
+  writeIndex(R"({"a": ")" + shard1 + R"(", "b": ")" + shard1 + R"(", "c": ")" + shard2 + R"("})");
   StatusOr<Checkpoint> ckpt = Checkpoint::open(dir.path());
   ASSERT_TRUE(ckpt.ok()) << ckpt.status().message();
   EXPECT_EQ(ckpt->files().size(), 2u);
@@ -110,33 +105,29 @@ TEST_F(ShardedCheckpointTest, SingleFileWinsOverIndex) {
 }
 
 TEST_F(ShardedCheckpointTest, MissingShardIsNamed) {
-  writeIndex(R"({"a": ")" + shard1 +
-             R"(", "z": "model-00003-of-00003.safetensors"})");
-  EXPECT_EQ(openError(), index() +
-                             ": shard 'model-00003-of-00003.safetensors': " +
+  writeIndex(R"({"a": ")" + shard1 + R"(", "z": "model-00003-of-00003.safetensors"})");
+  EXPECT_EQ(openError(), index() + ": shard 'model-00003-of-00003.safetensors': " +
                              dir.file("model-00003-of-00003.safetensors") +
                              ": cannot open: No such file or directory");
 }
 
 TEST_F(ShardedCheckpointTest, TensorAbsentFromItsShardIsNamed) {
   writeIndex(R"({"a": ")" + shard1 + R"(", "d": ")" + shard1 + R"("})");
-  EXPECT_EQ(openError(), index() + ": tensor 'd' is listed in shard '" +
-                             shard1 + "', but " + dir.file(shard1) +
-                             " does not contain it");
+  EXPECT_EQ(openError(), index() + ": tensor 'd' is listed in shard '" + shard1 + "', but " +
+                             dir.file(shard1) + " does not contain it");
 }
 
 TEST_F(ShardedCheckpointTest, TensorInTheWrongShardIsNamed) {
-  writeIndex(R"({"a": ")" + shard1 + R"(", "c": ")" + shard1 + R"(", "b": ")" +
-             shard2 + R"("})");
-  EXPECT_EQ(openError(), index() + ": tensor 'c' is listed in shard '" +
-                             shard1 + "', but found in " + dir.file(shard2));
+  writeIndex(R"({"a": ")" + shard1 + R"(", "c": ")" + shard1 + R"(", "b": ")" + shard2 + R"("})");
+  EXPECT_EQ(openError(), index() + ": tensor 'c' is listed in shard '" + shard1 +
+                             "', but found in " + dir.file(shard2));
 }
 
 TEST_F(ShardedCheckpointTest, TensorInTwoShardsIsAnError) {
   writeShard(dir.file(shard2), {"c", "a"});
   writeIndex(R"({"a": ")" + shard1 + R"(", "c": ")" + shard2 + R"("})");
-  EXPECT_EQ(openError(), dir.path() + ": tensor 'a' appears in both " +
-                             dir.file(shard1) + " and " + dir.file(shard2));
+  EXPECT_EQ(openError(), dir.path() + ": tensor 'a' appears in both " + dir.file(shard1) + " and " +
+                             dir.file(shard2));
 }
 
 TEST_F(ShardedCheckpointTest, MalformedIndexIsRejected) {
@@ -163,8 +154,7 @@ TEST_F(ShardedCheckpointTest, MissingPiecesAreNamed) {
                                       "model.safetensors nor "
                                       "model.safetensors.index.json exists");
   std::remove(dir.file("config.json").c_str());
-  EXPECT_EQ(openError(), dir.file("config.json") +
-                             ": cannot open: No such file or directory");
+  EXPECT_EQ(openError(), dir.file("config.json") + ": cannot open: No such file or directory");
   EXPECT_EQ(Checkpoint::open(dir.file("nope")).status().message(),
             dir.file("nope") + ": not a checkpoint directory (expected a "
                                "directory with config.json and weights)");

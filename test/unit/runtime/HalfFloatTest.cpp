@@ -50,9 +50,8 @@ uint16_t referenceFloatToHalf(float f) {
   if (std::isinf(a) || a >= 65536.0)
     return sign | 0x7C00;
   const auto &grid = halfGrid();
-  auto hi = std::lower_bound(
-      grid.begin(), grid.end(), std::make_pair(a, 0),
-      [](const auto &x, const auto &y) { return x.first < y.first; });
+  auto hi = std::lower_bound(grid.begin(), grid.end(), std::make_pair(a, 0),
+                             [](const auto &x, const auto &y) { return x.first < y.first; });
   if (hi->first == a)
     return sign | hi->second;
   auto lo = hi - 1;
@@ -87,9 +86,7 @@ TEST(HalfFloatTest, HalfToFloatIsExactForAllPatterns) {
     if (std::isnan(ref)) {
       ASSERT_TRUE(std::isnan(f)) << h;
       // Sign and payload survive.
-      ASSERT_EQ(floatBits(f),
-                ((h & 0x8000u) << 16) | 0x7F800000u | ((h & 0x3FFu) << 13))
-          << h;
+      ASSERT_EQ(floatBits(f), ((h & 0x8000u) << 16) | 0x7F800000u | ((h & 0x3FFu) << 13)) << h;
     } else {
       ASSERT_EQ(double(f), ref) << h;
       ASSERT_EQ(std::signbit(f), (h & 0x8000) != 0) << h;
@@ -115,9 +112,8 @@ std::vector<float> testFloats() {
   std::uniform_real_distribution<double> e(-30.0, 17.0);
   for (int i = 0; i < 200000; ++i)
     fs.push_back(float(std::exp2(e(rng))) * ((i & 1) ? -1 : 1));
-  for (double anchor :
-       {65504.0, 65520.0, 65536.0, std::ldexp(1.0, -14), std::ldexp(1.0, -24),
-        std::ldexp(1.0, -25), 0.0, 3.3895313892515355e38}) {
+  for (double anchor : {65504.0, 65520.0, 65536.0, std::ldexp(1.0, -14), std::ldexp(1.0, -24),
+                        std::ldexp(1.0, -25), 0.0, 3.3895313892515355e38}) {
     uint32_t base = floatBits(float(anchor));
     for (int d = -300; d <= 300; ++d)
       fs.push_back(floatFromBits(base + d));

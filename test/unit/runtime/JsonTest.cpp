@@ -80,9 +80,8 @@ TEST(JsonTest, AcceptsInfinityAndNaN) {
 }
 
 TEST(JsonTest, DecodesEscapesAndUnicode) {
-  JsonValue v =
-      parseOk(R"(["\"\\\/\b\f\n\r\t", "\u0041\u00e9\u4e2d", "\ud83d\ude00",)"
-              R"( "\u0000x", "Ġé😀"])");
+  JsonValue v = parseOk(R"(["\"\\\/\b\f\n\r\t", "\u0041\u00e9\u4e2d", "\ud83d\ude00",)"
+                        R"( "\u0000x", "Ġé😀"])");
   const auto &a = v.asArray();
   EXPECT_EQ(a[0].asString(), "\"\\/\b\f\n\r\t");
   EXPECT_EQ(a[1].asString(), "A\xC3\xA9\xE4\xB8\xAD");
@@ -91,9 +90,7 @@ TEST(JsonTest, DecodesEscapesAndUnicode) {
   EXPECT_EQ(a[4].asString(), "\xC4\xA0\xC3\xA9\xF0\x9F\x98\x80");
 }
 
-TEST(JsonTest, SkipsByteOrderMark) {
-  EXPECT_TRUE(parseOk("\xEF\xBB\xBF{}").isObject());
-}
+TEST(JsonTest, SkipsByteOrderMark) { EXPECT_TRUE(parseOk("\xEF\xBB\xBF{}").isObject()); }
 
 TEST(JsonTest, ErrorsGiveLineAndColumn) {
   struct Case {
@@ -159,8 +156,7 @@ TEST(JsonTest, RejectsDeepNesting) {
   EXPECT_EQ(parseError(deep), "t.json:1:257: nesting is deeper than 256 "
                               "levels");
   // Far deeper input must fail the same way, not overflow the stack.
-  EXPECT_NE(parseError(std::string(1'000'000, '[')).find("nesting"),
-            std::string::npos);
+  EXPECT_NE(parseError(std::string(1'000'000, '[')).find("nesting"), std::string::npos);
   std::string objects;
   for (int i = 0; i < 300; ++i)
     objects += "{\"a\":";
@@ -234,8 +230,7 @@ TEST_F(JsonReaderTest, ErrorsNameTheFileAndKey) {
   EXPECT_EQ(r.getInt("fake_int").status().message(),
             "config.json: key 'fake_int': expected an integer, got number "
             "2.0");
-  EXPECT_EQ(r.getInt("missing").status().message(),
-            "config.json: missing key 'missing'");
+  EXPECT_EQ(r.getInt("missing").status().message(), "config.json: missing key 'missing'");
   EXPECT_EQ(r.getString("hidden_size").status().message(),
             "config.json: key 'hidden_size': expected a string, got integer "
             "768");
@@ -260,20 +255,17 @@ TEST_F(JsonReaderTest, NestedObjectsUseDottedPaths) {
   EXPECT_EQ(ssm->getInt("d_state").status().message(),
             "config.json: key 'ssm_cfg.d_state': expected an integer, got "
             "string");
-  EXPECT_EQ(ssm->getInt("d_conv").status().message(),
-            "config.json: missing key 'ssm_cfg.d_conv'");
+  EXPECT_EQ(ssm->getInt("d_conv").status().message(), "config.json: missing key 'ssm_cfg.d_conv'");
 }
 
 TEST(JsonFileTest, ReadJsonFileNamesThePath) {
   StatusOr<JsonDocument> doc = readJsonFile("/nonexistent/config.json");
   ASSERT_FALSE(doc.ok());
-  EXPECT_EQ(doc.status().message(),
-            "/nonexistent/config.json: cannot open: No such file or "
-            "directory");
+  EXPECT_EQ(doc.status().message(), "/nonexistent/config.json: cannot open: No such file or "
+                                    "directory");
   StatusOr<JsonObjectReader> notObject =
       JsonObjectReader::make(JsonValue::makeBool(true), "x.json");
-  EXPECT_EQ(notObject.status().message(),
-            "x.json: expected an object, got true");
+  EXPECT_EQ(notObject.status().message(), "x.json: expected an object, got true");
 }
 
 } // namespace

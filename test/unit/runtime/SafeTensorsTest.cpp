@@ -25,8 +25,7 @@ std::string craft(const std::string &header, size_t dataBytes) {
 }
 
 std::string parseError(const std::string &bytes) {
-  StatusOr<SafeTensorsFile> file =
-      SafeTensorsFile::parse(bytes, "bad.safetensors");
+  StatusOr<SafeTensorsFile> file = SafeTensorsFile::parse(bytes, "bad.safetensors");
   EXPECT_FALSE(file.ok());
   return file.ok() ? "" : file.status().message();
 }
@@ -37,8 +36,7 @@ TEST(SafeTensorsTest, ReadsTheDemoModel) {
   ASSERT_TRUE(file.ok()) << file.status().message();
   EXPECT_EQ(file->tensors().size(), 4u * 10 + 3);
   ASSERT_EQ(file->metadata().size(), 1u);
-  EXPECT_EQ(file->metadata()[0],
-            std::make_pair(std::string("format"), std::string("pt")));
+  EXPECT_EQ(file->metadata()[0], std::make_pair(std::string("format"), std::string("pt")));
 
   const TensorView *aLog = file->find("backbone.layers.0.mixer.A_log");
   ASSERT_NE(aLog, nullptr);
@@ -84,15 +82,13 @@ TEST(SafeTensorsTest, WriterRoundTripsAllFloatTypes) {
   uint64_t headerSize;
   std::memcpy(&headerSize, bytes.data(), 8);
   EXPECT_EQ(headerSize % 8, 0u);
-  EXPECT_NE(bytes.find("\"__metadata__\":{\"format\":\"pt\"}"),
-            std::string::npos);
+  EXPECT_NE(bytes.find("\"__metadata__\":{\"format\":\"pt\"}"), std::string::npos);
 
   StatusOr<SafeTensorsFile> file = SafeTensorsFile::open(path);
   ASSERT_TRUE(file.ok()) << file.status().message();
   ASSERT_EQ(file->tensors().size(), 5u);
   for (const TensorView &t : file->tensors())
-    EXPECT_EQ(reinterpret_cast<uintptr_t>(t.data) % dtypeSize(t.dtype), 0u)
-        << t.name;
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(t.data) % dtypeSize(t.dtype), 0u) << t.name;
 
   const TensorView *f32 = file->find("f32.w");
   ASSERT_NE(f32, nullptr);
@@ -145,16 +141,13 @@ TEST(SafeTensorsTest, WriterRejectsBadInput) {
   SafeTensorsWriter writer;
   float x[2] = {1, 2};
   ASSERT_TRUE(writer.addFloats("x", {2}, x).ok());
-  EXPECT_EQ(writer.addFloats("x", {2}, x).message(),
-            "safetensors writer: tensor 'x': added twice");
+  EXPECT_EQ(writer.addFloats("x", {2}, x).message(), "safetensors writer: tensor 'x': added twice");
   EXPECT_FALSE(writer.addFloats("__metadata__", {2}, x).ok());
   EXPECT_FALSE(writer.addFloats("neg", {-1}, x).ok());
   EXPECT_FALSE(writer.addFloats("i32", {2}, x, DType::I32).ok());
   EXPECT_FALSE(writer.addRaw("raw", DType::F32, {3}, x, sizeof(x)).ok());
   TempDir dir;
-  EXPECT_NE(writer.writeFile(dir.file("no/such/dir.safetensors"))
-                .message()
-                .find("cannot create"),
+  EXPECT_NE(writer.writeFile(dir.file("no/such/dir.safetensors")).message().find("cannot create"),
             std::string::npos);
 }
 
@@ -199,25 +192,17 @@ TEST(SafeTensorsTest, RejectsMalformedFiles) {
       {craft(R"({"w": {"dtype": 5, "shape": [], "data_offsets": [0, 4]}})", 4),
        "bad.safetensors: tensor 'w': key 'dtype': expected a string, got "
        "integer 5"},
-      {craft(R"({"w": {"dtype": "F128", "shape": [], "data_offsets": [0, 4]}})",
-             4),
+      {craft(R"({"w": {"dtype": "F128", "shape": [], "data_offsets": [0, 4]}})", 4),
        "bad.safetensors: tensor 'w': unknown dtype 'F128'"},
-      {craft(R"({"w": {"dtype": "F32", "shape": 4, "data_offsets": [0, 4]}})",
-             4),
+      {craft(R"({"w": {"dtype": "F32", "shape": 4, "data_offsets": [0, 4]}})", 4),
        "bad.safetensors: tensor 'w': key 'shape': expected an array, got "
        "integer 4"},
-      {craft(
-           R"({"w": {"dtype": "F32", "shape": [2, -3], "data_offsets": [0, 4]}})",
-           4),
+      {craft(R"({"w": {"dtype": "F32", "shape": [2, -3], "data_offsets": [0, 4]}})", 4),
        "bad.safetensors: tensor 'w': dimension 1 is negative (-3)"},
-      {craft(
-           R"({"w": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 4]}})",
-           4),
+      {craft(R"({"w": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 4]}})", 4),
        "bad.safetensors: tensor 'w': key 'shape': element 0: expected an "
        "integer, got number 1.5"},
-      {craft(
-           R"({"w": {"dtype": "F32", "shape": ["2"], "data_offsets": [0, 4]}})",
-           4),
+      {craft(R"({"w": {"dtype": "F32", "shape": ["2"], "data_offsets": [0, 4]}})", 4),
        "bad.safetensors: tensor 'w': key 'shape': element 0: expected an "
        "integer, got string"},
       {craft("{" + t + "\"data_offsets\": [0]}}", 24),
@@ -284,8 +269,7 @@ TEST(SafeTensorsTest, AcceptsEdgeCases) {
 
 TEST(SafeTensorsTest, OpenNamesMissingFiles) {
   StatusOr<SafeTensorsFile> file = SafeTensorsFile::open("/nonexistent.st");
-  EXPECT_EQ(file.status().message(),
-            "/nonexistent.st: cannot open: No such file or directory");
+  EXPECT_EQ(file.status().message(), "/nonexistent.st: cannot open: No such file or directory");
   TempDir dir;
   EXPECT_EQ(SafeTensorsFile::open(dir.path()).status().message(),
             dir.path() + ": is a directory, expected a file");

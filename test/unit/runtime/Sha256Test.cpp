@@ -7,18 +7,14 @@ using namespace ssmrt;
 
 namespace {
 
-std::string hexOf(const std::string &text) {
-  return toHex(Sha256::hash(text.data(), text.size()));
-}
+std::string hexOf(const std::string &text) { return toHex(Sha256::hash(text.data(), text.size())); }
 
 TEST(Sha256Test, Empty) {
-  EXPECT_EQ(hexOf(""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hexOf(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST(Sha256Test, Abc) {
-  EXPECT_EQ(hexOf("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hexOf("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Sha256Test, TwoBlockMessage448Bits) {

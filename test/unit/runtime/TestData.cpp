@@ -66,14 +66,10 @@ TempDir::~TempDir() {
     return;
   ::nftw(
       path_.c_str(),
-      [](const char *p, const struct stat *, int, struct FTW *) {
-        return ::remove(p);
-      },
-      16, FTW_DEPTH | FTW_PHYS);
+      [](const char *p, const struct stat *, int, struct FTW *) { return ::remove(p); }, 16,
+      FTW_DEPTH | FTW_PHYS);
 }
 
-std::string TempDir::file(const std::string &name) const {
-  return path_ + "/" + name;
-}
+std::string TempDir::file(const std::string &name) const { return path_ + "/" + name; }
 
 } // namespace ssmrt::test

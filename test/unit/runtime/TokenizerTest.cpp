@@ -25,16 +25,13 @@ namespace {
 /// step would use the missing tokenizer.
 Tokenizer valueOrDie(StatusOr<Tokenizer> tok) {
   if (!tok.ok()) {
-    std::fprintf(stderr, "loading failed: %s\n",
-                 tok.status().message().c_str());
+    std::fprintf(stderr, "loading failed: %s\n", tok.status().message().c_str());
     std::abort();
   }
   return std::move(*tok);
 }
 
-Tokenizer loadOk(const std::string &path) {
-  return valueOrDie(Tokenizer::load(path));
-}
+Tokenizer loadOk(const std::string &path) { return valueOrDie(Tokenizer::load(path)); }
 
 Tokenizer fromJsonOk(const std::string &json) {
   return valueOrDie(Tokenizer::fromJson(json, "test.json"));
@@ -68,8 +65,7 @@ TEST(DemoTokenizerTest, IdsAreUtf8Bytes) {
         std::string("  spaces\tand\ttabs  \r\n"),
         std::string("na\xC3\xAFve caf\xC3\xA9 \xE4\xB8\xAD\xE6\x96\x87 "
                     "\xF0\x9F\x98\x80 \xD0\x96"),
-        std::string("e\xCC\x81 stays decomposed"), std::string("\0\x01", 2),
-        std::string()}) {
+        std::string("e\xCC\x81 stays decomposed"), std::string("\0\x01", 2), std::string()}) {
     std::vector<int32_t> ids = encodeOk(tok, text);
     EXPECT_EQ(ids, bytesOf(text));
     EXPECT_EQ(tok.decode(ids), text);
@@ -91,10 +87,8 @@ TEST(DemoTokenizerTest, RejectsInvalidUtf8WithOffset) {
   for (const Case &c : {
            Case{"abc\xFF", "input is not valid UTF-8: byte 0xFF at offset 3"},
            Case{"\xC0\x80", "input is not valid UTF-8: byte 0xC0 at offset 0"},
-           Case{"ok \xED\xA0\x80",
-                "input is not valid UTF-8: byte 0xED at offset 3"},
-           Case{"ab\xE4\xB8",
-                "input is not valid UTF-8: byte 0xE4 at offset 2"},
+           Case{"ok \xED\xA0\x80", "input is not valid UTF-8: byte 0xED at offset 3"},
+           Case{"ab\xE4\xB8", "input is not valid UTF-8: byte 0xE4 at offset 2"},
        })
     EXPECT_EQ(tok.encode(c.text).status().message(), c.message);
 }
@@ -107,9 +101,8 @@ TEST(DemoTokenizerTest, StreamingHoldsBackSplitCharacters) {
   std::vector<std::string> pieces;
   for (int32_t id : bytesOf(text))
     pieces.push_back(stream.next(id));
-  EXPECT_EQ(pieces,
-            (std::vector<std::string>{"", "\xC3\xA9", "", "", "\xE4\xB8\xAD",
-                                      "", "", "", "\xF0\x9F\x98\x80", "!"}));
+  EXPECT_EQ(pieces, (std::vector<std::string>{"", "\xC3\xA9", "", "", "\xE4\xB8\xAD", "", "", "",
+                                              "\xF0\x9F\x98\x80", "!"}));
   EXPECT_EQ(stream.flush(), "");
 
   // Invalid bytes come out as U+FFFD as soon as they are known to be bad.
@@ -130,8 +123,7 @@ TEST(DemoTokenizerTest, StreamingHoldsBackSplitCharacters) {
 
 /// Sets pre_tokenizer.<key> in tokenizer.json text, as the golden script's
 /// patch_pre_tokenizer() does.
-std::string patchPreTokenizer(std::string text, const std::string &key,
-                              const std::string &value) {
+std::string patchPreTokenizer(std::string text, const std::string &key, const std::string &value) {
   size_t start = text.find("\"pre_tokenizer\"");
   size_t at = text.find("\"" + key + "\"", start);
   size_t colon = text.find(':', at);
@@ -142,10 +134,8 @@ std::string patchPreTokenizer(std::string text, const std::string &key,
 class NeoxTokenizerTest : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {
-    json = new std::string(
-        test::readFile(test::dataPath("neox_style_tokenizer.json")));
-    StatusOr<JsonDocument> doc =
-        readJsonFile(test::dataPath("neox_style_golden.json"));
+    json = new std::string(test::readFile(test::dataPath("neox_style_tokenizer.json")));
+    StatusOr<JsonDocument> doc = readJsonFile(test::dataPath("neox_style_golden.json"));
     ASSERT_TRUE(doc.ok()) << doc.status().message();
     golden = new JsonDocument(std::move(*doc));
   }
@@ -174,18 +164,14 @@ protected:
 std::string *NeoxTokenizerTest::json;
 JsonDocument *NeoxTokenizerTest::golden;
 
-TEST_F(NeoxTokenizerTest, MatchesHuggingFace) {
-  checkGolden(fromJsonOk(*json), "default");
-}
+TEST_F(NeoxTokenizerTest, MatchesHuggingFace) { checkGolden(fromJsonOk(*json), "default"); }
 
 TEST_F(NeoxTokenizerTest, MatchesHuggingFaceWithPrefixSpace) {
-  checkGolden(fromJsonOk(patchPreTokenizer(*json, "add_prefix_space", "true")),
-              "prefix_space");
+  checkGolden(fromJsonOk(patchPreTokenizer(*json, "add_prefix_space", "true")), "prefix_space");
 }
 
 TEST_F(NeoxTokenizerTest, MatchesHuggingFaceWithoutRegex) {
-  checkGolden(fromJsonOk(patchPreTokenizer(*json, "use_regex", "false")),
-              "no_regex");
+  checkGolden(fromJsonOk(patchPreTokenizer(*json, "use_regex", "false")), "no_regex");
 }
 
 TEST_F(NeoxTokenizerTest, AddedTokensAndSpecialIds) {
@@ -217,8 +203,7 @@ TEST_F(NeoxTokenizerTest, DecodeRoundTripsAndStreams) {
     streamed += stream.flush();
     EXPECT_EQ(streamed, tok.decode(ids));
     // lstrip/rstrip tokens swallow spaces that decoding cannot restore.
-    if (text.find("<mask>") == std::string::npos &&
-        text.find("xyz") == std::string::npos) {
+    if (text.find("<mask>") == std::string::npos && text.find("xyz") == std::string::npos) {
       EXPECT_EQ(tok.decode(ids), unicode::toNfc(text)) << text;
     }
   }
@@ -245,25 +230,19 @@ TEST_F(NeoxTokenizerTest, StreamsMultiByteCharactersSplitAcrossTokens) {
 
 /// Serializes |v| as JSON, writing "left right" strings for the pairs in
 /// model.merges when |mergesAsStrings| is set.
-std::string toJson(const JsonValue &v, bool mergesAsStrings,
-                   const std::string &path = "") {
+std::string toJson(const JsonValue &v, bool mergesAsStrings, const std::string &path = "") {
   switch (v.kind()) {
-  case JsonValue::Kind::Null:
-    return "null";
-  case JsonValue::Kind::Bool:
-    return v.asBool() ? "true" : "false";
+  case JsonValue::Kind::Null: return "null";
+  case JsonValue::Kind::Bool: return v.asBool() ? "true" : "false";
   case JsonValue::Kind::Number:
-    return v.isInteger() ? std::to_string(v.asInt())
-                         : std::to_string(v.asNumber());
-  case JsonValue::Kind::String:
-    return quoteJson(v.asString());
+    return v.isInteger() ? std::to_string(v.asInt()) : std::to_string(v.asNumber());
+  case JsonValue::Kind::String: return quoteJson(v.asString());
   case JsonValue::Kind::Array: {
     std::string out = "[";
     for (const JsonValue &e : v.asArray()) {
       out += out.size() > 1 ? "," : "";
       if (mergesAsStrings && path == ".model.merges")
-        out += quoteJson(e.asArray()[0].asString() + " " +
-                         e.asArray()[1].asString());
+        out += quoteJson(e.asArray()[0].asString() + " " + e.asArray()[1].asString());
       else
         out += toJson(e, mergesAsStrings, path + "[]");
     }
@@ -285,8 +264,7 @@ TEST_F(NeoxTokenizerTest, MergesAsStringsEqualMergesAsPairs) {
   StatusOr<JsonDocument> doc = parseJson(*json, "neox");
   ASSERT_TRUE(doc.ok());
   std::string rewritten = toJson(doc->root, /*mergesAsStrings=*/true);
-  ASSERT_NE(rewritten.find("\"merges\":[\"\xC4\xA0 \xC4\xA0\""),
-            std::string::npos);
+  ASSERT_NE(rewritten.find("\"merges\":[\"\xC4\xA0 \xC4\xA0\""), std::string::npos);
   checkGolden(fromJsonOk(rewritten), "default");
 }
 
@@ -299,9 +277,7 @@ TEST_F(NeoxTokenizerTest, EncodesLargeTextQuickly) {
   text += std::string(20'000, 'a'); // one long word
   auto start = std::chrono::steady_clock::now();
   std::vector<int32_t> ids = encodeOk(tok, text);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_GT(ids.size(), 10'000u);
   EXPECT_LT(seconds, 1.0);
 }
@@ -316,11 +292,9 @@ TEST_F(NeoxTokenizerTest, ReadsBosEosFromTokenizerConfig) {
   EXPECT_EQ(tok.bosId(), 1);
   EXPECT_EQ(tok.eosId(), 0);
 
-  test::writeFile(dir.file("tokenizer_config.json"),
-                  R"({"eos_token": "</s>"})");
+  test::writeFile(dir.file("tokenizer_config.json"), R"({"eos_token": "</s>"})");
   EXPECT_EQ(Tokenizer::load(dir.file("tokenizer.json")).status().message(),
-            dir.file("tokenizer_config.json") +
-                ": key 'eos_token': '</s>' is not a token of " +
+            dir.file("tokenizer_config.json") + ": key 'eos_token': '</s>' is not a token of " +
                 dir.file("tokenizer.json"));
 }
 
@@ -331,18 +305,15 @@ TEST_F(NeoxTokenizerTest, ReadsBosEosFromTokenizerConfig) {
 /// A byte-level tokenizer.json: all 256 bytes (minus |dropBytes|), then
 /// |extraVocab| and |merges|; |model| adds model keys and |rest| top-level
 /// keys.
-std::string smallTokenizer(const std::vector<std::string> &extraVocab,
-                           const std::string &merges,
-                           const std::string &model = "",
-                           const std::string &rest = "",
+std::string smallTokenizer(const std::vector<std::string> &extraVocab, const std::string &merges,
+                           const std::string &model = "", const std::string &rest = "",
                            const std::string &dropBytes = "") {
   std::string vocab;
   int id = 0;
   for (int b = 0; b < 256; ++b) {
     if (dropBytes.find(char(b)) != std::string::npos)
       continue;
-    vocab += (id ? "," : "") +
-             quoteJson(byteLevelSpelling(std::string(1, char(b)))) + ":" +
+    vocab += (id ? "," : "") + quoteJson(byteLevelSpelling(std::string(1, char(b)))) + ":" +
              std::to_string(id);
     ++id;
   }
@@ -351,16 +322,14 @@ std::string smallTokenizer(const std::vector<std::string> &extraVocab,
   std::string pre =
       R"("pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false},
                        "decoder": {"type": "ByteLevel"})";
-  return "{" + (rest.empty() ? pre : rest) +
-         R"(, "model": {"type": "BPE", "vocab": {)" + vocab +
+  return "{" + (rest.empty() ? pre : rest) + R"(, "model": {"type": "BPE", "vocab": {)" + vocab +
          "}, \"merges\": " + merges + model + "}}";
 }
 
 TEST(SmallTokenizerTest, AppliesMergesByRank) {
   // "ab" (rank 1) beats "bc" (rank 2) in "abc"; "aa" merges leftmost first.
-  Tokenizer tok =
-      fromJsonOk(smallTokenizer({"bc", "ab", "aa", "aaaa", "xy"},
-                                R"(["x y", "a b", "b c", "a a", "aa aa"])"));
+  Tokenizer tok = fromJsonOk(
+      smallTokenizer({"bc", "ab", "aa", "aaaa", "xy"}, R"(["x y", "a b", "b c", "a a", "aa aa"])"));
   int32_t bc = 256, ab = 257, aa = 258, aaaa = 259;
   EXPECT_EQ(encodeOk(tok, "abc"), (std::vector<int32_t>{ab, 'c'}));
   EXPECT_EQ(encodeOk(tok, "bc"), (std::vector<int32_t>{bc}));
@@ -375,18 +344,18 @@ TEST(SmallTokenizerTest, MissingByteIsNamedOrUnk) {
   EXPECT_EQ(tok.encode("aqa").status().message(),
             "test.json: byte 0x71 has no token in the vocabulary and the "
             "model has no unk_token");
-  Tokenizer withUnk = fromJsonOk(
-      smallTokenizer({"<unk>"}, "[]", R"(, "unk_token": "<unk>")", "", "q"));
+  Tokenizer withUnk =
+      fromJsonOk(smallTokenizer({"<unk>"}, "[]", R"(, "unk_token": "<unk>")", "", "q"));
   int32_t unk = *withUnk.tokenToId("<unk>");
   EXPECT_EQ(encodeOk(withUnk, "aqq"), (std::vector<int32_t>{'a', unk, unk}));
-  Tokenizer fused = fromJsonOk(smallTokenizer(
-      {"<unk>"}, "[]", R"(, "unk_token": "<unk>", "fuse_unk": true)", "", "q"));
+  Tokenizer fused = fromJsonOk(
+      smallTokenizer({"<unk>"}, "[]", R"(, "unk_token": "<unk>", "fuse_unk": true)", "", "q"));
   EXPECT_EQ(encodeOk(fused, "aqq"), (std::vector<int32_t>{'a', unk}));
 }
 
 TEST(SmallTokenizerTest, IgnoreMergesUsesWholeWords) {
-  Tokenizer tok = fromJsonOk(smallTokenizer({"ab", "abc"}, R"(["a b"])",
-                                            R"(, "ignore_merges": true)"));
+  Tokenizer tok =
+      fromJsonOk(smallTokenizer({"ab", "abc"}, R"(["a b"])", R"(, "ignore_merges": true)"));
   EXPECT_EQ(encodeOk(tok, "abc"), (std::vector<int32_t>{257}));
   EXPECT_EQ(encodeOk(tok, "abd"), (std::vector<int32_t>{256, 'd'}));
 }
@@ -399,8 +368,7 @@ TEST(SmallTokenizerTest, ComponentsInSequencesAreAccepted) {
          "post_processor": {"type": "ByteLevel", "trim_offsets": false},
          "decoder": {"type": "Sequence", "decoders": [{"type": "ByteLevel"}]})";
   Tokenizer tok = fromJsonOk(smallTokenizer({}, "[]", "", rest));
-  EXPECT_EQ(encodeOk(tok, "e\xCC\x81"),
-            (std::vector<int32_t>{' ', 0xC3, 0xA9}));
+  EXPECT_EQ(encodeOk(tok, "e\xCC\x81"), (std::vector<int32_t>{' ', 0xC3, 0xA9}));
 }
 
 TEST(SmallTokenizerTest, UnsupportedPartsAreNamed) {
@@ -411,8 +379,7 @@ TEST(SmallTokenizerTest, UnsupportedPartsAreNamed) {
   std::string bl = R"("pre_tokenizer": {"type": "ByteLevel"})";
   std::string dec = R"("decoder": {"type": "ByteLevel"})";
   const Case cases[] = {
-      {smallTokenizer({}, "[]", "",
-                      R"("normalizer": {"type": "NFKC"}, )" + bl + ", " + dec),
+      {smallTokenizer({}, "[]", "", R"("normalizer": {"type": "NFKC"}, )" + bl + ", " + dec),
        "test.json: key 'normalizer.type': unsupported normalizer 'NFKC' (only "
        "null and NFC are supported)"},
       {smallTokenizer({}, "[]", "",
@@ -421,8 +388,7 @@ TEST(SmallTokenizerTest, UnsupportedPartsAreNamed) {
                           bl + ", " + dec),
        "test.json: key 'normalizer.normalizers[1].type': unsupported "
        "normalizer 'Lowercase' (only null and NFC are supported)"},
-      {smallTokenizer({}, "[]", "",
-                      R"("pre_tokenizer": {"type": "Whitespace"}, )" + dec),
+      {smallTokenizer({}, "[]", "", R"("pre_tokenizer": {"type": "Whitespace"}, )" + dec),
        "test.json: key 'pre_tokenizer.type': unsupported pre_tokenizer "
        "'Whitespace' (only ByteLevel is supported)"},
       {smallTokenizer({}, "[]", "", R"("pre_tokenizer": null, )" + dec),
@@ -430,10 +396,8 @@ TEST(SmallTokenizerTest, UnsupportedPartsAreNamed) {
        "pre-tokenizer, got 0"},
       {smallTokenizer({}, "[]", "", bl + R"(, "decoder": null)"),
        "test.json: key 'decoder': expected one ByteLevel decoder, got 0"},
-      {smallTokenizer(
-           {}, "[]", "",
-           bl + ", " + dec +
-               R"(, "post_processor": {"type": "TemplateProcessing"})"),
+      {smallTokenizer({}, "[]", "",
+                      bl + ", " + dec + R"(, "post_processor": {"type": "TemplateProcessing"})"),
        "test.json: key 'post_processor.type': unsupported post_processor "
        "'TemplateProcessing' (only null and ByteLevel are supported)"},
       {R"({"model": {"type": "WordPiece", "vocab": {}}})",
@@ -460,21 +424,18 @@ TEST(SmallTokenizerTest, UnsupportedPartsAreNamed) {
        "vocabulary"},
       {smallTokenizer({}, "[]", R"(, "unk_token": "<unk>")"),
        "test.json: key 'model.unk_token': '<unk>' is not in the vocabulary"},
-      {smallTokenizer({}, "[]", "",
-                      bl + ", " + dec + R"(, "added_tokens": [{"id": 3}])"),
+      {smallTokenizer({}, "[]", "", bl + ", " + dec + R"(, "added_tokens": [{"id": 3}])"),
        "test.json: missing key 'added_tokens[0].content'"},
       {smallTokenizer({}, "[]", "",
-                      bl + ", " + dec +
-                          R"(, "added_tokens": [{"id": -1, "content": "x"}])"),
+                      bl + ", " + dec + R"(, "added_tokens": [{"id": -1, "content": "x"}])"),
        "test.json: key 'added_tokens[0].id': token id -1 is outside [0, "
        "16777216)"},
       {smallTokenizer({}, "[]", "",
-                      bl + ", " + dec +
-                          R"(, "added_tokens": [{"id": 300, "content": ""}])"),
+                      bl + ", " + dec + R"(, "added_tokens": [{"id": 300, "content": ""}])"),
        "test.json: key 'added_tokens[0].content': an added token cannot be "
        "empty"},
-      {R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 0}, "merges": []},)" +
-           bl + ", " + dec + "}",
+      {R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 0}, "merges": []},)" + bl + ", " + dec +
+           "}",
        "test.json: model.vocab: id 0 is used by both 'a' and 'b'"},
       {R"({"model": {"type": "BPE", "vocab": {"a": 99999999}, "merges": []}})",
        "test.json: key 'model.vocab.a': expected a token id in [0, 16777216), "
@@ -482,8 +443,7 @@ TEST(SmallTokenizerTest, UnsupportedPartsAreNamed) {
       {"[1]", "test.json: expected an object, got array"},
   };
   for (const Case &c : cases)
-    EXPECT_EQ(Tokenizer::fromJson(c.json, "test.json").status().message(),
-              c.message);
+    EXPECT_EQ(Tokenizer::fromJson(c.json, "test.json").status().message(), c.message);
   EXPECT_EQ(Tokenizer::load("/nonexistent/tokenizer.json").status().message(),
             "/nonexistent/tokenizer.json: cannot open: No such file or "
             "directory");

@@ -11,19 +11,16 @@ using namespace ssmrt::unicode;
 namespace {
 
 TEST(UnicodeTest, CharacterClasses) {
-  for (uint32_t cp :
-       {0x61u, 0x5Au, 0xE9u, 0x3B1u, 0x416u, 0x4E2Du, 0xAC00u, 0x5D0u, 0x627u,
-        0x1F00u, 0x11F04u /* Kawi, 15.0 */, 0x2EBF0u /* CJK ext. I, 15.1 */})
+  for (uint32_t cp : {0x61u, 0x5Au, 0xE9u, 0x3B1u, 0x416u, 0x4E2Du, 0xAC00u, 0x5D0u, 0x627u,
+                      0x1F00u, 0x11F04u /* Kawi, 15.0 */, 0x2EBF0u /* CJK ext. I, 15.1 */})
     EXPECT_TRUE(isLetter(cp)) << std::hex << cp;
   for (uint32_t cp : {0x30u, 0x39u, 0xB2u, 0xBDu, 0x663u, 0x216Bu, 0x2460u})
     EXPECT_TRUE(isNumber(cp)) << std::hex << cp;
-  for (uint32_t cp : {0x20u, 0x09u, 0x0Au, 0x0Bu, 0x85u, 0xA0u, 0x1680u,
-                      0x2000u, 0x200Au, 0x2028u, 0x2029u, 0x202Fu, 0x3000u})
+  for (uint32_t cp : {0x20u, 0x09u, 0x0Au, 0x0Bu, 0x85u, 0xA0u, 0x1680u, 0x2000u, 0x200Au, 0x2028u,
+                      0x2029u, 0x202Fu, 0x3000u})
     EXPECT_TRUE(isWhitespace(cp)) << std::hex << cp;
-  for (uint32_t cp :
-       {0x21u, 0x27u, 0x200Bu, 0xFEFFu, 0x1Cu, 0x180Eu, 0x1F600u, 0x301u})
-    EXPECT_FALSE(isLetter(cp) || isNumber(cp) || isWhitespace(cp))
-        << std::hex << cp;
+  for (uint32_t cp : {0x21u, 0x27u, 0x200Bu, 0xFEFFu, 0x1Cu, 0x180Eu, 0x1F600u, 0x301u})
+    EXPECT_FALSE(isLetter(cp) || isNumber(cp) || isWhitespace(cp)) << std::hex << cp;
   EXPECT_EQ(combiningClass(0x301), 230);
   EXPECT_EQ(combiningClass(0x328), 202);
   EXPECT_EQ(combiningClass('a'), 0);

@@ -47,11 +47,9 @@ TEST(Utf8Test, MaximalSubpartsBecomeOneReplacementEach) {
   // The examples of Unicode 15, table 3-8.
   std::string in = "\xC0\xAF\xE0\x80\xBF\xF0\x81\x82\x41";
   std::string fffd = "\xEF\xBF\xBD";
-  EXPECT_EQ(toValidUtf8(in),
-            fffd + fffd + fffd + fffd + fffd + fffd + fffd + fffd + "A");
+  EXPECT_EQ(toValidUtf8(in), fffd + fffd + fffd + fffd + fffd + fffd + fffd + fffd + "A");
   EXPECT_EQ(toValidUtf8("\xED\xA0\x80\x41"), fffd + fffd + fffd + "A");
-  EXPECT_EQ(toValidUtf8("\xF1\x80\x80\xE1\x80\xC2\x41"),
-            fffd + fffd + fffd + "A");
+  EXPECT_EQ(toValidUtf8("\xF1\x80\x80\xE1\x80\xC2\x41"), fffd + fffd + fffd + "A");
   Utf8Char c = decodeUtf8("\xF0\x9F\x98", 0);
   EXPECT_EQ(c.codePoint, -1);
   EXPECT_TRUE(c.truncated);
