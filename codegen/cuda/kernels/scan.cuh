@@ -113,11 +113,14 @@ __device__ __forceinline__ void ssm_selective_scan(
         sC[i / NS][i % NS] = nextC[q];
       }
     }
-    if constexpr (RANK > 0)
+    // Braces around every `if constexpr` loop: NVRTC (13.0) fails with
+    // 'expected a "}"' when a discarded unbraced one precedes a #pragma.
+    if constexpr (RANK > 0) {
       for (int i = threadIdx.x; i < CHUNK * RANK; i += THREADS) {
         const int tt = i / RANK, r = i % RANK, t = t0 + tt;
         sDt[tt][r] = t < len ? ssm_ld(delta, (rowBase + t) * delta_ld + r) : 0.0f;
       }
+    }
     __syncthreads();
 #pragma unroll
     for (int q = 0; q < BC_PER; ++q) {
@@ -126,13 +129,14 @@ __device__ __forceinline__ void ssm_selective_scan(
       nextB[q] = in ? ssm_ld(B, (rowBase + t) * B_ld + n) : 0.0f;
       nextC[q] = in ? ssm_ld(C, (rowBase + t) * C_ld + n) : 0.0f;
     }
-    if constexpr (RANK > 0)
+    if constexpr (RANK > 0) {
       for (int r = 0; r < RANK; ++r) {
         const float wr = ssm_ld(delta_proj, (long long)cc * RANK + r);
 #pragma unroll
         for (int i = 0; i < ITEMS; ++i)
           dt[i] = fmaf(sDt[g * ITEMS + i][r], wr, dt[i]);
       }
+    }
 #pragma unroll
     for (int i = 0; i < ITEMS; ++i) {
       const int t = t0 + g * ITEMS + i;
