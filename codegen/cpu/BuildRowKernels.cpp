@@ -26,9 +26,7 @@ void forEachChunk(KernelBuilder &kb, int64_t width,
     kb.forLoop(
         kb.index(0), kb.index(width),
         [&](Value c0) {
-          Value valid =
-              kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
-          body(row, c0, kb.mask(valid));
+          body(row, c0, kb.tailMask(width, c0));
         },
         kb.index(kb.vw));
   });
@@ -61,9 +59,7 @@ KernelSpec mlir::ssm::buildNormKernel(KernelBuilder &kb, Operation *op, ArrayRef
     Value sumSq = kb.forLoop(
         kb.index(0), kb.index(width), {kb.splatConst(0.0)},
         [&](Value c0, ValueRange acc) -> SmallVector<Value> {
-          Value valid =
-              kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
-          Value mask = kb.mask(valid);
+          Value mask = kb.tailMask(width, c0);
           Value x = kb.load(input, {row, c0}, mask);
           if (withAdd) {
             x = kb.add(x, kb.load(args[1], {row, c0}, mask));
@@ -80,9 +76,7 @@ KernelSpec mlir::ssm::buildNormKernel(KernelBuilder &kb, Operation *op, ArrayRef
     kb.forLoop(
         kb.index(0), kb.index(width),
         [&](Value c0) {
-          Value valid =
-              kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(width), c0));
-          Value mask = kb.mask(valid);
+          Value mask = kb.tailMask(width, c0);
           Value x = kb.load(source, {row, c0}, mask);
           Value w = kb.load(weight, {c0}, mask);
           kb.store(normed, {row, c0}, mask, kb.mul(kb.mul(x, invVec), w));

@@ -24,9 +24,7 @@ Value dot(KernelBuilder &kb, int64_t length,
   Value acc = kb.forLoop(
       kb.index(0), kb.index(length), {kb.splatConst(0.0)},
       [&](Value c0, ValueRange args) -> SmallVector<Value> {
-        Value valid =
-            kb.minIndex(kb.index(kb.vw), kb.b.create<arith::SubIOp>(kb.loc, kb.index(length), c0));
-        Value mask = kb.mask(valid);
+        Value mask = kb.tailMask(length, c0);
         return {kb.fma(loadA(c0, mask), loadB(c0, mask), args[0])};
       },
       kb.index(kb.vw))[0];
@@ -123,9 +121,7 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
             Value yAcc = kb.forLoop(
                 kb.index(0), kb.index(n), {zero},
                 [&](Value n0, ValueRange inner) -> SmallVector<Value> {
-                  Value nValid =
-                      kb.minIndex(kb.index(kb.vw), b.create<arith::SubIOp>(loc, kb.index(n), n0));
-                  Value m = kb.mask(nValid);
+                  Value m = kb.tailMask(n, n0);
                   Value a = kb.load(A, {e, n0}, m);
                   Value h = kb.load(ssmState, {batchRow, e, n0}, m);
                   Value bv = kb.load(kb.workspace, {kb.addIndex(bBase, n0)}, m);

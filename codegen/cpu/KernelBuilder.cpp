@@ -90,6 +90,10 @@ Value KernelBuilder::mask(Value valid) {
   return b.create<vector::CreateMaskOp>(loc, maskType(), ValueRange{valid});
 }
 
+Value KernelBuilder::tailMask(int64_t length, Value c0) {
+  return mask(minIndex(index(vw), b.create<arith::SubIOp>(loc, index(length), c0)));
+}
+
 Value KernelBuilder::load(Value memref, ValueRange indices, Value m) {
   return b.create<vector::MaskedLoadOp>(loc, vecType(), memref, indices, m, splatConst(0.0));
 }

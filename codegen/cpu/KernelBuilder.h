@@ -73,6 +73,9 @@ public:
   Value softplus(Value x);
   /// Mask of the first |valid| lanes.
   Value mask(Value valid);
+  /// Mask of the lanes of the chunk at |c0| that lie below |length|: all VW
+  /// of them but in the last, partial chunk.
+  Value tailMask(int64_t length, Value c0);
   /// Loads VW floats at [indices] (last index the first lane), lanes outside
   /// |mask| read as 0.
   Value load(Value memref, ValueRange indices, Value mask);
