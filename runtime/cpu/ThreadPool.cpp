@@ -43,7 +43,7 @@ ThreadPool::~ThreadPool() {
     t.join();
 }
 
-void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t, int64_t)> &body) {
+void ThreadPool::parallelFor(int64_t n, LoopBody body) {
   if (n <= 0)
     return;
   int chunks = static_cast<int>(std::min<int64_t>(n, threads()));
@@ -80,7 +80,7 @@ void ThreadPool::workerLoop(int index) {
     }
     if (stop_)
       return;
-    const std::function<void(int64_t, int64_t)> *body;
+    const LoopBody *body;
     int64_t n;
     int chunks;
     {

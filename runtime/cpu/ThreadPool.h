@@ -5,12 +5,29 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace ssmrt {
+
+/// A non-owning reference to a callable `void(int64_t begin, int64_t end)`.
+/// Unlike std::function it never allocates, so the loops of a decode step
+/// cost no heap traffic; the callable must outlive the call it is passed to.
+class LoopBody {
+public:
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, LoopBody>>>
+  LoopBody(const F &f) // NOLINT: implicit, as std::function's
+      : object_(&f), call_([](const void *o, int64_t begin, int64_t end) {
+          (*static_cast<const F *>(o))(begin, end);
+        }) {}
+  void operator()(int64_t begin, int64_t end) const { call_(object_, begin, end); }
+
+private:
+  const void *object_;
+  void (*call_)(const void *, int64_t, int64_t);
+};
 
 /// Runs parallel loops on |threads| threads (the caller is one of them).
 /// Workers spin briefly for the next loop before they sleep: a decode step
@@ -27,7 +44,7 @@ public:
 
   /// Calls |body(begin, end)| on contiguous chunks covering [0, n), at most
   /// one chunk per thread, and returns when all are done.
-  void parallelFor(int64_t n, const std::function<void(int64_t, int64_t)> &body);
+  void parallelFor(int64_t n, LoopBody body);
 
 private:
   void workerLoop(int index);
@@ -35,7 +52,7 @@ private:
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  const std::function<void(int64_t, int64_t)> *body_ = nullptr;
+  const LoopBody *body_ = nullptr;
   int64_t n_ = 0;
   int chunks_ = 0;
   std::atomic<uint64_t> generation_{0};

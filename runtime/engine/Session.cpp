@@ -207,17 +207,17 @@ Status Session::decode(const std::vector<int64_t> &slots, const std::vector<int3
     return Status::error("decode needs one token per slot");
   SSMRT_RETURN_IF_ERROR(checkTokens(tokens.data(), tokens.size()));
   int64_t n = static_cast<int64_t>(slots.size());
-  std::vector<int32_t> lens(n, 1);
-  std::vector<int64_t> rows(n);
+  decodeLens_.assign(n, 1);
+  decodeRows_.resize(n);
   for (int64_t b = 0; b < n; ++b)
-    rows[b] = b;
+    decodeRows_[b] = b;
   logits.resize(n * vocab_);
   StepInputs call;
   call.tokens = tokens.data();
   call.batch = n;
   call.seq = 1;
-  call.seqLens = lens.data();
-  call.logitRows = &rows;
+  call.seqLens = decodeLens_.data();
+  call.logitRows = &decodeRows_;
   call.logits = logits.data();
   return executor_->run(true, slots, call);
 }

@@ -105,6 +105,10 @@ private:
   gpu::GpuExecutor *gpu_ = nullptr;
   int64_t vocab_ = 0;
   int64_t embeddingRows_ = 0;
+  // decode()'s sequence lengths (all 1) and logit rows (0..n-1), kept so
+  // that a step allocates nothing once the batch size has been seen.
+  std::vector<int32_t> decodeLens_;
+  std::vector<int64_t> decodeRows_;
 };
 
 } // namespace ssmrt

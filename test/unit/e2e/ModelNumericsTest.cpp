@@ -5,13 +5,15 @@
 // the properties the runtime promises: a prefill then decode steps equals
 // one prefill over the whole text, a prefill in pieces equals one at once,
 // sequences of different lengths in one batch equal each run alone, greedy
-// generation is deterministic and a seed reproduces sampling. Tolerance:
+// generation is deterministic and a seed reproduces sampling, and a decode
+// step allocates no memory once the session has run one. Tolerance:
 // max |a - b| / max |b| <= 1e-5.
 //
 //===----------------------------------------------------------------------===//
 #include "test/unit/e2e/ModelHarness.h"
 
 #include "runtime/engine/Sampler.h"
+#include "test/unit/e2e/AllocationCounter.h"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -240,6 +242,28 @@ TEST(ModelNumerics, GreedyIsDeterministicAndSeedsReproduceSampling) {
   sampled.seed = 43;
   auto c = generate(*s, prompt, 30, sampled);
   EXPECT_NE(a, c);
+}
+
+TEST(ModelNumerics, DecodeStepsAllocateNothing) {
+  Fixture f(TinyMamba{});
+  auto s = f.session(2);
+  ASSERT_TRUE(s);
+  std::vector<std::vector<float>> logits;
+  ASSERT_TRUE(s->prefill({0, 1}, {{1, 2, 3}, {4, 5}}, ssmrt::Session::Logits::Last, logits).ok());
+  const std::vector<int64_t> slots = {0, 1};
+  const std::vector<int32_t> tokens = {6, 7};
+  std::vector<float> step;
+  ASSERT_TRUE(s->decode(slots, tokens, step).ok()); // sizes the buffers
+  bool ok = true;
+  long allocations;
+  {
+    AllocationCounter counter;
+    for (int i = 0; i < 8; ++i)
+      ok = ok && s->decode(slots, tokens, step).ok();
+    allocations = counter.count();
+  }
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(allocations, 0) << "heap allocations in 8 decode steps of a batch of 2";
 }
 
 TEST(ModelNumerics, SnapshotRestoreContinuesTheSequence) {
