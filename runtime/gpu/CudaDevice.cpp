@@ -77,6 +77,10 @@ private:
   std::vector<cuda::Function> functions_;
   std::vector<std::string> names_;
   std::vector<cuda::CudaGraph> graphs_;
+  // launch()'s parameter values and the pointers to them, reused so that a
+  // launch allocates nothing.
+  std::vector<uint64_t> launchValues_;
+  std::vector<void *> launchPointers_;
 };
 
 CudaDevice::~CudaDevice() {
@@ -148,8 +152,10 @@ StatusOr<int64_t> CudaDevice::residentBlocks(int kernel, unsigned threads) {
 
 Status CudaDevice::launch(int kernel, const LaunchDims &dims, const std::vector<KernelArg> &args,
                           bool cooperative) {
-  std::vector<uint64_t> values(args.size());
-  std::vector<void *> pointers(args.size());
+  std::vector<uint64_t> &values = launchValues_;
+  std::vector<void *> &pointers = launchPointers_;
+  values.resize(args.size());
+  pointers.resize(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     values[i] = args[i].bits; // an Int32 is read from the low 4 bytes
     pointers[i] = &values[i];
