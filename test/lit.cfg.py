@@ -20,7 +20,7 @@ config.substitutions.append(("%shared", config.ssmc_shared_dir))
 config.substitutions.append(("%testgpu", os.path.join(config.ssmc_src_root, "test", "gpu")))
 inputs = os.path.join(config.test_source_root, "Inputs")
 for name in ["make_checkpoint", "compare_logits", "run_bytes", "check_cuda_kernels",
-             "check_op_table", "make_tensors", "compare_tensors"]:
+             "check_op_table", "make_tensors", "compare_tensors", "flip_artifact"]:
     config.substitutions.append(
         ("%" + name, "%s %s" % (config.python_executable, os.path.join(inputs, name + ".py"))))
 config.substitutions.append(

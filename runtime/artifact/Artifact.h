@@ -11,12 +11,20 @@
 
 namespace ssmrt {
 
+/// An artifact ends with this trailer: kArtifactChecksumMagic (8 bytes),
+/// then the SHA-256 of every byte before the trailer (32 bytes). It carries
+/// native code, so a damaged byte must be caught before anything is parsed
+/// or loaded.
+constexpr char kArtifactChecksumMagic[8] = {'S', 'S', 'M', 'X', 'S', 'H', 'A', '2'};
+constexpr size_t kArtifactTrailerSize = 8 + 32;
+
 /// Serializes |program| as a .ssmx FlatBuffer (identifier "SSMX", format
-/// version kArtifactFormatVersion).
+/// version kArtifactFormatVersion) followed by the checksum trailer.
 std::vector<uint8_t> writeArtifact(const Program &program);
 
-/// Parses and validates an artifact. Errors name |name| (the file) and the
-/// part at fault: not an artifact (identifier), another format version, a
+/// Checks the checksum, then parses and validates an artifact. Errors name
+/// |name| (the file) and the part at fault: not an artifact (identifier), no
+/// or a wrong checksum (damaged or truncated), another format version, a
 /// buffer the FlatBuffers verifier rejects, or contents that are
 /// inconsistent (see validateProgram).
 StatusOr<Program> readArtifact(const uint8_t *data, size_t size, const std::string &name);

@@ -2,6 +2,7 @@
 #include "runtime/artifact/Artifact.h"
 
 #include "runtime/artifact/ssmx_generated.h"
+#include "runtime/io/Sha256.h"
 
 #include <cstring>
 #include <fstream>
@@ -79,6 +80,15 @@ StatusOr<Function> readFunction(const ssmx::Function *f, const std::string &what
 StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const std::string &name) {
   if (size < 8 || !flatbuffers::BufferHasIdentifier(data, ssmx::ArtifactIdentifier()))
     return Status::error(name + ": not an ssmc artifact (no 'SSMX' file identifier)");
+  if (size < 8 + kArtifactTrailerSize ||
+      std::memcmp(data + size - kArtifactTrailerSize, kArtifactChecksumMagic, 8) != 0)
+    return Status::error(name + ": the artifact has no checksum (it is truncated, or from an "
+                                "older ssmc); recompile the model");
+  size -= kArtifactTrailerSize;
+  Sha256Digest digest = Sha256::hash(data, size);
+  if (std::memcmp(digest.data(), data + size + 8, digest.size()) != 0)
+    return Status::error(name + ": the artifact is damaged (its checksum does not match its "
+                                "contents); recompile the model");
   flatbuffers::Verifier::Options options;
   options.max_tables = 100000000;
   flatbuffers::Verifier verifier(data, size, options);

@@ -2,6 +2,7 @@
 #include "runtime/artifact/Artifact.h"
 
 #include "runtime/artifact/ssmx_generated.h"
+#include "runtime/io/Sha256.h"
 
 using namespace ssmrt;
 
@@ -89,5 +90,9 @@ std::vector<uint8_t> ssmrt::writeArtifact(const Program &program) {
       ssmx::CreateArtifactDirect(fbb, kArtifactFormatVersion, program.modelName.c_str(), &params,
                                  &states, &config, forward, decode, reference, cpu, cuda);
   fbb.Finish(root, ssmx::ArtifactIdentifier());
-  return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  std::vector<uint8_t> bytes(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  Sha256Digest digest = Sha256::hash(bytes.data(), bytes.size());
+  bytes.insert(bytes.end(), kArtifactChecksumMagic, kArtifactChecksumMagic + 8);
+  bytes.insert(bytes.end(), digest.begin(), digest.end());
+  return bytes;
 }

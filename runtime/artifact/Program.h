@@ -24,7 +24,7 @@
 namespace ssmrt {
 
 /// The artifact format version this runtime reads and the compiler writes.
-constexpr uint32_t kArtifactFormatVersion = 1;
+constexpr uint32_t kArtifactFormatVersion = 2;
 
 enum class ValueKind : uint8_t { Tokens, SeqLens, Param, State, Temp };
 

@@ -79,8 +79,7 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
     ssmrt::StatusOr<ssmrt::Program> program = ssmrt::readArtifactFile(cached);
     if (program.ok())
       return program;
-    std::fprintf(stderr, "note: ignoring the unreadable cached program %s: %s\n", cached.c_str(),
-                 program.status().message().c_str());
+    std::fprintf(stderr, "note: compiling again: %s\n", program.status().message().c_str());
   }
   auto compile = [&](bool cuda) -> ssmrt::StatusOr<ssmrt::Program> {
     mlir::MLIRContext context;

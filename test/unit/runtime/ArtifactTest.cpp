@@ -1,5 +1,6 @@
 //===- ArtifactTest.cpp - .ssmx round trip and every rejection ------------===//
 #include "runtime/artifact/Artifact.h"
+#include "runtime/io/Sha256.h"
 
 #include "runtime/artifact/ssmx_generated.h"
 
@@ -75,23 +76,41 @@ TEST(Artifact, ForeignTruncatedAndCorruptFiles) {
   std::vector<uint8_t> bytes = writeArtifact(tinyProgram());
   for (size_t cut : {size_t(3), size_t(8), bytes.size() / 2, bytes.size() - 1}) {
     r = readArtifact(bytes.data(), cut, "cut.ssmx");
-    EXPECT_FALSE(r.ok()) << "truncated to " << cut;
+    ASSERT_FALSE(r.ok()) << "truncated to " << cut;
+    EXPECT_EQ(r.status().message().rfind("cut.ssmx: ", 0), 0u) << r.status().message();
   }
-  // Flip bytes anywhere: rejected or still a valid program, never a crash.
-  for (size_t i = 8; i < bytes.size(); i += 7) {
-    std::vector<uint8_t> bad = bytes;
-    bad[i] ^= 0x5a;
-    (void)readArtifact(bad.data(), bad.size(), "flip.ssmx");
-  }
+  r = readArtifact(bytes.data(), bytes.size() - kArtifactTrailerSize, "old.ssmx");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "old.ssmx: the artifact has no checksum (it is truncated, or "
+                                  "from an older ssmc); recompile the model");
+  // Every single-byte change anywhere, the checksum included, is rejected
+  // with a message naming the file.
+  for (size_t i = 0; i < bytes.size(); ++i)
+    for (uint8_t mask : {0x01, 0x80, 0xff}) {
+      std::vector<uint8_t> bad = bytes;
+      bad[i] ^= mask;
+      r = readArtifact(bad.data(), bad.size(), "flip.ssmx");
+      ASSERT_FALSE(r.ok()) << "byte " << i << " ^ " << int(mask);
+      ASSERT_EQ(r.status().message().rfind("flip.ssmx: ", 0), 0u) << r.status().message();
+    }
+  std::vector<uint8_t> bad = bytes;
+  bad[bytes.size() / 2] ^= 1;
+  EXPECT_EQ(readArtifact(bad.data(), bad.size(), "flip.ssmx").status().message(),
+            "flip.ssmx: the artifact is damaged (its checksum does not match its contents); "
+            "recompile the model");
 }
 
 TEST(Artifact, OtherFormatVersion) {
   flatbuffers::FlatBufferBuilder fbb;
   auto root = ssmx::CreateArtifactDirect(fbb, kArtifactFormatVersion + 1, "future");
   fbb.Finish(root, ssmx::ArtifactIdentifier());
-  StatusOr<Program> r = readArtifact(fbb.GetBufferPointer(), fbb.GetSize(), "new.ssmx");
+  std::vector<uint8_t> bytes(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  Sha256Digest digest = Sha256::hash(bytes.data(), bytes.size());
+  bytes.insert(bytes.end(), kArtifactChecksumMagic, kArtifactChecksumMagic + 8);
+  bytes.insert(bytes.end(), digest.begin(), digest.end());
+  StatusOr<Program> r = readArtifact(bytes.data(), bytes.size(), "new.ssmx");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("format version 2, this runtime reads version 1"),
+  EXPECT_NE(r.status().message().find("format version 3, this runtime reads version 2"),
             std::string::npos)
       << r.status().message();
 }
