@@ -20,7 +20,7 @@ config.substitutions.append(("%shared", config.ssmc_shared_dir))
 config.substitutions.append(("%testgpu", os.path.join(config.ssmc_src_root, "test", "gpu")))
 inputs = os.path.join(config.test_source_root, "Inputs")
 for name in ["make_checkpoint", "compare_logits", "run_bytes", "check_cuda_kernels",
-             "check_op_table", "make_tensors", "compare_tensors", "flip_artifact"]:
+             "check_op_table", "make_tensors", "compare_tensors", "flip_artifact", "run_parallel"]:
     config.substitutions.append(
         ("%" + name, "%s %s" % (config.python_executable, os.path.join(inputs, name + ".py"))))
 config.substitutions.append(
@@ -47,6 +47,10 @@ if find_nvrtc():
 else:
     lit_config.note("NVRTC not found (the CUDA toolkit's libnvrtc.so): "
                     "the tests that compile CUDA kernels to PTX are unsupported")
+
+# Compiled programs and kernels go to the build tree, not the user's cache.
+config.environment["SSMC_CACHE_DIR"] = os.environ.get(
+    "SSMC_CACHE_DIR", os.path.join(config.test_exec_root, "cache"))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

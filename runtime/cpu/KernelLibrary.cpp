@@ -1,5 +1,7 @@
 //===- KernelLibrary.cpp - the native kernels of an artifact --------------===//
 #include "runtime/cpu/KernelLibrary.h"
+#include "runtime/io/Cache.h"
+#include "runtime/io/Files.h"
 #include "runtime/io/Sha256.h"
 
 #include <cstdio>
@@ -11,35 +13,6 @@
 #include <unistd.h>
 
 using namespace ssmrt;
-
-namespace {
-
-bool makeDirectories(const std::string &path) {
-  for (size_t pos = 1; pos <= path.size(); ++pos) {
-    if (pos != path.size() && path[pos] != '/')
-      continue;
-    std::string prefix = path.substr(0, pos);
-    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
-      return false;
-  }
-  return true;
-}
-
-} // namespace
-
-std::string ssmrt::cacheDirectory() {
-  std::string dir;
-  if (const char *env = std::getenv("SSMC_CACHE_DIR"))
-    dir = env;
-  else if (const char *xdg = std::getenv("XDG_CACHE_HOME"))
-    dir = std::string(xdg) + "/ssmc";
-  else if (const char *home = std::getenv("HOME"))
-    dir = std::string(home) + "/.cache/ssmc";
-  else
-    dir = "/tmp/ssmc-cache";
-  makeDirectories(dir);
-  return dir;
-}
 
 bool ssmrt::hostSupportsFeatures(const std::string &features, std::string &missing) {
 #if defined(__x86_64__)
@@ -98,21 +71,18 @@ StatusOr<std::unique_ptr<KernelLibrary>> KernelLibrary::load(const CpuCode &code
     return Status::error("the artifact's CPU code was compiled for " + code.cpu + " and uses " +
                          missing + ", which this CPU lacks; recompile the model here");
 
+  StatusOr<std::string> dir = cacheDirectory();
+  if (!dir.ok())
+    return dir.status();
   // Named by content: the first 16 hex digits of the object's SHA-256.
-  std::string path = cacheDirectory() + "/kernels-" +
+  std::string path = *dir + "/kernels-" +
                      toHex(Sha256::hash(code.object.data(), code.object.size())).substr(0, 16) +
                      ".so";
   // Reuse the cached file only if it holds exactly these bytes.
-  std::ifstream existing(path, std::ios::binary);
-  std::vector<uint8_t> cached((std::istreambuf_iterator<char>(existing)), {});
-  if (cached != code.object) {
-    std::string tmp = path + ".tmp" + std::to_string(getpid());
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(reinterpret_cast<const char *>(code.object.data()), code.object.size());
-    out.close();
-    if (!out || std::rename(tmp.c_str(), path.c_str()) != 0)
-      return Status::error("cannot write the kernel library to " + path);
-  }
+  std::vector<uint8_t> cached;
+  if (!readWholeFile(path, cached) || cached != code.object)
+    SSMRT_RETURN_IF_ERROR(writeFileAtomically(path, code.object.data(), code.object.size())
+                              .withPrefix("kernel cache"));
   void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     return Status::error("cannot load the artifact's kernels (" + path + "): " + dlerror());

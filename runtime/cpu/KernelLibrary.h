@@ -33,10 +33,6 @@ private:
   std::vector<PackedKernel> kernels_;
 };
 
-/// The cache directory: $SSMC_CACHE_DIR, else $XDG_CACHE_HOME/ssmc, else
-/// ~/.cache/ssmc (created when missing).
-std::string cacheDirectory();
-
 /// Whether this CPU supports every feature that |features| (an LLVM feature
 /// string, "+avx2,+fma,-sse4a,...") enables, as far as the runtime can tell;
 /// on failure |missing| names the first missing one.

@@ -1,6 +1,8 @@
 //===- CubinCache.cpp - compiled kernels kept on disk ---------------------===//
 #include "runtime/cuda/CubinCache.h"
 #include "runtime/cuda/NvrtcCompiler.h"
+#include "runtime/io/Cache.h"
+#include "runtime/io/Files.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -16,41 +18,6 @@ using namespace ssmrt::cuda;
 namespace {
 
 std::string errnoText() { return std::strerror(errno); }
-
-/// mkdir -p.
-Status createDirectories(const std::string &path) {
-  for (size_t pos = 1; pos <= path.size(); ++pos) {
-    if (pos != path.size() && path[pos] != '/')
-      continue;
-    std::string prefix = path.substr(0, pos);
-    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
-      return Status::error("cannot create directory " + prefix + ": " + errnoText());
-  }
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    return Status::error(path + " is not a directory");
-  return okStatus();
-}
-
-/// A non-empty environment variable, or nullptr.
-const char *envVar(const char *name) {
-  const char *value = std::getenv(name);
-  return value && *value ? value : nullptr;
-}
-
-/// Writes all of |bytes| to |fd|.
-bool writeAll(int fd, const std::vector<uint8_t> &bytes) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    done += size_t(n);
-  }
-  return true;
-}
 
 /// Reads the whole file behind |fd|.
 bool readAll(int fd, std::vector<uint8_t> &bytes) {
@@ -88,17 +55,10 @@ StatusOr<CubinCompiler> ssmrt::cuda::nvrtcCubinCompiler() {
 }
 
 StatusOr<std::string> ssmrt::cuda::defaultCubinCacheDirectory() {
-  std::string root;
-  if (const char *dir = envVar("SSMC_CACHE_DIR"))
-    root = dir;
-  else if (const char *xdg = envVar("XDG_CACHE_HOME"))
-    root = std::string(xdg) + "/ssmc";
-  else if (const char *home = envVar("HOME"))
-    root = std::string(home) + "/.cache/ssmc";
-  else
-    return Status::error("no cache directory: set SSMC_CACHE_DIR "
-                         "(XDG_CACHE_HOME and HOME are unset)");
-  return root + "/cuda";
+  StatusOr<std::string> root = cacheRoot();
+  if (!root.ok())
+    return root.status();
+  return *root + "/cuda";
 }
 
 StatusOr<CubinCache> CubinCache::open(const std::string &directory, CubinCompiler compiler,
@@ -154,28 +114,8 @@ std::optional<std::vector<uint8_t>> CubinCache::lookup(const CubinKey &key) cons
 }
 
 Status CubinCache::store(const CubinKey &key, const std::vector<uint8_t> &cubin) const {
-  std::string path = entryPath(key);
-  // A unique temporary name per writer (thread or process); rename() then
-  // replaces any entry atomically, so readers never see a partial file.
-  std::string temporary = path + ".tmp.XXXXXX";
-  int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
-  if (fd < 0)
-    return Status::error("cubin cache: cannot create a file in " + directory_ + ": " + errnoText());
-  bool written = writeAll(fd, encodeCubinEntry(key, cubin));
-  std::string error = written ? "" : errnoText();
-  if (::close(fd) != 0 && written) {
-    written = false;
-    error = errnoText();
-  }
-  if (written && ::rename(temporary.c_str(), path.c_str()) != 0) {
-    written = false;
-    error = errnoText();
-  }
-  if (!written) {
-    ::unlink(temporary.c_str());
-    return Status::error("cubin cache: cannot write " + path + ": " + error);
-  }
-  return okStatus();
+  std::vector<uint8_t> entry = encodeCubinEntry(key, cubin);
+  return writeFileAtomically(entryPath(key), entry.data(), entry.size()).withPrefix("cubin cache");
 }
 
 StatusOr<std::vector<uint8_t>> CubinCache::getOrCompile(const std::string &source,

@@ -4,9 +4,10 @@
 #include "codegen/driver/Compiler.h"
 #include "frontend/ModelFile.h"
 #include "runtime/artifact/Artifact.h"
-#include "runtime/cpu/KernelLibrary.h"
 #include "runtime/cuda/Device.h"
 #include "runtime/engine/Session.h"
+#include "runtime/io/Cache.h"
+#include "runtime/io/Files.h"
 #include "tools/ssmc/ImportHF.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -14,7 +15,6 @@
 #include "llvm/Support/SHA256.h"
 
 #include <cstdio>
-#include <fstream>
 #include <sys/stat.h>
 
 using namespace ssmc;
@@ -71,11 +71,13 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
     sha.update(file.sources().path(i));
     sha.update(file.sources().text(i));
   }
-  std::string dir = ssmrt::cacheDirectory() + "/programs";
-  mkdir(dir.c_str(), 0755);
-  std::string cached = dir + "/" + hexDigest(sha.final()) + ".ssmx";
+  ssmrt::StatusOr<std::string> dir = ssmrt::cacheDirectory("programs");
+  std::string cached = dir.ok() ? *dir + "/" + hexDigest(sha.final()) + ".ssmx" : "";
   struct stat st;
-  if (stat(cached.c_str(), &st) == 0) {
+  if (!dir.ok())
+    std::fprintf(stderr, "note: not caching the compiled program: %s\n",
+                 dir.status().message().c_str());
+  else if (stat(cached.c_str(), &st) == 0) {
     ssmrt::StatusOr<ssmrt::Program> program = ssmrt::readArtifactFile(cached);
     if (program.ok())
       return program;
@@ -104,13 +106,11 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
   }
   if (!program.ok())
     return program.status();
-  std::vector<uint8_t> bytes = ssmrt::writeArtifact(*program);
-  std::string tmp = cached + ".tmp";
-  std::ofstream out(tmp, std::ios::binary);
-  out.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
-  out.close();
-  if (out)
-    std::rename(tmp.c_str(), cached.c_str());
+  if (!cached.empty()) {
+    std::vector<uint8_t> bytes = ssmrt::writeArtifact(*program);
+    if (ssmrt::Status st = ssmrt::writeFileAtomically(cached, bytes.data(), bytes.size()); !st.ok())
+      std::fprintf(stderr, "note: not caching the compiled program: %s\n", st.message().c_str());
+  }
   return std::move(*program);
 }
 

@@ -337,7 +337,9 @@ TEST(CubinCacheDirectoryTest, EnvironmentPrecedence) {
     ScopedEnv unsetXdg("XDG_CACHE_HOME", nullptr);
     EXPECT_EQ(*defaultCubinCacheDirectory(), "/x/home/.cache/ssmc/cuda");
     ScopedEnv unsetHome("HOME", nullptr);
-    EXPECT_FALSE(defaultCubinCacheDirectory().ok());
+    ScopedEnv tmp("TMPDIR", "/x/tmp");
+    EXPECT_EQ(*defaultCubinCacheDirectory(),
+              "/x/tmp/ssmc-cache-" + std::to_string(::getuid()) + "/cuda");
   }
 }
 
