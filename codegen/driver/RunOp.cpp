@@ -222,7 +222,10 @@ Status Runner::compile() {
       return library.status();
     library_ = std::move(*library);
   }
-  pool_ = std::make_unique<ssmrt::ThreadPool>(ssmrt::defaultThreadCount());
+  StatusOr<int> threads = ssmrt::threadCount(0);
+  if (!threads.ok())
+    return threads.status();
+  pool_ = std::make_unique<ssmrt::ThreadPool>(*threads);
   return ssmrt::okStatus();
 }
 

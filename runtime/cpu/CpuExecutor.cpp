@@ -12,7 +12,10 @@ StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &progra
   if (!kernels.ok())
     return kernels.status();
   e->kernels_ = std::move(*kernels);
-  e->pool_ = std::make_unique<ThreadPool>(threads > 0 ? threads : defaultThreadCount());
+  StatusOr<int> count = threadCount(threads);
+  if (!count.ok())
+    return count.status();
+  e->pool_ = std::make_unique<ThreadPool>(*count);
   // The pool parallelizes matrix products itself (CpuFunction::matmul).
   setBlasThreads(1);
   auto forward =

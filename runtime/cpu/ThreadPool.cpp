@@ -2,6 +2,7 @@
 #include "runtime/cpu/ThreadPool.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 
@@ -19,13 +20,28 @@ std::pair<int64_t, int64_t> chunkRange(int64_t n, int chunks, int index) {
 }
 } // namespace
 
-int ssmrt::defaultThreadCount() {
-  if (const char *env = std::getenv("SSMC_THREADS")) {
-    int n = std::atoi(env);
-    if (n > 0)
-      return std::min(n, 256);
+int ssmrt::hardwareThreads() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+StatusOr<int> ssmrt::threadCount(int requested) {
+  int hardware = hardwareThreads();
+  std::string range =
+      "from 1 to " + std::to_string(hardware) + ", the hardware threads of this machine";
+  if (requested > 0) {
+    if (requested > hardware)
+      return Status::error(std::to_string(requested) + " threads requested; use " + range);
+    return requested;
   }
-  return std::max(1u, std::thread::hardware_concurrency());
+  const char *env = std::getenv("SSMC_THREADS");
+  if (!env || !*env)
+    return hardware;
+  char *end = nullptr;
+  errno = 0;
+  long n = std::strtol(env, &end, 10);
+  if (errno || *end || n < 1 || n > hardware)
+    return Status::error("SSMC_THREADS must be a whole number " + range + ", got '" + env + "'");
+  return static_cast<int>(n);
 }
 
 ThreadPool::ThreadPool(int threads) {

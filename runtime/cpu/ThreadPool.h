@@ -2,6 +2,8 @@
 #ifndef SSMC_RUNTIME_CPU_THREADPOOL_H
 #define SSMC_RUNTIME_CPU_THREADPOOL_H
 
+#include "runtime/Status.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -60,9 +62,13 @@ private:
   std::atomic<bool> stop_{false};
 };
 
-/// The number of threads to use by default: $SSMC_THREADS, else the
-/// hardware concurrency.
-int defaultThreadCount();
+/// The hardware threads of this machine (at least 1).
+int hardwareThreads();
+/// The threads to use: |requested| when positive, else $SSMC_THREADS when
+/// set, else hardwareThreads(). More threads than the hardware has never
+/// help (each loop of a decode step waits for the slowest thread), so more
+/// is an error, as is an SSMC_THREADS that is not such a number.
+StatusOr<int> threadCount(int requested);
 
 } // namespace ssmrt
 

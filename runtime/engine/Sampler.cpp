@@ -15,7 +15,35 @@ double Sampler::uniform() {
   return (z >> 11) * (1.0 / 9007199254740992.0);
 }
 
-int32_t Sampler::sample(const float *logits, int64_t validVocab) {
+void Sampler::accept(int32_t token) {
+  if (options_.repeatPenalty == 1.0 || options_.repeatLastN <= 0)
+    return;
+  if (recent_.size() < static_cast<size_t>(options_.repeatLastN)) {
+    recent_.push_back(token);
+    return;
+  }
+  recent_[recentNext_] = token;
+  recentNext_ = (recentNext_ + 1) % recent_.size();
+}
+
+const float *Sampler::penalized(const float *logits, int64_t validVocab) {
+  if (recent_.empty())
+    return logits;
+  adjusted_.assign(logits, logits + validVocab);
+  float penalty = static_cast<float>(options_.repeatPenalty);
+  // Once per distinct token, however often it occurs.
+  std::vector<int32_t> &seen = candidateIds_;
+  seen.assign(recent_.begin(), recent_.end());
+  std::sort(seen.begin(), seen.end());
+  seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+  for (int32_t t : seen)
+    if (t >= 0 && t < validVocab)
+      adjusted_[t] = adjusted_[t] > 0 ? adjusted_[t] / penalty : adjusted_[t] * penalty;
+  return adjusted_.data();
+}
+
+int32_t Sampler::sample(const float *rawLogits, int64_t validVocab) {
+  const float *logits = penalized(rawLogits, validVocab);
   if (options_.temperature <= 0) {
     int32_t best = 0;
     for (int64_t i = 1; i < validVocab; ++i)
@@ -39,7 +67,8 @@ int32_t Sampler::sample(const float *logits, int64_t validVocab) {
     std::sort(candidates_.begin(), candidates_.end(), byLogit);
   }
   double maxLogit = candidates_[0].first;
-  std::vector<double> probs(keep);
+  std::vector<double> &probs = probs_;
+  probs.resize(keep);
   double total = 0;
   for (size_t i = 0; i < keep; ++i) {
     probs[i] = std::exp((candidates_[i].first - maxLogit) / options_.temperature);
@@ -55,6 +84,16 @@ int32_t Sampler::sample(const float *logits, int64_t validVocab) {
         break;
       }
     }
+    keep = cut;
+    total = 0;
+    for (size_t i = 0; i < keep; ++i)
+      total += probs[i];
+  }
+  if (options_.minP > 0) {
+    // probs[0] is the most likely token's (exp(0) = 1).
+    size_t cut = 1;
+    while (cut < keep && probs[cut] >= options_.minP * probs[0])
+      ++cut;
     keep = cut;
     total = 0;
     for (size_t i = 0; i < keep; ++i)

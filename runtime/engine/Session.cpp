@@ -1,5 +1,6 @@
 //===- Session.cpp - a loaded model with per-sequence state slots ---------===//
 #include "runtime/engine/Session.h"
+#include "runtime/engine/MemoryEstimate.h"
 
 #include "runtime/gpu/CudaDevice.h"
 #include "runtime/gpu/GpuExecutor.h"
@@ -18,6 +19,13 @@ StatusOr<std::unique_ptr<Session>> Session::create(Program program,
   std::unique_ptr<Session> s(new Session());
   s->program_ = std::move(program);
   s->options_ = options;
+  StatusOr<DeviceChoice> choice = parseDevice(options.device);
+  if (!choice.ok())
+    return choice.status();
+  bool onCpu = choice->kind == DeviceChoice::Kind::Cpu ||
+               (choice->kind == DeviceChoice::Kind::Auto && !s->program_.cuda.present());
+  SSMRT_RETURN_IF_ERROR(checkMemory(estimateHostMemory(
+      s->program_, checkpoint.get(), onCpu, options.slots, options.slots * options.prefillChunk)));
   if (checkpoint) {
     if (const JsonDocument *config = checkpoint->config())
       SSMRT_RETURN_IF_ERROR(checkConfig(s->program_, *config));
@@ -26,6 +34,13 @@ StatusOr<std::unique_ptr<Session>> Session::create(Program program,
       return weights.status();
     s->weights_ = std::move(*weights);
     s->checkpoint_ = std::move(checkpoint);
+    if (options.checkWeights) {
+      auto progress = [&](int64_t done, int64_t total) {
+        if (options.progress)
+          options.progress("checking the weights (MiB)", done >> 20, total >> 20);
+      };
+      SSMRT_RETURN_IF_ERROR(s->weights_.checkFinite(progress));
+    }
   } else {
     s->weights_ = WeightStore::random(s->program_, randomSeed);
   }
@@ -83,7 +98,11 @@ Status Session::createExecutor() {
     }
     if (wantGpu)
       return gpuExecutor.status();
-    std::fprintf(stderr, "note: running on the CPU: %s\n", gpuExecutor.status().message().c_str());
+    std::string note = "running on the CPU: " + gpuExecutor.status().message();
+    if (options_.note)
+      options_.note(note);
+    else
+      std::fprintf(stderr, "note: %s\n", note.c_str());
   }
   for (const StateDesc &state : program_.states)
     if (state.kind == StateKind::KVCache)
@@ -192,6 +211,8 @@ Status Session::prefill(const std::vector<int64_t> &slots,
     call.logitRows = &rows;
     call.logits = out.data();
     SSMRT_RETURN_IF_ERROR(executor_->run(false, slots, call));
+    if (options_.progress && longest > chunk)
+      options_.progress("prefill (tokens)", std::min(start + seq, longest), longest);
     for (size_t r = 0; r < rows.size(); ++r) {
       auto &dst = logits[rowOwner[r].first];
       dst.insert(dst.end(), out.begin() + r * vocab_, out.begin() + (r + 1) * vocab_);

@@ -18,6 +18,7 @@
 #include "runtime/exec/WeightStore.h"
 #include "runtime/io/Checkpoint.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -36,7 +37,7 @@ struct DeviceChoice {
 StatusOr<DeviceChoice> parseDevice(const std::string &device);
 
 struct SessionOptions {
-  int threads = 0;            ///< 0: defaultThreadCount()
+  int threads = 0;            ///< 0: threadCount(0)
   int64_t slots = 8;          ///< sequences that can be live at once
   int64_t prefillChunk = 512; ///< tokens per sequence per prefill call
   /// "cpu", "cuda" or "cuda:N" (GPU N), or "auto": the first GPU when the
@@ -46,6 +47,15 @@ struct SessionOptions {
   /// CPU: let ops without a kernel run in the float64 reference
   /// interpreter; when false, such an op fails create(), naming it.
   bool referenceFallback = true;
+  /// Check every checkpoint tensor for NaN and infinity when loading (one
+  /// pass over the weights).
+  bool checkWeights = true;
+  /// Told of long work as it goes: what ("checking weights", "prefill"),
+  /// units done and the total; done == total at the end.
+  std::function<void(const std::string &what, int64_t done, int64_t total)> progress;
+  /// Receives the session's notes (e.g. a GPU it could not use); stderr
+  /// ("note: ...") when unset.
+  std::function<void(const std::string &note)> note;
 };
 
 class Session {

@@ -75,9 +75,42 @@ StatusOr<WeightStore> WeightStore::fromCheckpoint(const Program &program,
     int64_t n = shapeElements(param.shape);
     store.bytes_ += n * 4;
     store.stored_.push_back({tensor->data, tensor->dtype, n});
+    store.sources_.push_back(tensor);
   }
   store.floats_.resize(store.stored_.size());
   return store;
+}
+
+Status WeightStore::checkFinite(const std::function<void(int64_t, int64_t)> &progress) const {
+  int64_t total = 0, done = 0;
+  for (const TensorView *t : sources_)
+    total += static_cast<int64_t>(t ? t->nbytes : 0);
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    const TensorView *t = sources_[i];
+    if (!t)
+      continue;
+    int64_t at = firstNonFinite(stored_[i].data, stored_[i].dtype, stored_[i].elements);
+    if (at >= 0) {
+      float v;
+      convertElements(static_cast<const uint8_t *>(stored_[i].data) +
+                          at * dtypeSize(stored_[i].dtype),
+                      stored_[i].dtype, &v, DType::F32, 1);
+      std::string index;
+      for (size_t d = t->shape.size(), rest = static_cast<size_t>(at); d-- > 0;) {
+        index = std::to_string(rest % t->shape[d]) + (index.empty() ? "" : ", ") + index;
+        rest /= t->shape[d];
+      }
+      return Status::error(t->file + ": tensor '" + t->name + "' holds " +
+                           (std::isnan(v) ? "NaN"
+                            : v > 0       ? "+inf"
+                                          : "-inf") +
+                           " at [" + index + "] (element " + std::to_string(at) + ")");
+    }
+    done += static_cast<int64_t>(t->nbytes);
+    if (progress)
+      progress(done, total);
+  }
+  return okStatus();
 }
 
 WeightStore WeightStore::random(const Program &program, uint64_t seed,
@@ -128,6 +161,7 @@ WeightStore WeightStore::random(const Program &program, uint64_t seed,
     store.stored_.push_back({data.get(), DType::F32, n});
     store.floats_.push_back(std::move(data));
   }
+  store.sources_.assign(store.stored_.size(), nullptr);
   return store;
 }
 

@@ -53,8 +53,15 @@ public:
   /// the memory map).
   int64_t convertedBytes() const;
 
+  /// Fails at the first NaN or infinity of a parameter read from a
+  /// checkpoint, naming the file, the tensor and the element. One pass over
+  /// the stored bytes; |progress(done, total)| (bytes) after each tensor.
+  Status checkFinite(const std::function<void(int64_t, int64_t)> &progress = nullptr) const;
+
 private:
   std::vector<Stored> stored_;
+  /// Where each parameter was read from (null for random weights).
+  std::vector<const TensorView *> sources_;
   /// f32 values per parameter: owned random values, or copies made by
   /// param(); empty where the stored bytes serve.
   mutable std::vector<std::unique_ptr<float[]>> floats_;

@@ -4,6 +4,7 @@
 #include "runtime/io/HalfFloat.h"
 #include "runtime/io/Utf8.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -11,6 +12,38 @@
 #endif
 
 namespace ssmrt {
+
+int64_t firstNonFinite(const void *data, DType dtype, int64_t n) {
+  const uint8_t *p = static_cast<const uint8_t *>(data);
+  // All exponent bits set: infinity or NaN. Blocks without a branch per
+  // element (the compiler vectorizes them); the element only in a bad block.
+  auto scan = [&](auto word, auto exponent) -> int64_t {
+    using W = decltype(word);
+    auto bad = [&](int64_t i) {
+      W w;
+      std::memcpy(&w, p + i * sizeof(W), sizeof(W));
+      return (w & exponent) == exponent;
+    };
+    constexpr int64_t kBlock = 4096;
+    for (int64_t b = 0; b < n; b += kBlock) {
+      int64_t end = std::min(n, b + kBlock);
+      bool any = false;
+      for (int64_t i = b; i < end; ++i)
+        any |= bad(i);
+      if (any)
+        for (int64_t i = b; i < end; ++i)
+          if (bad(i))
+            return i;
+    }
+    return -1;
+  };
+  switch (dtype) {
+  case DType::F32: return scan(uint32_t(0), uint32_t(0x7f800000u));
+  case DType::BF16: return scan(uint16_t(0), uint16_t(0x7f80u));
+  case DType::F16: return scan(uint16_t(0), uint16_t(0x7c00u));
+  default: return -1;
+  }
+}
 
 int64_t TensorView::numElements() const {
   // A zero dimension first, so that [huge, huge, 0] cannot overflow.

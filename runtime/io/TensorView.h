@@ -35,6 +35,10 @@ struct TensorView {
 /// and the tensor.
 Status checkFloatConvertible(const TensorView &tensor);
 
+/// The index of the first NaN or infinity among |n| elements of |dtype|
+/// (F32, BF16 or F16; unaligned) at |data|, or -1 when all are finite.
+int64_t firstNonFinite(const void *data, DType dtype, int64_t n);
+
 /// Converts |n| elements of |from| at |in| to |to| at |out|, each of F32,
 /// BF16 and F16 (other types: nothing is written). Neither pointer needs to
 /// be aligned. Narrowing rounds to nearest even (HalfFloat.h).

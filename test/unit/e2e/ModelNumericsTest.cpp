@@ -235,7 +235,11 @@ TEST(ModelNumerics, GreedyIsDeterministicAndSeedsReproduceSampling) {
   auto greedy2 = generate(*s, prompt, 30, {});
   EXPECT_EQ(greedy1, greedy2);
   // A high temperature: the tiny random model's logits are very peaked.
-  ssmrt::SamplingOptions sampled{4.0, 40, 0.99, 42};
+  ssmrt::SamplingOptions sampled;
+  sampled.temperature = 4.0;
+  sampled.topK = 40;
+  sampled.topP = 0.99;
+  sampled.seed = 42;
   auto a = generate(*s, prompt, 30, sampled);
   auto b = generate(*s, prompt, 30, sampled);
   EXPECT_EQ(a, b);
