@@ -15,6 +15,7 @@ config.test_exec_root = os.path.join(config.ssmc_obj_root, "test")
 
 config.substitutions.append(("%models", os.path.join(config.ssmc_src_root, "models")))
 config.substitutions.append(("%src", config.ssmc_src_root))
+config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%mlir_include", config.mlir_include_dir))
 config.substitutions.append(("%shared", config.ssmc_shared_dir))
 config.substitutions.append(("%testgpu", os.path.join(config.ssmc_src_root, "test", "gpu")))

@@ -11,6 +11,8 @@ Usage: make_checkpoint.py SRC_DIR DST_DIR [edits...]
   --offset-past-end NAME   point a tensor's data past the end of the file
   --header-too-large       declare a header longer than the file
   --truncate N             cut the weights file to N bytes
+  --set NAME INDEX VALUE   set element INDEX of an F32 or BF16 tensor to VALUE
+                           (a number, nan, inf or -inf)
   --config KEY=JSON        set a config.json key ('KEY=' removes it)
   --original-config        replace config.json by an original mamba_ssm one
 Only the standard library is used (struct, json).
@@ -97,6 +99,12 @@ def main(argv):
             tweaks.append(lambda h, end, name=name: h[name].__setitem__(
                 "data_offsets", [end + 16, end + 16 + h[name]["data_offsets"][1] -
                                  h[name]["data_offsets"][0]]))
+        elif op == "--set":
+            name, index, value = args.pop(0), int(args.pop(0)), float(args.pop(0))
+            dtype, _, blob = tensors[name]
+            size = {"F32": 4, "BF16": 2}[dtype]
+            packed = struct.pack("<f", value)[4 - size:]
+            tensors[name][2] = blob[:index * size] + packed + blob[(index + 1) * size:]
         elif op == "--header-too-large":
             header_too_large = True
         elif op == "--truncate":

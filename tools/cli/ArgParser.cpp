@@ -41,58 +41,136 @@ bool ssmc::cli::parseIntList(const std::string &text, std::vector<int64_t> &out)
   return !out.empty();
 }
 
-void ArgParser::flag(const std::string &name, bool *out, const std::string &help,
-                     const std::string &shortName) {
-  opts_.push_back({name, shortName, "", help, false, [out](const std::string &, std::string &) {
-                     *out = true;
-                     return true;
-                   }});
+std::string ssmc::cli::formatNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
-void ArgParser::option(const std::string &name, std::string *out, const std::string &metavar,
-                       const std::string &help, const std::string &shortName) {
-  opts_.push_back(
-      {name, shortName, metavar, help, true, [out](const std::string &v, std::string &) {
-         *out = v;
-         return true;
-       }});
+ArgParser::Option &ArgParser::Option::atLeast(double v) {
+  lo = v;
+  loOpen = false;
+  return *this;
 }
 
-void ArgParser::option(const std::string &name, int64_t *out, const std::string &metavar,
-                       const std::string &help, const std::string &shortName) {
-  opts_.push_back(
-      {name, shortName, metavar, help, true, [out, name](const std::string &v, std::string &error) {
-         if (parseInt(v, *out))
-           return true;
-         error = "option --" + name + " expects an integer, got '" + v + "'";
-         return false;
-       }});
+ArgParser::Option &ArgParser::Option::above(double v) {
+  lo = v;
+  loOpen = true;
+  return *this;
 }
 
-void ArgParser::option(const std::string &name, double *out, const std::string &metavar,
-                       const std::string &help, const std::string &shortName) {
-  opts_.push_back(
-      {name, shortName, metavar, help, true, [out, name](const std::string &v, std::string &error) {
-         char *end = nullptr;
-         errno = 0;
-         double d = std::strtod(v.c_str(), &end);
-         if (!v.empty() && !*end && !errno && std::isfinite(d)) {
-           *out = d;
-           return true;
-         }
-         error = "option --" + name + " expects a number, got '" + v + "'";
-         return false;
-       }});
+ArgParser::Option &ArgParser::Option::atMost(double v) {
+  hi = v;
+  return *this;
 }
 
-void ArgParser::list(const std::string &name, std::vector<std::string> *out,
-                     const std::string &metavar, const std::string &help,
-                     const std::string &shortName) {
-  opts_.push_back(
-      {name, shortName, metavar, help, true, [out](const std::string &v, std::string &) {
-         out->push_back(v);
-         return true;
-       }});
+ArgParser::Option &ArgParser::Option::inRange(double l, double h, bool open) {
+  lo = l;
+  hi = h;
+  loOpen = open;
+  return *this;
+}
+
+ArgParser::Option &ArgParser::Option::oneOf(std::vector<std::string> c) {
+  choices = std::move(c);
+  return *this;
+}
+
+std::string ArgParser::Option::reject(const std::string &value) const {
+  if (!choices.empty()) {
+    for (const std::string &c : choices)
+      if (c == value)
+        return "";
+    std::string list;
+    for (size_t i = 0; i < choices.size(); ++i)
+      list += (i ? (i + 1 == choices.size() ? " or " : ", ") : "") + choices[i];
+    return "--" + name + " must be " + list + ", got '" + value + "'";
+  }
+  bool low = lo && (loOpen ? number <= *lo : number < *lo), high = hi && number > *hi;
+  if (!low && !high)
+    return "";
+  std::string must;
+  if (lo && hi)
+    must = std::string("in ") + (loOpen ? "(" : "[") + formatNumber(*lo) + ", " +
+           formatNumber(*hi) + "]";
+  else if (lo)
+    must = (loOpen ? "greater than " : "at least ") + formatNumber(*lo);
+  else
+    must = "at most " + formatNumber(*hi);
+  return "--" + name + " must be " + must + ", got " + value;
+}
+
+ArgParser::Option &ArgParser::add(const std::string &name, const std::string &shortName,
+                                  const std::string &metavar, const std::string &help,
+                                  bool takesValue,
+                                  std::function<bool(const std::string &, std::string &)> set) {
+  Option &o = opts_.emplace_back();
+  o.name = name;
+  o.shortName = shortName;
+  o.metavar = metavar;
+  o.help = help;
+  o.takesValue = takesValue;
+  o.set = std::move(set);
+  return o;
+}
+
+ArgParser::Option &ArgParser::flag(const std::string &name, bool *out, const std::string &help,
+                                   const std::string &shortName) {
+  return add(name, shortName, "", help, false, [out](const std::string &, std::string &) {
+    *out = true;
+    return true;
+  });
+}
+
+ArgParser::Option &ArgParser::option(const std::string &name, std::string *out,
+                                     const std::string &metavar, const std::string &help,
+                                     const std::string &shortName) {
+  return add(name, shortName, metavar, help, true, [out](const std::string &v, std::string &) {
+    *out = v;
+    return true;
+  });
+}
+
+ArgParser::Option &ArgParser::option(const std::string &name, int64_t *out,
+                                     const std::string &metavar, const std::string &help,
+                                     const std::string &shortName) {
+  Option &o = add(name, shortName, metavar, help, true, nullptr);
+  o.set = [out, &o](const std::string &v, std::string &error) {
+    if (parseInt(v, *out)) {
+      o.number = static_cast<double>(*out);
+      return true;
+    }
+    error = "--" + o.name + " expects an integer, got '" + v + "'";
+    return false;
+  };
+  return o;
+}
+
+ArgParser::Option &ArgParser::option(const std::string &name, double *out,
+                                     const std::string &metavar, const std::string &help,
+                                     const std::string &shortName) {
+  Option &o = add(name, shortName, metavar, help, true, nullptr);
+  o.set = [out, &o](const std::string &v, std::string &error) {
+    char *end = nullptr;
+    errno = 0;
+    double d = std::strtod(v.c_str(), &end);
+    if (!v.empty() && !*end && !errno && std::isfinite(d)) {
+      *out = o.number = d;
+      return true;
+    }
+    error = "--" + o.name + " expects a number, got '" + v + "'";
+    return false;
+  };
+  return o;
+}
+
+ArgParser::Option &ArgParser::list(const std::string &name, std::vector<std::string> *out,
+                                   const std::string &metavar, const std::string &help,
+                                   const std::string &shortName) {
+  return add(name, shortName, metavar, help, true, [out](const std::string &v, std::string &) {
+    out->push_back(v);
+    return true;
+  });
 }
 
 void ArgParser::positional(const std::string &name, std::string *out, const std::string &help,
@@ -100,15 +178,15 @@ void ArgParser::positional(const std::string &name, std::string *out, const std:
   positionals_.push_back({name, help, out, required});
 }
 
-ArgParser::Opt *ArgParser::find(const std::string &name) {
-  for (Opt &o : opts_)
+ArgParser::Option *ArgParser::find(const std::string &name) {
+  for (Option &o : opts_)
     if (o.name == name || (!o.shortName.empty() && o.shortName == name))
       return &o;
   return nullptr;
 }
 
 bool ArgParser::given(const std::string &name) const {
-  for (const Opt &o : opts_)
+  for (const Option &o : opts_)
     if (o.name == name)
       return o.seen;
   return false;
@@ -154,7 +232,7 @@ ArgParser::Result ArgParser::parse(const std::vector<std::string> &args, std::st
       name = name.substr(0, eq);
       hasValue = true;
     }
-    Opt *opt = find(name);
+    Option *opt = find(name);
     if (!opt) {
       error = command_ + ": unknown option '" + arg + "' (see --help)";
       return Result::Error;
@@ -170,7 +248,7 @@ ArgParser::Result ArgParser::parse(const std::vector<std::string> &args, std::st
       return Result::Error;
     }
     std::string why;
-    if (!opt->set(value, why)) {
+    if (!opt->set(value, why) || !(why = opt->reject(value)).empty()) {
       error = command_ + ": " + why;
       return Result::Error;
     }
@@ -193,7 +271,7 @@ std::string ArgParser::help() const {
              p.help + "\n";
   }
   out += "\noptions:\n";
-  for (const Opt &o : opts_) {
+  for (const Option &o : opts_) {
     std::string left = (o.shortName.empty() ? "" : "-" + o.shortName + ", ") + "--" + o.name +
                        (o.takesValue ? " " + o.metavar : "");
     out += "  " + left + std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') + o.help + "\n";

@@ -12,9 +12,11 @@
 #include "tools/cli/ArgParser.h"
 #include "tools/cli/BenchTiming.h"
 #include "tools/cli/Commands.h"
+#include "tools/cli/Console.h"
 #include "tools/cli/GpuBench.h"
 
 #include "runtime/cpu/Blas.h"
+#include "runtime/cpu/ThreadPool.h"
 #include "runtime/engine/Session.h"
 
 #include <algorithm>
@@ -84,7 +86,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   std::vector<std::string> tiles;
   int64_t promptLen = 512, gen = 32, batch = 1, repeats = 3, threads = 0, seed = 0;
   bool randomWeights = false, json = false, profile = false, check = false;
-  bool noReferenceFallback = false;
+  bool noReferenceFallback = false, noCheckWeights = false;
+  Console console(tool + " bench");
   ArgParser parser(tool + " bench",
                    tool + " bench SOURCE (--weights DIR | --random-weights) [options]",
                    "Measures prefill and decode throughput and the bounds they are measured\n"
@@ -103,14 +106,23 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.positional("SOURCE", &source, "what to run (see above)");
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
   parser.flag("random-weights", &randomWeights, "use deterministic random weights");
-  parser.option("prompt-len", &promptLen, "P", "prompt tokens per sequence (default 512)");
-  parser.option("gen", &gen, "N", "decode steps (default 32)");
-  parser.option("batch", &batch, "B", "sequences per batch (default 1)");
-  parser.option("repeats", &repeats, "R", "runs to take the median of (default 3)");
-  parser.option("threads", &threads, "N", "CPU threads (default: all cores)");
-  parser.option("seed", &seed, "S", "seed of the random weights and prompts (default 0)");
+  parser.flag("no-check-weights", &noCheckWeights,
+              "skip the check for NaN and infinity in the checkpoint's tensors");
+  parser.option("prompt-len", &promptLen, "P", "prompt tokens per sequence (default 512)")
+      .atLeast(1);
+  parser.option("gen", &gen, "N", "decode steps (default 32)").atLeast(1);
+  parser.option("batch", &batch, "B", "sequences per batch, 1 to 256 (default 1)").inRange(1, 256);
+  parser.option("repeats", &repeats, "R", "runs to take the median of (default 3)").atLeast(1);
+  parser
+      .option("threads", &threads, "N",
+              "CPU threads, at most the " + std::to_string(ssmrt::hardwareThreads()) +
+                  " this machine has (default: all; also SSMC_THREADS)")
+      .inRange(0, ssmrt::hardwareThreads());
+  parser.option("seed", &seed, "S", "seed of the random weights and prompts (default 0)")
+      .atLeast(0);
   parser.flag("json", &json, "print one JSON object instead of text");
-  parser.flag("profile", &profile, "also print the time spent in each op");
+  parser.flag("profile", &profile,
+              "also give the share of time spent in each op (in the JSON with --json)");
   parser.flag("no-reference-fallback", &noReferenceFallback,
               "fail, naming the op, when an op has no CPU kernel instead of timing the float64 "
               "reference interpreter");
@@ -120,18 +132,15 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.flag("check", &check, "with --kernel: compare with the float64 reference first");
   if (std::optional<int> done = parser.parseOrReport(args))
     return *done;
-  if (promptLen < 1 || gen < 1 || batch < 1 || batch > 256 || repeats < 1 || threads < 0) {
-    std::fprintf(stderr,
-                 "%s bench: --prompt-len, --gen, --repeats must be positive, --batch in "
-                 "[1, 256]\n",
-                 tool.c_str());
-    return 1;
-  }
-  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device);
-  if (!program.ok()) {
-    std::fprintf(stderr, "error: %s\n", program.status().message().c_str());
-    return 1;
-  }
+  if (kernel.empty())
+    for (const char *name : {"tile", "check"})
+      if (parser.given(name))
+        return console.fail(std::string("--") + name + " goes with --kernel OP");
+  if (randomWeights && parser.given("weights"))
+    return console.fail("give --weights or --random-weights, not both");
+  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device, console);
+  if (!program.ok())
+    return console.fail(program.status());
   if (!kernel.empty()) {
     KernelBenchOptions k;
     k.op = kernel;
@@ -146,28 +155,19 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
       size_t eq = t.find('=');
       char *end = nullptr;
       long long v = eq == std::string::npos ? 0 : std::strtoll(t.c_str() + eq + 1, &end, 10);
-      if (eq == std::string::npos || eq == 0 || !end || *end || v < 1 || v > 65536) {
-        std::fprintf(stderr,
-                     "%s bench: --tile expects NAME=VALUE with VALUE in [1, 65536], got "
-                     "'%s'\n",
-                     tool.c_str(), t.c_str());
-        return 1;
-      }
+      if (eq == std::string::npos || eq == 0 || !end || *end || v < 1 || v > 65536)
+        return console.fail("--tile expects NAME=VALUE with VALUE in [1, 65536], got '" + t + "'");
       k.tiles.push_back({t.substr(0, eq), v, {}});
     }
-    return runKernelBench(*program, k);
+    return runKernelBench(*program, k, console);
   }
   std::unique_ptr<ssmrt::Checkpoint> checkpoint;
   if (!randomWeights) {
-    if (weights.empty()) {
-      std::fprintf(stderr, "%s bench: give --weights DIR or --random-weights\n", tool.c_str());
-      return 1;
-    }
+    if (weights.empty())
+      return console.fail("give --weights DIR or --random-weights");
     ssmrt::StatusOr<ssmrt::Checkpoint> c = ssmrt::Checkpoint::open(weights);
-    if (!c.ok()) {
-      std::fprintf(stderr, "error: %s\n", c.status().message().c_str());
-      return 1;
-    }
+    if (!c.ok())
+      return console.fail(c.status());
     checkpoint = std::make_unique<ssmrt::Checkpoint>(std::move(*c));
   }
   std::string model = program->modelName;
@@ -177,16 +177,19 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   options.prefillChunk = promptLen;
   options.device = device;
   options.referenceFallback = !noReferenceFallback;
+  options.checkWeights = !noCheckWeights;
+  options.progress = [&](const std::string &what, int64_t done, int64_t total) {
+    console.progress(what, done, total);
+  };
+  options.note = [&](const std::string &note) { console.note(note); };
   auto created = ssmrt::Session::create(std::move(*program), std::move(checkpoint),
                                         static_cast<uint64_t>(seed) + 1, options);
-  if (!created.ok()) {
-    std::fprintf(stderr, "error: %s\n", created.status().message().c_str());
-    return 1;
-  }
+  if (!created.ok())
+    return console.fail(created.status());
   ssmrt::Session &s = **created;
   std::string referenceNote = ssmrt::referenceNote(s.referenceUses());
   if (!referenceNote.empty() && !json)
-    std::fprintf(stderr, "note: %s\n", referenceNote.c_str());
+    console.note(referenceNote);
 
   // Prompts of random tokens (a fixed stream per seed).
   uint64_t state = static_cast<uint64_t>(seed) * 2654435761u + 1;
@@ -198,7 +201,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
     }
   ssmrt::CpuExecutor *cpu = s.cpu();
   if (!cpu)
-    return runGpuModelBench(s, prompts, gen, repeats, json, profile);
+    return runGpuModelBench(s, prompts, gen, repeats, json, profile, console);
   cpu->prefillFunction().enableProfile(profile);
   cpu->decodeFunction().enableProfile(profile);
   // Each run measures its own bounds right after the timed work, so that a
@@ -207,11 +210,10 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   std::vector<double> prefillRates, decodeRates, bandwidths, decodeBounds, prefillBounds, gemmRates,
       prefillRatios, decodeRatios;
   for (int64_t rep = 0; rep <= repeats; ++rep) { // run 0 warms up
+    console.progress("runs (the first warms up)", rep, repeats + 1);
     double prefillSeconds, decodeSeconds;
-    if (ssmrt::Status st = timeRun(s, prompts, gen, prefillSeconds, decodeSeconds); !st.ok()) {
-      std::fprintf(stderr, "error: %s\n", st.message().c_str());
-      return 1;
-    }
+    if (ssmrt::Status st = timeRun(s, prompts, gen, prefillSeconds, decodeSeconds); !st.ok())
+      return console.fail(st);
     if (rep == 0)
       continue;
     double flops = 0;
@@ -232,45 +234,68 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   double prefillBound = median(prefillBounds), gemmRate = median(gemmRates);
   double prefillRatio = median(prefillRatios), decodeRatio = median(decodeRatios);
 
-  if (json) {
-    std::printf("{\"model\": \"%s\", \"threads\": %d, \"batch\": %lld, \"prompt_len\": %lld, "
-                "\"gen\": %lld, \"repeats\": %lld, \"prefill_tokens_per_s\": %.2f, "
-                "\"prefill_gemm_bound_tokens_per_s\": %.2f, \"prefill_ratio\": %.3f, "
-                "\"gemm_gflop_s\": %.2f, \"decode_tokens_per_s\": %.2f, "
-                "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
-                "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld, "
-                "\"reference_ops\": %zu}\n",
-                model.c_str(), cpu->threadPool().threads(), (long long)batch, (long long)promptLen,
-                (long long)gen, (long long)repeats, prefillRate, prefillBound, prefillRatio,
-                gemmRate * 1e-9, decodeRate, decodeBound, decodeRatio, bandwidth * 1e-9,
-                (long long)s.weightBytes(), s.referenceUses().size());
-    return 0;
-  }
-  std::printf("model %s, batch %lld, prompt %lld tokens, %lld decode steps, %d threads\n",
-              model.c_str(), (long long)batch, (long long)promptLen, (long long)gen,
-              cpu->threadPool().threads());
-  std::printf("prefill  %10.1f tok/s   bound %10.1f tok/s (BLAS, %.1f GFLOP/s on the model's "
-              "GEMMs)   ratio %.2f\n",
-              prefillRate, prefillBound, gemmRate * 1e-9, prefillRatio);
-  std::printf("decode   %10.1f tok/s   bound %10.1f tok/s (%.1f MB of weights / %.1f GB/s)   "
-              "ratio %.2f\n",
-              decodeRate, decodeBound, s.weightBytes() * 1e-6, bandwidth * 1e-9, decodeRatio);
-  if (!referenceNote.empty())
-    std::printf("(these figures include %zu ops in the float64 reference interpreter)\n",
-                s.referenceUses().size());
+  // The shares of time by op, in percent, per phase.
+  std::vector<std::pair<const char *, std::vector<double>>> shares;
   if (profile)
     for (auto [name, f] : {std::pair("prefill", &cpu->prefillFunction()),
                            std::pair("decode", &cpu->decodeFunction())}) {
-      const std::vector<double> &times = f->profile();
+      std::vector<double> times = f->profile();
       double total = 0;
       for (double t : times)
         total += t;
-      std::printf("%s time by op:", name);
-      for (size_t op = 0; op < times.size(); ++op)
-        if (times[op] > 0)
-          std::printf("  %s %.1f%%", ssmrt::opCodeName(static_cast<ssmrt::OpCode>(op)),
-                      100 * times[op] / total);
-      std::printf("\n");
+      for (double &t : times)
+        t = total > 0 ? 100 * t / total : 0;
+      shares.emplace_back(name, std::move(times));
     }
+
+  if (json) {
+    std::string profileField;
+    for (const auto &[name, share] : shares)
+      profileField += std::string(profileField.empty() ? ", \"profile_percent\": {" : ", ") + "\"" +
+                      name + "\": " + profileJson(share, 1);
+    if (!profileField.empty())
+      profileField += "}";
+    std::printf("{\"model\": \"%s\", \"threads\": %d, \"batch\": %lld, \"prompt_len\": %lld, "
+                "\"gen\": %lld, \"repeats\": %lld, \"prefill_tokens_per_s\": %.2f, "
+                "\"prefill_tokens_per_s_min\": %.2f, \"prefill_tokens_per_s_max\": %.2f, "
+                "\"prefill_gemm_bound_tokens_per_s\": %.2f, \"prefill_ratio\": %.3f, "
+                "\"gemm_gflop_s\": %.2f, \"decode_tokens_per_s\": %.2f, "
+                "\"decode_tokens_per_s_min\": %.2f, \"decode_tokens_per_s_max\": %.2f, "
+                "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
+                "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld, "
+                "\"reference_ops\": %zu%s}\n",
+                model.c_str(), cpu->threadPool().threads(), (long long)batch, (long long)promptLen,
+                (long long)gen, (long long)repeats, prefillRate,
+                *std::min_element(prefillRates.begin(), prefillRates.end()),
+                *std::max_element(prefillRates.begin(), prefillRates.end()), prefillBound,
+                prefillRatio, gemmRate * 1e-9, decodeRate,
+                *std::min_element(decodeRates.begin(), decodeRates.end()),
+                *std::max_element(decodeRates.begin(), decodeRates.end()), decodeBound, decodeRatio,
+                bandwidth * 1e-9, (long long)s.weightBytes(), s.referenceUses().size(),
+                profileField.c_str());
+    return 0;
+  }
+  std::printf("model %s, batch %lld, prompt %lld tokens, %lld decode steps, %d threads, "
+              "median of %lld runs (min-max)\n",
+              model.c_str(), (long long)batch, (long long)promptLen, (long long)gen,
+              cpu->threadPool().threads(), (long long)repeats);
+  std::printf("prefill  %10.1f tok/s (%s)   bound %10.1f tok/s (BLAS, %.1f GFLOP/s on the "
+              "model's GEMMs)   ratio %.2f\n",
+              prefillRate, spread(prefillRates).c_str(), prefillBound, gemmRate * 1e-9,
+              prefillRatio);
+  std::printf("decode   %10.1f tok/s (%s)   bound %10.1f tok/s (%.1f MB of weights / %.1f GB/s)   "
+              "ratio %.2f\n",
+              decodeRate, spread(decodeRates).c_str(), decodeBound, s.weightBytes() * 1e-6,
+              bandwidth * 1e-9, decodeRatio);
+  if (!referenceNote.empty())
+    std::printf("(these figures include %zu ops in the float64 reference interpreter)\n",
+                s.referenceUses().size());
+  for (const auto &[name, share] : shares) {
+    std::printf("%s time by op:", name);
+    for (size_t op = 0; op < share.size(); ++op)
+      if (share[op] > 0)
+        std::printf("  %s %.1f%%", ssmrt::opCodeName(static_cast<ssmrt::OpCode>(op)), share[op]);
+    std::printf("\n");
+  }
   return 0;
 }

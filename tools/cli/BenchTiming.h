@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 namespace ssmc::cli {
@@ -45,6 +47,19 @@ inline double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
+
+/// "min-max" of |v| (not empty) with |digits| decimals, as a spread to
+/// print beside a median.
+inline std::string spread(const std::vector<double> &v, int digits = 1) {
+  auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%.*f-%.*f", digits, *lo, digits, *hi);
+  return buf;
+}
+
+/// |times| (seconds by op code) times |scale| as a JSON object
+/// {"op": value, ...}, ops with no time left out.
+std::string profileJson(const std::vector<double> &times, double scale);
 
 } // namespace ssmc::cli
 

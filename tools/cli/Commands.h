@@ -4,6 +4,7 @@
 
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
+#include "tools/cli/Console.h"
 
 #include <functional>
 #include <string>
@@ -15,10 +16,10 @@ namespace ssmc::cli {
 /// files and checkpoint directories; ssmc-run reads only .ssmx artifacts.
 /// When SOURCE is a checkpoint directory the loader sets |weightsDir| to it.
 /// |device| (--device) lets a compiling loader add CUDA code for the GPU
-/// that will run it.
+/// that will run it. Notes and progress go to |console|.
 struct ProgramLoader {
   std::function<ssmrt::StatusOr<ssmrt::Program>(const std::string &source, std::string &weightsDir,
-                                                const std::string &device)>
+                                                const std::string &device, Console &console)>
       load;
   std::string sourceHelp; ///< for --help: what SOURCE may be
 };

@@ -27,11 +27,6 @@ using namespace ssmrt::gpu;
 
 namespace {
 
-int fail(const ssmrt::Status &st) {
-  std::fprintf(stderr, "error: %s\n", st.message().c_str());
-  return 1;
-}
-
 /// Seconds the matrix products of |f| take on |rows| token rows (logits for
 /// |logitRows|), each distinct shape timed once.
 ssmrt::StatusOr<double> gemmBound(GpuDevice &device, const ssmrt::Function &f, int64_t rows,
@@ -59,7 +54,8 @@ ssmrt::StatusOr<double> gemmBound(GpuDevice &device, const ssmrt::Function &f, i
 } // namespace
 
 int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32_t>> &prompts,
-                          int64_t gen, int64_t repeats, bool json, bool profile) {
+                          int64_t gen, int64_t repeats, bool json, bool profile, Console &console) {
+  auto fail = [&](const ssmrt::Status &st) { return console.fail(st); };
   GpuExecutor *executor = s.gpu();
   if (!executor)
     return fail(ssmrt::Status::error("the session does not run on a GPU"));
@@ -67,6 +63,7 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
   int64_t batch = static_cast<int64_t>(prompts.size()), promptLen = prompts[0].size();
   std::vector<double> prefillTimes, stepTimes;
   for (int64_t rep = 0; rep <= repeats; ++rep) { // run 0 warms up (and captures graphs)
+    console.progress("runs (the first warms up)", rep, repeats + 1);
     double prefillSeconds, decodeSeconds;
     if (ssmrt::Status st = timeRun(s, prompts, gen, prefillSeconds, decodeSeconds); !st.ok())
       return fail(st);
@@ -75,7 +72,7 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
     prefillTimes.push_back(prefillSeconds);
     stepTimes.push_back(decodeSeconds / gen);
   }
-  std::string profileText;
+  std::string profileText, profileField;
   if (profile) {
     executor->prefillFunction().enableProfile(true);
     executor->decodeFunction().enableProfile(true);
@@ -95,7 +92,10 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
           profileText += " " + std::string(ssmrt::opCodeName(static_cast<ssmrt::OpCode>(op))) +
                          " " + std::to_string(static_cast<int64_t>(f->profile()[op] * per * 1e6));
       profileText += " (total " + std::to_string(static_cast<int64_t>(total * per * 1e6)) + ")\n";
+      profileField += std::string(profileField.empty() ? ", \"profile_us\": {" : ", ") + "\"" +
+                      name + "\": " + profileJson(f->profile(), per * 1e6);
     }
+    profileField += "}";
   }
   ssmrt::StatusOr<DeviceCeilings> ceilings = measureCeilings(device);
   if (!ceilings.ok())
@@ -113,13 +113,12 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
                 "\"prefill_gemm_bound_tokens_per_s\": %.1f, \"prefill_ratio\": %.3f, "
                 "\"decode_step_ms\": %.4f, \"decode_floor_ms\": %.4f, \"decode_ratio\": %.3f, "
                 "\"decode_tokens_per_s\": %.1f, \"weight_bytes\": %lld, "
-                "\"copy_bandwidth_gb_s\": %.1f, \"graphs\": %s}\n",
+                "\"copy_bandwidth_gb_s\": %.1f, \"graphs\": %s%s}\n",
                 s.program().modelName.c_str(), device.describe().c_str(), (long long)batch,
                 (long long)promptLen, (long long)gen, prefillRate, prefillBound,
                 prefillRate / prefillBound, step * 1e3, stepFloor * 1e3, stepFloor / step,
                 batch / step, (long long)s.weightBytes(), ceilings->copyBytesPerSecond * 1e-9,
-                executor->usingGraphs() ? "true" : "false");
-    std::fprintf(stderr, "%s", profileText.c_str());
+                executor->usingGraphs() ? "true" : "false", profileField.c_str());
     return 0;
   }
   std::printf("model %s on %s, batch %lld, prompt %lld tokens, %lld decode steps%s\n",
@@ -137,7 +136,9 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
   return 0;
 }
 
-int cli::runKernelBench(const ssmrt::Program &program, const KernelBenchOptions &o) {
+int cli::runKernelBench(const ssmrt::Program &program, const KernelBenchOptions &o,
+                        Console &console) {
+  auto fail = [&](const ssmrt::Status &st) { return console.fail(st); };
   if (!program.cuda.present())
     return fail(ssmrt::Status::error("model '" + program.modelName +
                                      "' has no CUDA code: compile it with --target cuda:sm_XX"));

@@ -3,6 +3,7 @@
 #define SSMC_TOOLS_CLI_GPUBENCH_H
 
 #include "runtime/engine/Session.h"
+#include "tools/cli/Console.h"
 
 #include <string>
 #include <vector>
@@ -15,7 +16,7 @@ namespace ssmc::cli {
 /// With |profile|, also the device time per op of one more prefill and its
 /// decode steps, each instruction timed alone (no graphs).
 int runGpuModelBench(ssmrt::Session &session, const std::vector<std::vector<int32_t>> &prompts,
-                     int64_t gen, int64_t repeats, bool json, bool profile);
+                     int64_t gen, int64_t repeats, bool json, bool profile, Console &console);
 
 struct KernelBenchOptions {
   std::string op;     ///< e.g. "selective_scan"
@@ -30,7 +31,8 @@ struct KernelBenchOptions {
 /// Times the artifact's kernel for |options.op| on random inputs and
 /// reports it against each floor: bytes over copy bandwidth, special-
 /// function operations over their measured rate, FLOPs over the FP32 rate.
-int runKernelBench(const ssmrt::Program &program, const KernelBenchOptions &options);
+int runKernelBench(const ssmrt::Program &program, const KernelBenchOptions &options,
+                   Console &console);
 
 } // namespace ssmc::cli
 

@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/cli/Commands.h"
+#include "tools/cli/Guarded.h"
+#include "tools/cli/Version.h"
 
 #include <cstdio>
 #include <cstring>
@@ -14,7 +16,9 @@ void printUsage(FILE *out) {
   std::fprintf(out, "usage: ssmc-run <command> [options] [--help]\n\n"
                     "Runs compiled ssmc artifacts (.ssmx) without the compiler.\n\ncommands:\n"
                     "  run        generate text from a model\n"
-                    "  bench      measure prefill and decode throughput against their bounds\n");
+                    "  bench      measure prefill and decode throughput against their bounds\n\n"
+                    "'ssmc-run --version' prints the version, and what of CUDA this machine "
+                    "has.\n");
 }
 } // namespace
 
@@ -27,16 +31,22 @@ int main(int argc, char **argv) {
     printUsage(stdout);
     return 0;
   }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::fputs(ssmc::cli::versionText("ssmc-run", "runtime only (no LLVM or MLIR)").c_str(),
+               stdout);
+    return 0;
+  }
   ssmc::cli::ProgramLoader loader;
   loader.sourceHelp = "a compiled artifact (.ssmx, from `ssmc compile`)";
-  loader.load = [](const std::string &source, std::string &, const std::string &) {
-    return ssmc::cli::loadArtifact(source);
-  };
+  loader.load = [](const std::string &source, std::string &, const std::string &,
+                   ssmc::cli::Console &) { return ssmc::cli::loadArtifact(source); };
   std::vector<std::string> args(argv + 2, argv + argc);
   if (!std::strcmp(argv[1], "run"))
-    return ssmc::cli::runRunCommand("ssmc-run", args, loader);
+    return ssmc::cli::runGuarded(
+        "ssmc-run run", [&] { return ssmc::cli::runRunCommand("ssmc-run", args, loader); });
   if (!std::strcmp(argv[1], "bench"))
-    return ssmc::cli::runBenchCommand("ssmc-run", args, loader);
+    return ssmc::cli::runGuarded(
+        "ssmc-run bench", [&] { return ssmc::cli::runBenchCommand("ssmc-run", args, loader); });
   std::fprintf(stderr, "ssmc-run: unknown command '%s' (see ssmc-run --help)\n", argv[1]);
   return 1;
 }

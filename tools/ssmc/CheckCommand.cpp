@@ -5,6 +5,7 @@
 #include "frontend/MLIRGen.h"
 #include "frontend/ModelSummary.h"
 #include "tools/cli/ArgParser.h"
+#include "tools/cli/Console.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -28,7 +29,8 @@ int ssmc::runCheckCommand(const std::vector<std::string> &args) {
               "also search DIR for imports (after the importing file's folder)", "I");
   if (std::optional<int> done = parser.parseOrReport(args))
     return *done;
-  std::unique_ptr<fe::ModelFile> file = loadModelFile(path, includeDirs);
+  cli::Console console("ssmc check");
+  std::unique_ptr<fe::ModelFile> file = loadModelFile(path, includeDirs, console);
   if (!file)
     return 1;
   if (file->isLibrary()) {
@@ -43,9 +45,7 @@ int ssmc::runCheckCommand(const std::vector<std::string> &args) {
   }
   mlir::MLIRContext context;
   if (!fe::mlirGen(context, file->graph(), file->sources())) {
-    std::fprintf(stderr, "%s: error: internal: the generated ssm dialect does not verify\n",
-                 path.c_str());
-    return 1;
+    return console.fail(path + ": internal error: the generated ssm dialect does not verify");
   }
   std::printf("%s", fe::summarizeModel(file->graph()).c_str());
   return 0;

@@ -8,6 +8,7 @@
 #include "runtime/cuda/NvrtcCompiler.h"
 #include "runtime/exec/FunctionPlan.h"
 #include "tools/cli/ArgParser.h"
+#include "tools/cli/Console.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -18,6 +19,7 @@
 using namespace ssmc;
 
 namespace {
+const cli::Console console("ssmc compile");
 const char *kStages = "mlir, fused, gpu, cuda, ptx, kernels, llvm, artifact";
 
 /// Writes |text| to |path| ('-' = stdout); false after printing an error.
@@ -25,20 +27,38 @@ bool writeOutput(const std::string &path, llvm::StringRef bytes, bool binary) {
   std::error_code ec;
   llvm::raw_fd_ostream out(path, ec, binary ? llvm::sys::fs::OF_None : llvm::sys::fs::OF_Text);
   if (ec) {
-    std::fprintf(stderr, "ssmc compile: cannot write '%s': %s\n", path.c_str(),
-                 ec.message().c_str());
+    console.fail("cannot write '" + path + "': " + ec.message());
     return false;
   }
   out << bytes;
   return true;
 }
-/// "cuda:sm_90" -> "sm_90"; "" if |target| is not a CUDA target.
+/// The GPU architectures the CUDA kernels are written for (compute
+/// capability 8.0 and later) that CUDA 13's NVRTC compiles for.
+const char *const kCudaArchs[] = {"sm_80",  "sm_86",  "sm_87",  "sm_88",  "sm_89", "sm_90",
+                                  "sm_100", "sm_103", "sm_110", "sm_120", "sm_121"};
+
+/// "cuda:sm_90" -> "sm_90"; "" after printing why if |target| is not one
+/// of the CUDA targets.
 std::string cudaArchOf(const std::string &target) {
   llvm::StringRef t(target);
+  std::string list;
+  for (const char *arch : kCudaArchs)
+    list += std::string(list.empty() ? "" : ", ") + arch;
   if (!t.consume_front("cuda:sm_") || t.empty() || t.size() > 3 ||
-      !llvm::all_of(t, [](char c) { return c >= '0' && c <= '9'; }))
+      !llvm::all_of(t, [](char c) { return c >= '0' && c <= '9'; })) {
+    console.fail("unknown --target '" + target + "' (expected: cpu or cuda:sm_XX)");
     return "";
-  return "sm_" + t.str();
+  }
+  std::string arch = "sm_" + t.str();
+  for (const char *known : kCudaArchs)
+    if (arch == known)
+      return arch;
+  console.fail("--target " + target +
+               ": the CUDA kernels need a GPU of compute capability 8.0 or later that CUDA 13 "
+               "knows (" +
+               list + ")");
+  return "";
 }
 
 /// Writes each kernel's source (--emit=cuda) or PTX and NVRTC log
@@ -46,11 +66,8 @@ std::string cudaArchOf(const std::string &target) {
 int emitCudaFiles(const std::vector<ssmrt::CudaKernelDesc> &kernels, const std::string &arch,
                   bool ptx, const std::string &dumpDir, const std::string &output) {
   if (!dumpDir.empty()) {
-    if (std::error_code ec = llvm::sys::fs::create_directories(dumpDir)) {
-      std::fprintf(stderr, "ssmc compile: cannot create '%s': %s\n", dumpDir.c_str(),
-                   ec.message().c_str());
-      return 1;
-    }
+    if (std::error_code ec = llvm::sys::fs::create_directories(dumpDir))
+      return console.fail("cannot create '" + dumpDir + "': " + ec.message());
   }
   std::string all;
   int failures = 0;
@@ -65,10 +82,8 @@ int emitCudaFiles(const std::vector<ssmrt::CudaKernelDesc> &kernels, const std::
     ssmrt::StatusOr<ssmrt::cuda::CompiledKernel> compiled =
         ssmrt::cuda::compile(k.source, k.name, arch, ssmrt::cuda::kernelOptions(k), false);
     std::string log = compiled.ok() ? compiled->log : compiled.status().message();
-    if (!compiled.ok()) {
-      std::fprintf(stderr, "%s\n", log.c_str());
-      ++failures;
-    }
+    if (!compiled.ok() && failures++ == 0)
+      console.fail(log);
     if (!dumpDir.empty()) {
       if (!writeOutput(base + ".log", log, false) ||
           (compiled.ok() && !writeOutput(base + ".ptx", compiled->ptx, false)))
@@ -77,12 +92,17 @@ int emitCudaFiles(const std::vector<ssmrt::CudaKernelDesc> &kernels, const std::
       all += "// ===== " + k.name + "\n" + compiled->ptx;
     }
   }
+  if (failures > 1)
+    console.note(std::to_string(failures - 1) + " more of the " + std::to_string(kernels.size()) +
+                 " kernels failed too");
+  if (failures)
+    return 1;
   if (dumpDir.empty() && !writeOutput(output, all, false))
     return 1;
   if (!dumpDir.empty())
-    std::fprintf(stderr, "wrote %zu kernels (%s) to %s\n", kernels.size(),
-                 ptx ? ".cu, .ptx, .log" : ".cu", dumpDir.c_str());
-  return failures ? 1 : 0;
+    console.note("wrote " + std::to_string(kernels.size()) + " kernels (" +
+                 (ptx ? ".cu, .ptx, .log" : ".cu") + ") to " + dumpDir);
+  return 0;
 }
 
 /// Compiles every kernel with NVRTC for |arch| (to a cubin, so ptxas runs
@@ -93,15 +113,14 @@ bool compileCheck(const std::vector<ssmrt::CudaKernelDesc> &kernels, const std::
   checked = false;
   ssmrt::StatusOr<ssmrt::cuda::NvrtcInfo> info = ssmrt::cuda::nvrtcInfo();
   if (!info.ok()) {
-    std::fprintf(stderr, "warning: the CUDA kernels were not compile-checked: %s\n",
-                 info.status().message().c_str());
+    console.warn("the CUDA kernels were not compile-checked: " + info.status().message());
     return true;
   }
   for (const ssmrt::CudaKernelDesc &k : kernels) {
     auto compiled =
         ssmrt::cuda::compile(k.source, k.name, arch, ssmrt::cuda::kernelOptions(k), true);
     if (!compiled.ok()) {
-      std::fprintf(stderr, "error: %s\n", compiled.status().message().c_str());
+      console.fail(compiled.status());
       return false;
     }
   }
@@ -116,8 +135,9 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
   bool noFoldDeltaProj = false, noReferenceFallback = false;
   int64_t vectorWidth = 0;
   cli::ArgParser parser(
-      "ssmc compile", "ssmc compile FILE.ssm [--emit=STAGE] [-o OUT] [options]",
-      "Compiles a model file. Stages (--emit):\n"
+      "ssmc compile", "ssmc compile (FILE.ssm | DIR) [--emit=STAGE] [-o OUT] [options]",
+      "Compiles a model file, or the config.json of a Hugging Face checkpoint\n"
+      "directory (imported as by import-hf). Stages (--emit):\n"
       "  mlir      the ssm dialect as lowered from the model file\n"
       "  fused     after the fusion pipeline and the memory plan (@forward, @decode)\n"
       "  gpu       (cuda targets) the functions retyped for the GPU and tiled, each\n"
@@ -127,20 +147,23 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
       "  kernels   with the CPU kernel functions (scf/vector/memref) outlined\n"
       "  llvm      the CPU kernels as optimized LLVM IR for this machine\n"
       "  artifact  a .ssmx artifact (the default when -o names a .ssmx file)");
-  parser.positional("FILE", &path, "a .ssm model file");
+  parser.positional("FILE", &path, "a .ssm model file or a Hugging Face checkpoint directory");
   parser.option("emit", &emit, "STAGE", "what to write (default: mlir, or artifact for -o X.ssmx)");
   parser.option("output", &output, "OUT", "output file ('-' for stdout, the default)", "o");
   parser.option("target", &target, "TARGET",
-                "cpu (the default), or cuda:sm_XX (e.g. cuda:sm_90): CUDA kernels for that "
-                "architecture besides the CPU code");
-  parser.option("gpu-dtype", &gpuDtype, "DTYPE",
-                "weights and activations on the GPU: bf16 (the default), fp16 or fp32");
+                "cpu (the default), or cuda:sm_XX (sm_80 and later, e.g. cuda:sm_90): CUDA "
+                "kernels for that architecture besides the CPU code");
+  parser
+      .option("gpu-dtype", &gpuDtype, "DTYPE",
+              "with a CUDA target: weights and activations on the GPU: bf16 (the default), "
+              "fp16 or fp32")
+      .oneOf({"bf16", "fp16", "fp32"});
   parser.option("dump-dir", &dumpDir, "DIR",
                 "with --emit=cuda|ptx: one file per kernel in DIR (.cu; .ptx and NVRTC's .log)");
   parser.flag("no-fold-delta-proj", &noFoldDeltaProj,
               "keep dt_proj as a matrix product instead of folding it into the scan");
   parser.option("vector-width", &vectorWidth, "N",
-                "f32 lanes per vector in CPU kernels (default: from the host CPU)");
+                "f32 lanes per vector in CPU kernels: 4, 8 or 16 (default: from the host CPU)");
   parser.flag("no-reference-fallback", &noReferenceFallback,
               "an op without a CPU kernel is an error at its source location (by default it "
               "runs in the runtime's float64 reference interpreter, slowly, and a note says so)");
@@ -150,46 +173,30 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
   if (emit.empty())
     emit = llvm::StringRef(output).ends_with(".ssmx") ? "artifact" : "mlir";
   if (emit != "mlir" && emit != "fused" && emit != "gpu" && emit != "cuda" && emit != "ptx" &&
-      emit != "kernels" && emit != "llvm" && emit != "artifact") {
-    std::fprintf(stderr, "ssmc compile: unknown --emit stage '%s' (expected one of: %s)\n",
-                 emit.c_str(), kStages);
+      emit != "kernels" && emit != "llvm" && emit != "artifact")
+    return console.fail("unknown --emit stage '" + emit + "' (expected one of: " + kStages + ")");
+  std::string arch;
+  if (target != "cpu" && (arch = cudaArchOf(target)).empty())
     return 1;
-  }
-  std::string arch = cudaArchOf(target);
-  if (target != "cpu" && arch.empty()) {
-    std::fprintf(stderr, "ssmc compile: unknown --target '%s' (expected: cpu or cuda:sm_XX)\n",
-                 target.c_str());
-    return 1;
-  }
-  if (arch.empty() && (emit == "gpu" || emit == "cuda" || emit == "ptx")) {
-    std::fprintf(stderr, "ssmc compile: --emit=%s needs a CUDA target (--target cuda:sm_XX)\n",
-                 emit.c_str());
-    return 1;
-  }
-  if (gpuDtype != "bf16" && gpuDtype != "fp16" && gpuDtype != "fp32") {
-    std::fprintf(stderr, "ssmc compile: --gpu-dtype must be bf16, fp16 or fp32\n");
-    return 1;
-  }
-  if (!dumpDir.empty() && emit != "cuda" && emit != "ptx") {
-    std::fprintf(stderr, "ssmc compile: --dump-dir goes with --emit=cuda or --emit=ptx\n");
-    return 1;
-  }
-  if (vectorWidth != 0 && vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
-    std::fprintf(stderr, "ssmc compile: --vector-width must be 4, 8 or 16\n");
-    return 1;
-  }
-  if (emit == "artifact" && output == "-") {
-    std::fprintf(stderr, "ssmc compile: --emit=artifact needs -o FILE.ssmx\n");
-    return 1;
-  }
-  std::unique_ptr<fe::ModelFile> file = loadModelFile(path, includeDirs);
+  if (arch.empty() && (emit == "gpu" || emit == "cuda" || emit == "ptx"))
+    return console.fail("--emit=" + emit + " needs a CUDA target (--target cuda:sm_XX)");
+  if (arch.empty() && parser.given("gpu-dtype"))
+    return console.fail("--gpu-dtype goes with a CUDA target (--target cuda:sm_XX)");
+  if (!dumpDir.empty() && emit != "cuda" && emit != "ptx")
+    return console.fail("--dump-dir goes with --emit=cuda or --emit=ptx");
+  if (vectorWidth != 0 && vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16)
+    return console.fail("--vector-width must be 4, 8 or 16, got " + std::to_string(vectorWidth));
+  if (emit == "artifact" && output == "-")
+    return console.fail("--emit=artifact needs -o FILE.ssmx");
+  if (emit != "artifact" && llvm::StringRef(output).ends_with(".ssmx"))
+    return console.fail("-o " + output + ": --emit=" + emit +
+                        " does not write an artifact; leave out --emit, or name the output "
+                        "otherwise");
+  std::unique_ptr<fe::ModelFile> file = loadModelFile(path, includeDirs, console);
   if (!file)
     return 1;
-  if (file->isLibrary()) {
-    std::fprintf(stderr, "%s: error: the file defines no model (it is a library of blocks)\n",
-                 path.c_str());
-    return 1;
-  }
+  if (file->isLibrary())
+    return console.fail(path + ": the file defines no model (it is a library of blocks)");
 
   mlir::MLIRContext context;
   CompileOptions options;
@@ -200,9 +207,8 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
   options.referenceFallback = !noReferenceFallback;
   Compiler compiler(context, file->graph(), file->sources(), options);
   auto fail = [&](const char *stage) {
-    std::fprintf(stderr, "%s: error: %s failed%s%s\n", path.c_str(), stage,
-                 compiler.error().empty() ? "" : ": ", compiler.error().c_str());
-    return 1;
+    return console.fail(path + ": " + stage + " failed" +
+                        (compiler.error().empty() ? "" : ": " + compiler.error()));
   };
   auto printModule = [&]() {
     std::string text;
@@ -233,7 +239,7 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
   if (failed(compiler.outline()))
     return fail("building the CPU kernels");
   if (std::string note = ssmrt::referenceNote(compiler.referenceOps()); !note.empty())
-    std::fprintf(stderr, "note: %s\n", note.c_str());
+    console.note(note);
   if (emit == "kernels")
     return printModule();
   if (emit == "llvm") {

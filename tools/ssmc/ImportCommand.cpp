@@ -4,6 +4,7 @@
 
 #include "frontend/ModelFile.h"
 #include "tools/cli/ArgParser.h"
+#include "tools/cli/Console.h"
 
 #include <cstdio>
 #include <fstream>
@@ -20,18 +21,17 @@ int ssmc::runImportCommand(const std::vector<std::string> &args) {
   parser.option("output", &output, "OUT", "output file ('-' for stdout, the default)", "o");
   if (std::optional<int> done = parser.parseOrReport(args))
     return *done;
+  cli::Console console("ssmc import-hf");
   std::string config = dir;
   if (config.size() < 5 || config.compare(config.size() - 5, 5, ".json") != 0)
     config += "/config.json";
   ssmrt::StatusOr<std::string> text = importHuggingFaceConfig(config);
-  if (!text.ok()) {
-    std::fprintf(stderr, "error: %s\n", text.status().message().c_str());
-    return 1;
-  }
+  if (!text.ok())
+    return console.fail(text.status());
   fe::ModelFile file({fe::defaultModelsDir()});
   if (!file.loadText(output == "-" ? "imported.ssm" : output, *text)) {
-    std::fprintf(stderr, "error: the model imported from %s does not check:\n%s", config.c_str(),
-                 file.error().c_str());
+    console.fail("the model imported from " + config + " does not check:");
+    std::fputs(file.error().c_str(), stderr);
     return 1;
   }
   if (output == "-") {
@@ -40,9 +40,7 @@ int ssmc::runImportCommand(const std::vector<std::string> &args) {
   }
   std::ofstream out(output);
   out << *text;
-  if (!out) {
-    std::fprintf(stderr, "ssmc import-hf: cannot write '%s'\n", output.c_str());
-    return 1;
-  }
+  if (!out)
+    return console.fail("cannot write '" + output + "'");
   return 0;
 }

@@ -57,7 +57,7 @@ std::string gpuArchFor(const std::string &device) {
 }
 
 ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::string &path,
-                                             const std::string &device) {
+                                             const std::string &device, cli::Console &console) {
   if (file.isLibrary())
     return ssmrt::Status::error(path + ": the file defines no model (it is a library of blocks)");
   mlir::ssm::CPUTarget target = mlir::ssm::CPUTarget::host();
@@ -75,13 +75,12 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
   std::string cached = dir.ok() ? *dir + "/" + hexDigest(sha.final()) + ".ssmx" : "";
   struct stat st;
   if (!dir.ok())
-    std::fprintf(stderr, "note: not caching the compiled program: %s\n",
-                 dir.status().message().c_str());
+    console.note("not caching the compiled program: " + dir.status().message());
   else if (stat(cached.c_str(), &st) == 0) {
     ssmrt::StatusOr<ssmrt::Program> program = ssmrt::readArtifactFile(cached);
     if (program.ok())
       return program;
-    std::fprintf(stderr, "note: compiling again: %s\n", program.status().message().c_str());
+    console.note("compiling again: " + program.status().message());
   }
   auto compile = [&](bool cuda) -> ssmrt::StatusOr<ssmrt::Program> {
     mlir::MLIRContext context;
@@ -98,18 +97,20 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
       return ssmrt::Status::error(path + ": compiling the kernels failed: " + compiler.error());
     return std::move(*program);
   };
+  console.busy("compiling " + path);
   ssmrt::StatusOr<ssmrt::Program> program = compile(!arch.empty());
   if (!program.ok() && !arch.empty() && device == "auto") {
-    std::fprintf(stderr, "note: %s has no CUDA code (%s); compiling for the CPU only\n",
-                 path.c_str(), program.status().message().c_str());
+    console.note(path + " has no CUDA code (" + program.status().message() +
+                 "); compiling for the CPU only");
     program = compile(false);
   }
+  console.clear();
   if (!program.ok())
     return program.status();
   if (!cached.empty()) {
     std::vector<uint8_t> bytes = ssmrt::writeArtifact(*program);
     if (ssmrt::Status st = ssmrt::writeFileAtomically(cached, bytes.data(), bytes.size()); !st.ok())
-      std::fprintf(stderr, "note: not caching the compiled program: %s\n", st.message().c_str());
+      console.note("not caching the compiled program: " + st.message());
   }
   return std::move(*program);
 }
@@ -118,7 +119,8 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
 
 ssmrt::StatusOr<ssmrt::Program> ssmc::loadProgramSource(const std::string &source,
                                                         std::string &weightsDir,
-                                                        const std::string &device) {
+                                                        const std::string &device,
+                                                        cli::Console &console) {
   struct stat st;
   if (stat(source.c_str(), &st) != 0)
     return ssmrt::Status::error(source + ": no such file or directory");
@@ -135,11 +137,11 @@ ssmrt::StatusOr<ssmrt::Program> ssmc::loadProgramSource(const std::string &sourc
                                   "/config.json does not "
                                   "check:\n" +
                                   file.error());
-    return compileModel(file, path, device);
+    return compileModel(file, path, device, console);
   }
   if (llvm::StringRef(source).ends_with(".ssmx"))
     return ssmrt::readArtifactFile(source);
   if (!file.load(source))
     return ssmrt::Status::error("the model file does not check:\n" + file.error());
-  return compileModel(file, source, device);
+  return compileModel(file, source, device, console);
 }

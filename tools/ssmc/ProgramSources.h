@@ -4,6 +4,7 @@
 
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
+#include "tools/cli/Console.h"
 
 #include <string>
 
@@ -15,9 +16,11 @@ namespace ssmc {
 /// config.json imported as a model file, which is compiled, and becomes the
 /// weights directory. Compiled programs are cached on disk by the content of
 /// every source file, the compiler version and the target, so a model is
-/// compiled once.
-ssmrt::StatusOr<ssmrt::Program>
-loadProgramSource(const std::string &source, std::string &weightsDir, const std::string &device);
+/// compiled once. Notes (a damaged cache entry, a model with no CUDA code)
+/// and the progress of compiling go to |console|.
+ssmrt::StatusOr<ssmrt::Program> loadProgramSource(const std::string &source,
+                                                  std::string &weightsDir,
+                                                  const std::string &device, cli::Console &console);
 
 } // namespace ssmc
 

@@ -3,6 +3,10 @@
 #include "tools/ssmc/ProgramSources.h"
 
 #include "tools/cli/Commands.h"
+#include "tools/cli/Guarded.h"
+#include "tools/cli/Version.h"
+
+#include "llvm/Config/llvm-config.h"
 
 #include <cstdio>
 #include <cstring>
@@ -50,7 +54,8 @@ void printUsage(FILE *out) {
                     "described in .ssm files.\n\ncommands:\n");
   for (const Command &c : kCommands)
     std::fprintf(out, "  %-10s %s\n", c.name, c.help);
-  std::fprintf(out, "\nRun 'ssmc <command> --help' for the options of a command.\n");
+  std::fprintf(out, "\nRun 'ssmc <command> --help' for the options of a command;\n"
+                    "'ssmc --version' for the version, and what of CUDA this machine has.\n");
 }
 } // namespace
 
@@ -64,10 +69,15 @@ int main(int argc, char **argv) {
     printUsage(stdout);
     return 0;
   }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::fputs(ssmc::cli::versionText("ssmc", "LLVM and MLIR " LLVM_VERSION_STRING).c_str(),
+               stdout);
+    return 0;
+  }
   std::vector<std::string> args(argv + 2, argv + argc);
   for (const Command &c : kCommands)
     if (!std::strcmp(argv[1], c.name))
-      return c.run(args);
+      return ssmc::cli::runGuarded(std::string("ssmc ") + c.name, [&] { return c.run(args); });
   std::fprintf(stderr, "ssmc: unknown command '%s' (see ssmc --help)\n", argv[1]);
   return 1;
 }
