@@ -226,6 +226,11 @@ bool Elaborator::execFor(const Stmt &stmt, Value &ret, Flow &flow) {
   if (!eval(*stmt.value, begin) || !checkInt(begin, stmt.value->loc, "loop start", b) ||
       !eval(*stmt.end, end) || !checkInt(end, stmt.end->loc, "loop end", e))
     return false;
+  // An end before the start is a mistake (a negative layer count), not an
+  // empty loop.
+  if (e < b)
+    return error(stmt.end->loc,
+                 "loop end " + std::to_string(e) + " is before its start " + std::to_string(b));
   // Iterations of a loop in the model body (not nested in another) are layers.
   bool layers = frames_.size() == 1 && currentLayer_ < 0;
   for (int64_t i = b; i < e; ++i) {

@@ -202,7 +202,15 @@ Token Lexer::next() {
     size_t n = utf8SequenceLength(text_, pos_);
     if (n == 0)
       return error(begin, 1, describeByte(uc) + ": the file is not UTF-8 text");
-    return error(begin, n, "unexpected character '" + std::string(text_.substr(begin, n)) + "'");
+    // The code point too: the character may be invisible (U+200B).
+    uint32_t cp = static_cast<unsigned char>(text_[begin]) & (0xFF >> (n + 1));
+    for (size_t k = 1; k < n; ++k)
+      cp = cp << 6 | (static_cast<unsigned char>(text_[begin + k]) & 0x3F);
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", cp);
+    return error(begin, n,
+                 "unexpected character " + std::string(code) + " '" +
+                     std::string(text_.substr(begin, n)) + "'");
   }
   return error(begin, 1, describeByte(uc));
 }

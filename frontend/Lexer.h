@@ -73,8 +73,13 @@ struct Token {
 
 class Lexer {
 public:
+  /// A UTF-8 byte order mark at the start of the file is skipped (editors
+  /// on Windows write one).
   Lexer(const SourceManager &sources, uint32_t file, DiagnosticEngine &diags)
-      : text_(sources.text(file)), file_(file), diags_(diags) {}
+      : text_(sources.text(file)), file_(file), diags_(diags) {
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF")
+      pos_ = 3;
+  }
 
   /// Returns the next token; Tok::Error after reporting a diagnostic.
   Token next();

@@ -202,9 +202,9 @@ Status ssmrt::checkConfig(const Program &program, const JsonDocument &config) {
     };
     switch (check.type) {
     case ConfigCheck::Type::Int: {
-      if (!v->isInteger())
+      int64_t found;
+      if (!v->asIntegral(found))
         return mismatch(std::to_string(check.intValue));
-      int64_t found = v->asInt();
       if (check.key == "vocab_size" && found != check.intValue) {
         // Original mamba_ssm configs give the unpadded vocabulary.
         int64_t multiple = 1;

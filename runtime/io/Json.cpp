@@ -186,13 +186,25 @@ static bool asNumberLike(const JsonValue &v, double &out) {
   return true;
 }
 
+bool JsonValue::asIntegral(int64_t &out) const {
+  if (isInteger()) {
+    out = int_;
+    return true;
+  }
+  if (!isNumber() || !(std::fabs(number_) <= 9007199254740992.0) || number_ != std::trunc(number_))
+    return false;
+  out = static_cast<int64_t>(number_);
+  return true;
+}
+
 StatusOr<int64_t> JsonObjectReader::getInt(std::string_view key) const {
   StatusOr<const JsonValue *> v = require(key);
   if (!v.ok())
     return v.status();
-  if (!(*v)->isInteger())
+  int64_t out;
+  if (!(*v)->asIntegral(out))
     return typeError(*this, key, "an integer", **v);
-  return (*v)->asInt();
+  return out;
 }
 
 StatusOr<double> JsonObjectReader::getNumber(std::string_view key) const {

@@ -50,6 +50,10 @@ public:
   bool asBool() const { return bool_; }
   double asNumber() const { return number_; }
   int64_t asInt() const { return int_; }
+  /// An integer literal, or a number with an integral value of at most
+  /// 2^53 in magnitude written with a fraction or exponent (192.0, as
+  /// Python's json writes a float): true, with the value in |out|.
+  bool asIntegral(int64_t &out) const;
   const std::string &asString() const { return string_; }
   const std::vector<JsonValue> &asArray() const { return array_; }
   const std::vector<Member> &asObject() const { return object_; }

@@ -39,6 +39,8 @@ int ssmc::runCheckCommand(const std::vector<std::string> &args) {
     for (const auto &block : file->modules().root().blocks) {
       names += (count++ ? ", " : "") + block->name.name;
     }
+    if (count == 0)
+      return console.fail(path + ": the file defines no model and no blocks");
     std::printf("library %s: %zu block%s (%s); names, calls and arguments checked\n", path.c_str(),
                 count, count == 1 ? "" : "s", names.c_str());
     return 0;

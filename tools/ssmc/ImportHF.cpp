@@ -23,13 +23,23 @@ using ssmrt::StatusOr;
 
 namespace {
 
+/// The fallback of a key that has none.
+constexpr int64_t kRequired = 0;
+
 /// Collects `name = config("key", value)` lines, reading each value from the
 /// config (or |fallback| when the key is absent).
 class Hyperparameters {
 public:
   explicit Hyperparameters(const JsonObjectReader &config) : config_(config) {}
 
+  /// |fallback| kRequired: the key must be there (and not null).
   Status integer(const char *name, const char *key, int64_t fallback, int64_t &out) {
+    if (fallback == kRequired) {
+      const ssmrt::JsonValue *given = config_.find(key);
+      if (!given || given->isNull())
+        return config_.error(key, given ? "is null, but the model needs it"
+                                        : "is missing, but the model needs it");
+    }
     StatusOr<int64_t> v = config_.getInt(key, fallback);
     if (!v.ok())
       return v.status();
@@ -127,9 +137,9 @@ StatusOr<MambaBasics> readMambaBasics(Hyperparameters &h, const JsonObjectReader
   MambaBasics b;
   if (!original) {
     h.modelType(modelType);
-    SSMRT_RETURN_IF_ERROR(h.integer("d_model", "hidden_size", 0, b.d));
-    SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "num_hidden_layers", 0, b.layers));
-    SSMRT_RETURN_IF_ERROR(h.integer("vocab", "vocab_size", 0, b.vocab));
+    SSMRT_RETURN_IF_ERROR(h.integer("d_model", "hidden_size", kRequired, b.d));
+    SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "num_hidden_layers", kRequired, b.layers));
+    SSMRT_RETURN_IF_ERROR(h.integer("vocab", "vocab_size", kRequired, b.vocab));
     SSMRT_RETURN_IF_ERROR(h.integer("d_state", "state_size", stateDefault, b.state));
     SSMRT_RETURN_IF_ERROR(h.integer("d_conv", "conv_kernel", 4, b.conv));
     SSMRT_RETURN_IF_ERROR(h.integer("expand", "expand", 2, b.expand));
@@ -139,8 +149,8 @@ StatusOr<MambaBasics> readMambaBasics(Hyperparameters &h, const JsonObjectReader
     b.tied = *t;
     return b;
   }
-  SSMRT_RETURN_IF_ERROR(h.integer("d_model", "d_model", 0, b.d));
-  SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "n_layer", 0, b.layers));
+  SSMRT_RETURN_IF_ERROR(h.integer("d_model", "d_model", kRequired, b.d));
+  SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "n_layer", kRequired, b.layers));
   StatusOr<int64_t> v = config.getInt("vocab_size");
   StatusOr<int64_t> m = config.getInt("pad_vocab_size_multiple", padMultipleDefault);
   if (!v.ok() || !m.ok())
@@ -278,11 +288,11 @@ StatusOr<std::string> jamba(const JsonObjectReader &config, const std::string &p
   double eps;
   bool convBias, projBias;
   h.modelType("jamba");
-  SSMRT_RETURN_IF_ERROR(h.integer("d_model", "hidden_size", 0, d));
-  SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "num_hidden_layers", 0, layers));
-  SSMRT_RETURN_IF_ERROR(h.integer("vocab", "vocab_size", 0, vocab));
-  SSMRT_RETURN_IF_ERROR(h.integer("d_ff", "intermediate_size", 0, ff));
-  SSMRT_RETURN_IF_ERROR(h.integer("n_heads", "num_attention_heads", 0, heads));
+  SSMRT_RETURN_IF_ERROR(h.integer("d_model", "hidden_size", kRequired, d));
+  SSMRT_RETURN_IF_ERROR(h.integer("n_layer", "num_hidden_layers", kRequired, layers));
+  SSMRT_RETURN_IF_ERROR(h.integer("vocab", "vocab_size", kRequired, vocab));
+  SSMRT_RETURN_IF_ERROR(h.integer("d_ff", "intermediate_size", kRequired, ff));
+  SSMRT_RETURN_IF_ERROR(h.integer("n_heads", "num_attention_heads", kRequired, heads));
   SSMRT_RETURN_IF_ERROR(h.integer("n_kv_heads", "num_key_value_heads", heads, kv));
   SSMRT_RETURN_IF_ERROR(h.integer("attn_period", "attn_layer_period", 8, ap));
   StatusOr<int64_t> offset = config.getInt("attn_layer_offset", 4);
