@@ -36,7 +36,7 @@ def SSM_CPUKernelAttr : AttrDef<SSM_Dialect, "CPUKernel"> {
     row (0: no workspace argument).
 
     ```mlir
-    func.func @ssm_selective_scan_3(...) attributes {ssm.cpu_kernel = #ssm.cpu_kernel<parallel = batch_blocks, blocks = 96, phases = 1, workspace = 0>}
+    func.func private @ssm_selective_scan_3(memref<?xf32>, index, index) attributes {ssm.cpu_kernel = #ssm.cpu_kernel<parallel = batch_blocks, blocks = 96, phases = 1, workspace = 0>}
     ```
   }];
   let parameters = (ins EnumParameter<SSM_KernelParallel>:$parallel,

@@ -16,12 +16,14 @@ config.test_exec_root = os.path.join(config.ssmc_obj_root, "test")
 config.substitutions.append(("%models", os.path.join(config.ssmc_src_root, "models")))
 config.substitutions.append(("%src", config.ssmc_src_root))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%bindir", config.ssmc_tools_dir))
 config.substitutions.append(("%mlir_include", config.mlir_include_dir))
 config.substitutions.append(("%shared", config.ssmc_shared_dir))
 config.substitutions.append(("%testgpu", os.path.join(config.ssmc_src_root, "test", "gpu")))
 inputs = os.path.join(config.test_source_root, "Inputs")
 for name in ["make_checkpoint", "compare_logits", "run_bytes", "check_cuda_kernels",
-             "check_op_table", "make_tensors", "compare_tensors", "flip_artifact", "run_parallel"]:
+             "check_op_table", "make_tensors", "compare_tensors", "flip_artifact", "run_parallel",
+             "check_docs"]:
     config.substitutions.append(
         ("%" + name, "%s %s" % (config.python_executable, os.path.join(inputs, name + ".py"))))
 config.substitutions.append(
