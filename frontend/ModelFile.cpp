@@ -3,7 +3,9 @@
 #include "frontend/Elaborator.h"
 #include "frontend/Resolver.h"
 
+#include <climits>
 #include <cstdlib>
+#include <unistd.h>
 
 using namespace ssmc::fe;
 
@@ -34,5 +36,14 @@ bool ModelFile::loadText(const std::string &path, std::string text) {
 std::string ssmc::fe::defaultModelsDir() {
   if (const char *dir = std::getenv("SSMC_MODELS_DIR"))
     return dir;
-  return SSMC_DEFAULT_MODELS_DIR;
+  // Relative to the executable: <prefix>/bin/ssmc reads
+  // <prefix>/share/ssmc/models, in an install and in the build tree (where
+  // build/share/ssmc/models links to the sources' models/), wherever either
+  // has been moved.
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  std::string dir = n > 0 ? std::string(exe, n) : std::string(".");
+  dir = dir.substr(0, dir.find_last_of('/') + 1) + "../share/ssmc/models";
+  char real[PATH_MAX];
+  return realpath(dir.c_str(), real) ? std::string(real) : dir;
 }

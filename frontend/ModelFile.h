@@ -36,8 +36,8 @@ private:
   std::string error_;
 };
 
-/// The directory holding the standard library folder `std/` (models/ of the
-/// source tree, or $SSMC_MODELS_DIR).
+/// The directory holding the standard library folder `std/`:
+/// $SSMC_MODELS_DIR, else share/ssmc/models beside the executable's bin/.
 std::string defaultModelsDir();
 
 } // namespace ssmc::fe

@@ -17,6 +17,7 @@ config.substitutions.append(("%models", os.path.join(config.ssmc_src_root, "mode
 config.substitutions.append(("%src", config.ssmc_src_root))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%bindir", config.ssmc_tools_dir))
+config.substitutions.append(("%objroot", config.ssmc_obj_root))
 config.substitutions.append(("%mlir_include", config.mlir_include_dir))
 config.substitutions.append(("%shared", config.ssmc_shared_dir))
 config.substitutions.append(("%testgpu", os.path.join(config.ssmc_src_root, "test", "gpu")))

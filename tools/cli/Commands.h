@@ -31,6 +31,9 @@ int runRunCommand(const std::string &tool, const std::vector<std::string> &args,
 int runBenchCommand(const std::string &tool, const std::vector<std::string> &args,
                     const ProgramLoader &loader);
 
+/// `<tool> cache (list | clean)`: the cache directory's entries.
+int runCacheCommand(const std::string &tool, const std::vector<std::string> &args);
+
 /// Loads a .ssmx artifact (the loader of ssmc-run, and of ssmc for .ssmx).
 ssmrt::StatusOr<ssmrt::Program> loadArtifact(const std::string &path);
 

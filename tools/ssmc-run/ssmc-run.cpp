@@ -16,7 +16,8 @@ void printUsage(FILE *out) {
   std::fprintf(out, "usage: ssmc-run <command> [options] [--help]\n\n"
                     "Runs compiled ssmc artifacts (.ssmx) without the compiler.\n\ncommands:\n"
                     "  run        generate text from a model\n"
-                    "  bench      measure prefill and decode throughput against their bounds\n\n"
+                    "  bench      measure prefill and decode throughput against their bounds\n"
+                    "  cache      list or clean the kernels kept on disk\n\n"
                     "'ssmc-run --version' prints the version, and what of CUDA this machine "
                     "has.\n");
 }
@@ -47,6 +48,9 @@ int main(int argc, char **argv) {
   if (!std::strcmp(argv[1], "bench"))
     return ssmc::cli::runGuarded(
         "ssmc-run bench", [&] { return ssmc::cli::runBenchCommand("ssmc-run", args, loader); });
+  if (!std::strcmp(argv[1], "cache"))
+    return ssmc::cli::runGuarded("ssmc-run cache",
+                                 [&] { return ssmc::cli::runCacheCommand("ssmc-run", args); });
   std::fprintf(stderr, "ssmc-run: unknown command '%s' (see ssmc-run --help)\n", argv[1]);
   return 1;
 }

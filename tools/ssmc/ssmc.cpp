@@ -35,6 +35,10 @@ int runBench(const std::vector<std::string> &args) {
   return ssmc::cli::runBenchCommand("ssmc", args, programLoader());
 }
 
+int runCache(const std::vector<std::string> &args) {
+  return ssmc::cli::runCacheCommand("ssmc", args);
+}
+
 const Command kCommands[] = {
     {"check", ssmc::runCheckCommand,
      "parse and check a model file or a library of blocks; print a summary"},
@@ -46,6 +50,7 @@ const Command kCommands[] = {
      "write a model file from a Hugging Face checkpoint's config.json"},
     {"run-op", ssmc::runRunOpCommand,
      "compile and run one function of ssm ops on tensors from a file"},
+    {"cache", runCache, "list or clean the compiled programs and kernels kept on disk"},
 };
 
 void printUsage(FILE *out) {
