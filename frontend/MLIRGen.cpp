@@ -98,19 +98,28 @@ OwningOpRef<ModuleOp> MLIRGenImpl::build() {
   dialect.getConfigAttrHelper().setAttr(func, DictionaryAttr::get(ctx, config));
   StringAttr inputAttr = dialect.getInputAttrHelper().getName();
   StringAttr stateAttr = dialect.getStateAttrHelper().getName();
-  func.setArgAttr(0, inputAttr, builder_.getStringAttr("tokens"));
-  func.setArgAttr(1, inputAttr, builder_.getStringAttr("seq_lens"));
-  func.setResultAttr(0, dialect.getOutputAttrHelper().getName(), builder_.getStringAttr("logits"));
+  // All argument and result attributes at once: setArgAttr per argument
+  // would build a new uniqued array of every argument's attributes each
+  // time, memory quadratic in the number of layers.
+  auto named = [&](StringAttr name, StringRef value) {
+    return DictionaryAttr::get(ctx, {builder_.getNamedAttr(name, builder_.getStringAttr(value))});
+  };
+  SmallVector<DictionaryAttr> argAttrs = {named(inputAttr, "tokens"), named(inputAttr, "seq_lens")};
+  SmallVector<DictionaryAttr> resultAttrs = {
+      named(dialect.getOutputAttrHelper().getName(), "logits")};
+  for (const auto &arg : stateArgs) {
+    argAttrs.push_back(named(stateAttr, arg.first));
+    resultAttrs.push_back(named(stateAttr, arg.first));
+  }
+  func.setAllArgAttrs(argAttrs);
+  func.setAllResultAttrs(resultAttrs);
 
   Block *entry = func.addEntryBlock();
   builder_.setInsertionPointToStart(entry);
   stateIn_.assign(graph_.states.size(), {});
   stateOut_.assign(graph_.states.size(), {});
-  for (size_t i = 0; i < stateArgs.size(); ++i) {
-    func.setArgAttr(2 + i, stateAttr, builder_.getStringAttr(stateArgs[i].first));
-    func.setResultAttr(1 + i, stateAttr, builder_.getStringAttr(stateArgs[i].first));
+  for (size_t i = 0; i < stateArgs.size(); ++i)
     stateIn_[stateArgs[i].second].push_back(entry->getArgument(2 + i));
-  }
   seqLens_ = entry->getArgument(1);
 
   values_.assign(graph_.values.size(), Value());
