@@ -229,6 +229,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
     prefillRatios.push_back(prefillRates.back() / prefillBounds.back());
     decodeRatios.push_back(decodeRates.back() / decodeBounds.back());
   }
+  console.clear();
   double prefillRate = median(prefillRates), decodeRate = median(decodeRates);
   double bandwidth = median(bandwidths), decodeBound = median(decodeBounds);
   double prefillBound = median(prefillBounds), gemmRate = median(gemmRates);

@@ -72,6 +72,7 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
     prefillTimes.push_back(prefillSeconds);
     stepTimes.push_back(decodeSeconds / gen);
   }
+  console.clear();
   std::string profileText, profileField;
   if (profile) {
     executor->prefillFunction().enableProfile(true);

@@ -9,11 +9,11 @@ int ssmc::cli::runGuarded(const std::string &tool, const std::function<int()> &c
   try {
     return command();
   } catch (const std::bad_alloc &) {
-    std::fprintf(stderr, "\n%s: out of memory\n", tool.c_str());
+    std::fprintf(stderr, "%s: out of memory\n", tool.c_str());
   } catch (const std::system_error &e) {
-    std::fprintf(stderr, "\n%s: %s (%s)\n", tool.c_str(), e.what(), e.code().message().c_str());
+    std::fprintf(stderr, "%s: %s (%s)\n", tool.c_str(), e.what(), e.code().message().c_str());
   } catch (const std::exception &e) {
-    std::fprintf(stderr, "\n%s: internal error: %s\n", tool.c_str(), e.what());
+    std::fprintf(stderr, "%s: internal error: %s\n", tool.c_str(), e.what());
   }
   return 1;
 }
