@@ -9,5 +9,5 @@ function(ssmc_add_gtest name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/test/unit)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES ENVIRONMENT
-    "SSMC_SOURCE_DIR=${SSMC_SOURCE_DIR};SSMC_BINARY_DIR=${SSMC_BINARY_DIR}")
+    "SSMC_SOURCE_DIR=${SSMC_SOURCE_DIR};SSMC_BINARY_DIR=${SSMC_BINARY_DIR};SSMC_MODELS_DIR=${SSMC_SOURCE_DIR}/models")
 endfunction()

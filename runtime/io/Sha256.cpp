@@ -65,6 +65,8 @@ void Sha256::compress(const uint8_t *block) {
 }
 
 void Sha256::update(const void *data, size_t size) {
+  if (size == 0) // |data| may be null then, which memcpy must not see
+    return;
   const auto *bytes = static_cast<const uint8_t *>(data);
   totalBytes_ += size;
   if (buffered_ > 0) {
