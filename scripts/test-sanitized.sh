@@ -15,8 +15,10 @@ cmake --build "$build"
 # allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its slabs in the
 # instrumented copies of its inline code and unpoisons them in the
 # uninstrumented ones of Debian's MLIR libraries; mixing the two reports
-# false use-after-poison errors.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:allow_user_poisoning=0}"
+# false use-after-poison errors. alloc_dealloc_mismatch=0: MLIR's
+# PatternApplicator (a std::stable_sort buffer inside Debian's clang-built
+# libraries) allocates with operator new and frees with free.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:allow_user_poisoning=0:alloc_dealloc_mismatch=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 set +e
 ctest --test-dir "$build" --output-on-failure -j2 2>&1 | tee "$build/ctest.log"
