@@ -263,11 +263,12 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
     SSMRT_RETURN_IF_ERROR(h.integer("n_groups", "n_groups", 1, groups));
     SSMRT_RETURN_IF_ERROR(h.integer("chunk_size", "chunk_size", 256, chunk));
     SSMRT_RETURN_IF_ERROR(readMambaOptions(h));
-    if (const ssmrt::JsonValue *limit = config.find("time_step_limit")) {
-      bool plain = limit->isArray() && limit->asArray().size() == 2 &&
-                   limit->asArray()[0].isNumber() && limit->asArray()[0].asNumber() == 0 &&
-                   limit->asArray()[1].isNumber() && std::isinf(limit->asArray()[1].asNumber());
-      if (!plain)
+    // transformers 4.x writes [0.0, Infinity], 5.x [0.0, {"__float__": "Infinity"}].
+    if (const ssmrt::JsonValue *limit = config.find("time_step_limit"); limit && !limit->isNull()) {
+      ssmrt::StatusOr<std::vector<double>> bounds = config.getNumberArray("time_step_limit");
+      if (!bounds.ok())
+        return bounds.status();
+      if (bounds->size() != 2 || (*bounds)[0] != 0 || !std::isinf((*bounds)[1]) || (*bounds)[1] < 0)
         return config.error("time_step_limit", "only (0.0, Infinity) is supported");
     }
   }
