@@ -37,9 +37,20 @@ StatusOr<Checkpoint> Checkpoint::open(const std::string &dir) {
     SSMRT_RETURN_IF_ERROR(ckpt.addFile(std::move(*file)));
   } else if (isRegularFile(index)) {
     SSMRT_RETURN_IF_ERROR(ckpt.loadShardedWeights(index));
+  } else if (std::string torch = dir + "/pytorch_model.bin"; isRegularFile(torch)) {
+    StatusOr<TorchFile> file = TorchFile::open(torch);
+    if (!file.ok())
+      return file.status();
+    ckpt.torch_ = std::move(*file);
+    for (size_t i = 0; i < ckpt.torch_->tensors().size(); ++i)
+      if (!ckpt.index_.emplace(ckpt.torch_->tensors()[i].name, std::make_pair(kTorchFile, i))
+               .second)
+        return Status::error(torch + ": tensor '" +
+                             printableForMessage(ckpt.torch_->tensors()[i].name) +
+                             "' appears twice");
   } else {
-    return Status::error(dir + ": no weights: neither model.safetensors nor "
-                               "model.safetensors.index.json exists");
+    return Status::error(dir + ": no weights: none of model.safetensors, "
+                               "model.safetensors.index.json and pytorch_model.bin exists");
   }
   return ckpt;
 }
@@ -124,6 +135,8 @@ const TensorView *Checkpoint::find(const std::string &name) const {
   auto it = index_.find(name);
   if (it == index_.end())
     return nullptr;
+  if (it->second.first == kTorchFile)
+    return &torch_->tensors()[it->second.second];
   return &files_[it->second.first].tensors()[it->second.second];
 }
 

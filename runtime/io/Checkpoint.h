@@ -1,11 +1,14 @@
 //===- Checkpoint.h - a Hugging Face checkpoint directory -------*- C++ -*-===//
 //
-// A directory with config.json and the weights in either model.safetensors
-// or shards listed by model.safetensors.index.json
+// A directory with config.json and the weights in either model.safetensors,
+// shards listed by model.safetensors.index.json
 //   {"metadata": {...}, "weight_map": {"<tensor>":
 //   "model-00001-of-00002.safetensors", ...}}
-// As in transformers, a single model.safetensors wins when both exist. All
-// shards are mapped and validated when the checkpoint is opened.
+// or, failing both, a PyTorch state dict in pytorch_model.bin (as the
+// original state-spaces checkpoints ship; read without executing anything,
+// see TorchFile.h). As in transformers, a single model.safetensors wins when
+// several exist. All files are mapped and validated when the checkpoint is
+// opened.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_RUNTIME_IO_CHECKPOINT_H
@@ -14,6 +17,7 @@
 #include "runtime/Status.h"
 #include "runtime/io/Json.h"
 #include "runtime/io/SafeTensors.h"
+#include "runtime/io/TorchFile.h"
 
 #include <optional>
 #include <string>
@@ -56,8 +60,10 @@ private:
   std::string path_;
   std::optional<JsonDocument> config_;
   std::vector<SafeTensorsFile> files_;
-  /// (file index, tensor index) by tensor name; indexes stay valid when the
-  /// checkpoint moves.
+  std::optional<TorchFile> torch_; ///< pytorch_model.bin, when that holds the weights
+  /// (file index, tensor index) by tensor name, the file index kTorchFile
+  /// for torch_; indexes stay valid when the checkpoint moves.
+  static constexpr size_t kTorchFile = ~size_t(0);
   std::unordered_map<std::string, std::pair<size_t, size_t>> index_;
 };
 

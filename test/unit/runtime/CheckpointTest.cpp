@@ -150,9 +150,9 @@ TEST_F(ShardedCheckpointTest, MalformedIndexIsRejected) {
 }
 
 TEST_F(ShardedCheckpointTest, MissingPiecesAreNamed) {
-  EXPECT_EQ(openError(), dir.path() + ": no weights: neither "
-                                      "model.safetensors nor "
-                                      "model.safetensors.index.json exists");
+  EXPECT_EQ(openError(), dir.path() + ": no weights: none of model.safetensors, "
+                                      "model.safetensors.index.json and pytorch_model.bin "
+                                      "exists");
   std::remove(dir.file("config.json").c_str());
   EXPECT_EQ(openError(), dir.file("config.json") + ": cannot open: No such file or directory");
   EXPECT_EQ(Checkpoint::open(dir.file("nope")).status().message(),
