@@ -189,6 +189,13 @@ Status Tokenizer::buildIdTables() {
     size = std::max(size, entry.second + 1);
   for (const AddedToken &t : addedTokens_)
     size = std::max(size, t.id + 1);
+  // The tables are indexed by id: a few stray large ids in a small file
+  // would otherwise allocate up to a gigabyte. Real vocabularies are dense.
+  int64_t count = static_cast<int64_t>(model_.vocab().size() + addedTokens_.size());
+  if (size > 2 * count + 1024)
+    return Status::error(name_ + ": token ids run up to " + std::to_string(size - 1) +
+                         " but there are only " + std::to_string(count) +
+                         " tokens; the ids must be nearly contiguous");
   tokens_.assign(size, std::string());
   bytes_.assign(size, std::string());
   known_.assign(size, false);

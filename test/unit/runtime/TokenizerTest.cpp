@@ -441,6 +441,12 @@ TEST(SmallTokenizerTest, UnsupportedPartsAreNamed) {
        "test.json: key 'model.vocab.a': expected a token id in [0, 16777216), "
        "got integer 99999999"},
       {"[1]", "test.json: expected an object, got array"},
+      // A stray large id in a small file (found by the fuzzer: it made the
+      // id tables allocate a gigabyte).
+      {smallTokenizer({}, "[]", "",
+                      bl + ", " + dec + R"(, "added_tokens": [{"id": 2999923, "content": "<x>"}])"),
+       "test.json: token ids run up to 2999923 but there are only 257 tokens; the ids must be "
+       "nearly contiguous"},
   };
   for (const Case &c : cases)
     EXPECT_EQ(Tokenizer::fromJson(c.json, "test.json").status().message(), c.message);
