@@ -24,10 +24,7 @@ void forEachChunk(KernelBuilder &kb, int64_t width,
                   const std::function<void(Value row, Value c0, Value mask)> &body) {
   kb.forLoop(kb.begin, kb.end, [&](Value row) {
     kb.forLoop(
-        kb.index(0), kb.index(width),
-        [&](Value c0) {
-          body(row, c0, kb.tailMask(width, c0));
-        },
+        kb.index(0), kb.index(width), [&](Value c0) { body(row, c0, kb.tailMask(width, c0)); },
         kb.index(kb.vw));
   });
 }
@@ -82,6 +79,49 @@ KernelSpec mlir::ssm::buildNormKernel(KernelBuilder &kb, Operation *op, ArrayRef
           kb.store(normed, {row, c0}, mask, kb.mul(kb.mul(x, invVec), w));
         },
         kb.index(kb.vw));
+  });
+  return {KernelParallel::Rows, 1};
+}
+
+KernelSpec mlir::ssm::buildGatedNormKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args) {
+  // RMSNorm per group of x·silu(z) (or of x, gated after, with
+  // norm_before_gate). The first pass writes the normalized operand to the
+  // output, the second scales it there.
+  auto norm = cast<GatedRMSNormOp>(op);
+  Value input = args[0], gate = args[1], weight = args[2], out = args[3];
+  bool gateFirst = !norm.getNormBeforeGate();
+  int64_t width = widthOf(out), group = norm.getGroupSize();
+  double eps = norm.getEps().convertToDouble();
+  kb.forLoop(kb.begin, kb.end, [&](Value row) {
+    for (int64_t g0 = 0; g0 < width; g0 += group) {
+      auto forGroup = [&](ValueRange init,
+                          const std::function<SmallVector<Value>(Value, Value, ValueRange)> &body) {
+        return kb.forLoop(
+            kb.index(0), kb.index(group), init,
+            [&](Value c, ValueRange acc) {
+              return body(kb.addIndex(c, kb.index(g0)), kb.tailMask(group, c), acc);
+            },
+            kb.index(kb.vw));
+      };
+      Value sumSq = forGroup({kb.splatConst(0.0)}, [&](Value c0, Value mask, ValueRange acc) {
+        Value x = kb.load(input, {row, c0}, mask);
+        if (gateFirst)
+          x = kb.mul(x, kb.silu(kb.load(gate, {row, c0}, mask)));
+        kb.store(out, {row, c0}, mask, x);
+        return SmallVector<Value>{kb.fma(x, x, acc[0])};
+      })[0];
+      Value mean =
+          kb.b.create<arith::DivFOp>(kb.loc, kb.reduceAdd(sumSq), kb.f32Const(double(group)));
+      Value inv = kb.splat(kb.b.create<math::RsqrtOp>(
+          kb.loc, kb.b.create<arith::AddFOp>(kb.loc, mean, kb.f32Const(eps))));
+      forGroup({}, [&](Value c0, Value mask, ValueRange) {
+        Value y = kb.mul(kb.mul(kb.load(out, {row, c0}, mask), inv), kb.load(weight, {c0}, mask));
+        if (!gateFirst)
+          y = kb.mul(y, kb.silu(kb.load(gate, {row, c0}, mask)));
+        kb.store(out, {row, c0}, mask, y);
+        return SmallVector<Value>{};
+      });
+    }
   });
   return {KernelParallel::Rows, 1};
 }

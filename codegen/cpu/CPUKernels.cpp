@@ -77,10 +77,14 @@ FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *o
     spec = buildEmbeddingKernel(kb, op, args);
   else if (isa<RMSNormOp, AddRMSNormOp>(op))
     spec = buildNormKernel(kb, op, args);
+  else if (isa<GatedRMSNormOp>(op))
+    spec = buildGatedNormKernel(kb, op, args);
   else if (isa<CausalConv1dOp>(op))
     spec = buildConvKernel(kb, op, args);
   else if (isa<SelectiveScanOp>(op))
     spec = buildScanKernel(kb, op, args);
+  else if (isa<SSDScanOp>(op))
+    spec = buildSSDKernel(kb, op, args);
   else if (isa<MambaStepOp>(op))
     spec = buildStepKernel(kb, op, args);
   else

@@ -149,6 +149,16 @@ Value KernelBuilder::tile(int64_t rows) {
   return b.create<memref::AllocaOp>(loc, MemRefType::get({rows, vw}, f32()));
 }
 
+Value KernelBuilder::scratch(int64_t floats) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&func_.getBody().front());
+  return b.create<memref::AllocaOp>(loc, MemRefType::get({floats}, f32()));
+}
+
+Value KernelBuilder::reduceAdd(Value v) {
+  return b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, v);
+}
+
 Value KernelBuilder::sequenceLength(Value seqLens, Value b) {
   if (!seqLens)
     return seq;

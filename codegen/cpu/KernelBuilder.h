@@ -108,6 +108,10 @@ public:
   /// A stack tile memref<rows x VW x f32>, allocated at function entry so
   /// loops do not grow the stack.
   Value tile(int64_t rows);
+  /// A stack memref<floats x f32>, allocated at function entry.
+  Value scratch(int64_t floats);
+  /// The sum of the lanes of |v| (a scalar).
+  Value reduceAdd(Value v);
 
   OpBuilder &b;
   Location loc;

@@ -1,13 +1,12 @@
 //===- ModelNumericsTest.cpp - whole models: native vs float64 ------------===//
 //
-// Random small Mamba-1 models (odd sizes) written with the standard library
-// block: native fp32 logits against the float64 reference interpreter, and
-// the properties the runtime promises: a prefill then decode steps equals
-// one prefill over the whole text, a prefill in pieces equals one at once,
-// sequences of different lengths in one batch equal each run alone, greedy
-// generation is deterministic and a seed reproduces sampling, and a decode
-// step allocates no memory once the session has run one. Tolerance:
-// max |a - b| / max |b| <= 1e-5.
+// Random small Mamba-1 and Mamba-2 models (odd sizes, grouped Mamba-2
+// heads) written with the standard library blocks: native fp32 logits against the float64 reference
+// interpreter, and the properties the runtime promises: a prefill then decode steps equals one
+// prefill over the whole text, a prefill in pieces equals one at once, sequences of different
+// lengths in one batch equal each run alone, greedy generation is deterministic and a seed
+// reproduces sampling, and a decode step allocates no memory once the session has run one.
+// Tolerance: max |a - b| / max |b| <= 1e-5.
 //
 //===----------------------------------------------------------------------===//
 #include "test/unit/e2e/ModelHarness.h"
@@ -28,20 +27,44 @@ constexpr double kTolerance = 1e-5;
 struct TinyMamba {
   int64_t dModel = 24, layers = 2, vocab = 50, state = 5, expand = 2, rank = 3, conv = 4;
   bool tied = true;
+  // Mamba-2 (std/mamba2.ssm) when |headDim| > 0; |rank| is then unused.
+  int64_t headDim = 0, groups = 1, chunk = 256;
+
+  /// A Mamba-2 of 6 heads of 8 in 2 groups, state 5, chunks of 4 tokens.
+  static TinyMamba mamba2(int64_t dModel = 24, int64_t headDim = 8, int64_t groups = 2,
+                          int64_t state = 5) {
+    TinyMamba m;
+    m.dModel = dModel;
+    m.headDim = headDim;
+    m.groups = groups;
+    m.state = state;
+    m.chunk = 4;
+    return m;
+  }
+  bool isMamba2() const { return headDim > 0; }
+  std::string name() const {
+    return std::string(isMamba2() ? "mamba2" : "mamba1") + " d_model " + std::to_string(dModel);
+  }
 
   std::string text() const {
     std::ostringstream m;
-    m << "import \"std/mamba1.ssm\"\nmodel tiny(tokens) {\n"
+    m << "import \"std/" << (isMamba2() ? "mamba2" : "mamba1") << ".ssm\"\nmodel tiny(tokens) {\n"
       << "  param embed [" << vocab << ", " << dModel
       << "] \"backbone.embeddings.weight\" | \"backbone.embedding.weight\"\n";
     if (!tied)
       m << "  param head [" << vocab << ", " << dModel << "] \"lm_head.weight\"\n";
     m << "  h = embedding(embed, tokens)\n  for i in 0 .. " << layers << " {\n"
       << "    scope \"backbone.layers.{i}\" {\n"
-      << "      param norm [" << dModel << "] \"norm.weight\"\n"
-      << "      h = h + mamba1(rmsnorm(h, norm), " << dModel << ", d_state=" << state
-      << ", d_conv=" << conv << ", expand=" << expand << ", dt_rank=" << rank
-      << ") @ \"mixer\"\n    }\n  }\n"
+      << "      param norm [" << dModel << "] \"norm.weight\"\n";
+    if (isMamba2())
+      m << "      h = h + mamba2(rmsnorm(h, norm), " << dModel << ", d_state=" << state
+        << ", d_conv=" << conv << ", expand=" << expand << ", head_dim=" << headDim
+        << ", n_groups=" << groups << ", chunk_size=" << chunk << ") @ \"mixer\"\n";
+    else
+      m << "      h = h + mamba1(rmsnorm(h, norm), " << dModel << ", d_state=" << state
+        << ", d_conv=" << conv << ", expand=" << expand << ", dt_rank=" << rank
+        << ") @ \"mixer\"\n";
+    m << "    }\n  }\n"
       << "  param norm_f [" << dModel << "] \"backbone.norm_f.weight\"\n"
       << "  return logits(rmsnorm(h, norm_f), " << (tied ? "embed" : "head") << ")\n}\n";
     return m.str();
@@ -55,28 +78,48 @@ struct TinyMamba {
     if (!tied)
       t["lm_head.weight"] = {{vocab, dModel}, uniform(rng, vocab * dModel, -1.0f, 1.0f)};
     t["backbone.norm_f.weight"] = {{dModel}, uniform(rng, dModel, 0.8f, 1.2f)};
+    auto logUniform = [&](int64_t n) {
+      std::vector<float> v = uniform(rng, n, 1.0f, 16.0f);
+      for (float &x : v)
+        x = std::log(x);
+      return v;
+    };
     for (int64_t i = 0; i < layers; ++i) {
       std::string p = "backbone.layers." + std::to_string(i) + ".";
       float a = 1.0f / std::sqrt(float(dModel)), b = 1.0f / std::sqrt(float(inner));
       t[p + "norm.weight"] = {{dModel}, uniform(rng, dModel, 0.8f, 1.2f)};
-      t[p + "mixer.in_proj.weight"] = {{2 * inner, dModel},
-                                       uniform(rng, 2 * inner * dModel, -a, a)};
-      t[p + "mixer.conv1d.weight"] = {{inner, 1, conv}, uniform(rng, inner * conv, -0.5f, 0.5f)};
-      t[p + "mixer.conv1d.bias"] = {{inner}, uniform(rng, inner, -0.2f, 0.2f)};
-      t[p + "mixer.x_proj.weight"] = {{rank + 2 * state, inner},
-                                      uniform(rng, (rank + 2 * state) * inner, -b, b)};
-      t[p + "mixer.dt_proj.weight"] = {{inner, rank}, uniform(rng, inner * rank, -0.5f, 0.5f)};
-      t[p + "mixer.dt_proj.bias"] = {{inner}, uniform(rng, inner, -6.0f, -2.5f)};
-      std::vector<float> aLog = uniform(rng, inner * state, 1.0f, 16.0f);
-      for (float &v : aLog)
-        v = std::log(v);
-      t[p + "mixer.A_log"] = {{inner, state}, aLog};
-      t[p + "mixer.D"] = {{inner}, uniform(rng, inner, 0.5f, 1.5f)};
+      int64_t convDim = inner, inProj = 2 * inner;
+      if (isMamba2()) {
+        int64_t heads = inner / headDim;
+        convDim = inner + 2 * groups * state;
+        inProj = inner + convDim + heads;
+        t[p + "mixer.dt_bias"] = {{heads}, uniform(rng, heads, -4.0f, -1.0f)};
+        t[p + "mixer.A_log"] = {{heads}, logUniform(heads)};
+        t[p + "mixer.D"] = {{heads}, uniform(rng, heads, 0.5f, 1.5f)};
+        t[p + "mixer.norm.weight"] = {{inner}, uniform(rng, inner, 0.8f, 1.2f)};
+      } else {
+        t[p + "mixer.x_proj.weight"] = {{rank + 2 * state, inner},
+                                        uniform(rng, (rank + 2 * state) * inner, -b, b)};
+        t[p + "mixer.dt_proj.weight"] = {{inner, rank}, uniform(rng, inner * rank, -0.5f, 0.5f)};
+        t[p + "mixer.dt_proj.bias"] = {{inner}, uniform(rng, inner, -6.0f, -2.5f)};
+        t[p + "mixer.A_log"] = {{inner, state}, logUniform(inner * state)};
+        t[p + "mixer.D"] = {{inner}, uniform(rng, inner, 0.5f, 1.5f)};
+      }
+      t[p + "mixer.in_proj.weight"] = {{inProj, dModel}, uniform(rng, inProj * dModel, -a, a)};
+      t[p + "mixer.conv1d.weight"] = {{convDim, 1, conv},
+                                      uniform(rng, convDim * conv, -0.5f, 0.5f)};
+      t[p + "mixer.conv1d.bias"] = {{convDim}, uniform(rng, convDim, -0.2f, 0.2f)};
       t[p + "mixer.out_proj.weight"] = {{dModel, inner}, uniform(rng, dModel * inner, -b, b)};
     }
     return t;
   }
 };
+
+/// One model of each family, for the runtime's promises.
+const std::vector<TinyMamba> &families() {
+  static const std::vector<TinyMamba> models = {TinyMamba{}, TinyMamba::mamba2()};
+  return models;
+}
 
 /// A compiled tiny model with its weights in a temporary checkpoint.
 struct Fixture {
@@ -98,7 +141,8 @@ struct Fixture {
 
 TEST(ModelNumerics, LogitsMatchReference) {
   for (TinyMamba m : {TinyMamba{}, TinyMamba{40, 3, 61, 16, 2, 3, 4, false},
-                      TinyMamba{19, 1, 33, 1, 3, 2, 2, true}}) {
+                      TinyMamba{19, 1, 33, 1, 3, 2, 2, true}, TinyMamba::mamba2(),
+                      TinyMamba::mamba2(32, 16, 1, 16), TinyMamba::mamba2(40, 10, 8, 7)}) {
     Fixture f(m);
     auto s = f.session();
     ASSERT_TRUE(s);
@@ -111,85 +155,96 @@ TEST(ModelNumerics, LogitsMatchReference) {
       ssmrt::RefTensor ref = referenceLogits(f.program, f.tensors, tokens, 1, seq);
       ASSERT_EQ(logits[0].size(), ref.data.size());
       EXPECT_LE(relativeError(logits[0].data(), ref.data.data(), ref.data.size()), kTolerance)
-          << "d_model " << m.dModel << ", seq " << seq;
+          << m.name() << ", seq " << seq;
     }
   }
 }
 
 TEST(ModelNumerics, PrefillThenDecodeEqualsOnePrefill) {
-  Fixture f(TinyMamba{});
-  auto s = f.session();
-  ASSERT_TRUE(s);
-  std::mt19937_64 rng(12);
-  std::vector<int32_t> text = randomTokens(rng, 20, 50);
-  std::vector<std::vector<float>> whole;
-  ASSERT_TRUE(s->prefill({0}, {text}, ssmrt::Session::Logits::All, whole).ok());
-  // Prefill the first 9 tokens into slot 1, then decode the rest one by one.
-  std::vector<int32_t> prompt(text.begin(), text.begin() + 9);
-  std::vector<std::vector<float>> last;
-  ASSERT_TRUE(s->prefill({1}, {prompt}, ssmrt::Session::Logits::Last, last).ok());
-  int64_t vocab = s->vocabSize();
-  std::vector<float> expected(whole[0].begin() + 8 * vocab, whole[0].begin() + 9 * vocab);
-  EXPECT_LE(relativeError(last[0], expected), kTolerance);
-  std::vector<float> step;
-  for (size_t t = 9; t < text.size(); ++t) {
-    ASSERT_TRUE(s->decode({1}, {text[t]}, step).ok());
-    std::vector<float> want(whole[0].begin() + t * vocab, whole[0].begin() + (t + 1) * vocab);
-    EXPECT_LE(relativeError(step, want), kTolerance) << "step " << t;
+  for (const TinyMamba &m : families()) {
+    SCOPED_TRACE(m.name());
+    Fixture f(m);
+    auto s = f.session();
+    ASSERT_TRUE(s);
+    std::mt19937_64 rng(12);
+    std::vector<int32_t> text = randomTokens(rng, 20, 50);
+    std::vector<std::vector<float>> whole;
+    ASSERT_TRUE(s->prefill({0}, {text}, ssmrt::Session::Logits::All, whole).ok());
+    // Prefill the first 9 tokens into slot 1, then decode the rest one by one.
+    std::vector<int32_t> prompt(text.begin(), text.begin() + 9);
+    std::vector<std::vector<float>> last;
+    ASSERT_TRUE(s->prefill({1}, {prompt}, ssmrt::Session::Logits::Last, last).ok());
+    int64_t vocab = s->vocabSize();
+    std::vector<float> expected(whole[0].begin() + 8 * vocab, whole[0].begin() + 9 * vocab);
+    EXPECT_LE(relativeError(last[0], expected), kTolerance);
+    std::vector<float> step;
+    for (size_t t = 9; t < text.size(); ++t) {
+      ASSERT_TRUE(s->decode({1}, {text[t]}, step).ok());
+      std::vector<float> want(whole[0].begin() + t * vocab, whole[0].begin() + (t + 1) * vocab);
+      EXPECT_LE(relativeError(step, want), kTolerance) << "step " << t;
+    }
+    // And against the float64 reference over the whole text.
+    ssmrt::RefTensor ref = referenceLogits(f.program, f.tensors, text, 1, text.size());
+    std::vector<double> lastRef(ref.data.end() - vocab, ref.data.end());
+    EXPECT_LE(relativeError(step.data(), lastRef.data(), vocab), kTolerance);
   }
-  // And against the float64 reference over the whole text.
-  ssmrt::RefTensor ref = referenceLogits(f.program, f.tensors, text, 1, text.size());
-  std::vector<double> lastRef(ref.data.end() - vocab, ref.data.end());
-  EXPECT_LE(relativeError(step.data(), lastRef.data(), vocab), kTolerance);
 }
 
 TEST(ModelNumerics, PrefillInPiecesEqualsAtOnce) {
-  Fixture f(TinyMamba{});
-  auto atOnce = f.session(1, 512);
-  auto inPieces = f.session(1, 5); // chunks of 5 tokens
-  ASSERT_TRUE(atOnce && inPieces);
-  std::mt19937_64 rng(13);
-  std::vector<int32_t> text = randomTokens(rng, 23, 50);
-  std::vector<std::vector<float>> a, b;
-  ASSERT_TRUE(atOnce->prefill({0}, {text}, ssmrt::Session::Logits::All, a).ok());
-  ASSERT_TRUE(inPieces->prefill({0}, {text}, ssmrt::Session::Logits::All, b).ok());
-  EXPECT_LE(relativeError(b[0], a[0]), kTolerance);
-  // Two explicit prefills continue the same state.
-  auto twoCalls = f.session(1, 512);
-  std::vector<int32_t> first(text.begin(), text.begin() + 10),
-      second(text.begin() + 10, text.end());
-  std::vector<std::vector<float>> c, d;
-  ASSERT_TRUE(twoCalls->prefill({0}, {first}, ssmrt::Session::Logits::All, c).ok());
-  ASSERT_TRUE(twoCalls->prefill({0}, {second}, ssmrt::Session::Logits::All, d).ok());
-  c[0].insert(c[0].end(), d[0].begin(), d[0].end());
-  EXPECT_LE(relativeError(c[0], a[0]), kTolerance);
+  for (const TinyMamba &m : families()) {
+    SCOPED_TRACE(m.name());
+    Fixture f(m);
+    auto atOnce = f.session(1, 512);
+    auto inPieces = f.session(1, 5); // chunks of 5 tokens
+    ASSERT_TRUE(atOnce && inPieces);
+    std::mt19937_64 rng(13);
+    std::vector<int32_t> text = randomTokens(rng, 23, 50);
+    std::vector<std::vector<float>> a, b;
+    ASSERT_TRUE(atOnce->prefill({0}, {text}, ssmrt::Session::Logits::All, a).ok());
+    ASSERT_TRUE(inPieces->prefill({0}, {text}, ssmrt::Session::Logits::All, b).ok());
+    EXPECT_LE(relativeError(b[0], a[0]), kTolerance);
+    // Two explicit prefills continue the same state.
+    auto twoCalls = f.session(1, 512);
+    std::vector<int32_t> first(text.begin(), text.begin() + 10),
+        second(text.begin() + 10, text.end());
+    std::vector<std::vector<float>> c, d;
+    ASSERT_TRUE(twoCalls->prefill({0}, {first}, ssmrt::Session::Logits::All, c).ok());
+    ASSERT_TRUE(twoCalls->prefill({0}, {second}, ssmrt::Session::Logits::All, d).ok());
+    c[0].insert(c[0].end(), d[0].begin(), d[0].end());
+    EXPECT_LE(relativeError(c[0], a[0]), kTolerance);
+  }
 }
 
 TEST(ModelNumerics, BatchOfDifferentLengthsEqualsEachAlone) {
-  Fixture f(TinyMamba{});
-  auto batched = f.session(4);
-  auto alone = f.session(1);
-  ASSERT_TRUE(batched && alone);
-  std::mt19937_64 rng(14);
-  std::vector<std::vector<int32_t>> prompts = {randomTokens(rng, 7, 50), randomTokens(rng, 3, 50),
-                                               randomTokens(rng, 12, 50), randomTokens(rng, 1, 50)};
-  std::vector<std::vector<float>> together;
-  // Slots out of order exercise the state gather/scatter.
-  ASSERT_TRUE(batched->prefill({2, 0, 3, 1}, prompts, ssmrt::Session::Logits::All, together).ok());
-  std::vector<int32_t> next = {5, 6, 7, 8};
-  std::vector<float> stepTogether;
-  ASSERT_TRUE(batched->decode({2, 0, 3, 1}, next, stepTogether).ok());
-  int64_t vocab = batched->vocabSize();
-  for (size_t i = 0; i < prompts.size(); ++i) {
-    ASSERT_TRUE(alone->reset(0).ok());
-    std::vector<std::vector<float>> one;
-    ASSERT_TRUE(alone->prefill({0}, {prompts[i]}, ssmrt::Session::Logits::All, one).ok());
-    EXPECT_LE(relativeError(together[i], one[0]), kTolerance) << "sequence " << i;
-    std::vector<float> step;
-    ASSERT_TRUE(alone->decode({0}, {next[i]}, step).ok());
-    std::vector<float> got(stepTogether.begin() + i * vocab,
-                           stepTogether.begin() + (i + 1) * vocab);
-    EXPECT_LE(relativeError(got, step), kTolerance) << "decode of sequence " << i;
+  for (const TinyMamba &m : families()) {
+    SCOPED_TRACE(m.name());
+    Fixture f(m);
+    auto batched = f.session(4);
+    auto alone = f.session(1);
+    ASSERT_TRUE(batched && alone);
+    std::mt19937_64 rng(14);
+    std::vector<std::vector<int32_t>> prompts = {randomTokens(rng, 7, 50), randomTokens(rng, 3, 50),
+                                                 randomTokens(rng, 12, 50),
+                                                 randomTokens(rng, 1, 50)};
+    std::vector<std::vector<float>> together;
+    // Slots out of order exercise the state gather/scatter.
+    ASSERT_TRUE(
+        batched->prefill({2, 0, 3, 1}, prompts, ssmrt::Session::Logits::All, together).ok());
+    std::vector<int32_t> next = {5, 6, 7, 8};
+    std::vector<float> stepTogether;
+    ASSERT_TRUE(batched->decode({2, 0, 3, 1}, next, stepTogether).ok());
+    int64_t vocab = batched->vocabSize();
+    for (size_t i = 0; i < prompts.size(); ++i) {
+      ASSERT_TRUE(alone->reset(0).ok());
+      std::vector<std::vector<float>> one;
+      ASSERT_TRUE(alone->prefill({0}, {prompts[i]}, ssmrt::Session::Logits::All, one).ok());
+      EXPECT_LE(relativeError(together[i], one[0]), kTolerance) << "sequence " << i;
+      std::vector<float> step;
+      ASSERT_TRUE(alone->decode({0}, {next[i]}, step).ok());
+      std::vector<float> got(stepTogether.begin() + i * vocab,
+                             stepTogether.begin() + (i + 1) * vocab);
+      EXPECT_LE(relativeError(got, step), kTolerance) << "decode of sequence " << i;
+    }
   }
 }
 
@@ -227,61 +282,70 @@ std::vector<int32_t> generate(ssmrt::Session &s, const std::vector<int32_t> &pro
 }
 
 TEST(ModelNumerics, GreedyIsDeterministicAndSeedsReproduceSampling) {
-  Fixture f(TinyMamba{});
-  auto s = f.session(1);
-  ASSERT_TRUE(s);
-  std::vector<int32_t> prompt = {3, 1, 4, 1, 5};
-  auto greedy1 = generate(*s, prompt, 30, {});
-  auto greedy2 = generate(*s, prompt, 30, {});
-  EXPECT_EQ(greedy1, greedy2);
-  // A high temperature: the tiny random model's logits are very peaked.
-  ssmrt::SamplingOptions sampled;
-  sampled.temperature = 4.0;
-  sampled.topK = 40;
-  sampled.topP = 0.99;
-  sampled.seed = 42;
-  auto a = generate(*s, prompt, 30, sampled);
-  auto b = generate(*s, prompt, 30, sampled);
-  EXPECT_EQ(a, b);
-  sampled.seed = 43;
-  auto c = generate(*s, prompt, 30, sampled);
-  EXPECT_NE(a, c);
+  for (const TinyMamba &m : families()) {
+    SCOPED_TRACE(m.name());
+    Fixture f(m);
+    auto s = f.session(1);
+    ASSERT_TRUE(s);
+    std::vector<int32_t> prompt = {3, 1, 4, 1, 5};
+    auto greedy1 = generate(*s, prompt, 30, {});
+    auto greedy2 = generate(*s, prompt, 30, {});
+    EXPECT_EQ(greedy1, greedy2);
+    // A high temperature: the tiny random model's logits are very peaked.
+    ssmrt::SamplingOptions sampled;
+    sampled.temperature = 4.0;
+    sampled.topK = 40;
+    sampled.topP = 0.99;
+    sampled.seed = 42;
+    auto a = generate(*s, prompt, 30, sampled);
+    auto b = generate(*s, prompt, 30, sampled);
+    EXPECT_EQ(a, b);
+    sampled.seed = 43;
+    auto c = generate(*s, prompt, 30, sampled);
+    EXPECT_NE(a, c);
+  }
 }
 
 TEST(ModelNumerics, DecodeStepsAllocateNothing) {
-  Fixture f(TinyMamba{});
-  auto s = f.session(2);
-  ASSERT_TRUE(s);
-  std::vector<std::vector<float>> logits;
-  ASSERT_TRUE(s->prefill({0, 1}, {{1, 2, 3}, {4, 5}}, ssmrt::Session::Logits::Last, logits).ok());
-  const std::vector<int64_t> slots = {0, 1};
-  const std::vector<int32_t> tokens = {6, 7};
-  std::vector<float> step;
-  ASSERT_TRUE(s->decode(slots, tokens, step).ok()); // sizes the buffers
-  bool ok = true;
-  long allocations;
-  {
-    AllocationCounter counter;
-    for (int i = 0; i < 8; ++i)
-      ok = ok && s->decode(slots, tokens, step).ok();
-    allocations = counter.count();
+  for (const TinyMamba &m : families()) {
+    SCOPED_TRACE(m.name());
+    Fixture f(m);
+    auto s = f.session(2);
+    ASSERT_TRUE(s);
+    std::vector<std::vector<float>> logits;
+    ASSERT_TRUE(s->prefill({0, 1}, {{1, 2, 3}, {4, 5}}, ssmrt::Session::Logits::Last, logits).ok());
+    const std::vector<int64_t> slots = {0, 1};
+    const std::vector<int32_t> tokens = {6, 7};
+    std::vector<float> step;
+    ASSERT_TRUE(s->decode(slots, tokens, step).ok()); // sizes the buffers
+    bool ok = true;
+    long allocations;
+    {
+      AllocationCounter counter;
+      for (int i = 0; i < 8; ++i)
+        ok = ok && s->decode(slots, tokens, step).ok();
+      allocations = counter.count();
+    }
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(allocations, 0) << "heap allocations in 8 decode steps of a batch of 2";
   }
-  ASSERT_TRUE(ok);
-  EXPECT_EQ(allocations, 0) << "heap allocations in 8 decode steps of a batch of 2";
 }
 
 TEST(ModelNumerics, SnapshotRestoreContinuesTheSequence) {
-  Fixture f(TinyMamba{});
-  auto s = f.session(2);
-  ASSERT_TRUE(s);
-  std::vector<std::vector<float>> logits;
-  ASSERT_TRUE(s->prefill({0}, {{1, 2, 3, 4}}, ssmrt::Session::Logits::Last, logits).ok());
-  std::vector<float> state = *s->snapshot(0);
-  std::vector<float> a, b;
-  ASSERT_TRUE(s->decode({0}, {9}, a).ok());
-  ASSERT_TRUE(s->restore(1, state).ok());
-  ASSERT_TRUE(s->decode({1}, {9}, b).ok());
-  EXPECT_EQ(a, b);
+  for (const TinyMamba &m : families()) {
+    SCOPED_TRACE(m.name());
+    Fixture f(m);
+    auto s = f.session(2);
+    ASSERT_TRUE(s);
+    std::vector<std::vector<float>> logits;
+    ASSERT_TRUE(s->prefill({0}, {{1, 2, 3, 4}}, ssmrt::Session::Logits::Last, logits).ok());
+    std::vector<float> state = *s->snapshot(0);
+    std::vector<float> a, b;
+    ASSERT_TRUE(s->decode({0}, {9}, a).ok());
+    ASSERT_TRUE(s->restore(1, state).ok());
+    ASSERT_TRUE(s->decode({1}, {9}, b).ok());
+    EXPECT_EQ(a, b);
+  }
 }
 
 } // namespace

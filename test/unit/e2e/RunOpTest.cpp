@@ -7,14 +7,10 @@
 // error max|got - ref| / max|ref| <= 1e-5 per result; NaN never passes.
 //
 //===----------------------------------------------------------------------===//
-#include "codegen/driver/RunOp.h"
-#include "codegen/driver/Compiler.h"
 #include "test/cudaemu/EmulatedDevice.h"
+#include "test/unit/e2e/RunOpTestUtil.h"
 
 #include "runtime/artifact/OpInfo.h"
-
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 
 #include <gtest/gtest.h>
 
@@ -24,43 +20,9 @@
 #include <sstream>
 
 using namespace ssmc;
+using namespace ssmc::test;
 
 namespace {
-
-struct Arg {
-  std::vector<int64_t> shape;
-  float lo = -1.0f, hi = 1.0f;
-};
-
-std::vector<OpTensor> randomInputs(const std::vector<Arg> &args, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<OpTensor> inputs;
-  for (size_t i = 0; i < args.size(); ++i) {
-    OpTensor t{"arg" + std::to_string(i), args[i].shape, false, {}, {}};
-    std::uniform_real_distribution<float> dist(args[i].lo, args[i].hi);
-    t.f32.resize(ssmrt::shapeElements(t.shape));
-    for (float &v : t.f32)
-      v = dist(rng);
-    inputs.push_back(std::move(t));
-  }
-  return inputs;
-}
-
-/// Runs the function of |source| (MLIR text, named |what| in messages).
-RunOpResult runSource(const std::string &source, const std::string &what,
-                      const std::vector<OpTensor> &inputs, RunOpOptions options,
-                      ssmrt::gpu::GpuDevice *device = nullptr) {
-  mlir::MLIRContext context;
-  loadCompilerDialects(context);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
-  EXPECT_TRUE(module) << what;
-  if (!module)
-    return {};
-  ssmrt::StatusOr<RunOpResult> result = runOp(*module, inputs, options, device);
-  EXPECT_TRUE(result.ok()) << what << ": " << result.status().message();
-  return result.ok() ? *result : RunOpResult{};
-}
 
 std::vector<OpTensor> run(const std::string &file, const std::vector<OpTensor> &inputs,
                           RunOpOptions options, ssmrt::gpu::GpuDevice *device = nullptr) {
@@ -70,20 +32,6 @@ std::vector<OpTensor> run(const std::string &file, const std::vector<OpTensor> &
   text << in.rdbuf();
   EXPECT_TRUE(in.good()) << path;
   return runSource(text.str(), path, inputs, options, device).outputs;
-}
-
-void expectClose(const std::vector<OpTensor> &got, const std::vector<OpTensor> &want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t r = 0; r < got.size(); ++r) {
-    ASSERT_EQ(got[r].shape, want[r].shape) << got[r].name;
-    double err = 0, scale = 0;
-    for (size_t i = 0; i < got[r].f32.size(); ++i) {
-      ASSERT_FALSE(std::isnan(got[r].f32[i])) << got[r].name << "[" << i << "]";
-      err = std::max(err, std::abs(double(got[r].f32[i]) - want[r].f32[i]));
-      scale = std::max(scale, std::abs(double(want[r].f32[i])));
-    }
-    EXPECT_LE(err / scale, 1e-5) << got[r].name;
-  }
 }
 
 std::vector<Arg> scanArgs(int64_t batch, int64_t seq) {
