@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <sys/stat.h>
+#include <type_traits>
 
 namespace ssmrt {
 
@@ -28,29 +29,29 @@ StatusOr<Checkpoint> Checkpoint::open(const std::string &dir) {
     return Status::error(config->name + ": expected a JSON object, got " + config->root.describe());
   ckpt.config_ = std::move(*config);
 
+  // The first of these that exists holds the weights.
   std::string single = dir + "/model.safetensors";
   std::string index = dir + "/model.safetensors.index.json";
+  std::string torch = dir + "/pytorch_model.bin";
+  std::string torchIndex = dir + "/pytorch_model.bin.index.json";
   if (isRegularFile(single)) {
     StatusOr<SafeTensorsFile> file = SafeTensorsFile::open(single);
     if (!file.ok())
       return file.status();
     SSMRT_RETURN_IF_ERROR(ckpt.addFile(std::move(*file)));
   } else if (isRegularFile(index)) {
-    SSMRT_RETURN_IF_ERROR(ckpt.loadShardedWeights(index));
-  } else if (std::string torch = dir + "/pytorch_model.bin"; isRegularFile(torch)) {
+    SSMRT_RETURN_IF_ERROR(ckpt.loadShardedWeights<SafeTensorsFile>(index));
+  } else if (isRegularFile(torch)) {
     StatusOr<TorchFile> file = TorchFile::open(torch);
     if (!file.ok())
       return file.status();
-    ckpt.torch_ = std::move(*file);
-    for (size_t i = 0; i < ckpt.torch_->tensors().size(); ++i)
-      if (!ckpt.index_.emplace(ckpt.torch_->tensors()[i].name, std::make_pair(kTorchFile, i))
-               .second)
-        return Status::error(torch + ": tensor '" +
-                             printableForMessage(ckpt.torch_->tensors()[i].name) +
-                             "' appears twice");
+    SSMRT_RETURN_IF_ERROR(ckpt.addFile(std::move(*file)));
+  } else if (isRegularFile(torchIndex)) {
+    SSMRT_RETURN_IF_ERROR(ckpt.loadShardedWeights<TorchFile>(torchIndex));
   } else {
     return Status::error(dir + ": no weights: none of model.safetensors, "
-                               "model.safetensors.index.json and pytorch_model.bin exists");
+                               "model.safetensors.index.json, pytorch_model.bin and "
+                               "pytorch_model.bin.index.json exists");
   }
   return ckpt;
 }
@@ -65,20 +66,33 @@ StatusOr<Checkpoint> Checkpoint::openSafeTensors(const std::string &path) {
   return ckpt;
 }
 
-Status Checkpoint::addFile(SafeTensorsFile file) {
-  size_t fileIndex = files_.size();
+template <> std::vector<SafeTensorsFile> &Checkpoint::filesOf<SafeTensorsFile>() { return files_; }
+template <> std::vector<TorchFile> &Checkpoint::filesOf<TorchFile>() { return torchFiles_; }
+
+const std::string &Checkpoint::fileName(bool torch, size_t file) const {
+  return torch ? torchFiles_[file].name() : files_[file].name();
+}
+
+template <typename File> Status Checkpoint::addFile(File file) {
+  constexpr bool torch = std::is_same_v<File, TorchFile>;
+  std::vector<File> &files = filesOf<File>();
   for (size_t i = 0; i < file.tensors().size(); ++i) {
     const std::string &name = file.tensors()[i].name;
-    auto [it, inserted] = index_.emplace(name, std::make_pair(fileIndex, i));
-    if (!inserted)
+    auto [it, inserted] = index_.emplace(name, Location{torch, files.size(), i});
+    if (!inserted) {
+      const Location &at = it->second;
+      if (at.torch == torch && at.file == files.size())
+        return Status::error(file.name() + ": tensor '" + printableForMessage(name) +
+                             "' appears twice");
       return Status::error(path_ + ": tensor '" + printableForMessage(name) + "' appears in both " +
-                           files_[it->second.first].name() + " and " + file.name());
+                           fileName(at.torch, at.file) + " and " + file.name());
+    }
   }
-  files_.push_back(std::move(file));
+  files.push_back(std::move(file));
   return okStatus();
 }
 
-Status Checkpoint::loadShardedWeights(const std::string &indexPath) {
+template <typename File> Status Checkpoint::loadShardedWeights(const std::string &indexPath) {
   StatusOr<JsonDocument> doc = readJsonFile(indexPath);
   if (!doc.ok())
     return doc.status();
@@ -108,7 +122,7 @@ Status Checkpoint::loadShardedWeights(const std::string &indexPath) {
   }
 
   for (const std::string &shard : shards) {
-    StatusOr<SafeTensorsFile> file = SafeTensorsFile::open(path_ + "/" + shard);
+    StatusOr<File> file = File::open(path_ + "/" + shard);
     if (!file.ok())
       return file.status().withPrefix(indexPath + ": shard '" + printableForMessage(shard) + "'");
     SSMRT_RETURN_IF_ERROR(addFile(std::move(*file)));
@@ -122,7 +136,7 @@ Status Checkpoint::loadShardedWeights(const std::string &indexPath) {
       return Status::error(indexPath + ": tensor '" + printableForMessage(entry.first) +
                            "' is listed in shard '" + printableForMessage(shard) + "', but " +
                            shardPath + " does not contain it");
-    const std::string &actual = files_[it->second.first].name();
+    const std::string &actual = fileName(it->second.torch, it->second.file);
     if (actual != shardPath)
       return Status::error(indexPath + ": tensor '" + printableForMessage(entry.first) +
                            "' is listed in shard '" + printableForMessage(shard) +
@@ -135,9 +149,9 @@ const TensorView *Checkpoint::find(const std::string &name) const {
   auto it = index_.find(name);
   if (it == index_.end())
     return nullptr;
-  if (it->second.first == kTorchFile)
-    return &torch_->tensors()[it->second.second];
-  return &files_[it->second.first].tensors()[it->second.second];
+  const Location &at = it->second;
+  return at.torch ? &torchFiles_[at.file].tensors()[at.tensor]
+                  : &files_[at.file].tensors()[at.tensor];
 }
 
 StatusOr<const TensorView *> Checkpoint::get(const std::string &name) const {

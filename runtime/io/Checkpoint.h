@@ -49,22 +49,29 @@ public:
   /// All tensor names, sorted.
   std::vector<std::string> tensorNames() const;
 
-  /// The weight files, in the order they were opened.
-  const std::vector<SafeTensorsFile> &files() const { return files_; }
+  /// How many weight files the tensors come from.
+  size_t fileCount() const { return files_.size() + torchFiles_.size(); }
 
 private:
   Checkpoint() = default;
-  Status addFile(SafeTensorsFile file);
-  Status loadShardedWeights(const std::string &indexPath);
+  template <typename File> Status addFile(File file);
+  /// model.safetensors.index.json or pytorch_model.bin.index.json: a
+  /// weight_map from tensor name to shard file.
+  template <typename File> Status loadShardedWeights(const std::string &indexPath);
+  template <typename File> std::vector<File> &filesOf();
+  const std::string &fileName(bool torch, size_t file) const;
 
   std::string path_;
   std::optional<JsonDocument> config_;
   std::vector<SafeTensorsFile> files_;
-  std::optional<TorchFile> torch_; ///< pytorch_model.bin, when that holds the weights
-  /// (file index, tensor index) by tensor name, the file index kTorchFile
-  /// for torch_; indexes stay valid when the checkpoint moves.
-  static constexpr size_t kTorchFile = ~size_t(0);
-  std::unordered_map<std::string, std::pair<size_t, size_t>> index_;
+  std::vector<TorchFile> torchFiles_; ///< pytorch_model*.bin, when those hold the weights
+  /// Where each tensor is, by name; indexes stay valid when the checkpoint
+  /// moves.
+  struct Location {
+    bool torch;
+    size_t file, tensor;
+  };
+  std::unordered_map<std::string, Location> index_;
 };
 
 } // namespace ssmrt

@@ -461,6 +461,7 @@ StatusOr<TorchFile> TorchFile::parse(std::string_view bytes, const std::string &
   if ((*root)->kind != Value::Kind::Dict)
     return Status::error(name + ": the pickle is not a state dict (a dict of tensors)");
   TorchFile file;
+  file.name_ = name;
   const std::vector<ValuePtr> &items = (*root)->items;
   for (size_t k = 0; k < items.size(); k += 2) {
     const Value &key = *items[k], &value = *items[k + 1];

@@ -38,10 +38,13 @@ public:
 
   /// The tensors of the state dict, in its order.
   const std::vector<TensorView> &tensors() const { return tensors_; }
+  /// The file's path or name, as given.
+  const std::string &name() const { return name_; }
 
 private:
   TorchFile() = default;
 
+  std::string name_;
   std::optional<MappedFile> mapping_;
   std::vector<TensorView> tensors_;
 };

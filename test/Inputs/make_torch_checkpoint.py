@@ -12,6 +12,8 @@ Usage: make_torch_checkpoint.py SRC_DIR DST_DIR [edits...]
   --missing-storage    point one tensor at a storage the archive lacks
   --truncate N         cut the file to N bytes
   --shared A B         store tensor B as a second view of A's storage
+  --shards N           split the state dict into N files pytorch_model-0000K-of-0000N.bin
+                       with a pytorch_model.bin.index.json, as save_pretrained shards
 """
 import collections
 import io
@@ -88,6 +90,7 @@ def main(argv):
             shutil.copy(src / name, dst / name)
     _, tensors = read_safetensors(src / "model.safetensors")
     args, bf16, views, globals_, missing, truncate, shared = argv[3:], False, [], [], False, None, []
+    shards = 1
     while args:
         op = args.pop(0)
         if op == "--bf16":
@@ -100,6 +103,8 @@ def main(argv):
             missing = True
         elif op == "--truncate":
             truncate = int(args.pop(0))
+        elif op == "--shards":
+            shards = int(args.pop(0))
         elif op == "--shared":
             shared.append((args.pop(0), args.pop(0)))
         else:
@@ -134,11 +139,28 @@ def main(argv):
         fn.__module__, fn.__qualname__ = module, attr
         setattr(mod, attr, fn)
         state["evil"] = fn
-    state._metadata = collections.OrderedDict({"": {"version": 1}})
+    if shards == 1:
+        path = dst / "pytorch_model.bin"
+        write_archive(path, state, storages, missing)
+        if truncate is not None:
+            path.write_bytes(path.read_bytes()[:truncate])
+        return
+    names, weight_map = list(state), {}
+    for k in range(shards):
+        part = collections.OrderedDict((n, state[n]) for n in names[k::shards])
+        file = f"pytorch_model-{k + 1:05d}-of-{shards:05d}.bin"
+        keys = {t.storage.key for t in part.values() if hasattr(t, "storage")}
+        write_archive(dst / file, part, {key: storages[key] for key in keys}, missing)
+        weight_map.update((n, file) for n in part)
+    (dst / "pytorch_model.bin.index.json").write_text(
+        json.dumps({"metadata": {"total_size": 0}, "weight_map": weight_map}, indent=2))
 
+
+def write_archive(path, state, storages, missing):
+    """A torch.save zip of |state|, which references |storages|."""
+    state._metadata = collections.OrderedDict({"": {"version": 1}})
     buf = io.BytesIO()
     Pickler(buf, protocol=2).dump(state)
-    path = dst / "pytorch_model.bin"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as z:
         z.writestr("pytorch_model/data.pkl", buf.getvalue())
         z.writestr("pytorch_model/byteorder", "little")
@@ -146,9 +168,6 @@ def main(argv):
             if not (missing and key == "999"):
                 z.writestr(f"pytorch_model/data/{key}", storages[key].data)
         z.writestr("pytorch_model/version", "3\n")
-    if truncate is not None:
-        path.write_bytes(path.read_bytes()[:truncate])
-
 
 if __name__ == "__main__":
     main(sys.argv)

@@ -87,7 +87,7 @@ TEST_F(ShardedCheckpointTest, OpensShards) {
   writeIndex(R"({"a": ")" + shard1 + R"(", "b": ")" + shard1 + R"(", "c": ")" + shard2 + R"("})");
   StatusOr<Checkpoint> ckpt = Checkpoint::open(dir.path());
   ASSERT_TRUE(ckpt.ok()) << ckpt.status().message();
-  EXPECT_EQ(ckpt->files().size(), 2u);
+  EXPECT_EQ(ckpt->fileCount(), 2u);
   EXPECT_EQ(ckpt->tensorNames(), (std::vector<std::string>{"a", "b", "c"}));
   const TensorView *c = ckpt->find("c");
   ASSERT_NE(c, nullptr);
@@ -151,8 +151,8 @@ TEST_F(ShardedCheckpointTest, MalformedIndexIsRejected) {
 
 TEST_F(ShardedCheckpointTest, MissingPiecesAreNamed) {
   EXPECT_EQ(openError(), dir.path() + ": no weights: none of model.safetensors, "
-                                      "model.safetensors.index.json and pytorch_model.bin "
-                                      "exists");
+                                      "model.safetensors.index.json, pytorch_model.bin and "
+                                      "pytorch_model.bin.index.json exists");
   std::remove(dir.file("config.json").c_str());
   EXPECT_EQ(openError(), dir.file("config.json") + ": cannot open: No such file or directory");
   EXPECT_EQ(Checkpoint::open(dir.file("nope")).status().message(),
