@@ -391,6 +391,13 @@ LogicalResult SSDScanOp::verify() {
   int64_t h = getHeads(), p = getHeadDim(), g = getGroups();
   if (h % g != 0)
     return emitOpError() << "attribute 'groups' (" << g << ") must divide 'heads' (" << h << ")";
+  FloatAttr lo = getDtMinAttr(), hi = getDtMaxAttr();
+  if ((lo && !(lo.getValueAsDouble() >= 0)) || (hi && !(hi.getValueAsDouble() > 0)) ||
+      (lo && hi && lo.getValueAsDouble() > hi.getValueAsDouble()))
+    return emitOpError() << "the time step limits must satisfy 0 <= dt_min <= dt_max and "
+                            "dt_max > 0, got dt_min "
+                         << (lo ? std::to_string(lo.getValueAsDouble()) : "none") << ", dt_max "
+                         << (hi ? std::to_string(hi.getValueAsDouble()) : "none");
   if (failed(checkRank(*this, "operand 'x'", x, 3, 2)) ||
       failed(checkActivation(*this, "operand 'x'", x, x, {h * p})) ||
       failed(checkActivation(*this, "operand 'dt'", getDt(), x, {h})) ||

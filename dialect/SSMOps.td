@@ -383,6 +383,7 @@ def SSM_SSDScanOp : SSM_Op<"ssd_scan",
 
     ```
     Δ      = dt_softplus ? softplus₂₀(dt[b,t,h] + dt_bias[h]) : dt[b,t,h] + dt_bias[h]
+    Δ      = min(max(Δ, dt_min), dt_max)        (each bound only when given)
     S[p,n] = exp(Δ · A[h]) · S[p,n] + Δ · x[b,t,h,p] · B[b,t,g,n]
     y      = Σ_n S[p,n] · C[b,t,g,n] + D[h] · x[b,t,h,p]  (· silu(z))
     ```
@@ -406,7 +407,9 @@ def SSM_SSDScanOp : SSM_Op<"ssd_scan",
                        Optional<SSM_IntTensor>:$seq_lens,
                        I64Attr:$heads, I64Attr:$head_dim, I64Attr:$groups,
                        DefaultValuedAttr<I64Attr, "256">:$chunk_size,
-                       UnitAttr:$dt_softplus);
+                       UnitAttr:$dt_softplus,
+                       OptionalAttr<F64Attr>:$dt_min,
+                       OptionalAttr<F64Attr>:$dt_max);
   let results = (outs SSM_FloatTensor:$result, SSM_StateTensor:$final_state);
   let assemblyFormat = [{
     $x `,` $dt `,` $A `,` $B `,` $C (`D` $D^)? (`z` $z^)?

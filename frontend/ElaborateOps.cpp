@@ -9,6 +9,7 @@
 #include "frontend/Elaborator.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace ssmc::fe;
 
@@ -431,13 +432,22 @@ bool Elaborator::buildOp(const OpSignature &op, const Expr &call, BoundArgs &a, 
     if (!activation(1, h) || !argShape(2, {h}) || !activation(3, g * n) || !activation(4, g * n) ||
         !argShape(5, {h}) || !activation(6, h * p) || !argShape(7, {h}))
       return false;
-    int node = emit({T(0), T(1), T(2), T(3), T(4), T(5), T(6), T(7)},
-                    {{"heads", h},
-                     {"head_dim", p},
-                     {"groups", g},
-                     {"chunk_size", chunk},
-                     {"dt_softplus", B(8, false)}},
-                    {S(0)});
+    std::map<std::string, Attr> attrs = {{"heads", h},
+                                         {"head_dim", p},
+                                         {"groups", g},
+                                         {"chunk_size", chunk},
+                                         {"dt_softplus", B(8, false)}};
+    // The clamp of Δ, each bound only when given.
+    double lo = F(13, 0), hi = F(14, INFINITY);
+    if (a.present[13] && !(lo >= 0))
+      return error(a.locs[13], "'ssd_scan': dt_min must not be negative");
+    if (a.present[14] && !(hi > 0 && hi >= lo))
+      return error(a.locs[14], "'ssd_scan': dt_max must be positive and at least dt_min");
+    if (a.present[13])
+      attrs["dt_min"] = lo;
+    if (a.present[14])
+      attrs["dt_max"] = hi;
+    int node = emit({T(0), T(1), T(2), T(3), T(4), T(5), T(6), T(7)}, attrs, {S(0)});
     if (node < 0)
       return false;
     addState({h, p, n}, node);

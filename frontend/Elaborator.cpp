@@ -658,8 +658,9 @@ bool Elaborator::callBlock(const BlockDecl &block, const Expr &call, Value &out)
       break;
     case ValueType::Int: ok = v.kind == Value::Kind::Int; break;
     case ValueType::Float:
-      ok = v.isNumber();
-      if (ok)
+      // none: an optional attribute left out (e.g. ssd_scan's dt_max).
+      ok = v.isNumber() || v.kind == Value::Kind::None;
+      if (v.isNumber())
         v = Value::makeFloat(v.asDouble());
       break;
     case ValueType::Bool: ok = v.kind == Value::Kind::Bool; break;

@@ -4,7 +4,7 @@
 // discretization fused in. Time is taken in blocks of kTimeBlock steps; per
 // block the head's Δ and decay are computed once,
 //
-//   Δ[t] = softplus₂₀(dt[t] + dt_bias),  a[t] = exp(Δ[t] · A)
+//   Δ[t] = clamp(softplus₂₀(dt[t] + dt_bias), dt_min, dt_max),  a[t] = exp(Δ[t] · A)
 //
 // then for each row p of the state, the row (N floats, in up to kRowVectors
 // registers per pass) is carried through the block's steps:
@@ -79,6 +79,10 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
             Value d = kb.add(kb.splat(scalarLoad(dt, {kb.addIndex(rowBase, t), h})), bias);
             if (scan.getDtSoftplus())
               d = kb.softplus(d);
+            if (FloatAttr lo = scan.getDtMinAttr())
+              d = kb.b.create<arith::MaximumFOp>(kb.loc, d, kb.splatConst(lo.getValueAsDouble()));
+            if (FloatAttr hi = scan.getDtMaxAttr())
+              d = kb.b.create<arith::MinimumFOp>(kb.loc, d, kb.splatConst(hi.getValueAsDouble()));
             Value i = kb.b.create<arith::SubIOp>(kb.loc, t, t0);
             scalarStore(lane0(d), dtBlock, {i});
             scalarStore(lane0(kb.exp(kb.mul(d, aHead))), decayBlock, {i});

@@ -160,6 +160,9 @@ Status evaluateSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
   SSMRT_RETURN_IF_ERROR(requiredIntAttr(call.instr, "groups", groups));
   SSMRT_RETURN_IF_ERROR(intAttrOr(call.instr, "chunk_size", 256, chunkSize));
   SSMRT_RETURN_IF_ERROR(intAttrOr(call.instr, "dt_softplus", 0, softplus));
+  double dtMin, dtMax;
+  SSMRT_RETURN_IF_ERROR(floatAttrOr(call.instr, "dt_min", -INFINITY, dtMin));
+  SSMRT_RETURN_IF_ERROR(floatAttrOr(call.instr, "dt_max", INFINITY, dtMax));
   SSMRT_RETURN_IF_ERROR(expectPositiveAttr("heads", heads));
   SSMRT_RETURN_IF_ERROR(expectPositiveAttr("head_dim", headDim));
   SSMRT_RETURN_IF_ERROR(expectPositiveAttr("chunk_size", chunkSize));
@@ -202,6 +205,7 @@ Status evaluateSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
           dt += dtBias->data[h];
         if (softplus)
           dt = refSoftplus(dt);
+        dt = std::min(std::max(dt, dtMin), dtMax);
         double decay = std::exp(dt * a->data[h]);
         const double *bt = bIn->data.data() + row * bcWidth + g * nState;
         const double *ct = cIn->data.data() + row * bcWidth + g * nState;

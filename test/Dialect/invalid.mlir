@@ -180,6 +180,24 @@ func.func @ssd_groups(%x: tensor<?x?x32xf32>, %dt: tensor<?x?x4xf32>, %A: tensor
 
 // -----
 
+// Test: ssd_scan time step limits are ordered.
+func.func @ssd_limits(%x: tensor<?x?x32xf32>, %dt: tensor<?x?x4xf32>, %A: tensor<4xf32>, %B: tensor<?x?x2xf32>) {
+  // expected-error @+1 {{the time step limits must satisfy 0 <= dt_min <= dt_max and dt_max > 0, got dt_min 0.200000, dt_max 0.100000}}
+  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %B {dt_max = 0.1 : f64, dt_min = 0.2 : f64, groups = 1 : i64, head_dim = 8 : i64, heads = 4 : i64} : (tensor<?x?x32xf32>, tensor<?x?x4xf32>, tensor<4xf32>, tensor<?x?x2xf32>, tensor<?x?x2xf32>) -> (tensor<?x?x32xf32>, tensor<?x4x8x2xf32>)
+  return
+}
+
+// -----
+
+// Test: ssd_scan time step limits are not negative.
+func.func @ssd_negative_limit(%x: tensor<?x?x32xf32>, %dt: tensor<?x?x4xf32>, %A: tensor<4xf32>, %B: tensor<?x?x2xf32>) {
+  // expected-error @+1 {{got dt_min -1.000000, dt_max none}}
+  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %B {dt_min = -1.0 : f64, groups = 1 : i64, head_dim = 8 : i64, heads = 4 : i64} : (tensor<?x?x32xf32>, tensor<?x?x4xf32>, tensor<4xf32>, tensor<?x?x2xf32>, tensor<?x?x2xf32>) -> (tensor<?x?x32xf32>, tensor<?x4x8x2xf32>)
+  return
+}
+
+// -----
+
 // Test: ssd_scan x is heads * head_dim wide.
 func.func @ssd_width(%x: tensor<?x?x30xf32>, %dt: tensor<?x?x4xf32>, %A: tensor<4xf32>, %B: tensor<?x?x2xf32>) {
   // expected-error @+1 {{operand 'x' has shape [?, ?, 30] but expected [?, ?, 32]}}

@@ -79,6 +79,15 @@ public:
   }
   /// A plain assignment (no config check), for derived values.
   void let(const char *name, int64_t value) { lines_ << "  " << name << " = " << value << "\n"; }
+  void let(const char *name, double value, const char *comment) {
+    std::ostringstream s;
+    s.precision(17);
+    s << value;
+    std::string text = s.str();
+    if (text.find_first_of(".e") == std::string::npos)
+      text += ".0";
+    lines_ << "  " << name << " = " << text << "   # " << comment << "\n";
+  }
   std::string text() const { return lines_.str(); }
 
 private:
@@ -248,6 +257,7 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
   if (!b.ok())
     return b.status();
   int64_t headDim, heads, groups, chunk;
+  std::string limits; // block arguments for a finite time_step_limit
   if (original) {
     SSMRT_RETURN_IF_ERROR(
         readPositive(*b->ssm, {IntKey{"headdim", &headDim, 64}, IntKey{"ngroups", &groups, 1},
@@ -263,13 +273,24 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
     SSMRT_RETURN_IF_ERROR(h.integer("n_groups", "n_groups", 1, groups));
     SSMRT_RETURN_IF_ERROR(h.integer("chunk_size", "chunk_size", 256, chunk));
     SSMRT_RETURN_IF_ERROR(readMambaOptions(h));
-    // transformers 4.x writes [0.0, Infinity], 5.x [0.0, {"__float__": "Infinity"}].
+    // The clamp of Δ. transformers 4.x writes [0.0, Infinity], 5.x
+    // [0.0, {"__float__": "Infinity"}]: no bound at all.
     if (const ssmrt::JsonValue *limit = config.find("time_step_limit"); limit && !limit->isNull()) {
       ssmrt::StatusOr<std::vector<double>> bounds = config.getNumberArray("time_step_limit");
       if (!bounds.ok())
         return bounds.status();
-      if (bounds->size() != 2 || (*bounds)[0] != 0 || !std::isinf((*bounds)[1]) || (*bounds)[1] < 0)
-        return config.error("time_step_limit", "only (0.0, Infinity) is supported");
+      if (bounds->size() != 2 || !((*bounds)[0] >= 0) || !((*bounds)[1] > 0) ||
+          (*bounds)[0] > (*bounds)[1] || std::isinf((*bounds)[0]))
+        return config.error("time_step_limit",
+                            "must be [min, max] with 0 <= min <= max and max > 0");
+      if ((*bounds)[0] > 0) {
+        h.let("dt_min", (*bounds)[0], "time_step_limit[0]");
+        limits += ", dt_min=dt_min";
+      }
+      if (!std::isinf((*bounds)[1])) {
+        h.let("dt_max", (*bounds)[1], "time_step_limit[1]");
+        limits += ", dt_max=dt_max";
+      }
     }
   }
   if (heads * headDim != b->expand * b->d)
@@ -280,7 +301,8 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
   return mambaModel(path, "Mamba-2", "mamba2", h, original, b->tied,
                     "d_state=d_state, d_conv=d_conv,\n"
                     "                     expand=expand, head_dim=head_dim, n_groups=n_groups,\n"
-                    "                     chunk_size=chunk_size, bias=bias, conv_bias=conv_bias");
+                    "                     chunk_size=chunk_size, bias=bias, conv_bias=conv_bias" +
+                        limits);
 }
 
 StatusOr<std::string> jamba(const JsonObjectReader &config, const std::string &path) {

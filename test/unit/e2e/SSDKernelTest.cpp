@@ -5,8 +5,9 @@
 // kernels of both vector widths against the float64 reference interpreter,
 // on random inputs (never zeros). Shapes cover n_groups 1, 2 and 8, head_dim
 // 32 and 64 (and 24), d_state 16 to 256 (and 20, not a multiple of a
-// vector), chunk sizes 64 and 256, 1 to 4097 tokens, and a batch of three
-// sequences of lengths 7, 3 and 0 starting from a given state.
+// vector), chunk sizes 64 and 256, 1 to 4097 tokens, a batch of three
+// sequences of lengths 7, 3 and 0 starting from a given state, and the
+// time step clamp.
 // Tolerance (fp32): max|got - ref| / max|ref| <= 1e-5 for the output and the
 // final state; NaN never passes.
 //
@@ -30,6 +31,7 @@ struct SSDCase {
   int64_t chunk = 256;
   bool withD = true, withZ = false, withBias = true, withState = true, softplus = true;
   std::vector<int32_t> lens; ///< per batch row; empty: all |seq|
+  std::string limits;        ///< e.g. ", dt_max = 0.1 : f64"
 };
 
 std::string ssdFunction(const SSDCase &c) {
@@ -61,7 +63,7 @@ std::string ssdFunction(const SSDCase &c) {
   }
   f << ") -> (" << width << ", " << state << ") {\n"
     << "  %y, %s = ssm.ssd_scan " << operands << " {chunk_size = " << c.chunk << " : i64"
-    << (c.softplus ? ", dt_softplus" : "") << ", groups = " << c.groups
+    << (c.softplus ? ", dt_softplus" : "") << c.limits << ", groups = " << c.groups
     << " : i64, head_dim = " << c.headDim << " : i64, heads = " << c.heads << " : i64} : ("
     << types.str() << ") -> (" << width << ", " << state << ")\n"
     << "  return %y, %s : " << width << ", " << state << "\n}\n";
@@ -146,6 +148,18 @@ TEST(SSDKernel, OptionalOperands) {
   SSDCase bare{4, 32, 16, 1};
   bare.withD = bare.withBias = bare.withState = bare.softplus = false;
   checkSSD(bare, 402);
+}
+
+// HF's time_step_limit: Δ (mostly in [0.01, 0.2] here) clamped on both
+// sides, or above only.
+TEST(SSDKernel, TimeStepLimits) {
+  SSDCase both{4, 32, 16, 2};
+  both.seq = 40;
+  both.limits = ", dt_max = 1.000000e-01 : f64, dt_min = 5.000000e-02 : f64";
+  checkSSD(both, 451);
+  SSDCase above = both;
+  above.limits = ", dt_max = 8.000000e-02 : f64";
+  checkSSD(above, 452);
 }
 
 TEST(SSDKernel, Mamba2_130mHead) {
