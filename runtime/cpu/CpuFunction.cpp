@@ -1,6 +1,7 @@
 //===- CpuFunction.cpp - runs one program function on the CPU -------------===//
 #include "runtime/cpu/CpuFunction.h"
 #include "runtime/cpu/Blas.h"
+#include "runtime/cpu/SmallGemm.h"
 #include "runtime/reference/OnceValues.h"
 
 #include "runtime/reference/ReferenceInterpreter.h"
@@ -182,11 +183,16 @@ void CpuFunction::runKernel(const Instr &instr) {
 void CpuFunction::matmul(const float *x, int64_t ldx, int64_t rows, const float *weight,
                          int64_t out, int64_t in, const float *bias, float *y, int64_t ldy) {
   // Output features split across the pool; BLAS itself runs single-threaded
-  // (the session sets it so), so only the pool's threads run.
+  // (the session sets it so), so only the pool's threads run. A few rows
+  // (decode) take the bandwidth-bound kernel.
   const int64_t grain = 16;
+  static const SmallGemmFn small = smallGemm();
   pool_.parallelFor((out + grain - 1) / grain, [&](int64_t begin, int64_t end) {
     int64_t n0 = begin * grain, n1 = std::min(out, end * grain);
-    gemmXWt(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
+    if (rows <= kSmallGemmRows)
+      small(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
+    else
+      gemmXWt(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
     if (bias)
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = n0; c < n1; ++c)

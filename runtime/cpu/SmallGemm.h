@@ -1,0 +1,42 @@
+//===- SmallGemm.h - x · Wᵀ for a few rows of x (decode) --------*- C++ -*-===//
+//
+// A decode step multiplies one token row (or a few, one per sequence) by
+// each weight matrix: a matrix-vector product bound by reading the weights
+// once. BLAS's sgemv streams four weight rows at a time and stays well under
+// the bandwidth a single stream gets here, so this kernel reads one weight
+// row at a time, with two vector accumulators per token row, in the widest
+// vectors the CPU has (chosen at run time: AVX-512, AVX2 or portable).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_RUNTIME_CPU_SMALLGEMM_H
+#define SSMC_RUNTIME_CPU_SMALLGEMM_H
+
+#include <cstdint>
+#include <vector>
+
+namespace ssmrt {
+
+/// The most rows of x one call takes.
+constexpr int64_t kSmallGemmRows = 4;
+
+/// y[r, j] = Σ_i x[r, i] · w[j, i] for r < rows (1..kSmallGemmRows),
+/// j < n, i < k; rows of x are ldx floats apart, rows of y ldy.
+using SmallGemmFn = void (*)(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n,
+                             int64_t k, float *y, int64_t ldy);
+
+/// One implementation and the instruction set it needs.
+struct SmallGemmVariant {
+  const char *name; ///< "avx512", "avx2" or "portable"
+  SmallGemmFn fn;
+  bool supported; ///< whether this CPU runs it
+};
+
+/// Every implementation built into this binary, widest first.
+const std::vector<SmallGemmVariant> &smallGemmVariants();
+
+/// The widest implementation this CPU runs.
+SmallGemmFn smallGemm();
+
+} // namespace ssmrt
+
+#endif // SSMC_RUNTIME_CPU_SMALLGEMM_H
