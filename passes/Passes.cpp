@@ -19,6 +19,7 @@ void mlir::ssm::buildFusionPipeline(OpPassManager &pm, bool foldDeltaProj) {
 void mlir::ssm::buildFunctionFusion(OpPassManager &fn, bool foldDeltaProj) {
   fn.addPass(createSSMFuseConvSilu());
   fn.addPass(createSSMFuseSelectiveScan(SSMFuseSelectiveScanOptions{foldDeltaProj}));
+  fn.addPass(createSSMFuseSSDScan());
   fn.addPass(createSSMFuseAddRMSNorm());
   fn.addPass(createSSMFuseDecodeStep());
   fn.addPass(createCanonicalizerPass());
@@ -27,11 +28,11 @@ void mlir::ssm::buildFunctionFusion(OpPassManager &fn, bool foldDeltaProj) {
 
 void mlir::ssm::registerSSMCPassesAndPipelines() {
   registerSSMPasses();
-  PassPipelineRegistration<FusionOptions>(
-      "ssm-fusion-pipeline",
-      "Adds @decode and fuses @forward and @decode (conv+SiLU, discretization+scan+skip+gate, "
-      "residual+norm, decode step)",
-      [](OpPassManager &pm, const FusionOptions &options) {
-        buildFusionPipeline(pm, options.foldDeltaProj);
-      });
+  PassPipelineRegistration<FusionOptions>("ssm-fusion-pipeline",
+                                          "Adds @decode and fuses @forward and @decode (conv+SiLU, "
+                                          "discretization+scan+skip+gate for Mamba-1 and -2, "
+                                          "residual+norm, decode step)",
+                                          [](OpPassManager &pm, const FusionOptions &options) {
+                                            buildFusionPipeline(pm, options.foldDeltaProj);
+                                          });
 }

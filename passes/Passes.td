@@ -68,6 +68,20 @@ def SSMFuseSelectiveScan : Pass<"ssm-fuse-selective-scan", "func::FuncOp"> {
   let dependentDialects = ["ssm::SSMDialect"];
 }
 
+def SSMFuseSSDScan : Pass<"ssm-fuse-ssd-scan", "func::FuncOp"> {
+  let summary = "Fuses Mamba-2's discretization and gate into ssm.ssd_scan";
+  let description = [{
+    Folds into the scan, where the semantics are exactly the scan's:
+    - `softplus(dt)` with threshold 20 (torch's) → `dt_softplus`;
+    - a [heads] bias added to dt → `dt_bias`, inside the softplus;
+    - `y · silu(z)` → `z`.
+    Other thresholds, a bias added after a softplus, other gates and values
+    with more than one use are left alone. The D skip is per head while x is
+    per channel, so it has no op-level form to fold: models give ssd_scan D.
+  }];
+  let dependentDialects = ["ssm::SSMDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Planning
 //===----------------------------------------------------------------------===//

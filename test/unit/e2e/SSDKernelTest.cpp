@@ -168,6 +168,45 @@ TEST(SSDKernel, Mamba2_130mHead) {
   checkSSD(c, 501);
 }
 
+// Discretization and gate written as ops of their own: --ssm-fuse-ssd-scan
+// folds them (the trace shows one kernel), and the result equals the
+// reference run of the unfused function.
+TEST(SSDKernel, FusedFromSeparateOps) {
+  const std::string source = R"(
+func.func @f(%x: tensor<?x?x64xf32>, %dt: tensor<?x?x4xf32>, %bias: tensor<4xf32>, %A: tensor<4xf32>,
+             %B: tensor<?x?x40xf32>, %C: tensor<?x?x40xf32>, %D: tensor<4xf32>, %z: tensor<?x?x64xf32>)
+    -> tensor<?x?x64xf32> {
+  %d = ssm.add %dt, %bias : tensor<?x?x4xf32>, tensor<4xf32> -> tensor<?x?x4xf32>
+  %sp = ssm.softplus %d : tensor<?x?x4xf32>
+  %y, %s = ssm.ssd_scan %x, %sp, %A, %B, %C D %D {groups = 2 : i64, head_dim = 16 : i64, heads = 4 : i64} : (tensor<?x?x64xf32>, tensor<?x?x4xf32>, tensor<4xf32>, tensor<?x?x40xf32>, tensor<?x?x40xf32>, tensor<4xf32>) -> (tensor<?x?x64xf32>, tensor<?x4x16x20xf32>)
+  %g = ssm.silu %z : tensor<?x?x64xf32>
+  %out = ssm.mul %y, %g : tensor<?x?x64xf32>, tensor<?x?x64xf32> -> tensor<?x?x64xf32>
+  return %out : tensor<?x?x64xf32>
+}
+)";
+  std::vector<OpTensor> inputs = randomInputs({{{2, 9, 64}},
+                                               {{2, 9, 4}, -4.0f, -1.5f},
+                                               {{4}, -1.0f, 0.5f},
+                                               {{4}, -8.0f, -0.5f},
+                                               {{2, 9, 40}},
+                                               {{2, 9, 40}},
+                                               {{4}, 0.5f, 1.5f},
+                                               {{2, 9, 64}, -3.0f, 3.0f}},
+                                              601);
+  RunOpOptions reference;
+  reference.reference = true;
+  std::vector<OpTensor> want = runSource(source, "chain", inputs, reference).outputs;
+  RunOpResult got = runSource(source, "chain", inputs, RunOpOptions());
+  // Besides the weights (ssm.param), one op ran: the fused scan.
+  std::vector<std::string> ops;
+  for (const std::string &line : got.trace)
+    if (line.rfind("ssm.param:", 0) != 0)
+      ops.push_back(line);
+  ASSERT_EQ(ops.size(), 1u) << "the chain did not fuse into one kernel: " << ops.back();
+  EXPECT_NE(ops[0].find("ssm.ssd_scan: CPU kernel"), std::string::npos) << ops[0];
+  expectClose(got.outputs, want, kTolerance);
+}
+
 //===----------------------------------------------------------------------===//
 // Gated RMSNorm
 //===----------------------------------------------------------------------===//
