@@ -43,10 +43,8 @@ bool hasKernel(Operation *op, const LoweringTarget &target) {
     return target.kind == LoweringTarget::Kind::CPU &&
            (scan.getDInner() / scan.getGroups()) % target.vectorWidth == 0;
   }
-  // Mamba-2's ops have CPU kernels only so far.
   if (isa<SSDScanOp, GatedRMSNormOp>(op))
-    return target.kind == LoweringTarget::Kind::CPU && isActivationValue(op->getOperand(0)) &&
-           isActivationValue(op->getOperand(1));
+    return isActivationValue(op->getOperand(0)) && isActivationValue(op->getOperand(1));
   return false;
 }
 

@@ -38,6 +38,9 @@ prepare() {
   "$ssmc" compile models/mamba-1.4b.ssm --target cuda:sm_90 --no-fold-delta-proj \
     -o "$bundle/artifacts/mamba-1.4b-nofold.ssmx"
   "$ssmc" compile models/mamba-130m.ssm --target cuda:sm_90 -o "$bundle/artifacts/mamba-130m.ssmx"
+  "$ssmc" compile models/mamba2-130m.ssm --target cuda:sm_90 -o "$bundle/artifacts/mamba2-130m.ssmx"
+  "$ssmc" compile models/mamba2-130m.ssm --target cuda:sm_90 --gpu-dtype fp32 \
+    -o "$bundle/artifacts/mamba2-130m-fp32.ssmx"
   echo "== golden output (greedy demo text on this CPU)"
   "$ssmc" run models/demo.ssm --weights models/demo --prompt "In the beginning" -n 100 \
     --device cpu > "$bundle/demo-greedy.txt"
@@ -104,8 +107,16 @@ run() {
     --batch 3 --prompt-len 2047 --check --device cuda >"$out/scan-check.txt" 2>&1 || true
   row "scan check (odd sizes, fp32)" "$(grep -oE 'error vs float64 reference: [^ ]+' "$out/scan-check.txt" || echo "failed (see $out/scan-check.txt)")"
 
+  echo "== ssd_scan kernel (Mamba-2, recurrent form on CUDA cores): mamba2-130m, batch 8, seqlen 4096"
+  timeout 60 "$run" bench "$bundle/artifacts/mamba2-130m.ssmx" --kernel ssd_scan --batch 8 \
+    --prompt-len 4096 --repeats 20 --device cuda --json >>"$out/scan-bench.jsonl" \
+    2>>"$out/scan-bench.err" && tail -1 "$out/scan-bench.jsonl" || true
+  timeout 90 "$run" bench "$bundle/artifacts/mamba2-130m-fp32.ssmx" --kernel ssd_scan \
+    --batch 2 --prompt-len 1031 --check --device cuda >"$out/ssd-check.txt" 2>&1 || true
+  row "ssd_scan check (fp32)" "$(grep -oE 'error vs float64 reference: [^ ]+' "$out/ssd-check.txt" || echo "failed (see $out/ssd-check.txt)")"
+
   echo "== model benchmarks (random weights)"
-  for spec in "mamba-1.4b 1 128 64" "mamba-1.4b 8 128 32" "mamba-130m 1 512 64"; do
+  for spec in "mamba-1.4b 1 128 64" "mamba-1.4b 8 128 32" "mamba-130m 1 512 64" "mamba2-130m 1 512 64"; do
     set -- $spec
     timeout 120 "$run" bench "$bundle/artifacts/$1.ssmx" --random-weights --batch "$2" \
       --prompt-len "$3" --gen "$4" --repeats 3 --device cuda --json --profile \

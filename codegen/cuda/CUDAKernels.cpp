@@ -28,6 +28,8 @@ FailureOr<ssmrt::CudaKernelDesc> emitKernel(Operation *op) {
     return emitConvKernel(conv);
   if (auto scan = dyn_cast<SelectiveScanOp>(op))
     return emitScanKernel(scan);
+  if (auto ssd = dyn_cast<SSDScanOp>(op))
+    return emitSSDKernel(ssd);
   if (auto step = dyn_cast<MambaStepOp>(op))
     return emitStepKernel(step);
   return emitRowKernel(op);

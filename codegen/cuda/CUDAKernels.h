@@ -19,6 +19,7 @@ namespace mlir::ssm {
 FailureOr<ssmrt::CudaKernelDesc> emitRowKernel(Operation *op);
 ssmrt::CudaKernelDesc emitConvKernel(CausalConv1dOp op);
 ssmrt::CudaKernelDesc emitScanKernel(SelectiveScanOp op);
+ssmrt::CudaKernelDesc emitSSDKernel(SSDScanOp op);
 ssmrt::CudaKernelDesc emitStepKernel(MambaStepOp op);
 
 /// The name ssm-assign-cuda-kernels gives |op|'s kernel: the op's mnemonic

@@ -86,6 +86,24 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
         set("ITEMS", t.items);
         set("STATE_TILE", t.stateTile);
         set("THREADS", t.channels * t.groups);
+      } else if (auto ssd = dyn_cast<SSDScanOp>(op)) {
+        // ROWS x ceil(N / SLICE) threads, at most 1024; CHUNK shrinks to fit
+        // the shared memory (B and C tiles grow with N).
+        const tiles::TileTable &table = tiles::ssdTiles();
+        int64_t states =
+            llvm::cast<RankedTensorType>(ssd.getB().getType()).getDimSize(2) / ssd.getGroups();
+        int64_t rows = table.find("ROWS")->dflt, slice = table.find("SLICE")->dflt,
+                chunk = table.find("CHUNK")->dflt;
+        int64_t slices = (states + slice - 1) / slice;
+        rows = std::min<int64_t>(rows, nextPowerOfTwo(ssd.getHeadDim()));
+        while (rows * slices > 1024)
+          rows /= 2;
+        while (chunk > 1 && tiles::ssdSharedBytes(rows, slice, chunk, states) > limit)
+          chunk /= 2;
+        set("ROWS", rows);
+        set("SLICE", slice);
+        set("CHUNK", chunk);
+        set("THREADS", rows * slices);
       } else if (auto conv = dyn_cast<CausalConv1dOp>(op)) {
         set("CHANNELS", std::clamp<int64_t>(nextPowerOfTwo(rowWidth(conv.getResult())), 32,
                                             tiles::convTiles().find("CHANNELS")->dflt));

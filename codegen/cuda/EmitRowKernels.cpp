@@ -1,6 +1,7 @@
 //===- EmitRowKernels.cpp - configuring kernels/rows.cuh ------------------===//
 //
-// Embedding gather, RMSNorm, residual add + RMSNorm and elementwise ops:
+// Embedding gather, RMSNorm, residual add + RMSNorm, gated RMSNorm and
+// elementwise ops:
 // one block per token row (kernels/rows.cuh). The elementwise expression is
 // the op's; everything else is shapes, dtypes and which arguments exist.
 //
@@ -41,6 +42,17 @@ ssmrt::CudaKernelDesc emitNorm(Operation *op, double eps) {
   w.constant("width", rowWidth(op->getResult(0)));
   w.tile(tiles::rowTiles(), "THREADS");
   w.constant("eps", eps);
+  return w.finish(rowsLaunch());
+}
+
+ssmrt::CudaKernelDesc emitGatedNorm(GatedRMSNormOp op) {
+  CUDAKernelWriter w(op, "rows.cuh", "ssm_gated_rmsnorm");
+  w.params({{"x", "input"}, {"z", "gate"}, {"weight", "weight"}, {"out", "result"}});
+  w.constant("width", rowWidth(op.getResult()));
+  w.constant("group", static_cast<int64_t>(op.getGroupSize()));
+  w.tile(tiles::rowTiles(), "THREADS");
+  w.constant("eps", op.getEps().convertToDouble());
+  w.flag("gate_first", !op.getNormBeforeGate());
   return w.finish(rowsLaunch());
 }
 
@@ -86,5 +98,7 @@ FailureOr<ssmrt::CudaKernelDesc> mlir::ssm::emitRowKernel(Operation *op) {
     return emitNorm(op, n.getEps().convertToDouble());
   if (auto n = dyn_cast<AddRMSNormOp>(op))
     return emitNorm(op, n.getEps().convertToDouble());
+  if (auto n = dyn_cast<GatedRMSNormOp>(op))
+    return emitGatedNorm(n);
   return emitElementwise(op);
 }

@@ -45,6 +45,24 @@ int64_t mlir::ssm::tiles::scanSharedBytes(int64_t channels, int64_t groups, int6
               chunk * rank);
 }
 
+const TileTable &mlir::ssm::tiles::ssdTiles() {
+  static const TileTable table = {{
+      {"ROWS", 32, {8, 16, 32, 64}},
+      {"SLICE", 16, {4, 8, 16, 32}},
+      {"CHUNK", 8, {4, 8, 16}},
+      {"THREADS", 256, {32, 64, 128, 256, 512, 1024}},
+  }};
+  return table;
+}
+
+int64_t mlir::ssm::tiles::ssdSharedBytes(int64_t rows, int64_t slice, int64_t chunk,
+                                         int64_t states) {
+  // sB, sC [CHUNK][NS]; sDt, sDecay [CHUNK]; sPart [CHUNK][ROWS][SLICES]
+  // (kernels/ssd.cuh).
+  int64_t slices = (states + slice - 1) / slice;
+  return 4 * (2 * chunk * states + 2 * chunk + chunk * rows * slices);
+}
+
 const TileTable &mlir::ssm::tiles::stepTiles() {
   static const TileTable table = {{
       {"THREADS", 64, {64, 128, 256, 512, 1024}},

@@ -44,6 +44,13 @@ const TileTable &scanTiles();
 int64_t scanSharedBytes(int64_t channels, int64_t groups, int64_t items, int64_t stateTile,
                         int64_t states, int64_t rank);
 
+/// ssd.cuh: THREADS = ROWS x ceil(d_state / SLICE) threads, ROWS state
+/// rows of one head per block, SLICE state columns per thread; CHUNK steps
+/// staged at a time.
+const TileTable &ssdTiles();
+/// Static shared memory of the SSD kernel, in bytes.
+int64_t ssdSharedBytes(int64_t rows, int64_t slice, int64_t chunk, int64_t states);
+
 /// step.cuh: a persistent cooperative grid of THREADS-thread blocks;
 /// x_proj's rows split into SEGMENTS partial sums.
 const TileTable &stepTiles();

@@ -9,7 +9,7 @@ after the directory are also compiled with each variant of VARIANTS (every
 dtype, dt_proj unfolded: other kernel instantiations), which must compile
 and assemble; their spills are reported, not failed. A model whose ops the
 CUDA target does not implement must fail with that message. The scan and
-decode-step kernels are assembled with ptxas -v, which must report no stack
+decode-step kernels (and Mamba-2's ssd_scan and gated_rmsnorm) are assembled with ptxas -v, which must report no stack
 frame and no spills, and their PTX must use no local memory. Prints one line
 per model and architecture, then "N passed, N failed".
 """
@@ -42,7 +42,7 @@ for model, flags in runs:
         problems, spills = [], []
         for p in ptx:
             kernel = os.path.basename(p)[:-4]
-            if not kernel.startswith(("selective_scan", "mamba_step")):
+            if not kernel.startswith(("selective_scan", "ssd_scan", "gated_rmsnorm", "mamba_step")):
                 continue
             report = subprocess.run([ptxas, "-arch=" + arch, "-v", p, "-o", os.devnull],
                                     capture_output=True, text=True)

@@ -223,6 +223,15 @@ int cli::runKernelBench(const ssmrt::Program &program, const KernelBenchOptions 
     int32_t proj = in.op == ssmrt::OpCode::SelectiveScan ? in.operands[8] : in.operands[5];
     if (proj >= 0)
       flops += 2.0 * tokens * width * values[proj].shape[1];
+  } else if (in.op == ssmrt::OpCode::SSDScan) {
+    const auto &values = function->values;
+    double heads = values[in.operands[2]].shape[0], width = values[in.operands[0]].shape.back();
+    double states = values[in.operands[3]].shape.back() / double(in.intAttr("groups", 1));
+    bool z = in.operands[6] >= 0;
+    // Per head: softplus (exp, log) and the decay's exp; the SiLU gate.
+    special = tokens * (heads * 3 + (z ? 2 * width : 0));
+    // Per state element: Δx·B, h = a·h + …, y += C·h (5 FLOPs).
+    flops = tokens * width * states * 5;
   }
   double bytes = static_cast<double>(k.bytesMoved());
   double bytesFloor = bytes / ceilings->copyBytesPerSecond;

@@ -1,7 +1,7 @@
 //===- rows.cuh - kernels with one block per token row ----------*- CUDA -*-===//
 //
-// The embedding gather, RMSNorm (with the residual add of add_rmsnorm) and
-// elementwise ops: block r handles token row r; its Cfg::threads threads
+// The embedding gather, RMSNorm (with the residual add of add_rmsnorm), the
+// gated RMSNorm and elementwise ops: block r handles token row r; its Cfg::threads threads
 // stride over the row.
 //
 // Every kernel of this folder is a template over a configuration struct Cfg
@@ -61,6 +61,55 @@ ssm_rmsnorm(const typename Cfg::x_t *__restrict__ x, long long x_ld,
     const int d = threadIdx.x + i * Cfg::threads;
     if (d < Cfg::width)
       ssm_st(out, row * out_ld + d, v[i] * scale * ssm_ld(weight, d));
+  }
+}
+
+// Gated RMSNorm (Mamba-2): RMSNorm per group of GROUP features of x·silu(z)
+// (Cfg::gate_first, norm_before_gate false), or of x then gated; the row
+// stays in registers, one block sum per group.
+// Cfg: width, group, threads, eps, gate_first; x_t, z_t, weight_t, out_t.
+template <typename Cfg>
+__device__ __forceinline__ void
+ssm_gated_rmsnorm(const typename Cfg::x_t *__restrict__ x, long long x_ld,
+                  const typename Cfg::z_t *__restrict__ z, long long z_ld,
+                  const typename Cfg::weight_t *__restrict__ weight, long long,
+                  typename Cfg::out_t *__restrict__ out, long long out_ld, int batch, int seq) {
+  constexpr int PER = (Cfg::width + Cfg::threads - 1) / Cfg::threads;
+  constexpr int GROUPS = Cfg::width / Cfg::group;
+  __shared__ float red[Cfg::threads];
+  const long long row = blockIdx.x;
+  float v[PER], gate[PER], scale[PER];
+#pragma unroll
+  for (int i = 0; i < PER; ++i) {
+    const int d = threadIdx.x + i * Cfg::threads;
+    v[i] = 0.0f;
+    gate[i] = 1.0f;
+    if (d < Cfg::width) {
+      v[i] = ssm_ld(x, row * x_ld + d);
+      const float g = ssm_silu(ssm_ld(z, row * z_ld + d));
+      if (Cfg::gate_first)
+        v[i] *= g;
+      else
+        gate[i] = g;
+    }
+  }
+  for (int grp = 0; grp < GROUPS; ++grp) {
+    float squares = 0.0f;
+#pragma unroll
+    for (int i = 0; i < PER; ++i)
+      if ((int)(threadIdx.x + i * Cfg::threads) / Cfg::group == grp)
+        squares += v[i] * v[i];
+    const float s = rsqrtf(ssm_block_sum<Cfg::threads>(squares, red) / Cfg::group + Cfg::eps);
+#pragma unroll
+    for (int i = 0; i < PER; ++i)
+      if ((int)(threadIdx.x + i * Cfg::threads) / Cfg::group == grp)
+        scale[i] = s;
+  }
+#pragma unroll
+  for (int i = 0; i < PER; ++i) {
+    const int d = threadIdx.x + i * Cfg::threads;
+    if (d < Cfg::width)
+      ssm_st(out, row * out_ld + d, v[i] * scale[i] * ssm_ld(weight, d) * gate[i]);
   }
 }
 

@@ -1,7 +1,8 @@
 //===- GpuKernelsEmuTest.cpp - emitted CUDA kernels vs float64, no GPU ----===//
 //
 // Small Mamba-1 models (d_inner 40, not a multiple of any channel block;
-// d_state 16 and 5) are compiled with CUDA kernels in fp32, bf16 and fp16;
+// d_state 16 and 5) and Mamba-2 models (6 heads of 8 in 2 groups, d_state 16
+// and 5) are compiled with CUDA kernels in fp32, bf16 and fp16;
 // every kernel of @forward and @decode runs in the CUDA emulator on random
 // inputs (batch 1 x 1, 3 x 7 with lengths 7/3/0, 2 x 33 with lengths 33/20)
 // and is compared with the float64 reference on the same dtype-rounded
@@ -29,8 +30,16 @@ using namespace ssmrt::gpu;
 
 namespace {
 
+/// A Mamba-1 (dtRank > 0) or, with dtRank 0, a Mamba-2 of heads of 8 in
+/// two groups and chunks of 4 tokens.
 std::string tinyMamba(int dModel, int dState, int dtRank, int layers, int vocab) {
-  return R"(import "std/mamba1.ssm"
+  std::string mixer =
+      dtRank
+          ? "mamba1(rmsnorm(h, norm), d_model, d_state=d_state, dt_rank=" + std::to_string(dtRank) +
+                ")"
+          : "mamba2(rmsnorm(h, norm), d_model, d_state=d_state, head_dim=8, n_groups=2, "
+            "chunk_size=4)";
+  return std::string("import \"std/") + (dtRank ? "mamba1" : "mamba2") + R"(.ssm"
 model tiny(tokens) {
   d_model = config("hidden_size", )" +
          std::to_string(dModel) + R"()
@@ -38,15 +47,14 @@ model tiny(tokens) {
          std::to_string(vocab) + R"()
   d_state = config("state_size", )" +
          std::to_string(dState) + R"()
-  dt_rank = config("time_step_rank", )" +
-         std::to_string(dtRank) + R"()
   param embed [vocab, d_model] "embed"
   h = embedding(embed, tokens)
   for i in 0 .. )" +
          std::to_string(layers) + R"( {
     scope "layers.{i}" {
       param norm [d_model] "norm.weight"
-      h = h + mamba1(rmsnorm(h, norm), d_model, d_state=d_state, dt_rank=dt_rank) @ "mixer"
+      h = h + )" +
+         mixer + R"( @ "mixer"
     }
   }
   param norm_f [d_model] "norm_f.weight"
@@ -55,10 +63,16 @@ model tiny(tokens) {
 )";
 }
 
+/// The Mamba-1 and Mamba-2 models of the executor tests.
+std::vector<std::string> tinyModels(int layers) {
+  return {tinyMamba(20, 16, 3, layers, 29), tinyMamba(24, 16, 0, layers, 29)};
+}
+
 struct Config {
   std::string dtype;
   int dState;
   bool fold;
+  bool mamba2 = false;
 };
 
 double tolerance(const std::string &dtype) {
@@ -77,7 +91,9 @@ class GpuKernelsEmu : public ::testing::TestWithParam<Config> {};
 
 TEST_P(GpuKernelsEmu, EveryKernelMatchesFloat64) {
   const Config &c = GetParam();
-  ssmrt::Program program = compileForCuda(tinyMamba(20, c.dState, 3, 1, 29), c.dtype, c.fold);
+  ssmrt::Program program = compileForCuda(c.mamba2 ? tinyMamba(24, c.dState, 0, 1, 29)
+                                                   : tinyMamba(20, c.dState, 3, 1, 29),
+                                          c.dtype, c.fold);
   ASSERT_TRUE(program.cuda.present());
   ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 11);
   EmulatedDevice device;
@@ -119,9 +135,14 @@ TEST_P(GpuKernelsEmu, EveryKernelMatchesFloat64) {
 
 INSTANTIATE_TEST_SUITE_P(Dtypes, GpuKernelsEmu,
                          ::testing::Values(Config{"fp32", 16, true}, Config{"fp32", 5, false},
-                                           Config{"bf16", 16, true}, Config{"fp16", 16, false}),
+                                           Config{"bf16", 16, true}, Config{"fp16", 16, false},
+                                           Config{"fp32", 16, true, true},
+                                           Config{"fp32", 5, true, true},
+                                           Config{"bf16", 16, true, true},
+                                           Config{"fp16", 5, true, true}),
                          [](const auto &info) {
-                           return info.param.dtype + "_n" + std::to_string(info.param.dState) +
+                           return std::string(info.param.mamba2 ? "mamba2_" : "") +
+                                  info.param.dtype + "_n" + std::to_string(info.param.dState) +
                                   (info.param.fold ? "_fold" : "_nofold");
                          });
 
@@ -207,67 +228,73 @@ double maxRelative(const std::vector<float> &got, const std::vector<float> &want
 }
 
 TEST(GpuKernelsEmu, ExecutorMatchesTheCpu) {
-  ssmrt::Program program = compileForCuda(tinyMamba(20, 16, 3, 2, 29), "fp32", true);
-  ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 5);
-  auto cpu = ssmrt::CpuExecutor::create(program, weights, 1, 2, 64);
-  ASSERT_TRUE(cpu.ok()) << cpu.status().message();
-  GpuExecutorOptions options;
-  options.slots = 2;
-  options.maxTokens = 64;
-  auto gpu = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
-  ASSERT_TRUE(gpu.ok()) << gpu.status().message();
-  std::vector<int32_t> prompt = {3, 17, 4, 28, 9, 9, 1, 22, 15};
-  std::vector<int32_t> steps = {5, 26, 0};
-  auto want = generate(**cpu, prompt, steps);
-  auto got = generate(**gpu, prompt, steps);
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i)
-    EXPECT_LE(maxRelative(got[i], want[i]), 1e-4) << "step " << i;
+  for (const std::string &text : tinyModels(2)) {
+    SCOPED_TRACE(text.substr(0, 24));
+    ssmrt::Program program = compileForCuda(text, "fp32", true);
+    ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 5);
+    auto cpu = ssmrt::CpuExecutor::create(program, weights, 1, 2, 64);
+    ASSERT_TRUE(cpu.ok()) << cpu.status().message();
+    GpuExecutorOptions options;
+    options.slots = 2;
+    options.maxTokens = 64;
+    auto gpu = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
+    ASSERT_TRUE(gpu.ok()) << gpu.status().message();
+    std::vector<int32_t> prompt = {3, 17, 4, 28, 9, 9, 1, 22, 15};
+    std::vector<int32_t> steps = {5, 26, 0};
+    auto want = generate(**cpu, prompt, steps);
+    auto got = generate(**gpu, prompt, steps);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i)
+      EXPECT_LE(maxRelative(got[i], want[i]), 1e-4) << "step " << i;
 
-  // Chunked prefill then decode equals one prefill of the whole text.
-  ASSERT_TRUE((*gpu)->reset(0).ok());
-  std::vector<int32_t> whole = prompt;
-  whole.insert(whole.end(), steps.begin(), steps.end());
-  auto once = generate(**gpu, whole, {});
-  EXPECT_LE(maxRelative(once[0], got.back()), 1e-5);
+    // Chunked prefill then decode equals one prefill of the whole text.
+    ASSERT_TRUE((*gpu)->reset(0).ok());
+    std::vector<int32_t> whole = prompt;
+    whole.insert(whole.end(), steps.begin(), steps.end());
+    auto once = generate(**gpu, whole, {});
+    EXPECT_LE(maxRelative(once[0], got.back()), 1e-5);
 
-  // A slot's state round-trips through snapshot and restore.
-  auto state = (*gpu)->snapshot(0);
-  ASSERT_TRUE(state.ok());
-  ASSERT_TRUE((*gpu)->reset(0).ok());
-  ASSERT_TRUE((*gpu)->restore(0, *state).ok());
-  auto again = (*gpu)->snapshot(0);
-  ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*state, *again);
+    // A slot's state round-trips through snapshot and restore.
+    auto state = (*gpu)->snapshot(0);
+    ASSERT_TRUE(state.ok());
+    ASSERT_TRUE((*gpu)->reset(0).ok());
+    ASSERT_TRUE((*gpu)->restore(0, *state).ok());
+    auto again = (*gpu)->snapshot(0);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*state, *again);
+  }
 }
 
 TEST(GpuKernelsEmu, BatchesOfNonConsecutiveSlots) {
-  ssmrt::Program program = compileForCuda(tinyMamba(20, 16, 3, 1, 29), "bf16", true);
-  ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 9);
-  GpuExecutorOptions options;
-  options.slots = 3;
-  options.maxTokens = 48;
-  auto gpu = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
-  ASSERT_TRUE(gpu.ok()) << gpu.status().message();
-  // Slots 2 and 0 in one batch give what each gives alone in slot 1.
-  std::vector<int32_t> a = {4, 8, 15, 16}, b = {23, 4, 2, 0};
-  std::vector<int32_t> tokens = a;
-  tokens.insert(tokens.end(), b.begin(), b.end());
-  std::vector<int32_t> lens = {4, 4};
-  std::vector<int64_t> rows = {3, 7};
-  int64_t vocab = (*gpu)->vocabSize();
-  std::vector<float> both(2 * vocab);
-  ssmrt::StepInputs in{tokens.data(), 2, 4, lens.data(), &rows, both.data()};
-  ASSERT_TRUE((*gpu)->run(false, {2, 0}, in).ok());
-  for (int k = 0; k < 2; ++k) {
-    ASSERT_TRUE((*gpu)->reset(1).ok());
-    std::vector<int32_t> one = {4};
-    std::vector<int64_t> last = {3};
-    std::vector<float> alone(vocab);
-    ssmrt::StepInputs single{k == 0 ? a.data() : b.data(), 1, 4, one.data(), &last, alone.data()};
-    ASSERT_TRUE((*gpu)->run(false, {1}, single).ok());
-    std::vector<float> got(both.begin() + k * vocab, both.begin() + (k + 1) * vocab);
-    EXPECT_LE(maxRelative(got, alone), 1e-6) << "sequence " << k;
+  for (const std::string &text : tinyModels(1)) {
+    SCOPED_TRACE(text.substr(0, 24));
+    ssmrt::Program program = compileForCuda(text, "bf16", true);
+    ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 9);
+    GpuExecutorOptions options;
+    options.slots = 3;
+    options.maxTokens = 48;
+    auto gpu = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
+    ASSERT_TRUE(gpu.ok()) << gpu.status().message();
+    // Slots 2 and 0 in one batch give what each gives alone in slot 1.
+    std::vector<int32_t> a = {4, 8, 15, 16}, b = {23, 4, 2, 0};
+    std::vector<int32_t> tokens = a;
+    tokens.insert(tokens.end(), b.begin(), b.end());
+    std::vector<int32_t> lens = {4, 4};
+    std::vector<int64_t> rows = {3, 7};
+    int64_t vocab = (*gpu)->vocabSize();
+    std::vector<float> both(2 * vocab);
+    ssmrt::StepInputs in{tokens.data(), 2, 4, lens.data(), &rows, both.data()};
+    ASSERT_TRUE((*gpu)->run(false, {2, 0}, in).ok());
+    for (int k = 0; k < 2; ++k) {
+      ASSERT_TRUE((*gpu)->reset(1).ok());
+      std::vector<int32_t> one = {4};
+      std::vector<int64_t> last = {3};
+      std::vector<float> alone(vocab);
+      ssmrt::StepInputs single{k == 0 ? a.data() : b.data(), 1, 4, one.data(), &last, alone.data()};
+      ASSERT_TRUE((*gpu)->run(false, {1}, single).ok());
+      std::vector<float> got(both.begin() + k * vocab, both.begin() + (k + 1) * vocab);
+      EXPECT_LE(maxRelative(got, alone), 1e-6) << "sequence " << k;
+    }
   }
 }
 

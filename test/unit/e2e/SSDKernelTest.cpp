@@ -2,7 +2,8 @@
 //
 // ssm.ssd_scan (discretization, D skip and z gate fused) and
 // ssm.gated_rmsnorm as one-op functions through ssmc run-op's runner: CPU
-// kernels of both vector widths against the float64 reference interpreter,
+// kernels of both vector widths and the CUDA kernels in the host emulator
+// (fp32) against the float64 reference interpreter,
 // on random inputs (never zeros). Shapes cover n_groups 1, 2 and 8, head_dim
 // 32 and 64 (and 24), d_state 16 to 256 (and 20, not a multiple of a
 // vector), chunk sizes 64 and 256, 1 to 4097 tokens, a batch of three
@@ -12,6 +13,7 @@
 // final state; NaN never passes.
 //
 //===----------------------------------------------------------------------===//
+#include "test/cudaemu/EmulatedDevice.h"
 #include "test/unit/e2e/RunOpTestUtil.h"
 
 #include <gtest/gtest.h>
@@ -109,6 +111,16 @@ void checkSSD(const SSDCase &c, uint64_t seed) {
     EXPECT_NE(got.trace.back().find("CPU kernel"), std::string::npos) << got.trace.back();
     expectClose(got.outputs, want, kTolerance);
   }
+  // The CUDA kernel in the host emulator (fp32; bf16 and fp16 in
+  // GpuKernelsEmuTest).
+  SCOPED_TRACE("CUDA emulator");
+  RunOpOptions cuda;
+  cuda.cuda = true;
+  ssmc::cudaemu::EmulatedDevice device;
+  RunOpResult got = runSource(source, "ssd_scan", inputs, cuda, &device);
+  ASSERT_FALSE(got.trace.empty());
+  EXPECT_NE(got.trace.back().find("CUDA kernel"), std::string::npos) << got.trace.back();
+  expectClose(got.outputs, want, kTolerance);
 }
 
 TEST(SSDKernel, Groups) {
@@ -236,6 +248,15 @@ void checkGatedNorm(int64_t width, int64_t groupSize, bool normBeforeGate, int64
     EXPECT_NE(got.trace.back().find("CPU kernel"), std::string::npos) << got.trace.back();
     expectClose(got.outputs, want, kTolerance);
   }
+  if (seq > 7)
+    return; // the emulator runs a host thread per CUDA thread: short rows only
+  RunOpOptions cuda;
+  cuda.cuda = true;
+  ssmc::cudaemu::EmulatedDevice device;
+  RunOpResult got = runSource(source, "gated_rmsnorm", inputs, cuda, &device);
+  ASSERT_FALSE(got.trace.empty());
+  EXPECT_NE(got.trace.back().find("CUDA kernel"), std::string::npos) << got.trace.back();
+  expectClose(got.outputs, want, kTolerance);
 }
 
 TEST(GatedNormKernel, GroupsAndOddWidths) {
