@@ -109,8 +109,8 @@ run() {
 
   echo "== ssd_scan kernel (Mamba-2, recurrent form on CUDA cores): mamba2-130m, batch 8, seqlen 4096"
   timeout 60 "$run" bench "$bundle/artifacts/mamba2-130m.ssmx" --kernel ssd_scan --batch 8 \
-    --prompt-len 4096 --repeats 20 --device cuda --json >>"$out/scan-bench.jsonl" \
-    2>>"$out/scan-bench.err" && tail -1 "$out/scan-bench.jsonl" || true
+    --prompt-len 4096 --repeats 20 --device cuda --json >>"$out/ssd-bench.jsonl" \
+    2>>"$out/ssd-bench.err" && tail -1 "$out/ssd-bench.jsonl" || true
   timeout 90 "$run" bench "$bundle/artifacts/mamba2-130m-fp32.ssmx" --kernel ssd_scan \
     --batch 2 --prompt-len 1031 --check --device cuda >"$out/ssd-check.txt" 2>&1 || true
   row "ssd_scan check (fp32)" "$(grep -oE 'error vs float64 reference: [^ ]+' "$out/ssd-check.txt" || echo "failed (see $out/ssd-check.txt)")"
@@ -135,6 +135,10 @@ for s in sorted(scans, key=lambda s: -s["ratio"])[:3]:
     print("%-34s %.3f ms, %.0f%% of the %s floor (bytes %.3f / special %.3f / flops %.3f ms) %s" % (
         "scan B8 L4096 E4096 N16 bf16", s["time_ms"], 100 * s["ratio"], s["binding"],
         s["bytes_floor_ms"], s["special_floor_ms"], s["flops_floor_ms"], s["tiles"]))
+for s in lines("ssd-bench.jsonl"):
+    print("%-34s %.3f ms, %.0f%% of the %s floor (bytes %.3f / special %.3f / flops %.3f ms)" % (
+        "ssd_scan B8 L4096 mamba2-130m bf16", s["time_ms"], 100 * s["ratio"], s["binding"],
+        s["bytes_floor_ms"], s["special_floor_ms"], s["flops_floor_ms"]))
 for m in lines("model-bench.jsonl"):
     name = "%s b%d" % (m["model"], m["batch"])
     print("%-34s %.3f ms/step, floor %.3f ms (%.0f MB / %.0f GB/s): %.2fx the floor%s" % (
