@@ -34,7 +34,7 @@ bool hasKernel(Operation *op, const LoweringTarget &target) {
     return false;
   if (info->form == ssmrt::OpForm::Unary || info->form == ssmrt::OpForm::Binary)
     return elementwiseHasKernel(op, info->form);
-  if (isa<EmbeddingOp, RMSNormOp, AddRMSNormOp, CausalConv1dOp, MambaStepOp>(op))
+  if (isa<EmbeddingOp, RMSNormOp, AddRMSNormOp, CausalConv1dOp, MambaStepOp, Mamba2StepOp>(op))
     return true;
   if (auto scan = dyn_cast<SelectiveScanOp>(op)) {
     if (scan.getGroups() == 1)

@@ -461,6 +461,53 @@ LogicalResult MambaStepOp::verify() {
   return checkShape(*this, "result 'ssm_state_out'", getSsmStateOut(), {dimOrAny(x, 0), e, n});
 }
 
+LogicalResult Mamba2StepOp::verify() {
+  if (failed(checkPositive(*this, "heads", getHeads())) ||
+      failed(checkPositive(*this, "head_dim", getHeadDim())) ||
+      failed(checkPositive(*this, "groups", getGroups())) ||
+      failed(checkPositive(*this, "group_size", getGroupSize())))
+    return failure();
+  int64_t h = getHeads(), p = getHeadDim(), g = getGroups(), inner = h * p;
+  if (h % g != 0)
+    return emitOpError() << "attribute 'groups' (" << g << ") must divide 'heads' (" << h << ")";
+  if (inner % getGroupSize() != 0)
+    return emitOpError() << "attribute 'group_size' (" << getGroupSize()
+                         << ") must divide heads * head_dim (" << inner << ")";
+  Value xbc = getXbc();
+  if (failed(checkRank(*this, "operand 'xbc'", xbc, 3, 2)) ||
+      failed(checkRank(*this, "operand 'conv_weight'", getConvWeight(), 3)) ||
+      failed(checkRank(*this, "operand 'ssm_state'", getSsmState(), 4, 1)))
+    return failure();
+  int64_t convDim = lastDim(xbc), k = shapeOf(getConvWeight())[2];
+  int64_t n = shapeOf(getSsmState())[3];
+  if (n == ShapedType::kDynamic || convDim != inner + 2 * g * n)
+    return emitOpError() << "operand 'xbc' has " << convDim
+                         << " features but x, B and C need heads * head_dim + 2 * groups * "
+                            "d_state = "
+                         << inner + 2 * g * n;
+  int64_t batch = dimOrAny(xbc, 0);
+  if (failed(checkShape(*this, "operand 'xbc'", xbc, {batch, 1, convDim})) ||
+      failed(checkShape(*this, "operand 'dt'", getDt(), {batch, 1, h})) ||
+      failed(checkShape(*this, "operand 'z'", getZ(), {batch, 1, inner})) ||
+      failed(checkShape(*this, "operand 'conv_weight'", getConvWeight(), {convDim, 1, k})) ||
+      failed(checkShape(*this, "operand 'conv_state'", getConvState(), {batch, k - 1, convDim})) ||
+      failed(checkShape(*this, "operand 'A'", getA(), {h})) ||
+      failed(checkShape(*this, "operand 'ssm_state'", getSsmState(), {batch, h, p, n})) ||
+      failed(checkShape(*this, "operand 'norm_weight'", getNormWeight(), {inner})))
+    return failure();
+  if (getConvBias() && failed(checkShape(*this, "operand 'conv_bias'", getConvBias(), {convDim})))
+    return failure();
+  if (getD() && failed(checkShape(*this, "operand 'D'", getD(), {h})))
+    return failure();
+  if (getDtBias() && failed(checkShape(*this, "operand 'dt_bias'", getDtBias(), {h})))
+    return failure();
+  if (failed(checkShape(*this, "result", getResult(), {batch, 1, inner})) ||
+      failed(
+          checkShape(*this, "result 'conv_state_out'", getConvStateOut(), {batch, k - 1, convDim})))
+    return failure();
+  return checkShape(*this, "result 'ssm_state_out'", getSsmStateOut(), {batch, h, p, n});
+}
+
 //===----------------------------------------------------------------------===//
 // Attention and mixture of experts
 //===----------------------------------------------------------------------===//

@@ -419,6 +419,56 @@ def SSM_SSDScanOp : SSM_Op<"ssd_scan",
   let hasVerifier = 1;
 }
 
+def SSM_Mamba2StepOp : SSM_Op<"mamba2_step",
+    [Pure, AttrSizedOperandSegments, SSM_RecurrentStateOpInterface]> {
+  let summary = "One decode step of a Mamba-2 mixer, from conv input to gated norm";
+  let description = [{
+    The fused single-token step (produced by `--ssm-fuse-decode-step` on a
+    function specialized to one token): for each batch row b, with xbc the
+    pre-conv input [B, 1, I + 2·G·N] (x ‖ B ‖ C), I = heads · head_dim:
+
+    ```
+    xc       = silu(Σ_k conv_w[c,0,k] · window[k] + conv_b[c])   window = conv_state ++ xbc
+    conv_state_out = last K-1 entries of the window
+    x, B, C  = split(xc, [I, G·N, G·N])
+    Δ        = clamp(softplus₂₀(dt[h] + dt_bias[h]), dt_min, dt_max)   (as ssd_scan)
+    S[h,p,n] = exp(Δ · A[h]) · S[h,p,n] + Δ · x[h,p] · B[g,n]        g = h / (heads / G)
+    y[h,p]   = Σ_n S[h,p,n] · C[g,n] + D[h] · x[h,p]
+    result   = RMSNorm_group(y · silu(z)) · norm_weight               (group_size features)
+    ```
+
+    xbc: [B, 1, I + 2GN]; dt: [B, 1, heads]; z: [B, 1, I]; conv_weight:
+    [I + 2GN, 1, K]; conv_state: [B, K-1, I + 2GN]; A, D, dt_bias: [heads];
+    ssm_state: [B, heads, head_dim, N]; norm_weight: [I]. Results: [B, 1, I]
+    and both states.
+
+    ```mlir
+    %y, %cs, %s = ssm.mamba2_step %xbc, %dt, %z, %cw, %cs0, %A, %s0, %nw conv_bias %cb D %D dt_bias %db {dt_softplus, group_size = 1536 : i64, groups = 1 : i64, head_dim = 64 : i64, heads = 24 : i64} : (tensor<?x1x1792xf32>, tensor<?x1x24xf32>, tensor<?x1x1536xf32>, tensor<1792x1x4xf32>, tensor<?x3x1792xf32>, tensor<24xf32>, tensor<?x24x64x128xf32>, tensor<1536xf32>, tensor<1792xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x1x1536xf32>, tensor<?x3x1792xf32>, tensor<?x24x64x128xf32>)
+    ```
+  }];
+  let arguments = (ins SSM_FloatTensor:$xbc, SSM_FloatTensor:$dt, SSM_FloatTensor:$z,
+                       SSM_FloatTensor:$conv_weight, SSM_StateTensor:$conv_state,
+                       SSM_FloatTensor:$A, SSM_StateTensor:$ssm_state,
+                       SSM_FloatTensor:$norm_weight,
+                       Optional<SSM_FloatTensor>:$conv_bias,
+                       Optional<SSM_FloatTensor>:$D,
+                       Optional<SSM_FloatTensor>:$dt_bias,
+                       I64Attr:$heads, I64Attr:$head_dim, I64Attr:$groups,
+                       UnitAttr:$dt_softplus,
+                       OptionalAttr<F64Attr>:$dt_min,
+                       OptionalAttr<F64Attr>:$dt_max,
+                       DefaultValuedAttr<F64Attr, "1e-5">:$eps,
+                       I64Attr:$group_size);
+  let results = (outs SSM_FloatTensor:$result, SSM_StateTensor:$conv_state_out,
+                      SSM_StateTensor:$ssm_state_out);
+  let assemblyFormat = [{
+    $xbc `,` $dt `,` $z `,` $conv_weight `,` $conv_state `,` $A `,` $ssm_state `,`
+    $norm_weight (`conv_bias` $conv_bias^)? (`D` $D^)? (`dt_bias` $dt_bias^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def SSM_MambaStepOp : SSM_Op<"mamba_step",
     [Pure, AttrSizedOperandSegments, SSM_RecurrentStateOpInterface]> {
   let summary = "One decode step of a Mamba-1 mixer, from conv input to gated output";

@@ -1,4 +1,4 @@
-//===- FuseDecodeStep.cpp - one-token Mamba-1 core into ssm.mamba_step ----===//
+//===- FuseDecodeStep.cpp - one-token mixer cores into one step op ------===//
 #include "passes/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -56,10 +56,54 @@ struct FuseStep : OpRewritePattern<SelectiveScanOp> {
   }
 };
 
+/// Mamba-2: gated_rmsnorm(ssd_scan(split(conv1d+SiLU(xbc)))) on one token
+/// → ssm.mamba2_step.
+struct FuseMamba2Step : OpRewritePattern<GatedRMSNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatedRMSNormOp norm, PatternRewriter &rewriter) const override {
+    if (norm.getNormBeforeGate())
+      return rewriter.notifyMatchFailure(norm, "the norm is applied before the gate");
+    auto scan = norm.getInput().getDefiningOp<SSDScanOp>();
+    if (!scan || norm.getInput() != scan.getResult() || !scan.getResult().hasOneUse())
+      return rewriter.notifyMatchFailure(norm, "the input is not an ssd_scan output");
+    auto x = llvm::cast<RankedTensorType>(scan.getX().getType());
+    if (x.getDimSize(1) != 1)
+      return rewriter.notifyMatchFailure(norm, "not a one-token function");
+    if (scan.getZ() || !scan.getInitState())
+      return rewriter.notifyMatchFailure(norm, "the scan has its own gate or no state");
+    // x, B, C = split(conv1d+SiLU(xbc)) in that order, nothing in between.
+    auto split = scan.getX().getDefiningOp<SplitOp>();
+    if (!split || split.getNumResults() != 3 || scan.getX() != split.getResult(0) ||
+        scan.getB() != split.getResult(1) || scan.getC() != split.getResult(2) ||
+        split.getAxis() != 2 || !split.getResult(0).hasOneUse() ||
+        !split.getResult(1).hasOneUse() || !split.getResult(2).hasOneUse())
+      return rewriter.notifyMatchFailure(norm, "x, B and C are not one split");
+    auto conv = split.getInput().getDefiningOp<CausalConv1dOp>();
+    if (!conv || !conv.getSilu() || !conv.getInitState() || !conv.getResult().hasOneUse())
+      return rewriter.notifyMatchFailure(norm, "x, B and C are not one conv1d+SiLU");
+
+    rewriter.setInsertionPoint(norm);
+    auto step = rewriter.create<Mamba2StepOp>(
+        norm.getLoc(), norm.getType(), conv.getFinalState().getType(),
+        scan.getFinalState().getType(), conv.getInput(), scan.getDt(), norm.getGate(),
+        conv.getWeight(), conv.getInitState(), scan.getA(), scan.getInitState(), norm.getWeight(),
+        conv.getBias(), scan.getD(), scan.getDtBias(), scan.getHeadsAttr(), scan.getHeadDimAttr(),
+        scan.getGroupsAttr(), scan.getDtSoftplusAttr(), scan.getDtMinAttr(), scan.getDtMaxAttr(),
+        norm.getEpsAttr(), norm.getGroupSizeAttr());
+    rewriter.replaceAllUsesWith(conv.getFinalState(), step.getConvStateOut());
+    rewriter.replaceAllUsesWith(scan.getFinalState(), step.getSsmStateOut());
+    rewriter.replaceOp(norm, step.getResult());
+    rewriter.eraseOp(scan);
+    rewriter.eraseOp(split);
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+
 struct SSMFuseDecodeStep : mlir::ssm::impl::SSMFuseDecodeStepBase<SSMFuseDecodeStep> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseStep>(&getContext());
+    patterns.add<FuseStep, FuseMamba2Step>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -35,14 +35,17 @@ def SSMFuseConvSilu : Pass<"ssm-fuse-conv-silu", "func::FuncOp"> {
 }
 
 def SSMFuseDecodeStep : Pass<"ssm-fuse-decode-step", "func::FuncOp"> {
-  let summary = "Fuses a one-token Mamba-1 mixer core into ssm.mamba_step";
+  let summary = "Fuses a one-token Mamba-1 or Mamba-2 mixer core into one step op";
   let description = [{
     On a function specialized to one token (`--ssm-specialize-decode`), the
     chain conv1d+SiLU → x_proj → split → fused selective scan (softplus,
     folded dt_proj, delta bias, gate) becomes one `ssm.mamba_step`: the conv
     state update, conv, SiLU, projections, scan step, D skip and gate run as
-    one kernel per layer. Chains with anything else in between (Jamba's
-    dt/B/C norms, an x_proj bias) are left alone.
+    one kernel per layer. For Mamba-2, conv1d+SiLU → split into x, B, C →
+    fused ssd_scan (softplus, dt bias, clamp, D) → gated RMSNorm (gate
+    first) becomes one `ssm.mamba2_step`. Chains with anything else in
+    between (Jamba's dt/B/C norms, an x_proj bias, a norm before the gate)
+    are left alone.
   }];
   let dependentDialects = ["ssm::SSMDialect"];
 }

@@ -31,15 +31,6 @@ Value dot(KernelBuilder &kb, int64_t length,
   return kb.b.create<vector::ReductionOp>(kb.loc, vector::CombiningKind::ADD, acc);
 }
 
-/// Emits `if (phase == index) body`.
-void inPhase(KernelBuilder &kb, int64_t index, const std::function<void()> &body) {
-  Value is =
-      kb.b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, kb.phase, kb.index(index));
-  auto ifOp = kb.b.create<scf::IfOp>(kb.loc, is, /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(kb.b);
-  kb.b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-  body();
-}
 } // namespace
 
 KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args) {
@@ -63,7 +54,7 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
     Value xcBase = kb.mulIndex(batchRow, kb.index(rowFloats));
     Value dbcBase = kb.addIndex(xcBase, kb.index(channels));
 
-    inPhase(kb, 0, [&] {
+    kb.inPhase(0, [&] {
       SmallVector<Value> window;
       for (int64_t t = 0; t + 1 < k; ++t)
         window.push_back(kb.load(convState, {batchRow, kb.index(t), c0}, mask));
@@ -81,7 +72,7 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
         kb.store(convOut, {batchRow, kb.index(t), c0}, mask, window[t + 1]);
     });
 
-    inPhase(kb, 1, [&] {
+    kb.inPhase(1, [&] {
       // This block's rows of x_proj: [blk * proj / blocks, (blk + 1) * proj / blocks).
       Value blk = b.create<arith::RemUIOp>(loc, w, kb.index(blocks));
       Value first =
@@ -96,7 +87,7 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
       });
     });
 
-    inPhase(kb, 2, [&] {
+    kb.inPhase(2, [&] {
       // Δ for the block's channels: one dot product each, then the softplus
       // vectorized across the channels.
       Value dtVec = kb.gatherLanes([&](Value lane) {

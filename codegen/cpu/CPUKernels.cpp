@@ -62,7 +62,8 @@ FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *o
       types.push_back(kernelArgType(kb, v));
   for (Value v : op->getResults())
     types.push_back(kernelArgType(kb, v));
-  func::FuncOp func = kb.beginFunction(name, types, /*withWorkspace=*/isa<MambaStepOp>(op));
+  func::FuncOp func =
+      kb.beginFunction(name, types, /*withWorkspace=*/isa<MambaStepOp, Mamba2StepOp>(op));
   // Function arguments aligned with the operands (null for absent ones),
   // then the results.
   SmallVector<Value> args;
@@ -87,6 +88,8 @@ FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *o
     spec = buildSSDKernel(kb, op, args);
   else if (isa<MambaStepOp>(op))
     spec = buildStepKernel(kb, op, args);
+  else if (isa<Mamba2StepOp>(op))
+    spec = buildMamba2StepKernel(kb, op, args);
   else
     spec = buildElementwiseKernel(kb, op, args);
   kb.endFunction();

@@ -34,9 +34,9 @@ FailureOr<KernelSpec> buildCPUKernel(OpBuilder &builder, Operation *op, StringRe
                                      const CPUTarget &target);
 
 // One builder per op family (BuildRowKernels.cpp, BuildConvKernel.cpp,
-// BuildScanKernel.cpp, BuildSSDKernel.cpp, BuildStepKernel.cpp). |args| are the function's
-// arguments aligned with the op's operands (null where an optional operand
-// is absent) followed by its results.
+// BuildScanKernel.cpp, BuildSSDKernel.cpp, BuildStepKernel.cpp, BuildMamba2StepKernel.cpp). |args|
+// are the function's arguments aligned with the op's operands (null where an optional operand is
+// absent) followed by its results.
 KernelSpec buildEmbeddingKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 KernelSpec buildNormKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 KernelSpec buildGatedNormKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
@@ -46,6 +46,7 @@ KernelSpec buildConvKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> arg
 KernelSpec buildScanKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 KernelSpec buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 KernelSpec buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
+KernelSpec buildMamba2StepKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 
 /// The memref type a kernel takes for |v| (an operand or result of a
 /// kernel op), per the kernel ABI in KernelBuilder.h.

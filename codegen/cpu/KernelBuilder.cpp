@@ -159,6 +159,14 @@ Value KernelBuilder::reduceAdd(Value v) {
   return b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, v);
 }
 
+void KernelBuilder::inPhase(int64_t index, const std::function<void()> &body) {
+  Value is = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, phase, this->index(index));
+  auto ifOp = b.create<scf::IfOp>(loc, is, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  body();
+}
+
 Value KernelBuilder::sequenceLength(Value seqLens, Value b) {
   if (!seqLens)
     return seq;

@@ -95,6 +95,9 @@ public:
   /// scf.for without carried values.
   void forLoop(Value lb, Value ub, const std::function<void(Value iv)> &body, Value step = Value());
 
+  /// Emits `if (phase == index) body()`.
+  void inPhase(int64_t index, const std::function<void()> &body);
+
   /// seqLens[b] clamped to [0, seq], or seq when there are no lengths.
   Value sequenceLength(Value seqLens, Value b);
   /// For a (batch row, channel block) work item |w| with |blocks| blocks per

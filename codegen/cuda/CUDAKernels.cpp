@@ -30,6 +30,8 @@ FailureOr<ssmrt::CudaKernelDesc> emitKernel(Operation *op) {
     return emitScanKernel(scan);
   if (auto ssd = dyn_cast<SSDScanOp>(op))
     return emitSSDKernel(ssd);
+  if (auto step = dyn_cast<Mamba2StepOp>(op))
+    return emitMamba2StepKernel(step);
   if (auto step = dyn_cast<MambaStepOp>(op))
     return emitStepKernel(step);
   return emitRowKernel(op);

@@ -21,6 +21,7 @@ ssmrt::CudaKernelDesc emitConvKernel(CausalConv1dOp op);
 ssmrt::CudaKernelDesc emitScanKernel(SelectiveScanOp op);
 ssmrt::CudaKernelDesc emitSSDKernel(SSDScanOp op);
 ssmrt::CudaKernelDesc emitStepKernel(MambaStepOp op);
+ssmrt::CudaKernelDesc emitMamba2StepKernel(Mamba2StepOp op);
 
 /// The name ssm-assign-cuda-kernels gives |op|'s kernel: the op's mnemonic
 /// and a hash of everything its emitter reads (attributes, tiles, the role

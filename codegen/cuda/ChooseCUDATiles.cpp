@@ -109,7 +109,7 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
                                             tiles::convTiles().find("CHANNELS")->dflt));
         set("TIME", std::max<int64_t>(tiles::convTiles().find("TIME")->dflt,
                                       nextPowerOfTwo(conv.getKernelSize())));
-      } else if (isa<MambaStepOp>(op)) {
+      } else if (isa<MambaStepOp, Mamba2StepOp>(op)) {
         // Small blocks spread each phase over more multiprocessors.
         for (const tiles::TileParamSpec &p : tiles::stepTiles().params)
           set(p.name, p.dflt);

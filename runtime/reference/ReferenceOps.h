@@ -34,6 +34,9 @@
 //                  [dt, B, C] = x_proj · xc split [R, N, N];
 //                  Δ = softplus₂₀(delta_proj · dt + delta_bias); scan step;
 //                  y = (Σ_n h·C + D·xc) · silu(z)
+//   mamba2_step    one token: conv-state update + conv + SiLU over x‖B‖C;
+//                  an ssd_scan step (its Δ, clamp and D); then the gated
+//                  RMSNorm per group_size features (norm_before_gate 0)
 //   attention      query head h uses kv head h / (heads / kv_heads); causal
 //                  over absolute positions (the T cached steps precede the L
 //                  new ones); rotary embedding (rotate-half, GPT-NeoX/Llama,

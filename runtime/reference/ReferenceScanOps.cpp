@@ -315,4 +315,111 @@ Status evaluateMambaStep(const RefOpCall &call, std::vector<RefTensor> &results)
   return okStatus();
 }
 
+Status evaluateMamba2Step(const RefOpCall &call, std::vector<RefTensor> &results) {
+  const RefTensor *xbc, *dtIn, *z, *convW, *convState, *a, *ssmState, *normW;
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "xbc", xbc));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 1, "dt", dtIn));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 2, "z", z));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 3, "conv_weight", convW));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 4, "conv_state", convState));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 5, "A", a));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 6, "ssm_state", ssmState));
+  SSMRT_RETURN_IF_ERROR(requireOperand(call, 7, "norm_weight", normW));
+  const RefTensor *convBias = optionalOperand(call, 8);
+  const RefTensor *d = optionalOperand(call, 9);
+  const RefTensor *dtBias = optionalOperand(call, 10);
+  int64_t heads, headDim, groups, groupSize, softplus;
+  double dtMin, dtMax, eps;
+  SSMRT_RETURN_IF_ERROR(requiredIntAttr(call.instr, "heads", heads));
+  SSMRT_RETURN_IF_ERROR(requiredIntAttr(call.instr, "head_dim", headDim));
+  SSMRT_RETURN_IF_ERROR(requiredIntAttr(call.instr, "groups", groups));
+  SSMRT_RETURN_IF_ERROR(requiredIntAttr(call.instr, "group_size", groupSize));
+  SSMRT_RETURN_IF_ERROR(intAttrOr(call.instr, "dt_softplus", 0, softplus));
+  SSMRT_RETURN_IF_ERROR(floatAttrOr(call.instr, "dt_min", -INFINITY, dtMin));
+  SSMRT_RETURN_IF_ERROR(floatAttrOr(call.instr, "dt_max", INFINITY, dtMax));
+  SSMRT_RETURN_IF_ERROR(floatAttrOr(call.instr, "eps", 1e-5, eps));
+  SSMRT_RETURN_IF_ERROR(expectPositiveAttr("heads", heads));
+  SSMRT_RETURN_IF_ERROR(expectPositiveAttr("head_dim", headDim));
+  SSMRT_RETURN_IF_ERROR(checkGroups(groups, heads, "head count"));
+  SSMRT_RETURN_IF_ERROR(expectPositiveAttr("group_size", groupSize));
+  SSMRT_RETURN_IF_ERROR(expectRank("xbc", *xbc, 3));
+  SSMRT_RETURN_IF_ERROR(expectRank("conv_weight", *convW, 3));
+  SSMRT_RETURN_IF_ERROR(expectRank("ssm_state", *ssmState, 4));
+  int64_t batch = xbc->shape[0], convDim = xbc->shape[2], k = convW->shape[2];
+  int64_t inner = heads * headDim, n = ssmState->shape[3];
+  if (k < 1)
+    return Status::error("operand 'conv_weight' " + formatShape(convW->shape) + " has no taps");
+  if (convDim != inner + 2 * groups * n)
+    return Status::error("operand 'xbc' " + formatShape(xbc->shape) + " is not x, B and C of " +
+                         std::to_string(inner) + " + 2 x " + std::to_string(groups * n));
+  if (inner % groupSize != 0)
+    return Status::error("attribute 'group_size' (" + std::to_string(groupSize) +
+                         ") does not divide " + std::to_string(inner));
+  SSMRT_RETURN_IF_ERROR(expectShape("xbc", *xbc, {batch, 1, convDim}));
+  SSMRT_RETURN_IF_ERROR(expectShape("dt", *dtIn, {batch, 1, heads}));
+  SSMRT_RETURN_IF_ERROR(expectShape("z", *z, {batch, 1, inner}));
+  SSMRT_RETURN_IF_ERROR(expectShape("conv_weight", *convW, {convDim, 1, k}));
+  SSMRT_RETURN_IF_ERROR(expectShape("conv_state", *convState, {batch, k - 1, convDim}));
+  SSMRT_RETURN_IF_ERROR(expectShape("A", *a, {heads}));
+  SSMRT_RETURN_IF_ERROR(expectShape("ssm_state", *ssmState, {batch, heads, headDim, n}));
+  SSMRT_RETURN_IF_ERROR(expectShape("norm_weight", *normW, {inner}));
+  if (convBias)
+    SSMRT_RETURN_IF_ERROR(expectShape("conv_bias", *convBias, {convDim}));
+  if (d)
+    SSMRT_RETURN_IF_ERROR(expectShape("D", *d, {heads}));
+  if (dtBias)
+    SSMRT_RETURN_IF_ERROR(expectShape("dt_bias", *dtBias, {heads}));
+
+  RefTensor out({batch, 1, inner}), convOut(convState->shape), ssmOut(ssmState->shape);
+  ssmOut.data = ssmState->data;
+  std::vector<double> xc(convDim), y(inner);
+  int64_t headsPerGroup = heads / groups;
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t c = 0; c < convDim; ++c) {
+      auto at = [&](int64_t j) {
+        return j < k - 1 ? convState->data[(b * (k - 1) + j) * convDim + c]
+                         : xbc->data[b * convDim + c];
+      };
+      double acc = convBias ? convBias->data[c] : 0.0;
+      for (int64_t j = 0; j < k; ++j)
+        acc += convW->data[c * k + j] * at(j);
+      xc[c] = refSilu(acc);
+      for (int64_t j = 0; j < k - 1; ++j)
+        convOut.data[(b * (k - 1) + j) * convDim + c] = at(j + 1);
+    }
+    for (int64_t h = 0; h < heads; ++h) {
+      double dt = dtIn->data[b * heads + h] + (dtBias ? dtBias->data[h] : 0.0);
+      if (softplus)
+        dt = refSoftplus(dt);
+      dt = std::min(std::max(dt, dtMin), dtMax);
+      double decay = std::exp(dt * a->data[h]);
+      const double *bt = xc.data() + inner + (h / headsPerGroup) * n;
+      const double *ct = bt + groups * n;
+      for (int64_t p = 0; p < headDim; ++p) {
+        double xv = xc[h * headDim + p], acc = 0;
+        double *s = ssmOut.data.data() + ((b * heads + h) * headDim + p) * n;
+        for (int64_t i = 0; i < n; ++i) {
+          s[i] = decay * s[i] + dt * xv * bt[i];
+          acc += s[i] * ct[i];
+        }
+        y[h * headDim + p] = acc + (d ? d->data[h] * xv : 0.0);
+      }
+    }
+    for (int64_t g0 = 0; g0 < inner; g0 += groupSize) {
+      double sumSq = 0;
+      for (int64_t i = g0; i < g0 + groupSize; ++i) {
+        y[i] *= refSilu(z->data[b * inner + i]);
+        sumSq += y[i] * y[i];
+      }
+      double inv = 1.0 / std::sqrt(sumSq / static_cast<double>(groupSize) + eps);
+      for (int64_t i = g0; i < g0 + groupSize; ++i)
+        out.data[b * inner + i] = y[i] * inv * normW->data[i];
+    }
+  }
+  results.push_back(std::move(out));
+  results.push_back(std::move(convOut));
+  results.push_back(std::move(ssmOut));
+  return okStatus();
+}
+
 } // namespace ssmrt

@@ -276,3 +276,30 @@ func.func @add_rmsnorm_residual(%x: tensor<?x?x8xf32>, %r: tensor<?x?x4xf32>, %w
   %0, %1 = ssm.add_rmsnorm %x, %r, %w : (tensor<?x?x8xf32>, tensor<?x?x4xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x?x8xf32>)
   return
 }
+
+// -----
+
+// Test: mamba2_step's x‖B‖C width must match heads, head_dim, groups and the state.
+func.func @mamba2_step_width(%xbc: tensor<?x1x50xf32>, %dt: tensor<?x1x4xf32>, %z: tensor<?x1x32xf32>, %cw: tensor<50x1x4xf32>, %cs: tensor<?x3x50xf32>, %A: tensor<4xf32>, %s: tensor<?x4x8x6xf32>, %nw: tensor<32xf32>) {
+  // expected-error @+1 {{operand 'xbc' has 50 features but x, B and C need heads * head_dim + 2 * groups * d_state = 56}}
+  %y, %cs2, %s2 = ssm.mamba2_step %xbc, %dt, %z, %cw, %cs, %A, %s, %nw {group_size = 16 : i64, groups = 2 : i64, head_dim = 8 : i64, heads = 4 : i64} : (tensor<?x1x50xf32>, tensor<?x1x4xf32>, tensor<?x1x32xf32>, tensor<50x1x4xf32>, tensor<?x3x50xf32>, tensor<4xf32>, tensor<?x4x8x6xf32>, tensor<32xf32>) -> (tensor<?x1x32xf32>, tensor<?x3x50xf32>, tensor<?x4x8x6xf32>)
+  return
+}
+
+// -----
+
+// Test: mamba2_step's norm groups must divide the inner width.
+func.func @mamba2_step_group(%xbc: tensor<?x1x56xf32>, %dt: tensor<?x1x4xf32>, %z: tensor<?x1x32xf32>, %cw: tensor<56x1x4xf32>, %cs: tensor<?x3x56xf32>, %A: tensor<4xf32>, %s: tensor<?x4x8x6xf32>, %nw: tensor<32xf32>) {
+  // expected-error @+1 {{attribute 'group_size' (12) must divide heads * head_dim (32)}}
+  %y, %cs2, %s2 = ssm.mamba2_step %xbc, %dt, %z, %cw, %cs, %A, %s, %nw {group_size = 12 : i64, groups = 2 : i64, head_dim = 8 : i64, heads = 4 : i64} : (tensor<?x1x56xf32>, tensor<?x1x4xf32>, tensor<?x1x32xf32>, tensor<56x1x4xf32>, tensor<?x3x56xf32>, tensor<4xf32>, tensor<?x4x8x6xf32>, tensor<32xf32>) -> (tensor<?x1x32xf32>, tensor<?x3x56xf32>, tensor<?x4x8x6xf32>)
+  return
+}
+
+// -----
+
+// Test: mamba2_step's z is heads * head_dim wide.
+func.func @mamba2_step_gate(%xbc: tensor<?x1x56xf32>, %dt: tensor<?x1x4xf32>, %z: tensor<?x1x30xf32>, %cw: tensor<56x1x4xf32>, %cs: tensor<?x3x56xf32>, %A: tensor<4xf32>, %s: tensor<?x4x8x6xf32>, %nw: tensor<32xf32>) {
+  // expected-error @+1 {{operand 'z' has shape [?, 1, 30] but expected [?, 1, 32]}}
+  %y, %cs2, %s2 = ssm.mamba2_step %xbc, %dt, %z, %cw, %cs, %A, %s, %nw {group_size = 16 : i64, groups = 2 : i64, head_dim = 8 : i64, heads = 4 : i64} : (tensor<?x1x56xf32>, tensor<?x1x4xf32>, tensor<?x1x30xf32>, tensor<56x1x4xf32>, tensor<?x3x56xf32>, tensor<4xf32>, tensor<?x4x8x6xf32>, tensor<32xf32>) -> (tensor<?x1x32xf32>, tensor<?x3x56xf32>, tensor<?x4x8x6xf32>)
+  return
+}

@@ -63,3 +63,10 @@ func.func @jamba_parts(%ids: tensor<?x?xi32>, %q: tensor<?x?x256xf32>, %k: tenso
   %n, %sum = ssm.add_rmsnorm %s, %h, %w8 : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x?x8xf32>)
   return %n : tensor<?x?x8xf32>
 }
+
+// CHECK-LABEL: func.func @mamba2_step
+// CHECK: ssm.mamba2_step %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} conv_bias %{{.*}} D %{{.*}} dt_bias %{{.*}} {dt_min = 1.000000e-03 : f64, dt_softplus, group_size = 16 : i64, groups = 2 : i64, head_dim = 8 : i64, heads = 4 : i64}
+func.func @mamba2_step(%xbc: tensor<?x1x56xf32>, %dt: tensor<?x1x4xf32>, %z: tensor<?x1x32xf32>, %cw: tensor<56x1x4xf32>, %cs: tensor<?x3x56xf32>, %A: tensor<4xf32>, %s: tensor<?x4x8x6xf32>, %nw: tensor<32xf32>, %cb: tensor<56xf32>, %D: tensor<4xf32>, %db: tensor<4xf32>) -> tensor<?x1x32xf32> {
+  %y, %cs2, %s2 = ssm.mamba2_step %xbc, %dt, %z, %cw, %cs, %A, %s, %nw conv_bias %cb D %D dt_bias %db {dt_min = 0.001 : f64, dt_softplus, group_size = 16 : i64, groups = 2 : i64, head_dim = 8 : i64, heads = 4 : i64} : (tensor<?x1x56xf32>, tensor<?x1x4xf32>, tensor<?x1x32xf32>, tensor<56x1x4xf32>, tensor<?x3x56xf32>, tensor<4xf32>, tensor<?x4x8x6xf32>, tensor<32xf32>, tensor<56xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<?x1x32xf32>, tensor<?x3x56xf32>, tensor<?x4x8x6xf32>)
+  return %y : tensor<?x1x32xf32>
+}

@@ -42,7 +42,8 @@ for model, flags in runs:
         problems, spills = [], []
         for p in ptx:
             kernel = os.path.basename(p)[:-4]
-            if not kernel.startswith(("selective_scan", "ssd_scan", "gated_rmsnorm", "mamba_step")):
+            if not kernel.startswith(("selective_scan", "ssd_scan", "gated_rmsnorm", "mamba_step",
+                                   "mamba2_step")):
                 continue
             report = subprocess.run([ptxas, "-arch=" + arch, "-v", p, "-o", os.devnull],
                                     capture_output=True, text=True)

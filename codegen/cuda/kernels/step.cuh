@@ -1,4 +1,4 @@
-//===- step.cuh - the single-token Mamba-1 decode step ----------*- CUDA -*-===//
+//===- step.cuh - the single-token decode steps (Mamba-1, Mamba-2) -*- CUDA -*-===//
 //
 // One cooperative launch per layer and token: a persistent grid whose
 // threads stride over each phase's work, with grid-wide barriers between
@@ -116,5 +116,114 @@ __device__ __forceinline__ void ssm_mamba_step(
       y = fmaf(ssm_ld(D, c), xc, y);
     y *= ssm_silu(ssm_ld(z, (long long)b * z_ld + c));
     ssm_st(out, (long long)b * out_ld + c, y);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// The single-token Mamba-2 decode step (ssm.mamba2_step), launched the same
+// way (workspace row of batch row b: xc [CONV] = x ‖ B ‖ C, y [INNER], then
+// partial sums of squares [INNER / GROUP][SEGMENTS]):
+//
+//   1. (b, c): conv-state shift, conv, SiLU -> xc
+//   2. (b, h, p): Δ = delta(dt + dt_bias), the state row S[h, p, :] updated,
+//      y = S·C + D·x
+//   3. (b, group, segment): Σ (y · silu(z))² over the group's features ≡
+//      segment (mod SEGMENTS)
+//   4. (b, c): the group's partial sums added in a fixed order (the result
+//      does not depend on the grid size); y · silu(z) · rsqrt(mean + eps) ·
+//      weight
+//
+// Cfg: conv, k, heads, head_dim, ns, groups, group, threads, segments, eps,
+// has_conv_bias, has_D, has_dt_bias, delta(d); xbc_t, dt_t, z_t,
+// conv_weight_t, A_t, norm_weight_t, conv_bias_t, D_t, dt_bias_t, out_t.
+//===----------------------------------------------------------------------===//
+
+template <typename Cfg>
+__device__ __forceinline__ void ssm_mamba2_step(
+    const typename Cfg::xbc_t *__restrict__ xbc, long long xbc_ld,
+    const typename Cfg::dt_t *__restrict__ dt, long long dt_ld,
+    const typename Cfg::z_t *__restrict__ z, long long z_ld,
+    const typename Cfg::conv_weight_t *__restrict__ conv_weight, long long, const float *conv_state,
+    long long, const typename Cfg::A_t *__restrict__ A, long long, const float *ssm_state, long long,
+    const typename Cfg::norm_weight_t *__restrict__ norm_weight, long long,
+    const typename Cfg::conv_bias_t *__restrict__ conv_bias, long long,
+    const typename Cfg::D_t *__restrict__ D, long long,
+    const typename Cfg::dt_bias_t *__restrict__ dt_bias, long long,
+    typename Cfg::out_t *__restrict__ out, long long out_ld, float *conv_state_out, long long,
+    float *ssm_state_out, long long, float *__restrict__ workspace, int batch, int seq) {
+  constexpr int CONV = Cfg::conv, K = Cfg::k, NS = Cfg::ns, P = Cfg::head_dim;
+  constexpr int HEADS = Cfg::heads, INNER = HEADS * P, GROUP = Cfg::group;
+  constexpr int THREADS = Cfg::threads, SEGMENTS = Cfg::segments, NORMS = INNER / GROUP;
+  constexpr long long PER_ROW = CONV + INNER + NORMS * SEGMENTS;
+  unsigned *barrier = reinterpret_cast<unsigned *>(workspace);
+  float *ws = workspace + 64;
+  const long long first = (long long)blockIdx.x * THREADS + threadIdx.x;
+  const long long stride = (long long)gridDim.x * THREADS;
+  // 1. conv + SiLU over x ‖ B ‖ C
+  for (long long i = first; i < (long long)batch * CONV; i += stride) {
+    const int b = i / CONV, c = i % CONV;
+    float win[K];
+#pragma unroll
+    for (int j = 0; j < K - 1; ++j)
+      win[j] = conv_state[((long long)b * (K - 1) + j) * CONV + c];
+    win[K - 1] = ssm_ld(xbc, (long long)b * xbc_ld + c);
+    float acc = 0.0f;
+    if constexpr (Cfg::has_conv_bias)
+      acc = ssm_ld(conv_bias, c);
+#pragma unroll
+    for (int k = 0; k < K; ++k)
+      acc = fmaf(ssm_ld(conv_weight, c * K + k), win[k], acc);
+    ws[b * PER_ROW + c] = ssm_silu(acc);
+#pragma unroll
+    for (int j = 0; j < K - 1; ++j)
+      conv_state_out[((long long)b * (K - 1) + j) * CONV + c] = win[j + 1];
+  }
+  ssm_grid_barrier(barrier);
+  // 2. one state row per thread
+  for (long long i = first; i < (long long)batch * INNER; i += stride) {
+    const int b = i / INNER, hp = i % INNER, h = hp / P;
+    float d = ssm_ld(dt, (long long)b * dt_ld + h);
+    if constexpr (Cfg::has_dt_bias)
+      d += ssm_ld(dt_bias, h);
+    d = Cfg::delta(d);
+    const float a = __expf(d * ssm_ld(A, h));
+    const float *xc = ws + b * PER_ROW;
+    const float *Bg = xc + INNER + (h / (HEADS / Cfg::groups)) * NS;
+    const float *Cg = Bg + Cfg::groups * NS;
+    const float xv = xc[hp], dx = d * xv;
+    const long long sBase = ((long long)b * INNER + hp) * NS;
+    float y = 0.0f;
+    for (int n = 0; n < NS; ++n) {
+      const float s = fmaf(a, ssm_state[sBase + n], dx * Bg[n]);
+      ssm_state_out[sBase + n] = s;
+      y = fmaf(Cg[n], s, y);
+    }
+    if constexpr (Cfg::has_D)
+      y = fmaf(ssm_ld(D, h), xv, y);
+    ws[b * PER_ROW + CONV + hp] = y;
+  }
+  ssm_grid_barrier(barrier);
+  // 3. partial sums of squares of the gated y
+  for (long long i = first; i < (long long)batch * NORMS * SEGMENTS; i += stride) {
+    const int s = i % SEGMENTS, g = (i / SEGMENTS) % NORMS, b = i / (SEGMENTS * NORMS);
+    const float *y = ws + b * PER_ROW + CONV;
+    float squares = 0.0f;
+    for (int c = g * GROUP + s; c < (g + 1) * GROUP; c += SEGMENTS) {
+      const float v = y[c] * ssm_silu(ssm_ld(z, (long long)b * z_ld + c));
+      squares = fmaf(v, v, squares);
+    }
+    ws[b * PER_ROW + CONV + INNER + g * SEGMENTS + s] = squares;
+  }
+  ssm_grid_barrier(barrier);
+  // 4. the gated RMSNorm
+  for (long long i = first; i < (long long)batch * INNER; i += stride) {
+    const int b = i / INNER, c = i % INNER;
+    const float *part = ws + b * PER_ROW + CONV + INNER + (c / GROUP) * SEGMENTS;
+    float squares = 0.0f;
+    for (int s = 0; s < SEGMENTS; ++s)
+      squares += part[s];
+    const float v = ws[b * PER_ROW + CONV + c] * ssm_silu(ssm_ld(z, (long long)b * z_ld + c));
+    ssm_st(out, (long long)b * out_ld + c,
+           v * rsqrtf(squares / GROUP + Cfg::eps) * ssm_ld(norm_weight, c));
   }
 }

@@ -120,7 +120,8 @@ TEST_P(GpuKernelsEmu, EveryKernelMatchesFloat64) {
         o.seed = 100 + cases;
         auto kc = KernelCase::create(program, *f, i, device, weights, o);
         ASSERT_TRUE(kc.ok()) << kc.status().message();
-        ASSERT_TRUE((*kc)->launch().ok());
+        ssmrt::Status launched = (*kc)->launch();
+        ASSERT_TRUE(launched.ok()) << launched.message();
         auto err = (*kc)->compareWithReference();
         ASSERT_TRUE(err.ok()) << err.status().message();
         EXPECT_LE(*err, tolerance(c.dtype))

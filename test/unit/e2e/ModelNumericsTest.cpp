@@ -190,6 +190,33 @@ TEST(ModelNumerics, PrefillThenDecodeEqualsOnePrefill) {
   }
 }
 
+// The fused decode steps (mamba_step, mamba2_step) are CPU kernels built
+// for a vector width: decode after a prefill equals one prefill at each.
+TEST(ModelNumerics, DecodeStepsAtEveryVectorWidth) {
+  for (const TinyMamba &m : families())
+    for (int lanes : {4, 8, 16}) {
+      SCOPED_TRACE(m.name() + ", " + std::to_string(lanes) + " lanes");
+      std::mt19937_64 rng(21);
+      Tensors tensors = m.weights(rng);
+      ssmrt::Program program = compileModel(m.text(), true, lanes);
+      TempCheckpoint checkpoint(tensors);
+      auto s = openSession(program, checkpoint, 2);
+      ASSERT_TRUE(s);
+      std::vector<int32_t> text = randomTokens(rng, 14, 50);
+      std::vector<std::vector<float>> whole, last;
+      ASSERT_TRUE(s->prefill({0}, {text}, ssmrt::Session::Logits::All, whole).ok());
+      std::vector<int32_t> prompt(text.begin(), text.begin() + 6);
+      ASSERT_TRUE(s->prefill({1}, {prompt}, ssmrt::Session::Logits::Last, last).ok());
+      int64_t vocab = s->vocabSize();
+      std::vector<float> step;
+      for (size_t t = 6; t < text.size(); ++t) {
+        ASSERT_TRUE(s->decode({1}, {text[t]}, step).ok());
+        std::vector<float> want(whole[0].begin() + t * vocab, whole[0].begin() + (t + 1) * vocab);
+        EXPECT_LE(relativeError(step, want), kTolerance) << "step " << t;
+      }
+    }
+}
+
 TEST(ModelNumerics, PrefillInPiecesEqualsAtOnce) {
   for (const TinyMamba &m : families()) {
     SCOPED_TRACE(m.name());
