@@ -257,12 +257,19 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
   if (!b.ok())
     return b.status();
   int64_t headDim, heads, groups, chunk;
-  std::string limits; // block arguments for a finite time_step_limit
+  std::string extraArgs; // block arguments beyond the defaults
   if (original) {
     SSMRT_RETURN_IF_ERROR(
         readPositive(*b->ssm, {IntKey{"headdim", &headDim, 64}, IntKey{"ngroups", &groups, 1},
                                IntKey{"chunk_size", &chunk, 256}}));
     heads = b->expand * b->d / headDim;
+    // mamba_ssm's RMSNormGated honors norm_before_gate (default false);
+    // transformers' Mamba2 ignores the key and always gates first.
+    StatusOr<bool> normFirst = b->ssm->getBool("norm_before_gate", false);
+    if (!normFirst.ok())
+      return normFirst.status();
+    if (*normFirst)
+      extraArgs += ", norm_before_gate=true";
     h.let("head_dim", headDim);
     h.let("n_heads", heads);
     h.let("n_groups", groups);
@@ -285,11 +292,11 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
                             "must be [min, max] with 0 <= min <= max and max > 0");
       if ((*bounds)[0] > 0) {
         h.let("dt_min", (*bounds)[0], "time_step_limit[0]");
-        limits += ", dt_min=dt_min";
+        extraArgs += ", dt_min=dt_min";
       }
       if (!std::isinf((*bounds)[1])) {
         h.let("dt_max", (*bounds)[1], "time_step_limit[1]");
-        limits += ", dt_max=dt_max";
+        extraArgs += ", dt_max=dt_max";
       }
     }
   }
@@ -302,7 +309,7 @@ StatusOr<std::string> mamba2(const JsonObjectReader &config, const std::string &
                     "d_state=d_state, d_conv=d_conv,\n"
                     "                     expand=expand, head_dim=head_dim, n_groups=n_groups,\n"
                     "                     chunk_size=chunk_size, bias=bias, conv_bias=conv_bias" +
-                        limits);
+                        extraArgs);
 }
 
 StatusOr<std::string> jamba(const JsonObjectReader &config, const std::string &path) {
