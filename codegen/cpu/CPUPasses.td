@@ -28,7 +28,8 @@ def SSMOutlineCPUKernels : Pass<"ssm-outline-cpu-kernels", "ModuleOp"> {
   let summary = "Builds one CPU kernel function per distinct kernel op";
   let description = [{
     For every op of the model functions that has a CPU kernel (embedding,
-    norms, elementwise ops, conv1d, the fused selective scan, mamba_step)
+    norms, gated norms, elementwise ops, conv1d, the fused selective and SSD
+    scans, mamba_step, mamba2_step)
     builds a `func.func` on memrefs in scf/vector/memref/math (the kernel
     ABI of docs/artifact.md: present operands, results, then batch, seq,
     begin, end) and tags the op with `ssm.kernel = "<name>"`. Ops with the
