@@ -114,15 +114,16 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
                     Value a = kb.splat(scalarLoad(decayBlock, {i}));
                     Value dx = kb.splat(mulScalar(scalarLoad(dtBlock, {i}), xv));
                     SmallVector<Value> next;
-                    Value acc = zero;
+                    // Two accumulators halve the dependent chain of y's sum.
+                    Value acc[2] = {zero, zero};
                     for (int64_t k = k0; k < k1; ++k) {
                       Value col = kb.addIndex(column, kb.index(k * kb.vw));
                       Value m = kb.tailMask(n, kb.index(k * kb.vw));
                       Value sk = kb.fma(a, s[k - k0], kb.mul(dx, kb.load(B, {r, col}, m)));
-                      acc = kb.fma(sk, kb.load(C, {r, col}, m), acc);
+                      acc[k % 2] = kb.fma(sk, kb.load(C, {r, col}, m), acc[k % 2]);
                       next.push_back(sk);
                     }
-                    Value y = kb.reduceAdd(acc);
+                    Value y = kb.reduceAdd(kb.add(acc[0], acc[1]));
                     if (firstPass && dHead)
                       y = addScalar(y, mulScalar(dHead, xv));
                     if (!firstPass)
