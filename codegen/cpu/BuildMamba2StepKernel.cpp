@@ -31,7 +31,7 @@ KernelSpec mlir::ssm::buildMamba2StepKernel(KernelBuilder &kb, Operation *op,
   int64_t heads = step.getHeads(), headDim = step.getHeadDim(), groups = step.getGroups();
   int64_t inner = heads * headDim, groupSize = step.getGroupSize();
   auto shape = [](Value v) { return llvm::cast<MemRefType>(v.getType()).getShape(); };
-  int64_t convDim = shape(convW)[0], k = shape(convW)[2], n = shape(ssmState)[3];
+  int64_t convDim = shape(convW)[0], n = shape(ssmState)[3];
   int64_t convBlocks = (convDim + kb.vw - 1) / kb.vw;
   int64_t blocks = std::max({convBlocks, heads, inner / groupSize});
   int64_t rowFloats = convDim + inner; // workspace per batch row: xc, then y
@@ -57,21 +57,9 @@ KernelSpec mlir::ssm::buildMamba2StepKernel(KernelBuilder &kb, Operation *op,
       ifBelow(blk, convBlocks, [&] {
         Value c0 = kb.mulIndex(blk, kb.index(kb.vw));
         Value mask = kb.tailMask(convDim, c0);
-        SmallVector<Value> window;
-        for (int64_t t = 0; t + 1 < k; ++t)
-          window.push_back(kb.load(convState, {batchRow, kb.index(t), c0}, mask));
-        window.push_back(kb.load(xbc, {row, c0}, mask));
-        Value acc = convBias ? kb.load(convBias, {c0}, mask) : zero;
-        for (int64_t t = 0; t < k; ++t) {
-          Value tap = kb.gatherLanes([&](Value lane) {
-            Value c = kb.minIndex(kb.addIndex(c0, lane), kb.index(convDim - 1));
-            return b.create<memref::LoadOp>(loc, convW, ValueRange{c, kb.index(0), kb.index(t)});
-          });
-          acc = kb.fma(tap, window[t], acc);
-        }
-        kb.store(kb.workspace, {kb.addIndex(xcBase, c0)}, mask, kb.silu(acc));
-        for (int64_t t = 0; t + 1 < k; ++t)
-          kb.store(convOut, {batchRow, kb.index(t), c0}, mask, window[t + 1]);
+        Value xc =
+            buildConvStep(kb, {xbc, convW, convBias, convState, convOut}, batchRow, row, c0, mask);
+        kb.store(kb.workspace, {kb.addIndex(xcBase, c0)}, mask, xc);
       });
     });
 
@@ -81,12 +69,7 @@ KernelSpec mlir::ssm::buildMamba2StepKernel(KernelBuilder &kb, Operation *op,
         Value d = kb.splat(b.create<memref::LoadOp>(loc, dt, ValueRange{row, h}));
         if (dtBias)
           d = kb.add(d, kb.splat(b.create<memref::LoadOp>(loc, dtBias, ValueRange{h})));
-        if (step.getDtSoftplus())
-          d = kb.softplus(d);
-        if (FloatAttr lo = step.getDtMinAttr())
-          d = b.create<arith::MaximumFOp>(loc, d, kb.splatConst(lo.getValueAsDouble()));
-        if (FloatAttr hi = step.getDtMaxAttr())
-          d = b.create<arith::MinimumFOp>(loc, d, kb.splatConst(hi.getValueAsDouble()));
+        d = buildTimeStep(kb, d, step.getDtSoftplus(), step.getDtMinAttr(), step.getDtMaxAttr());
         Value a = kb.exp(kb.mul(d, kb.splat(b.create<memref::LoadOp>(loc, A, ValueRange{h}))));
         Value dHead = D ? b.create<memref::LoadOp>(loc, D, ValueRange{h}).getResult() : Value();
         Value group = b.create<arith::DivUIOp>(loc, h, kb.index(heads / groups));

@@ -77,12 +77,8 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
           Value tEnd = kb.minIndex(kb.addIndex(t0, kb.index(kTimeBlock)), len);
           kb.forLoop(t0, tEnd, [&](Value t) {
             Value d = kb.add(kb.splat(scalarLoad(dt, {kb.addIndex(rowBase, t), h})), bias);
-            if (scan.getDtSoftplus())
-              d = kb.softplus(d);
-            if (FloatAttr lo = scan.getDtMinAttr())
-              d = kb.b.create<arith::MaximumFOp>(kb.loc, d, kb.splatConst(lo.getValueAsDouble()));
-            if (FloatAttr hi = scan.getDtMaxAttr())
-              d = kb.b.create<arith::MinimumFOp>(kb.loc, d, kb.splatConst(hi.getValueAsDouble()));
+            d = buildTimeStep(kb, d, scan.getDtSoftplus(), scan.getDtMinAttr(),
+                              scan.getDtMaxAttr());
             Value i = kb.b.create<arith::SubIOp>(kb.loc, t, t0);
             scalarStore(lane0(d), dtBlock, {i});
             scalarStore(lane0(kb.exp(kb.mul(d, aHead))), decayBlock, {i});

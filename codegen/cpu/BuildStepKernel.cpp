@@ -41,7 +41,7 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
         convBias = args[9], D = args[10], out = args[11], convOut = args[12], ssmOut = args[13];
   auto shape = [](Value v) { return llvm::cast<MemRefType>(v.getType()).getShape(); };
   int64_t channels = shape(A)[0], n = shape(A)[1], rank = shape(deltaProj)[1];
-  int64_t k = shape(convW)[2], proj = rank + 2 * n;
+  int64_t proj = rank + 2 * n;
   int64_t blocks = (channels + kb.vw - 1) / kb.vw;
   int64_t rowFloats = channels + proj; // workspace per batch row: xc, then dt/B/C
   OpBuilder &b = kb.b;
@@ -55,21 +55,9 @@ KernelSpec mlir::ssm::buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef
     Value dbcBase = kb.addIndex(xcBase, kb.index(channels));
 
     kb.inPhase(0, [&] {
-      SmallVector<Value> window;
-      for (int64_t t = 0; t + 1 < k; ++t)
-        window.push_back(kb.load(convState, {batchRow, kb.index(t), c0}, mask));
-      window.push_back(kb.load(x, {row, c0}, mask));
-      Value acc = convBias ? kb.load(convBias, {c0}, mask) : zero;
-      for (int64_t t = 0; t < k; ++t) {
-        Value tap = kb.gatherLanes([&](Value lane) {
-          Value c = kb.minIndex(kb.addIndex(c0, lane), kb.index(channels - 1));
-          return b.create<memref::LoadOp>(loc, convW, ValueRange{c, kb.index(0), kb.index(t)});
-        });
-        acc = kb.fma(tap, window[t], acc);
-      }
-      kb.store(kb.workspace, {kb.addIndex(xcBase, c0)}, mask, kb.silu(acc));
-      for (int64_t t = 0; t + 1 < k; ++t)
-        kb.store(convOut, {batchRow, kb.index(t), c0}, mask, window[t + 1]);
+      Value xc =
+          buildConvStep(kb, {x, convW, convBias, convState, convOut}, batchRow, row, c0, mask);
+      kb.store(kb.workspace, {kb.addIndex(xcBase, c0)}, mask, xc);
     });
 
     kb.inPhase(1, [&] {

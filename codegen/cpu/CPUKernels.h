@@ -48,6 +48,24 @@ KernelSpec buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args
 KernelSpec buildStepKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 KernelSpec buildMamba2StepKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args);
 
+// Pieces shared by the scan and decode-step builders (BuildMixerParts.cpp).
+
+/// Mamba-2's time step from dt (+ bias) as vectors: the softplus when
+/// |softplus|, then the clamp to each bound that is given.
+Value buildTimeStep(KernelBuilder &kb, Value d, bool softplus, FloatAttr dtMin, FloatAttr dtMax);
+
+/// A decode step's conv: x [rows, C], weight [C, 1, K], bias [C] (or null),
+/// the state [B, K-1, C] and the updated state.
+struct ConvStepArgs {
+  Value x, weight, bias, state, stateOut;
+};
+/// One token of the conv for the VW channels from |c0| (lanes outside
+/// |mask| off) of |batchRow|, whose token is at |row| of x: SiLU(conv) of
+/// the window state ++ x; stores the window's last K-1 entries as the new
+/// state (read before written: in place is fine).
+Value buildConvStep(KernelBuilder &kb, const ConvStepArgs &a, Value batchRow, Value row, Value c0,
+                    Value mask);
+
 /// The memref type a kernel takes for |v| (an operand or result of a
 /// kernel op), per the kernel ABI in KernelBuilder.h.
 Type kernelArgType(KernelBuilder &kb, Value v);

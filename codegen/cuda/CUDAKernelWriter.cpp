@@ -30,6 +30,15 @@ std::string mlir::ssm::cudaFloat(double v) {
   return s + "f";
 }
 
+std::string mlir::ssm::cudaTimeStepBody(bool softplus, FloatAttr dtMin, FloatAttr dtMax) {
+  std::string body = softplus ? "d = ssm_softplus(d); " : "";
+  if (dtMin)
+    body += "d = fmaxf(d, " + cudaFloat(dtMin.getValueAsDouble()) + "); ";
+  if (dtMax)
+    body += "d = fminf(d, " + cudaFloat(dtMax.getValueAsDouble()) + "); ";
+  return body + "return d;";
+}
+
 CUDAKernelWriter::CUDAKernelWriter(Operation *op, StringRef file, StringRef function)
     : op_(op), file_(file.str()), function_(function.str()) {
   const ssmrt::OpInfo &info = *opInfoOf(op);

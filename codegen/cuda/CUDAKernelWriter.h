@@ -53,6 +53,10 @@ std::string cudaElementType(Value v);
 /// A float literal that reads back as |v| in f32.
 std::string cudaFloat(double v);
 
+/// The body of `float delta(float d)` for Mamba-2's time step: the softplus
+/// when |softplus|, then the clamp to each bound that is given.
+std::string cudaTimeStepBody(bool softplus, FloatAttr dtMin, FloatAttr dtMax);
+
 class CUDAKernelWriter {
 public:
   /// The kernel of |op| that calls |function| of kernels/|file|.

@@ -34,12 +34,8 @@ ssmrt::CudaKernelDesc mlir::ssm::emitSSDKernel(SSDScanOp op) {
   w.tile(tiles::ssdTiles(), "CHUNK");
   w.tile(tiles::ssdTiles(), "THREADS");
   // The discretization that fusion folded in: softplus, then the clamp.
-  std::string delta = op.getDtSoftplus() ? "d = ssm_softplus(d); " : "";
-  if (FloatAttr lo = op.getDtMinAttr())
-    delta += "d = fmaxf(d, " + cudaFloat(lo.getValueAsDouble()) + "); ";
-  if (FloatAttr hi = op.getDtMaxAttr())
-    delta += "d = fminf(d, " + cudaFloat(hi.getValueAsDouble()) + "); ";
-  w.function("float delta(float d)", delta + "return d;");
+  w.function("float delta(float d)",
+             cudaTimeStepBody(op.getDtSoftplus(), op.getDtMinAttr(), op.getDtMaxAttr()));
   ssmrt::CudaKernelDesc launch;
   launch.grid = ssmrt::LaunchGrid::ChannelBlocks;
   // One block per (head, ROWS state rows): ceil(channels / ROWS) blocks.

@@ -75,12 +75,8 @@ ssmrt::CudaKernelDesc mlir::ssm::emitMamba2StepKernel(Mamba2StepOp op) {
   w.tile(tiles::stepTiles(), "THREADS");
   w.tile(tiles::stepTiles(), "SEGMENTS");
   // The discretization the ssd_scan carried: softplus, then the clamp.
-  std::string delta = op.getDtSoftplus() ? "d = ssm_softplus(d); " : "";
-  if (FloatAttr lo = op.getDtMinAttr())
-    delta += "d = fmaxf(d, " + cudaFloat(lo.getValueAsDouble()) + "); ";
-  if (FloatAttr hi = op.getDtMaxAttr())
-    delta += "d = fminf(d, " + cudaFloat(hi.getValueAsDouble()) + "); ";
-  w.function("float delta(float d)", delta + "return d;");
+  w.function("float delta(float d)",
+             cudaTimeStepBody(op.getDtSoftplus(), op.getDtMinAttr(), op.getDtMaxAttr()));
   ssmrt::CudaKernelDesc launch;
   launch.grid = ssmrt::LaunchGrid::Persistent;
   launch.channels = std::max(conv, inner);

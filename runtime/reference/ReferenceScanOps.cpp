@@ -230,6 +230,26 @@ Status evaluateSSDScan(const RefOpCall &call, std::vector<RefTensor> &results) {
   return okStatus();
 }
 
+/// One token of a decode step's conv for batch row |b|: the window
+/// conv_state ++ x (x [B, 1, C]) through the [C, 1, K] filter and SiLU into
+/// |xc|, and the window's last K-1 entries into |convOut|.
+static void convStep(const RefTensor &x, const RefTensor &convW, const RefTensor &convState,
+                     const RefTensor *convBias, int64_t b, double *xc, RefTensor &convOut) {
+  int64_t channels = x.shape[2], k = convW.shape[2];
+  for (int64_t c = 0; c < channels; ++c) {
+    auto at = [&](int64_t j) {
+      return j < k - 1 ? convState.data[(b * (k - 1) + j) * channels + c]
+                       : x.data[b * channels + c];
+    };
+    double acc = convBias ? convBias->data[c] : 0.0;
+    for (int64_t j = 0; j < k; ++j)
+      acc += convW.data[c * k + j] * at(j);
+    xc[c] = refSilu(acc);
+    for (int64_t j = 0; j < k - 1; ++j)
+      convOut.data[(b * (k - 1) + j) * channels + c] = at(j + 1);
+  }
+}
+
 Status evaluateMambaStep(const RefOpCall &call, std::vector<RefTensor> &results) {
   const RefTensor *x, *z, *convW, *convState, *xProj, *deltaProj, *deltaBias, *a, *ssmState;
   SSMRT_RETURN_IF_ERROR(requireOperand(call, 0, "x", x));
@@ -270,19 +290,7 @@ Status evaluateMambaStep(const RefOpCall &call, std::vector<RefTensor> &results)
   RefTensor y(x->shape), convOut(convState->shape), ssmOut(ssmState->shape);
   std::vector<double> xc(channels), proj(projWidth);
   for (int64_t b = 0; b < batch; ++b) {
-    // Conv over the window conv_state ++ x, then SiLU.
-    for (int64_t e = 0; e < channels; ++e) {
-      auto at = [&](int64_t j) {
-        return j < k - 1 ? convState->data[(b * (k - 1) + j) * channels + e]
-                         : x->data[b * channels + e];
-      };
-      double acc = convBias ? convBias->data[e] : 0.0;
-      for (int64_t j = 0; j < k; ++j)
-        acc += convW->data[e * k + j] * at(j);
-      xc[e] = refSilu(acc);
-      for (int64_t j = 0; j < k - 1; ++j)
-        convOut.data[(b * (k - 1) + j) * channels + e] = at(j + 1);
-    }
+    convStep(*x, *convW, *convState, convBias, b, xc.data(), convOut);
     // [dt, B, C] = x_proj · xc.
     for (int64_t o = 0; o < projWidth; ++o) {
       double acc = 0;
@@ -375,18 +383,7 @@ Status evaluateMamba2Step(const RefOpCall &call, std::vector<RefTensor> &results
   std::vector<double> xc(convDim), y(inner);
   int64_t headsPerGroup = heads / groups;
   for (int64_t b = 0; b < batch; ++b) {
-    for (int64_t c = 0; c < convDim; ++c) {
-      auto at = [&](int64_t j) {
-        return j < k - 1 ? convState->data[(b * (k - 1) + j) * convDim + c]
-                         : xbc->data[b * convDim + c];
-      };
-      double acc = convBias ? convBias->data[c] : 0.0;
-      for (int64_t j = 0; j < k; ++j)
-        acc += convW->data[c * k + j] * at(j);
-      xc[c] = refSilu(acc);
-      for (int64_t j = 0; j < k - 1; ++j)
-        convOut.data[(b * (k - 1) + j) * convDim + c] = at(j + 1);
-    }
+    convStep(*xbc, *convW, *convState, convBias, b, xc.data(), convOut);
     for (int64_t h = 0; h < heads; ++h) {
       double dt = dtIn->data[b * heads + h] + (dtBias ? dtBias->data[h] : 0.0);
       if (softplus)

@@ -20,6 +20,31 @@
 //
 //===----------------------------------------------------------------------===//
 
+// One token of the conv for channel c of batch row b: the window
+// conv_state ++ x through the filter, SiLU; the window's last K-1 entries
+// become the new conv state (read before written: in place is fine).
+template <int K, int WIDTH, bool HAS_BIAS, typename X, typename W, typename B>
+__device__ __forceinline__ float ssm_conv_step(const X *__restrict__ x, long long x_ld,
+                                               const W *__restrict__ w, const B *__restrict__ bias,
+                                               const float *state, float *state_out, int b,
+                                               int c) {
+  float win[K];
+#pragma unroll
+  for (int j = 0; j < K - 1; ++j)
+    win[j] = state[((long long)b * (K - 1) + j) * WIDTH + c];
+  win[K - 1] = ssm_ld(x, (long long)b * x_ld + c);
+  float acc = 0.0f;
+  if constexpr (HAS_BIAS)
+    acc = ssm_ld(bias, c);
+#pragma unroll
+  for (int k = 0; k < K; ++k)
+    acc = fmaf(ssm_ld(w, c * K + k), win[k], acc);
+#pragma unroll
+  for (int j = 0; j < K - 1; ++j)
+    state_out[((long long)b * (K - 1) + j) * WIDTH + c] = win[j + 1];
+  return ssm_silu(acc);
+}
+
 template <typename Cfg>
 __device__ __forceinline__ void ssm_mamba_step(
     const typename Cfg::x_t *__restrict__ x, long long x_ld,
@@ -44,21 +69,8 @@ __device__ __forceinline__ void ssm_mamba_step(
   // 1. conv + SiLU
   for (long long i = first; i < (long long)batch * WIDTH; i += stride) {
     const int b = i / WIDTH, c = i % WIDTH;
-    float win[K];
-#pragma unroll
-    for (int j = 0; j < K - 1; ++j)
-      win[j] = conv_state[((long long)b * (K - 1) + j) * WIDTH + c];
-    win[K - 1] = ssm_ld(x, (long long)b * x_ld + c);
-    float acc = 0.0f;
-    if constexpr (Cfg::has_conv_bias)
-      acc = ssm_ld(conv_bias, c);
-#pragma unroll
-    for (int k = 0; k < K; ++k)
-      acc = fmaf(ssm_ld(conv_weight, c * K + k), win[k], acc);
-    ws[b * PER_ROW + c] = ssm_silu(acc);
-#pragma unroll
-    for (int j = 0; j < K - 1; ++j)
-      conv_state_out[((long long)b * (K - 1) + j) * WIDTH + c] = win[j + 1];
+    ws[b * PER_ROW + c] = ssm_conv_step<K, WIDTH, Cfg::has_conv_bias>(
+        x, x_ld, conv_weight, conv_bias, conv_state, conv_state_out, b, c);
   }
   ssm_grid_barrier(barrier);
   // 2. x_proj partial products
@@ -162,21 +174,8 @@ __device__ __forceinline__ void ssm_mamba2_step(
   // 1. conv + SiLU over x ‖ B ‖ C
   for (long long i = first; i < (long long)batch * CONV; i += stride) {
     const int b = i / CONV, c = i % CONV;
-    float win[K];
-#pragma unroll
-    for (int j = 0; j < K - 1; ++j)
-      win[j] = conv_state[((long long)b * (K - 1) + j) * CONV + c];
-    win[K - 1] = ssm_ld(xbc, (long long)b * xbc_ld + c);
-    float acc = 0.0f;
-    if constexpr (Cfg::has_conv_bias)
-      acc = ssm_ld(conv_bias, c);
-#pragma unroll
-    for (int k = 0; k < K; ++k)
-      acc = fmaf(ssm_ld(conv_weight, c * K + k), win[k], acc);
-    ws[b * PER_ROW + c] = ssm_silu(acc);
-#pragma unroll
-    for (int j = 0; j < K - 1; ++j)
-      conv_state_out[((long long)b * (K - 1) + j) * CONV + c] = win[j + 1];
+    ws[b * PER_ROW + c] = ssm_conv_step<K, CONV, Cfg::has_conv_bias>(
+        xbc, xbc_ld, conv_weight, conv_bias, conv_state, conv_state_out, b, c);
   }
   ssm_grid_barrier(barrier);
   // 2. one state row per thread
