@@ -84,6 +84,7 @@ def main():
         randomize(model, gen)
         out = here / name
         model.save_pretrained(out)
+        (out / "generation_config.json").unlink(missing_ok=True)  # not read by ssmc
         vocab = case["config"]["vocab_size"]
         prompt = torch.randint(0, vocab, (1, case["prompt"]), generator=gen)
         model64 = model.double()
