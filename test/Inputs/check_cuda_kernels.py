@@ -21,6 +21,13 @@ VARIANTS = [["--no-fold-delta-proj"], ["--gpu-dtype", "fp32"], ["--gpu-dtype", "
             ["--gpu-dtype", "fp32", "--no-fold-delta-proj"]]
 runs = [(m, []) for m in sorted(glob.glob(os.path.join(models, "*.ssm")))]
 runs += [(m, v) for m in sys.argv[4:] for v in VARIANTS]
+# In a sanitized build, LeakSanitizer's stop-the-world tracer crashes at the
+# exit of some of these NVRTC-heavy runs under lit ("Tracer caught signal
+# 11", google/sanitizers#1353): no leak is reported, the run just dies. The
+# leak check stays on in every other test of the same compile paths.
+env = dict(os.environ)
+if "ASAN_OPTIONS" in env:
+    env["ASAN_OPTIONS"] += ":detect_leaks=0"
 passed = failed = 0
 for model, flags in runs:
     name = " ".join([os.path.basename(model)] + flags)
@@ -28,7 +35,7 @@ for model, flags in runs:
         out = os.path.join(work, "-".join([os.path.basename(model)] + flags + [arch]))
         shutil.rmtree(out, ignore_errors=True)
         run = subprocess.run([ssmc, "compile", model, "--target", "cuda:" + arch, "--emit=ptx",
-                              "--dump-dir", out] + flags, capture_output=True, text=True)
+                              "--dump-dir", out] + flags, capture_output=True, text=True, env=env)
         if run.returncode != 0:
             unsupported = re.search(r"'(ssm\.[a-z_0-9]+)' has no CUDA implementation", run.stderr)
             if unsupported:
