@@ -59,7 +59,13 @@ struct SSMAssignGPUTypes : mlir::ssm::impl::SSMAssignGPUTypesBase<SSMAssignGPUTy
       return signalPassFailure();
     }
     Type f32 = Float32Type::get(ctx);
-    for (Operation &op : func.getBody().front()) {
+    Block &body = func.getBody().front();
+    // Activations passed in (run-op's one-op functions) arrive in the
+    // compute dtype too.
+    for (BlockArgument arg : body.getArguments())
+      if (valueRole(arg) == ValueRole::Activation)
+        setElementType(arg, compute);
+    for (Operation &op : body) {
       if (isa<func::ReturnOp>(op))
         continue;
       if (isa<ParamOp>(op) || ssmDialect(&op).getOnceAttrHelper().isAttrPresent(&op)) {
@@ -87,6 +93,8 @@ struct SSMAssignGPUTypes : mlir::ssm::impl::SSMAssignGPUTypesBase<SSMAssignGPUTy
         return signalPassFailure();
       }
     }
+    func.setFunctionType(
+        FunctionType::get(ctx, body.getArgumentTypes(), body.getTerminator()->getOperandTypes()));
   }
 };
 

@@ -20,6 +20,10 @@ FailureOr<ssmrt::CudaKernelDesc> emitRowKernel(Operation *op);
 ssmrt::CudaKernelDesc emitConvKernel(CausalConv1dOp op);
 ssmrt::CudaKernelDesc emitScanKernel(SelectiveScanOp op);
 ssmrt::CudaKernelDesc emitSSDKernel(SSDScanOp op);
+/// Whether |op|'s kernel is the chunked tensor-core form (kernels/
+/// ssd_chunked.cuh: x in bf16 or fp16) rather than the recurrent one
+/// (kernels/ssd.cuh: f32, where tensor cores would lose its precision).
+bool ssdOnTensorCores(SSDScanOp op);
 ssmrt::CudaKernelDesc emitStepKernel(MambaStepOp op);
 ssmrt::CudaKernelDesc emitMamba2StepKernel(Mamba2StepOp op);
 

@@ -71,6 +71,7 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     int64_t limit = int64_t(sharedMemoryKB) * 1024;
+    bool failed = false;
     getOperation().walk([&](Operation *op) {
       if (!opInfoOf(op) || loweringOf(op, LoweringTarget::cuda()) != Lowering::Kernel)
         return;
@@ -86,6 +87,30 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
         set("ITEMS", t.items);
         set("STATE_TILE", t.stateTile);
         set("THREADS", t.channels * t.groups);
+      } else if (auto ssd = dyn_cast<SSDScanOp>(op); ssd && ssdOnTensorCores(ssd)) {
+        // Row tiles no taller than head_dim needs; CHUNK, then PTILE, shrink
+        // to fit the shared memory (16-bit B, C and state tiles grow with N).
+        const tiles::TileTable &table = tiles::ssdChunkedTiles();
+        int64_t states =
+            llvm::cast<RankedTensorType>(ssd.getB().getType()).getDimSize(2) / ssd.getGroups();
+        int64_t ptile = std::min<int64_t>(table.find("PTILE")->dflt,
+                                          std::max<int64_t>(16, nextPowerOfTwo(ssd.getHeadDim())));
+        int64_t chunk = table.find("CHUNK")->dflt;
+        while (chunk > 16 && tiles::ssdChunkedSharedBytes(ptile, chunk, states) > limit)
+          chunk /= 2;
+        while (ptile > 16 && tiles::ssdChunkedSharedBytes(ptile, chunk, states) > limit)
+          ptile /= 2;
+        if (int64_t bytes = tiles::ssdChunkedSharedBytes(ptile, chunk, states); bytes > limit) {
+          op->emitError() << "d_state " << states << " needs " << bytes
+                          << " bytes of shared memory in the chunked SSD kernel even with "
+                             "16-row, 16-step tiles; the limit is "
+                          << limit;
+          failed = true;
+          return;
+        }
+        set("PTILE", ptile);
+        set("CHUNK", chunk);
+        set("THREADS", table.find("THREADS")->dflt);
       } else if (auto ssd = dyn_cast<SSDScanOp>(op)) {
         // ROWS x ceil(N / SLICE) threads, at most 1024; CHUNK shrinks to fit
         // the shared memory (B and C tiles grow with N).
@@ -120,6 +145,8 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
       }
       ssmDialect(op).getCudaTilesAttrHelper().setAttr(op, DictionaryAttr::get(ctx, chosen));
     });
+    if (failed)
+      signalPassFailure();
   }
 };
 

@@ -1,4 +1,4 @@
-//===- EmitSSDKernel.cpp - configuring kernels/ssd.cuh --------------------===//
+//===- EmitSSDKernel.cpp - configuring kernels/ssd{,_chunked}.cuh ---------===//
 #include "codegen/cuda/CUDAKernelWriter.h"
 #include "codegen/cuda/CUDAKernels.h"
 #include "codegen/cuda/TileTables.h"
@@ -8,8 +8,12 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
+bool mlir::ssm::ssdOnTensorCores(SSDScanOp op) { return cudaElementType(op.getX()) != "float"; }
+
 ssmrt::CudaKernelDesc mlir::ssm::emitSSDKernel(SSDScanOp op) {
-  CUDAKernelWriter w(op, "ssd.cuh", "ssm_ssd_scan");
+  bool chunked = ssdOnTensorCores(op);
+  CUDAKernelWriter w(op, chunked ? "ssd_chunked.cuh" : "ssd.cuh",
+                     chunked ? "ssm_ssd_chunked" : "ssm_ssd_scan");
   w.params({{"x", "x"},
             {"dt", "dt"},
             {"A", "A"},
@@ -28,19 +32,23 @@ ssmrt::CudaKernelDesc mlir::ssm::emitSSDKernel(SSDScanOp op) {
   w.constant("head_dim", headDim);
   w.constant("ns", states);
   w.constant("groups", groups);
-  int64_t rows = w.tile(tiles::ssdTiles(), "ROWS");
-  int64_t slice = w.tile(tiles::ssdTiles(), "SLICE");
-  w.constant("slices", (states + slice - 1) / slice);
-  w.tile(tiles::ssdTiles(), "CHUNK");
-  w.tile(tiles::ssdTiles(), "THREADS");
+  const tiles::TileTable &table = chunked ? tiles::ssdChunkedTiles() : tiles::ssdTiles();
+  const char *rowParam = chunked ? "PTILE" : "ROWS";
+  int64_t rows = w.tile(table, rowParam);
+  if (!chunked) {
+    int64_t slice = w.tile(table, "SLICE");
+    w.constant("slices", (states + slice - 1) / slice);
+  }
+  w.tile(table, "CHUNK");
+  w.tile(table, "THREADS");
   // The discretization that fusion folded in: softplus, then the clamp.
   w.function("float delta(float d)",
              cudaTimeStepBody(op.getDtSoftplus(), op.getDtMinAttr(), op.getDtMaxAttr()));
   ssmrt::CudaKernelDesc launch;
   launch.grid = ssmrt::LaunchGrid::ChannelBlocks;
-  // One block per (head, ROWS state rows): ceil(channels / ROWS) blocks.
+  // One block per (head, ROWS or PTILE state rows).
   launch.channels = heads * ((headDim + rows - 1) / rows) * rows;
-  launch.gridParam = "ROWS";
+  launch.gridParam = rowParam;
   launch.blockParam = "THREADS";
   return w.finish(launch);
 }

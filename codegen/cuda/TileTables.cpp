@@ -63,6 +63,22 @@ int64_t mlir::ssm::tiles::ssdSharedBytes(int64_t rows, int64_t slice, int64_t ch
   return 4 * (2 * chunk * states + 2 * chunk + chunk * rows * slices);
 }
 
+const TileTable &mlir::ssm::tiles::ssdChunkedTiles() {
+  static const TileTable table = {{
+      {"PTILE", 32, {16, 32, 64}},
+      {"CHUNK", 32, {16, 32, 64}},
+      {"THREADS", 128, {64, 128, 256}},
+  }};
+  return table;
+}
+
+int64_t mlir::ssm::tiles::ssdChunkedSharedBytes(int64_t ptile, int64_t chunk, int64_t states) {
+  // 16-bit sC, sB [CHUNK][NP]; sX, sXw [CHUNK][PTILE]; sM [CHUNK][CHUNK];
+  // sS [PTILE][NP]; f32 sDt, sCum [CHUNK] (kernels/ssd_chunked.cuh).
+  int64_t np = (states + 15) / 16 * 16;
+  return 2 * (2 * chunk * np + 2 * chunk * ptile + chunk * chunk + ptile * np) + 8 * chunk;
+}
+
 const TileTable &mlir::ssm::tiles::stepTiles() {
   static const TileTable table = {{
       {"THREADS", 64, {64, 128, 256, 512, 1024}},

@@ -51,6 +51,13 @@ const TileTable &ssdTiles();
 /// Static shared memory of the SSD kernel, in bytes.
 int64_t ssdSharedBytes(int64_t rows, int64_t slice, int64_t chunk, int64_t states);
 
+/// ssd_chunked.cuh (16-bit inputs, tensor cores): THREADS threads per
+/// block, PTILE state rows of one head, CHUNK steps per chunk; PTILE and
+/// CHUNK are multiples of 16, THREADS of 32.
+const TileTable &ssdChunkedTiles();
+/// Static shared memory of the chunked SSD kernel, in bytes.
+int64_t ssdChunkedSharedBytes(int64_t ptile, int64_t chunk, int64_t states);
+
 /// step.cuh: a persistent cooperative grid of THREADS-thread blocks;
 /// x_proj's rows split into SEGMENTS partial sums.
 const TileTable &stepTiles();

@@ -25,6 +25,31 @@ func.func @scan256(%u: tensor<?x?x64xf32>, %dt: tensor<?x?x64xf32>, %A: tensor<6
 
 // -----
 
+// Test: Mamba-2's scan in f32 runs the recurrent kernel (rows, slices of
+// d_state, a chunk that fits); in bf16 the chunked tensor-core kernel,
+// whose chunk and then row tile shrink to fit the shared memory.
+// CHECK-LABEL: func.func @ssd_f32
+// CHECK: ssm.ssd_scan {{.*}}ssm.cuda_tiles = {CHUNK = 8 : i64, ROWS = 32 : i64, SLICE = 16 : i64, THREADS = 256 : i64}
+// SMALL-LABEL: func.func @ssd_f32
+// SMALL: ssm.cuda_tiles = {CHUNK = 4 : i64, ROWS = 32 : i64, SLICE = 16 : i64, THREADS = 256 : i64}
+func.func @ssd_f32(%x: tensor<?x?x256xf32>, %dt: tensor<?x?x4xf32>, %A: tensor<4xf32>, %B: tensor<?x?x128xf32>, %C: tensor<?x?x128xf32>) -> tensor<?x?x256xf32> {
+  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C {groups = 1 : i64, head_dim = 64 : i64, heads = 4 : i64} : (tensor<?x?x256xf32>, tensor<?x?x4xf32>, tensor<4xf32>, tensor<?x?x128xf32>, tensor<?x?x128xf32>) -> (tensor<?x?x256xf32>, tensor<?x4x64x128xf32>)
+  return %y : tensor<?x?x256xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @ssd_bf16
+// CHECK: ssm.ssd_scan {{.*}}ssm.cuda_tiles = {CHUNK = 32 : i64, PTILE = 32 : i64, THREADS = 128 : i64}
+// SMALL-LABEL: func.func @ssd_bf16
+// SMALL: ssm.cuda_tiles = {CHUNK = 16 : i64, PTILE = 16 : i64, THREADS = 128 : i64}
+func.func @ssd_bf16(%x: tensor<?x?x256xbf16>, %dt: tensor<?x?x4xbf16>, %A: tensor<4xf32>, %B: tensor<?x?x128xbf16>, %C: tensor<?x?x128xbf16>) -> tensor<?x?x256xbf16> {
+  %y, %s = ssm.ssd_scan %x, %dt, %A, %B, %C {groups = 1 : i64, head_dim = 64 : i64, heads = 4 : i64} : (tensor<?x?x256xbf16>, tensor<?x?x4xbf16>, tensor<4xf32>, tensor<?x?x128xbf16>, tensor<?x?x128xbf16>) -> (tensor<?x?x256xbf16>, tensor<?x4x64x128xf32>)
+  return %y : tensor<?x?x256xbf16>
+}
+
+// -----
+
 // Test: row kernels get about eight values per thread; the conv a time
 // block that covers its history.
 // CHECK-LABEL: func.func @rows

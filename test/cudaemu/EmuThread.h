@@ -21,7 +21,14 @@ struct ssmc_emu_thread {
   void (*syncthreads)(void *context);
   /// A cancellation point; also gives up the CPU when |yield| is nonzero.
   void (*poll)(void *context, int yield);
+  /// Warp-collective instructions: each live thread of the warp puts
+  /// |bytes| (at most kEmuWarpBytes) from |mine|; once all have, each gets
+  /// the warp's 32 contributions in lane order in |all| (32 x |bytes|). The
+  /// slots of lanes that have returned or do not exist hold stale bytes.
+  void (*warp_exchange)(void *context, const void *mine, void *all, unsigned bytes);
 };
+
+enum { kEmuWarpBytes = 64 };
 
 /// The entry the emulator adds to every kernel's translation unit: sets the
 /// thread's coordinates from |thread| and calls the kernel with |args|

@@ -1,11 +1,13 @@
 //===- GridRunner.cpp - CUDA threads as host threads ----------------------===//
 #include "GridRunner.h"
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -104,6 +106,18 @@ private:
   std::function<void()> completion_;
 };
 
+/// The lanes of one warp: their barrier and the double-buffered slots of
+/// warp_exchange. A lane writes slot set k % 2 for its k-th exchange; it can
+/// reach exchange k + 2 only once every lane has arrived at exchange k + 1,
+/// that is, has finished reading set k % 2.
+struct Warp {
+  explicit Warp(std::unique_ptr<Barrier> barrier, unsigned lanes)
+      : barrier(std::move(barrier)), lanes(lanes) {}
+  std::unique_ptr<Barrier> barrier;
+  unsigned lanes;
+  unsigned char slots[2][32][kEmuWarpBytes] = {};
+};
+
 /// What the threads of one launch share.
 struct Launch {
   Launch(ssmc_emu_call_fn call, void **args, Dim3 grid) : call(call), args(args), grid(grid) {}
@@ -113,6 +127,7 @@ struct Launch {
   Dim3 grid;
   std::atomic<bool> cancelled{false};
   std::vector<std::unique_ptr<Barrier>> barriers;
+  std::vector<std::unique_ptr<Warp>> warps;
 
   std::mutex mutex;
   std::condition_variable allDone;
@@ -132,6 +147,13 @@ struct Launch {
     cancelled = true;
     for (const std::unique_ptr<Barrier> &barrier : barriers)
       barrier->cancel();
+    for (const std::unique_ptr<Warp> &warp : warps)
+      warp->barrier->cancel();
+  }
+  /// Re-arms the warps of a normal launch for its next block.
+  void resetWarps() {
+    for (const std::unique_ptr<Warp> &warp : warps)
+      warp->barrier->reset(warp->lanes);
   }
 };
 
@@ -139,11 +161,29 @@ struct Launch {
 struct Worker {
   Launch *launch;
   Barrier *syncthreads;
+  Warp *warp;
+  unsigned lane;
+  unsigned exchanges; ///< warp_exchange calls in the current block
   ssmc_emu_thread thread;
 };
 
 void syncthreadsCallback(void *context) {
   static_cast<Worker *>(context)->syncthreads->arriveAndWait();
+}
+
+void warpExchangeCallback(void *context, const void *mine, void *all, unsigned bytes) {
+  auto *worker = static_cast<Worker *>(context);
+  if (bytes > kEmuWarpBytes) {
+    std::fprintf(stderr, "ssmc_cuda_emu: a warp exchange of %u bytes (at most %d)\n", bytes,
+                 int(kEmuWarpBytes));
+    std::abort();
+  }
+  Warp &warp = *worker->warp;
+  unsigned set = worker->exchanges++ % 2;
+  std::memcpy(warp.slots[set][worker->lane], mine, bytes);
+  warp.barrier->arriveAndWait();
+  for (unsigned lane = 0; lane < 32; ++lane)
+    std::memcpy(static_cast<unsigned char *>(all) + lane * bytes, warp.slots[set][lane], bytes);
 }
 
 void pollCallback(void *context, int yield) {
@@ -172,8 +212,10 @@ void runBlocks(Worker *worker, Barrier *blockEnd) {
   try {
     for (uint64_t b = 0; b < launch.grid.count(); ++b) {
       setCoordinates(worker->thread.blockIdx, b, launch.grid);
+      worker->exchanges = 0;
       launch.call(&worker->thread, launch.args);
       worker->syncthreads->leave();
+      worker->warp->barrier->leave();
       blockEnd->arriveAndWait();
     }
   } catch (const Cancelled &) {
@@ -186,6 +228,7 @@ void runThread(Worker *worker) {
   try {
     worker->launch->call(&worker->thread, worker->launch->args);
     worker->syncthreads->leave();
+    worker->warp->barrier->leave();
   } catch (const Cancelled &) {
   }
   worker->launch->threadDone();
@@ -233,16 +276,32 @@ Status runGrid(ssmc_emu_call_fn call, void **args, Dim3 grid, Dim3 block, bool c
     auto syncthreads = std::make_unique<Barrier>(launch.cancelled, blockThreads);
     Barrier *syncthreadsPtr = syncthreads.get();
     launch.barriers.push_back(std::move(syncthreads));
-    launch.barriers.push_back(std::make_unique<Barrier>(
-        launch.cancelled, blockThreads, [=] { syncthreadsPtr->reset(blockThreads); }));
+    Launch *launchPtr = &launch;
+    launch.barriers.push_back(std::make_unique<Barrier>(launch.cancelled, blockThreads, [=] {
+      syncthreadsPtr->reset(blockThreads);
+      launchPtr->resetWarps();
+    }));
     blockEnd = launch.barriers.back().get();
   }
+  // The warps of each block that runs at once (all blocks when cooperative).
+  unsigned warpsPerBlock = (blockThreads + 31) / 32;
+  for (uint64_t b = 0; b < (cooperative ? grid.count() : 1); ++b)
+    for (unsigned w = 0; w < warpsPerBlock; ++w) {
+      unsigned lanes = std::min(32u, blockThreads - 32 * w);
+      launch.warps.push_back(
+          std::make_unique<Warp>(std::make_unique<Barrier>(launch.cancelled, lanes), lanes));
+    }
 
   std::vector<Worker> workers(numThreads);
   for (uint64_t i = 0; i < numThreads; ++i) {
     Worker &worker = workers[i];
     worker.launch = &launch;
     worker.syncthreads = launch.barriers[cooperative ? i / blockThreads : 0].get();
+    unsigned inBlock = unsigned(i % blockThreads);
+    worker.warp =
+        launch.warps[(cooperative ? i / blockThreads : 0) * warpsPerBlock + inBlock / 32].get();
+    worker.lane = inBlock % 32;
+    worker.exchanges = 0;
     ssmc_emu_thread &thread = worker.thread;
     setCoordinates(thread.threadIdx, i % blockThreads, block);
     setCoordinates(thread.blockIdx, i / blockThreads, grid);
@@ -251,6 +310,7 @@ Status runGrid(ssmc_emu_call_fn call, void **args, Dim3 grid, Dim3 block, bool c
     thread.context = &worker;
     thread.syncthreads = syncthreadsCallback;
     thread.poll = pollCallback;
+    thread.warp_exchange = warpExchangeCallback;
   }
 
   Status status;

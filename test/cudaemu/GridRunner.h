@@ -8,6 +8,8 @@
 //
 // __syncthreads is a barrier over the block's threads that have not returned
 // (as on current GPUs, a thread that returns no longer holds the others up).
+// Each warp (32 consecutive threads of the block) has a barrier of its own
+// for warp-collective instructions (ssmc_emu_thread::warp_exchange).
 //
 // A watchdog cancels a launch that runs past its timeout: __syncthreads,
 // __nanosleep and the atomics of the cancelled kernel unwind it with a C++

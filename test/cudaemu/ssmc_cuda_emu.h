@@ -5,8 +5,10 @@
 // of an emitted kernel, so that the host compiler accepts the CUDA subset the
 // emitter uses (docs/artifact.md, "CUDA kernels"): the qualifiers, the thread
 // coordinates, __syncthreads and fences, integer and float atomics, bit casts
-// and the float math intrinsics. Anything else (warp functions, dynamic
-// shared memory, texture reads) fails to compile, as it should.
+// and the float math intrinsics, and one tensor-core instruction
+// (ssmc_emu_mma_m16n8k16, what the preamble's ssm_mma16816 issues as PTX on a
+// GPU). Anything else (warp shuffles and votes, dynamic shared memory,
+// texture reads) fails to compile, as it should.
 //
 // __shared__ is `static`: the launcher runs the blocks of a normal launch
 // one after another, so a kernel's statics are the running block's shared
@@ -193,5 +195,60 @@ inline float __powf(float x, float y) { return powf(x, y); }
 inline float __fdividef(float x, float y) { return x / y; }
 inline float __saturatef(float x) { return fminf(fmaxf(x, 0.0f), 1.0f); }
 inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
+
+//===----------------------------------------------------------------------===//
+// Tensor cores
+//===----------------------------------------------------------------------===//
+
+/// A 16-bit float's bits as f32: bfloat16, or IEEE half when !|bf16|.
+inline float ssmc_emu_half_to_float(unsigned short h, bool bf16) {
+  if (bf16)
+    return __uint_as_float((unsigned)h << 16);
+  int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  float mag = e == 0    ? ldexpf((float)m, -24)
+              : e == 31 ? (m ? NAN : INFINITY)
+                        : ldexpf((float)(m | 0x400), e - 25);
+  return (h & 0x8000) ? -mag : mag;
+}
+
+/// mma.sync.aligned.m16n8k16.row.col.f32.{bf16,f16}.{bf16,f16}.f32 with
+/// D = C = |d|, as the PTX ISA lays out its fragments ("Matrix Fragments for
+/// mma.m16n8k16 with floating point type"): lane 4g + t holds A[g][2t, 2t+1],
+/// A[g+8][2t, 2t+1], A[g][2t+8, 2t+9], A[g+8][2t+8, 2t+9] in a[0..3],
+/// B[2t, 2t+1][g] and B[2t+8, 2t+9][g] in b[0..1] (the lower index in the low
+/// half), and D[g][2t], D[g][2t+1], D[g+8][2t], D[g+8][2t+1] in d[0..3].
+/// Every lane of the warp must call it (the lanes trade their fragments);
+/// products and sums are in f32.
+inline void ssmc_emu_mma_m16n8k16(float d[4], const unsigned a[4], const unsigned b[2], bool bf16) {
+  struct Fragments {
+    unsigned a[4], b[2];
+  } mine = {{a[0], a[1], a[2], a[3]}, {b[0], b[1]}}, all[32];
+  ssmc_emu_self->warp_exchange(ssmc_emu_self->context, &mine, all, sizeof mine);
+  float A[16][16], B[16][8];
+  for (int lane = 0; lane < 32; ++lane) {
+    const int g = lane / 4, t = lane % 4;
+    const Fragments &f = all[lane];
+    for (int half = 0; half < 2; ++half) {
+      auto value = [&](unsigned reg) {
+        return ssmc_emu_half_to_float((unsigned short)(reg >> (16 * half)), bf16);
+      };
+      A[g][2 * t + half] = value(f.a[0]);
+      A[g + 8][2 * t + half] = value(f.a[1]);
+      A[g][2 * t + 8 + half] = value(f.a[2]);
+      A[g + 8][2 * t + 8 + half] = value(f.a[3]);
+      B[2 * t + half][g] = value(f.b[0]);
+      B[2 * t + 8 + half][g] = value(f.b[1]);
+    }
+  }
+  const unsigned lane = (threadIdx.z * blockDim.y + threadIdx.y) * blockDim.x + threadIdx.x;
+  const int g = (lane % 32) / 4, t = lane % 4;
+  for (int i = 0; i < 4; ++i) {
+    const int row = g + 8 * (i / 2), col = 2 * t + i % 2;
+    float sum = d[i];
+    for (int k = 0; k < 16; ++k)
+      sum += A[row][k] * B[k][col];
+    d[i] = sum;
+  }
+}
 
 #endif // SSMC_TEST_CUDAEMU_SSMC_CUDA_EMU_H

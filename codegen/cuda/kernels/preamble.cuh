@@ -119,3 +119,61 @@ __device__ __forceinline__ void ssm_grid_barrier(unsigned *bar) {
 __device__ __forceinline__ float ssm_silu(float x) { return x / (1.0f + __expf(-x)); }
 // torch's softplus: the input itself above the threshold 20.
 __device__ __forceinline__ float ssm_softplus(float x) { return x > 20.0f ? x : log1pf(__expf(x)); }
+
+// Tensor cores (sm_80+): one warp's d += A·B, A 16×16 row-major and B 16×8
+// column-major in T (ssm_bf16 or ssm_f16), f32 accumulation. Fragments as
+// the PTX ISA lays them out for mma.m16n8k16: lane 4g + t holds A's rows g
+// and g + 8 at columns 2t, 2t + 1, 2t + 8, 2t + 9; B's column g at rows
+// 2t, 2t + 1, 2t + 8, 2t + 9; d's rows g and g + 8 at columns 2t, 2t + 1
+// (d[0], d[1] in row g). Every lane of the warp must take part. The host
+// emulator provides the instruction as ssmc_emu_mma_m16n8k16.
+template <typename T>
+__device__ __forceinline__ void ssm_mma16816(float d[4], const unsigned a[4], const unsigned b[2]);
+template <>
+__device__ __forceinline__ void ssm_mma16816<ssm_bf16>(float d[4], const unsigned a[4],
+                                                       const unsigned b[2]) {
+#ifdef __CUDA_ARCH__
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, "
+               "{%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+#else
+  ssmc_emu_mma_m16n8k16(d, a, b, true);
+#endif
+}
+template <>
+__device__ __forceinline__ void ssm_mma16816<ssm_f16>(float d[4], const unsigned a[4],
+                                                      const unsigned b[2]) {
+#ifdef __CUDA_ARCH__
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, "
+               "{%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+#else
+  ssmc_emu_mma_m16n8k16(d, a, b, false);
+#endif
+}
+
+// Two 16-bit values, p[0] in the low half and p[stride] in the high one.
+__device__ __forceinline__ unsigned ssm_pair(const unsigned short *p, int stride) {
+  return (unsigned)p[0] | ((unsigned)p[stride] << 16);
+}
+// This lane's A fragment of the 16×16 tile whose element (r, k) is
+// p[r * rs + k * ks], and its B fragment of the 16×8 tile whose element
+// (k, n) is p[k * ks + n * ns] (1-D blocks: the lane is threadIdx.x % 32).
+__device__ __forceinline__ void ssm_mma_a(unsigned a[4], const unsigned short *p, int rs, int ks) {
+  const int g = (threadIdx.x % 32) / 4, t = threadIdx.x % 4;
+  a[0] = ssm_pair(p + g * rs + 2 * t * ks, ks);
+  a[1] = ssm_pair(p + (g + 8) * rs + 2 * t * ks, ks);
+  a[2] = ssm_pair(p + g * rs + (2 * t + 8) * ks, ks);
+  a[3] = ssm_pair(p + (g + 8) * rs + (2 * t + 8) * ks, ks);
+}
+__device__ __forceinline__ void ssm_mma_b(unsigned b[2], const unsigned short *p, int ks, int ns) {
+  const int g = (threadIdx.x % 32) / 4, t = threadIdx.x % 4;
+  b[0] = ssm_pair(p + 2 * t * ks + g * ns, ks);
+  b[1] = ssm_pair(p + (2 * t + 8) * ks + g * ns, ks);
+}
+// The row and column of accumulator element i (0..3) of this lane in a
+// 16×8 tile.
+__device__ __forceinline__ int ssm_mma_row(int i) { return (threadIdx.x % 32) / 4 + 8 * (i / 2); }
+__device__ __forceinline__ int ssm_mma_col(int i) { return 2 * (threadIdx.x % 4) + i % 2; }

@@ -331,6 +331,74 @@ void checkNormalize(EmulatedKernel &kernel, std::vector<float> &workspace, unsig
     EXPECT_EQ(workspace[64 + b], 0.0f);
 }
 
+const char *const kMma = R"cuda(
+// D = A·B + 1 for A [32][32] row-major and B [32][16] stored as Bᵀ [16][32]:
+// block mi, warp ni computes the 16×8 tile (mi, ni) in two K steps through
+// the preamble's fragment loads and ssm_mma16816.
+template <typename T>
+__device__ void mma_tiles(const unsigned short *a, const unsigned short *bt, float *d) {
+  const int mi = blockIdx.x, ni = threadIdx.x / 32;
+  float acc[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+  for (int k = 0; k < 32; k += 16) {
+    unsigned fa[4], fb[2];
+    ssm_mma_a(fa, a + 16 * mi * 32 + k, 32, 1);
+    ssm_mma_b(fb, bt + 8 * ni * 32 + k, 1, 32);
+    ssm_mma16816<T>(acc, fa, fb);
+  }
+  for (int i = 0; i < 4; ++i)
+    d[(16 * mi + ssm_mma_row(i)) * 16 + 8 * ni + ssm_mma_col(i)] = acc[i];
+}
+extern "C" __global__ void __launch_bounds__(64) mma_bf16(
+    const unsigned short *a, const unsigned short *bt, float *d) { mma_tiles<ssm_bf16>(a, bt, d); }
+extern "C" __global__ void __launch_bounds__(64) mma_f16(
+    const unsigned short *a, const unsigned short *bt, float *d) { mma_tiles<ssm_f16>(a, bt, d); }
+)cuda";
+
+/// The emulated m16n8k16 tensor-core instruction, through the preamble's
+/// fragment loads, against a float64 product of the same 16-bit inputs:
+/// two blocks of two warps (the warps of a block and the blocks that reuse
+/// them trade fragments independently), both input types.
+TEST(CudaEmulatorTest, TensorCoreMmaMatchesAProduct) {
+  for (bool bf16 : {true, false}) {
+    SCOPED_TRACE(bf16 ? "bf16" : "f16");
+    std::unique_ptr<EmulatedKernel> kernel = compileKernel(kMma, bf16 ? "mma_bf16" : "mma_f16");
+    ASSERT_TRUE(kernel);
+    // Values k/64 - 1/2 for small integers k are exact in both types.
+    std::mt19937 rng(bf16 ? 7 : 8);
+    std::uniform_int_distribution<int> pick(-32, 32);
+    std::vector<double> av(32 * 32), btv(16 * 32);
+    std::vector<uint16_t> a(av.size()), bt(btv.size());
+    auto encode = [&](double v) {
+      float f = float(v);
+      uint32_t bits;
+      std::memcpy(&bits, &f, 4);
+      if (bf16)
+        return uint16_t(bits >> 16);
+      // |v| = k / 64 with |k| <= 32: a normal half with a 10-bit mantissa.
+      int e;
+      double m = std::frexp(std::fabs(v), &e); // |v| = m * 2^e, m in [0.5, 1)
+      if (v == 0)
+        return uint16_t(0);
+      uint16_t h = uint16_t(((e - 1 + 15) << 10) | (uint16_t(std::lround(m * 2048)) & 0x3ff));
+      return uint16_t(v < 0 ? h | 0x8000 : h);
+    };
+    for (size_t i = 0; i < av.size(); ++i)
+      a[i] = encode(av[i] = pick(rng) / 64.0);
+    for (size_t i = 0; i < btv.size(); ++i)
+      bt[i] = encode(btv[i] = pick(rng) / 64.0);
+    std::vector<float> d(32 * 16, -7.0f);
+    ssmrt::Status status = kernel->launch(Dim3(2), Dim3(64), {a.data(), bt.data(), d.data()});
+    ASSERT_TRUE(status.ok()) << status.message();
+    for (int r = 0; r < 32; ++r)
+      for (int c = 0; c < 16; ++c) {
+        double want = 1.0;
+        for (int k = 0; k < 32; ++k)
+          want += av[r * 32 + k] * btv[c * 32 + k];
+        EXPECT_EQ(d[r * 16 + c], float(want)) << "D[" << r << "][" << c << "]";
+      }
+  }
+}
+
 TEST(CudaEmulatorTest, CooperativeGridBarrier) {
   std::unique_ptr<EmulatedKernel> kernel = compileKernel(kNormalize, "normalize");
   ASSERT_TRUE(kernel);

@@ -3,14 +3,15 @@
 // ssm.ssd_scan (discretization, D skip and z gate fused) and
 // ssm.gated_rmsnorm as one-op functions through ssmc run-op's runner: CPU
 // kernels of both vector widths and the CUDA kernels in the host emulator
-// (fp32) against the float64 reference interpreter,
+// (the scan in fp32, bf16 and fp16: recurrent and chunked on tensor cores)
+// against the float64 reference interpreter,
 // on random inputs (never zeros). Shapes cover n_groups 1, 2 and 8, head_dim
 // 32 and 64 (and 24), d_state 16 to 256 (and 20, not a multiple of a
 // vector), chunk sizes 64 and 256, 1 to 4097 tokens, a batch of three
 // sequences of lengths 7, 3 and 0 starting from a given state, and the
 // time step clamp.
-// Tolerance (fp32): max|got - ref| / max|ref| <= 1e-5 for the output and the
-// final state; NaN never passes.
+// Tolerance: max|got - ref| / max|ref| <= 1e-5 (fp32), 1e-2 (bf16), 5e-3
+// (fp16) for the output and the final state; NaN never passes.
 //
 //===----------------------------------------------------------------------===//
 #include "test/cudaemu/EmulatedDevice.h"
@@ -26,6 +27,10 @@ using namespace ssmc::test;
 namespace {
 
 constexpr double kTolerance = 1e-5;
+/// The GPU's dtypes: f32 runs kernels/ssd.cuh, bf16 and fp16 the tensor-core
+/// kernels/ssd_chunked.cuh on inputs rounded to that type.
+constexpr std::pair<const char *, double> kGpuTolerances[] = {
+    {"fp32", kTolerance}, {"bf16", 1e-2}, {"fp16", 5e-3}};
 
 struct SSDCase {
   int64_t heads, headDim, state, groups;
@@ -111,16 +116,19 @@ void checkSSD(const SSDCase &c, uint64_t seed) {
     EXPECT_NE(got.trace.back().find("CPU kernel"), std::string::npos) << got.trace.back();
     expectClose(got.outputs, want, kTolerance);
   }
-  // The CUDA kernel in the host emulator (fp32; bf16 and fp16 in
-  // GpuKernelsEmuTest).
-  SCOPED_TRACE("CUDA emulator");
-  RunOpOptions cuda;
-  cuda.cuda = true;
+  // The CUDA kernels in the host emulator: the recurrent one in f32, the
+  // chunked tensor-core one in bf16 and fp16.
   ssmc::cudaemu::EmulatedDevice device;
-  RunOpResult got = runSource(source, "ssd_scan", inputs, cuda, &device);
-  ASSERT_FALSE(got.trace.empty());
-  EXPECT_NE(got.trace.back().find("CUDA kernel"), std::string::npos) << got.trace.back();
-  expectClose(got.outputs, want, kTolerance);
+  for (auto [dtype, tolerance] : kGpuTolerances) {
+    SCOPED_TRACE(std::string("CUDA emulator, ") + dtype);
+    RunOpOptions cuda;
+    cuda.cuda = true;
+    cuda.gpuDtype = dtype;
+    RunOpResult got = runSource(source, "ssd_scan", inputs, cuda, &device);
+    ASSERT_FALSE(got.trace.empty());
+    EXPECT_NE(got.trace.back().find("CUDA kernel"), std::string::npos) << got.trace.back();
+    expectClose(got.outputs, want, tolerance);
+  }
 }
 
 TEST(SSDKernel, Groups) {
