@@ -31,6 +31,12 @@ prepare() {
     "$ssmc" compile test/gpu/odd.ssm --target cuda:sm_90 --gpu-dtype "$dtype" \
       --no-fold-delta-proj -o "$bundle/artifacts/odd-$dtype-nofold.ssmx"
   done
+  # Mamba-2 at odd sizes: the recurrent SSD kernel (fp32) and the chunked
+  # tensor-core one (bf16).
+  for dtype in fp32 bf16; do
+    "$ssmc" compile test/gpu/odd-mamba2.ssm --target cuda:sm_90 --gpu-dtype "$dtype" \
+      -o "$bundle/artifacts/odd-mamba2-$dtype.ssmx"
+  done
   "$ssmc" compile models/demo.ssm --target cuda:sm_90 --gpu-dtype fp32 -o "$bundle/artifacts/demo-fp32.ssmx"
   "$ssmc" compile models/demo.ssm --target cuda:sm_90 -o "$bundle/artifacts/demo-bf16.ssmx"
   "$ssmc" compile models/mamba-1.4b.ssm --target cuda:sm_90 -o "$bundle/artifacts/mamba-1.4b.ssmx"
@@ -107,13 +113,16 @@ run() {
     --batch 3 --prompt-len 2047 --check --device cuda >"$out/scan-check.txt" 2>&1 || true
   row "scan check (odd sizes, fp32)" "$(grep -oE 'error vs float64 reference: [^ ]+' "$out/scan-check.txt" || echo "failed (see $out/scan-check.txt)")"
 
-  echo "== ssd_scan kernel (Mamba-2, recurrent form on CUDA cores): mamba2-130m, batch 8, seqlen 4096"
+  echo "== ssd_scan kernel (Mamba-2; bf16: chunked on tensor cores): mamba2-130m, batch 8, seqlen 4096"
   timeout 60 "$run" bench "$bundle/artifacts/mamba2-130m.ssmx" --kernel ssd_scan --batch 8 \
     --prompt-len 4096 --repeats 20 --device cuda --json >>"$out/ssd-bench.jsonl" \
     2>>"$out/ssd-bench.err" && tail -1 "$out/ssd-bench.jsonl" || true
   timeout 90 "$run" bench "$bundle/artifacts/mamba2-130m-fp32.ssmx" --kernel ssd_scan \
     --batch 2 --prompt-len 1031 --check --device cuda >"$out/ssd-check.txt" 2>&1 || true
   row "ssd_scan check (fp32)" "$(grep -oE 'error vs float64 reference: [^ ]+' "$out/ssd-check.txt" || echo "failed (see $out/ssd-check.txt)")"
+  timeout 90 "$run" bench "$bundle/artifacts/mamba2-130m.ssmx" --kernel ssd_scan \
+    --batch 2 --prompt-len 1031 --check --device cuda >"$out/ssd-check-bf16.txt" 2>&1 || true
+  row "ssd_scan check (bf16, tensor cores)" "$(grep -oE 'error vs float64 reference: [^ ]+' "$out/ssd-check-bf16.txt" || echo "failed (see $out/ssd-check-bf16.txt)")"
 
   echo "== model benchmarks (random weights)"
   for spec in "mamba-1.4b 1 128 64" "mamba-1.4b 8 128 32" "mamba-130m 1 512 64" "mamba2-130m 1 512 64"; do

@@ -87,7 +87,8 @@ TEST_P(GpuKernels, MatchFloat64) {
       const Instr &in = f->instrs[i];
       if (in.kernel < 0 || !seen.insert(program.cuda.kernels[in.kernel].name).second)
         continue;
-      bool walksTime = in.op == OpCode::SelectiveScan || in.op == OpCode::CausalConv1d;
+      bool walksTime = in.op == OpCode::SelectiveScan || in.op == OpCode::SSDScan ||
+                       in.op == OpCode::CausalConv1d;
       for (const Shape &s : decode ? decodeShapes : forwardShapes) {
         if (s.longOnly && !walksTime)
           continue;
@@ -112,12 +113,12 @@ TEST_P(GpuKernels, MatchFloat64) {
   EXPECT_GE(checked, 10);
 }
 
-INSTANTIATE_TEST_SUITE_P(Artifacts, GpuKernels,
-                         ::testing::Values(Case{"odd-fp32-fold", 1e-5},
-                                           Case{"odd-fp32-nofold", 1e-5},
-                                           Case{"odd-bf16-fold", 1e-2},
-                                           Case{"odd-bf16-nofold", 1e-2}),
-                         caseName);
+INSTANTIATE_TEST_SUITE_P(
+    Artifacts, GpuKernels,
+    ::testing::Values(Case{"odd-fp32-fold", 1e-5}, Case{"odd-fp32-nofold", 1e-5},
+                      Case{"odd-bf16-fold", 1e-2}, Case{"odd-bf16-nofold", 1e-2},
+                      Case{"odd-mamba2-fp32", 1e-5}, Case{"odd-mamba2-bf16", 1e-2}),
+    caseName);
 
 /// max |got - want| / max |want|; +inf with NaN.
 double relativeError(const float *got, const double *want, size_t n) {
@@ -218,7 +219,8 @@ TEST_P(GpuModel, LogitsMatchTheReferenceAndChunkingDoesNotMatter) {
 
 INSTANTIATE_TEST_SUITE_P(Artifacts, GpuModel,
                          ::testing::Values(Case{"odd-fp32-fold", 1e-5},
-                                           Case{"odd-bf16-nofold", 1e-2}),
+                                           Case{"odd-bf16-nofold", 1e-2},
+                                           Case{"odd-mamba2-bf16", 1e-2}),
                          caseName);
 
 } // namespace
