@@ -1,8 +1,9 @@
 //===- TokenizerFuzzer.cpp - libFuzzer target for the BPE tokenizer -------===//
 //
-// Encodes the input with two fixed tokenizers: a plain one, for which
-// decode(encode(text)) must give the text back, and one with NFC and added
-// tokens using lstrip, rstrip and single_word. Streaming decode must match
+// Encodes the input with three fixed tokenizers: a plain one, for which
+// decode(encode(text)) must give the text back, one with NFC and added
+// tokens using lstrip, rstrip and single_word, and a SentencePiece-style
+// one (byte fallback; the round trip is exact too). Streaming decode must match
 // decode. An input that starts with '{' is also loaded as tokenizer.json
 // and, if valid, used to encode a fixed sentence.
 //
@@ -14,6 +15,7 @@
 #include "runtime/tokenizer/Tokenizer.h"
 #include "runtime/tokenizer/Unicode.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 using namespace ssmrt;
@@ -79,8 +81,44 @@ static const Tokenizer &nfcTokenizer() {
   return *tok;
 }
 
+/// A SentencePiece-style tokenizer (Llama's legacy pipeline): byte
+/// fallback, ▁ for spaces, a few merges.
+static const Tokenizer &pieceTokenizer() {
+  static const Tokenizer *tok = [] {
+    std::string vocab = R"("<unk>": 0, "<s>": 1, "</s>": 2)";
+    int id = 3;
+    for (int b = 0; b < 256; ++b) {
+      char name[8];
+      std::snprintf(name, sizeof(name), "<0x%02X>", b);
+      vocab += std::string(", \"") + name + "\": " + std::to_string(id++);
+    }
+    for (const char *t : {"\u2581", "t", "h", "e", "a", "\u2581t", "he", "\u2581the"})
+      vocab += std::string(", \"") + t + "\": " + std::to_string(id++);
+    std::string json = R"({"added_tokens": [
+        {"id": 0, "content": "<unk>", "special": true, "normalized": false},
+        {"id": 1, "content": "<s>", "special": true, "normalized": false},
+        {"id": 2, "content": "</s>", "special": true, "normalized": false}],
+      "normalizer": {"type": "Sequence", "normalizers": [
+        {"type": "Prepend", "prepend": "\u2581"},
+        {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"}]},
+      "pre_tokenizer": null,
+      "decoder": {"type": "Sequence", "decoders": [
+        {"type": "Replace", "pattern": {"String": "\u2581"}, "content": " "},
+        {"type": "ByteFallback"}, {"type": "Fuse"},
+        {"type": "Strip", "content": " ", "start": 1, "stop": 0}]},
+      "model": {"type": "BPE", "unk_token": "<unk>", "byte_fallback": true, "vocab": {)" +
+                       vocab + R"(}, "merges": [["\u2581", "t"], ["h", "e"], ["\u2581t", "he"]]}})";
+    StatusOr<Tokenizer> t = Tokenizer::fromJson(json, "piece");
+    if (!t.ok())
+      std::abort();
+    return new Tokenizer(std::move(*t));
+  }();
+  return *tok;
+}
+
 /// Encodes |text|; checks ids, streaming and (if |exact|) the round trip.
-static void exercise(const Tokenizer &tok, std::string_view text, bool exact) {
+/// |strips|: decode() drops the leading space that streaming keeps.
+static void exercise(const Tokenizer &tok, std::string_view text, bool exact, bool strips = false) {
   StatusOr<std::vector<int32_t>> ids = tok.encode(text);
   if (!ids.ok()) {
     if (findInvalidUtf8(text) == std::string_view::npos)
@@ -98,6 +136,8 @@ static void exercise(const Tokenizer &tok, std::string_view text, bool exact) {
   for (int32_t id : *ids)
     streamed += stream.next(id);
   streamed += stream.flush();
+  if (strips && !streamed.empty() && streamed[0] == ' ')
+    streamed.erase(0, 1);
   if (streamed != decoded || findInvalidUtf8(decoded) != std::string_view::npos)
     std::abort();
 }
@@ -106,6 +146,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string_view text(reinterpret_cast<const char *>(data), size);
   exercise(plainTokenizer(), text, /*exact=*/true);
   exercise(nfcTokenizer(), text, /*exact=*/false);
+  // Exact unless the text has its own ▁, which decodes to a space, or an
+  // added token, after which the Prepend normalizer adds a ▁ (as in HF).
+  bool plain = true;
+  for (const char *s : {"\xE2\x96\x81", "<unk>", "<s>", "</s>"})
+    plain = plain && text.find(s) == std::string_view::npos;
+  exercise(pieceTokenizer(), text, plain, /*strips=*/true);
   if (findInvalidUtf8(text) == std::string_view::npos) {
     std::string nfc = unicode::toNfc(text);
     if (unicode::toNfc(nfc) != nfc)

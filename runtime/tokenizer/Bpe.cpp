@@ -1,9 +1,10 @@
-//===- Bpe.cpp - byte-level BPE model (vocabulary and merges) -------------===//
+//===- Bpe.cpp - BPE model (vocabulary and merges) ------------------------===//
 
 #include "runtime/tokenizer/Bpe.h"
 #include "runtime/io/Utf8.h"
 #include "runtime/tokenizer/ByteLevel.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <queue>
 
@@ -14,13 +15,13 @@ static uint64_t pairKey(int32_t left, int32_t right) {
 }
 
 /// Rejects options that change the algorithm in ways not implemented here.
-static Status checkUnsupportedOptions(const JsonObjectReader &model) {
+static Status checkUnsupportedOptions(const JsonObjectReader &model, bool byteLevel) {
   for (const char *key : {"continuing_subword_prefix", "end_of_word_suffix"}) {
     StatusOr<std::string> v = model.getString(key, "");
     if (!v.ok())
       return v.status();
     if (!v->empty())
-      return model.error(key, "is not supported (byte-level BPE uses none)");
+      return model.error(key, "is not supported (byte-level and SentencePiece-style BPE use none)");
   }
   StatusOr<double> dropout = model.getNumber("dropout", 0.0);
   if (!dropout.ok())
@@ -30,21 +31,31 @@ static Status checkUnsupportedOptions(const JsonObjectReader &model) {
   StatusOr<bool> byteFallback = model.getBool("byte_fallback", false);
   if (!byteFallback.ok())
     return byteFallback.status();
-  if (*byteFallback)
-    return model.error("byte_fallback", "is not supported (byte-level BPE covers every byte)");
+  if (*byteFallback && byteLevel)
+    return model.error("byte_fallback", "is not supported with the ByteLevel pre-tokenizer "
+                                        "(byte-level BPE covers every byte)");
   return okStatus();
 }
 
-StatusOr<BpeModel> BpeModel::fromJson(const JsonObjectReader &model) {
+/// SentencePiece's name for a byte: <0x41>.
+static std::string byteToken(uint8_t byte) {
+  char buf[8];
+  std::snprintf(buf, sizeof(buf), "<0x%02X>", byte);
+  return buf;
+}
+
+StatusOr<BpeModel> BpeModel::fromJson(const JsonObjectReader &model, bool byteLevel) {
   StatusOr<std::string> type = model.getString("type");
   if (!type.ok())
     return type.status();
   if (*type != "BPE")
     return model.error("type", "unsupported model type '" + printableForMessage(*type) +
                                    "' (only BPE is supported)");
-  SSMRT_RETURN_IF_ERROR(checkUnsupportedOptions(model));
+  SSMRT_RETURN_IF_ERROR(checkUnsupportedOptions(model, byteLevel));
 
   BpeModel bpe;
+  bpe.byteLevel_ = byteLevel;
+  bpe.byteFallback_ = *model.getBool("byte_fallback", false);
   StatusOr<JsonObjectReader> vocab = model.getObject("vocab");
   if (!vocab.ok())
     return vocab.status();
@@ -57,8 +68,10 @@ StatusOr<BpeModel> BpeModel::fromJson(const JsonObjectReader &model) {
     bpe.vocab_.emplace(m.first, static_cast<int32_t>(id.asInt()));
   }
   for (int b = 0; b < 256; ++b) {
-    auto it = bpe.vocab_.find(byteLevelSpelling(std::string(1, char(b))));
-    bpe.byteIds_[b] = it == bpe.vocab_.end() ? -1 : it->second;
+    auto it = bpe.vocab_.find(byteLevel ? byteLevelSpelling(std::string(1, char(b)))
+                                        : byteToken(uint8_t(b)));
+    bpe.byteIds_[b] =
+        it == bpe.vocab_.end() || (!byteLevel && !bpe.byteFallback_) ? -1 : it->second;
   }
 
   StatusOr<std::string> unk = model.getString("unk_token", "");
@@ -132,39 +145,75 @@ Status BpeModel::readMerges(const JsonObjectReader &model) {
   return okStatus();
 }
 
+bool BpeModel::initialSymbols(std::string_view word, std::vector<int32_t> &ids,
+                              std::string &missing) const {
+  auto unknown = [&](std::string what) {
+    if (!unkId_) {
+      missing = std::move(what);
+      return false;
+    }
+    if (!(fuseUnk_ && !ids.empty() && ids.back() == *unkId_))
+      ids.push_back(*unkId_);
+    return true;
+  };
+  if (byteLevel_) {
+    for (char c : word) {
+      int32_t id = byteIds_[static_cast<uint8_t>(c)];
+      if (id >= 0)
+        ids.push_back(id);
+      else if (!unknown("byte " + byteToken(uint8_t(c)).substr(1, 4)))
+        return false;
+    }
+    return true;
+  }
+  for (size_t pos = 0; pos < word.size();) {
+    Utf8Char c = decodeUtf8(word, pos);
+    std::string_view text = word.substr(pos, c.length);
+    pos += c.length;
+    auto it = vocab_.find(std::string(text));
+    if (it != vocab_.end()) {
+      ids.push_back(it->second);
+      continue;
+    }
+    // Byte fallback takes every byte of the character or none.
+    if (byteFallback_ &&
+        std::all_of(text.begin(), text.end(), [&](char b) { return byteIds_[uint8_t(b)] >= 0; })) {
+      for (char b : text)
+        ids.push_back(byteIds_[uint8_t(b)]);
+      continue;
+    }
+    char buf[24];
+    std::snprintf(buf, sizeof(buf), "character U+%04X", unsigned(c.codePoint));
+    if (!unknown(buf))
+      return false;
+  }
+  return true;
+}
+
 Status BpeModel::encodeWord(std::string_view word, std::vector<int32_t> &out) const {
   if (word.empty())
     return okStatus();
   if (ignoreMerges_) {
-    auto it = vocab_.find(byteLevelSpelling(word));
+    auto it = vocab_.find(byteLevel_ ? byteLevelSpelling(word) : std::string(word));
     if (it != vocab_.end()) {
       out.push_back(it->second);
       return okStatus();
     }
   }
 
+  std::vector<int32_t> initial;
+  std::string missing;
+  if (!initialSymbols(word, initial, missing))
+    return Status::error(missing + " has no token in the vocabulary and the model has no "
+                                   "unk_token");
   // Symbols form a doubly linked list over the word; merged-away symbols
   // get id -1.
   struct Symbol {
     int32_t id, prev, next;
   };
   std::vector<Symbol> symbols;
-  symbols.reserve(word.size());
-  for (char c : word) {
-    int32_t id = byteIds_[static_cast<uint8_t>(c)];
-    if (id < 0) {
-      if (!unkId_) {
-        char buf[96];
-        std::snprintf(buf, sizeof(buf),
-                      "byte 0x%02X has no token in the vocabulary and the "
-                      "model has no unk_token",
-                      static_cast<uint8_t>(c));
-        return Status::error(buf);
-      }
-      if (fuseUnk_ && !symbols.empty() && symbols.back().id == *unkId_)
-        continue;
-      id = *unkId_;
-    }
+  symbols.reserve(initial.size());
+  for (int32_t id : initial) {
     int32_t pos = static_cast<int32_t>(symbols.size());
     symbols.push_back({id, pos - 1, pos + 1});
   }

@@ -1,4 +1,4 @@
-//===- Tokenizer.cpp - Hugging Face byte-level BPE tokenizer --------------===//
+//===- Tokenizer.cpp - Hugging Face BPE tokenizers -----------------------===//
 
 #include "runtime/tokenizer/Tokenizer.h"
 #include "runtime/io/MappedFile.h"
@@ -75,58 +75,150 @@ StatusOr<Tokenizer> Tokenizer::fromJson(std::string_view json, const std::string
   if (!root.ok())
     return root.status();
 
+  // The pre-tokenizer decides the model's alphabet.
+  std::vector<JsonObjectReader> preTokenizers;
+  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "pre_tokenizer", "pretokenizers", preTokenizers));
+  bool byteLevel =
+      !preTokenizers.empty() && preTokenizers[0].find("type")->asString() == "ByteLevel";
   StatusOr<JsonObjectReader> modelJson = root->getObject("model");
   if (!modelJson.ok())
     return modelJson.status();
-  StatusOr<BpeModel> model = BpeModel::fromJson(*modelJson);
+  StatusOr<BpeModel> model = BpeModel::fromJson(*modelJson, byteLevel);
   if (!model.ok())
     return model.status();
   Tokenizer tok(name, std::move(*model));
-
-  std::vector<JsonObjectReader> normalizers;
-  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "normalizer", "normalizers", normalizers));
-  SSMRT_RETURN_IF_ERROR(
-      checkTypes(normalizers, "normalizer", "NFC", "only null and NFC are supported"));
-  tok.nfc_ = !normalizers.empty();
-
-  std::vector<JsonObjectReader> preTokenizers;
-  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "pre_tokenizer", "pretokenizers", preTokenizers));
-  SSMRT_RETURN_IF_ERROR(
-      checkTypes(preTokenizers, "pre_tokenizer", "ByteLevel", "only ByteLevel is supported"));
-  if (preTokenizers.size() != 1)
-    return root->error("pre_tokenizer", "expected one ByteLevel pre-tokenizer, got " +
-                                            std::to_string(preTokenizers.size()));
-  // HF's defaults for ByteLevel: add_prefix_space and use_regex are true.
-  StatusOr<bool> prefix = preTokenizers[0].getBool("add_prefix_space", true);
-  if (!prefix.ok())
-    return prefix.status();
-  tok.addPrefixSpace_ = *prefix;
-  StatusOr<bool> useRegex = preTokenizers[0].getBool("use_regex", true);
-  if (!useRegex.ok())
-    return useRegex.status();
-  tok.useRegex_ = *useRegex;
-
-  std::vector<JsonObjectReader> decoders;
-  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "decoder", "decoders", decoders));
-  SSMRT_RETURN_IF_ERROR(
-      checkTypes(decoders, "decoder", "ByteLevel", "only ByteLevel is supported"));
-  if (decoders.size() != 1)
-    return root->error("decoder",
-                       "expected one ByteLevel decoder, got " + std::to_string(decoders.size()));
-
-  // ByteLevel post-processing only trims offsets; anything else (such as
-  // TemplateProcessing) would add tokens.
-  std::vector<JsonObjectReader> postProcessors;
-  SSMRT_RETURN_IF_ERROR(collectComponents(*root, "post_processor", "processors", postProcessors));
-  SSMRT_RETURN_IF_ERROR(checkTypes(postProcessors, "post_processor", "ByteLevel",
-                                   "only null and ByteLevel are supported"));
-
+  SSMRT_RETURN_IF_ERROR(tok.readPipeline(*root));
   SSMRT_RETURN_IF_ERROR(tok.readAddedTokens(*root));
   SSMRT_RETURN_IF_ERROR(tok.buildIdTables());
+  SSMRT_RETURN_IF_ERROR(tok.readPostProcessor(*root));
   for (const AddedToken &t : tok.addedTokens_)
     if (t.content == "<|endoftext|>")
       tok.bosId_ = tok.eosId_ = t.id;
   return tok;
+}
+
+Status Tokenizer::readPipeline(const JsonObjectReader &root) {
+  std::vector<JsonObjectReader> normalizers;
+  SSMRT_RETURN_IF_ERROR(collectComponents(root, "normalizer", "normalizers", normalizers));
+  for (const JsonObjectReader &c : normalizers) {
+    StatusOr<NormalizerStep> step = readNormalizer(c);
+    if (!step.ok())
+      return step.status();
+    normalizers_.push_back(std::move(*step));
+  }
+
+  std::vector<JsonObjectReader> preTokenizers, decoders;
+  SSMRT_RETURN_IF_ERROR(collectComponents(root, "pre_tokenizer", "pretokenizers", preTokenizers));
+  SSMRT_RETURN_IF_ERROR(collectComponents(root, "decoder", "decoders", decoders));
+  if (!model_.byteLevel()) {
+    // SentencePiece style: a Metaspace pre-tokenizer or none.
+    SSMRT_RETURN_IF_ERROR(checkTypes(preTokenizers, "pre_tokenizer", "Metaspace",
+                                     "ByteLevel, Metaspace or none are supported"));
+    if (preTokenizers.size() > 1)
+      return root.error("pre_tokenizer", "expected one Metaspace pre-tokenizer, got " +
+                                             std::to_string(preTokenizers.size()));
+    if (!preTokenizers.empty()) {
+      StatusOr<Metaspace> m = readMetaspace(preTokenizers[0]);
+      if (!m.ok())
+        return m.status();
+      metaspace_ = *m;
+    }
+    for (const JsonObjectReader &c : decoders)
+      if (c.find("type")->asString() == "ByteLevel")
+        return c.error("type", std::string("a ByteLevel decoder needs the ByteLevel "
+                                           "pre-tokenizer, and this tokenizer has ") +
+                                   (metaspace_ ? "Metaspace" : "none"));
+    StatusOr<PieceDecoder> decoder = readPieceDecoder(decoders);
+    if (!decoder.ok())
+      return decoder.status();
+    pieceDecoder_ = std::move(*decoder);
+    return okStatus();
+  }
+  if (preTokenizers.size() != 1)
+    return root.error("pre_tokenizer", "expected one ByteLevel pre-tokenizer, got " +
+                                           std::to_string(preTokenizers.size()));
+  // HF's defaults for ByteLevel: add_prefix_space and use_regex are true.
+  StatusOr<bool> prefix = preTokenizers[0].getBool("add_prefix_space", true);
+  if (!prefix.ok())
+    return prefix.status();
+  addPrefixSpace_ = *prefix;
+  StatusOr<bool> useRegex = preTokenizers[0].getBool("use_regex", true);
+  if (!useRegex.ok())
+    return useRegex.status();
+  useRegex_ = *useRegex;
+  SSMRT_RETURN_IF_ERROR(checkTypes(decoders, "decoder", "ByteLevel",
+                                   "ByteLevel goes with a ByteLevel pre-tokenizer"));
+  if (decoders.size() != 1)
+    return root.error("decoder",
+                      "expected one ByteLevel decoder, got " + std::to_string(decoders.size()));
+  return okStatus();
+}
+
+/// Reads a TemplateProcessing "single" template: the special tokens before
+/// and after the text ($A), as ids from its special_tokens table.
+static Status readTemplate(const JsonObjectReader &c, std::vector<int32_t> &prefix,
+                           std::vector<int32_t> &suffix) {
+  StatusOr<const std::vector<JsonValue> *> single = c.getArray("single");
+  if (!single.ok())
+    return single.status();
+  StatusOr<JsonObjectReader> specials = c.getObject("special_tokens");
+  if (!specials.ok())
+    return specials.status();
+  bool seenText = false;
+  for (size_t i = 0; i < (*single)->size(); ++i) {
+    std::string key = "single[" + std::to_string(i) + "]";
+    StatusOr<JsonObjectReader> item = JsonObjectReader::make((**single)[i], c.where(), key);
+    if (!item.ok())
+      return item.status();
+    if (item->find("Sequence")) {
+      if (seenText)
+        return c.error(key, "a second sequence in a single-text template");
+      seenText = true;
+      continue;
+    }
+    StatusOr<JsonObjectReader> special = item->getObject("SpecialToken");
+    if (!special.ok())
+      return special.status();
+    StatusOr<std::string> name = special->getString("id");
+    if (!name.ok())
+      return name.status();
+    StatusOr<JsonObjectReader> entry = specials->getObject(*name);
+    if (!entry.ok())
+      return entry.status();
+    StatusOr<std::vector<int64_t>> ids = entry->getIntArray("ids");
+    if (!ids.ok())
+      return ids.status();
+    for (int64_t id : *ids) {
+      if (id < 0 || id >= kMaxTokenId)
+        return entry->error("ids", "token id " + std::to_string(id) + " is out of range");
+      (seenText ? suffix : prefix).push_back(static_cast<int32_t>(id));
+    }
+  }
+  if (!seenText)
+    return c.error("single", "the template has no sequence ($A)");
+  return okStatus();
+}
+
+Status Tokenizer::readPostProcessor(const JsonObjectReader &root) {
+  // ByteLevel post-processing only trims offsets; TemplateProcessing adds
+  // tokens around the text.
+  std::vector<JsonObjectReader> postProcessors;
+  SSMRT_RETURN_IF_ERROR(collectComponents(root, "post_processor", "processors", postProcessors));
+  for (const JsonObjectReader &c : postProcessors) {
+    const std::string &type = c.find("type")->asString();
+    if (type == "ByteLevel")
+      continue;
+    if (type != "TemplateProcessing")
+      return c.error("type", "unsupported post_processor '" + printableForMessage(type) +
+                                 "' (ByteLevel and TemplateProcessing are supported)");
+    SSMRT_RETURN_IF_ERROR(readTemplate(c, prefixIds_, suffixIds_));
+  }
+  for (const std::vector<int32_t> *ids : {&prefixIds_, &suffixIds_})
+    for (int32_t id : *ids)
+      if (id >= vocabSize() || !known_[id])
+        return root.error("post_processor", "adds token id " + std::to_string(id) +
+                                                ", which is not in the vocabulary");
+  return okStatus();
 }
 
 Status Tokenizer::readAddedTokens(const JsonObjectReader &root) {
@@ -168,7 +260,7 @@ Status Tokenizer::readAddedTokens(const JsonObjectReader &root) {
       *f.value = *v;
     }
     if (t.normalized)
-      normalizedMatcher_.add(t, nfc_ ? unicode::toNfc(t.content) : t.content);
+      normalizedMatcher_.add(t, applyNormalizers(normalizers_, t.content));
     else
       rawMatcher_.add(t, t.content);
     addedTokens_.push_back(std::move(t));
@@ -176,9 +268,13 @@ Status Tokenizer::readAddedTokens(const JsonObjectReader &root) {
   return okStatus();
 }
 
-/// What the ByteLevel decoder turns |token| into: the bytes it spells, or
-/// the token's own UTF-8 when it has characters outside the alphabet.
-static std::string decodedBytes(const std::string &token) {
+/// What the decoder turns |token| into: the bytes it spells in the
+/// byte-level alphabet (or the token's own UTF-8 when it has characters
+/// outside it), or the SentencePiece-style decoding.
+static std::string decodedBytes(const BpeModel &model, const PieceDecoder &decoder,
+                                const std::string &token) {
+  if (!model.byteLevel())
+    return decodePiece(decoder, token);
   std::string bytes;
   return byteLevelBytes(token, bytes) ? bytes : token;
 }
@@ -214,14 +310,14 @@ Status Tokenizer::buildIdTables() {
     }
     known_[id] = true;
     tokens_[id] = entry.first;
-    bytes_[id] = decodedBytes(entry.first);
+    bytes_[id] = decodedBytes(model_, pieceDecoder_, entry.first);
   }
   // Added tokens take precedence for decoding, as in HF.
   for (const AddedToken &t : addedTokens_) {
     known_[t.id] = true;
     special_[t.id] = t.special;
     tokens_[t.id] = t.content;
-    bytes_[t.id] = decodedBytes(t.content);
+    bytes_[t.id] = decodedBytes(model_, pieceDecoder_, t.content);
   }
   return okStatus();
 }
@@ -245,7 +341,7 @@ static StatusOr<std::optional<std::string>> specialTokenContent(const JsonObject
   return std::optional<std::string>(*content);
 }
 
-Status Tokenizer::readSpecialIds(const std::string &configPath) {
+Status Tokenizer::readConfig(const std::string &configPath) {
   StatusOr<JsonDocument> doc = readJsonFile(configPath);
   if (!doc.ok())
     return doc.status();
@@ -265,6 +361,41 @@ Status Tokenizer::readSpecialIds(const std::string &configPath) {
                            "'" + printableForMessage(**content) + "' is not a token of " + name_);
     *slot = *id;
   }
+  // add_bos_token / add_eos_token decide over the post-processor, as in
+  // transformers' fast Llama tokenizers.
+  struct Added {
+    const char *key, *token;
+    std::optional<int32_t> id;
+    std::vector<int32_t> *ids;
+  };
+  for (const Added &a : {Added{"add_bos_token", "bos_token", bosId_, &prefixIds_},
+                         Added{"add_eos_token", "eos_token", eosId_, &suffixIds_}}) {
+    const JsonValue *v = config->find(a.key);
+    if (!v || v->isNull())
+      continue;
+    StatusOr<bool> add = config->getBool(a.key);
+    if (!add.ok())
+      return add.status();
+    if (*add && !a.id)
+      return config->error(a.key, std::string("is true but there is no ") + a.token);
+    *a.ids = *add ? std::vector<int32_t>{*a.id} : std::vector<int32_t>{};
+  }
+  // add_prefix_space of a SentencePiece-style tokenizer: whether ▁ goes in
+  // front of the text.
+  const JsonValue *prefixSpace = config->find("add_prefix_space");
+  if (prefixSpace && !prefixSpace->isNull() && !model_.byteLevel()) {
+    StatusOr<bool> add = config->getBool("add_prefix_space");
+    if (!add.ok())
+      return add.status();
+    if (metaspace_)
+      metaspace_->prepend = *add ? Metaspace::Prepend::First : Metaspace::Prepend::Never;
+    if (!*add)
+      normalizers_.erase(std::remove_if(normalizers_.begin(), normalizers_.end(),
+                                        [](const NormalizerStep &s) {
+                                          return s.kind == NormalizerStep::Kind::Prepend;
+                                        }),
+                         normalizers_.end());
+  }
   return okStatus();
 }
 
@@ -280,7 +411,7 @@ StatusOr<Tokenizer> Tokenizer::load(const std::string &path) {
   std::string configPath = dir + "/tokenizer_config.json";
   struct stat st;
   if (::stat(configPath.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-    SSMRT_RETURN_IF_ERROR(tok->readSpecialIds(configPath));
+    SSMRT_RETURN_IF_ERROR(tok->readConfig(configPath));
   return tok;
 }
 
@@ -288,7 +419,15 @@ StatusOr<Tokenizer> Tokenizer::load(const std::string &path) {
 // Encoding and decoding
 //===----------------------------------------------------------------------===//
 
-Status Tokenizer::encodePlain(std::string_view text, std::vector<int32_t> &out) const {
+Status Tokenizer::encodePlain(std::string_view text, bool atStart,
+                              std::vector<int32_t> &out) const {
+  if (!model_.byteLevel()) {
+    if (!metaspace_)
+      return model_.encodeWord(text, out);
+    for (const std::string &word : metaspaceWords(*metaspace_, text, atStart))
+      SSMRT_RETURN_IF_ERROR(model_.encodeWord(word, out));
+    return okStatus();
+  }
   std::string prefixed;
   if (addPrefixSpace_ && text[0] != ' ') {
     prefixed = " " + std::string(text);
@@ -316,18 +455,29 @@ StatusOr<std::vector<int32_t>> Tokenizer::encode(std::string_view text) const {
       continue;
     }
     std::string_view piece = text.substr(raw.begin, raw.end - raw.begin);
-    std::string normalized = nfc_ ? unicode::toNfc(piece) : std::string(piece);
+    std::string normalized = applyNormalizers(normalizers_, piece);
     for (const TextPiece &p : normalizedMatcher_.split(normalized)) {
       if (p.id >= 0) {
         ids.push_back(p.id);
         continue;
       }
-      Status st = encodePlain(std::string_view(normalized).substr(p.begin, p.end - p.begin), ids);
+      Status st = encodePlain(std::string_view(normalized).substr(p.begin, p.end - p.begin),
+                              raw.begin == 0 && p.begin == 0, ids);
       if (!st.ok())
         return st.withPrefix(name_);
     }
   }
   return ids;
+}
+
+StatusOr<std::vector<int32_t>> Tokenizer::encodeWithSpecial(std::string_view text) const {
+  StatusOr<std::vector<int32_t>> ids = encode(text);
+  if (!ids.ok())
+    return ids;
+  std::vector<int32_t> out = prefixIds_;
+  out.insert(out.end(), ids->begin(), ids->end());
+  out.insert(out.end(), suffixIds_.begin(), suffixIds_.end());
+  return out;
 }
 
 std::string_view Tokenizer::tokenBytes(int32_t id) const {
@@ -359,7 +509,11 @@ std::string Tokenizer::decode(const std::vector<int32_t> &ids, bool skipSpecial)
   for (int32_t id : ids)
     if (!(skipSpecial && isSpecial(id)))
       bytes += tokenBytes(id);
-  return toValidUtf8(bytes);
+  size_t strip = 0;
+  while (strip < bytes.size() && strip < size_t(pieceDecoder_.stripLeadingSpaces) &&
+         bytes[strip] == ' ')
+    ++strip;
+  return toValidUtf8(std::string_view(bytes).substr(strip));
 }
 
 std::string DecodeStream::next(int32_t id) {

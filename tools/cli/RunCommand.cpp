@@ -197,7 +197,7 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
       ids.push_back(static_cast<int32_t>(v));
     }
   } else {
-    ssmrt::StatusOr<std::vector<int32_t>> encoded = tokenizer->encode(prompt);
+    ssmrt::StatusOr<std::vector<int32_t>> encoded = tokenizer->encodeWithSpecial(prompt);
     if (!encoded.ok())
       return console.fail(
           encoded.status().withPrefix(parser.given("file") ? promptFile : "--prompt"));

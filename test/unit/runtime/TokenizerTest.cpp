@@ -380,37 +380,62 @@ TEST(SmallTokenizerTest, UnsupportedPartsAreNamed) {
   std::string dec = R"("decoder": {"type": "ByteLevel"})";
   const Case cases[] = {
       {smallTokenizer({}, "[]", "", R"("normalizer": {"type": "NFKC"}, )" + bl + ", " + dec),
-       "test.json: key 'normalizer.type': unsupported normalizer 'NFKC' (only "
-       "null and NFC are supported)"},
+       "test.json: key 'normalizer.type': unsupported normalizer 'NFKC' (NFC, "
+       "Prepend and Replace are supported)"},
       {smallTokenizer({}, "[]", "",
                       R"("normalizer": {"type": "Sequence", "normalizers": [)"
                       R"({"type": "NFC"}, {"type": "Lowercase"}]}, )" +
                           bl + ", " + dec),
        "test.json: key 'normalizer.normalizers[1].type': unsupported "
-       "normalizer 'Lowercase' (only null and NFC are supported)"},
+       "normalizer 'Lowercase' (NFC, Prepend and Replace are supported)"},
       {smallTokenizer({}, "[]", "", R"("pre_tokenizer": {"type": "Whitespace"}, )" + dec),
        "test.json: key 'pre_tokenizer.type': unsupported pre_tokenizer "
-       "'Whitespace' (only ByteLevel is supported)"},
+       "'Whitespace' (ByteLevel, Metaspace or none are supported)"},
       {smallTokenizer({}, "[]", "", R"("pre_tokenizer": null, )" + dec),
-       "test.json: key 'pre_tokenizer': expected one ByteLevel "
-       "pre-tokenizer, got 0"},
+       "test.json: key 'decoder.type': a ByteLevel decoder needs the ByteLevel pre-tokenizer, "
+       "and this tokenizer has none"},
+      {smallTokenizer({}, "[]", "",
+                      R"("pre_tokenizer": {"type": "Metaspace", "prepend_scheme": "sometimes"})"),
+       "test.json: key 'pre_tokenizer.prepend_scheme': expected always, first or never, got "
+       "'sometimes'"},
+      {smallTokenizer({}, "[]", "",
+                      R"("normalizer": {"type": "Replace", "pattern": {"Regex": " +"}, )"
+                      R"("content": "x"}, "pre_tokenizer": null)"),
+       "test.json: key 'normalizer.pattern': only a String pattern is supported (not a Regex)"},
+      {smallTokenizer({}, "[]", "",
+                      R"("pre_tokenizer": null, "decoder": {"type": "Strip", "content": "x", )"
+                      R"("start": 1, "stop": 0})"),
+       "test.json: key 'decoder.type': only Strip of up to 16 leading spaces is supported"},
+      {smallTokenizer(
+           {}, "[]", "",
+           R"("pre_tokenizer": null, "post_processor": {"type": "TemplateProcessing", )"
+           R"("single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}], )"
+           R"("special_tokens": {"<s>": {"id": "<s>", "ids": [1], "tokens": ["<s>"]}}})"),
+       "test.json: key 'post_processor.single': the template has no sequence ($A)"},
+      {smallTokenizer(
+           {}, "[]", "",
+           R"("pre_tokenizer": null, "post_processor": {"type": "TemplateProcessing", )"
+           R"("single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, )"
+           R"({"Sequence": {"id": "A", "type_id": 0}}], )"
+           R"("special_tokens": {"<s>": {"id": "<s>", "ids": [9999], "tokens": ["<s>"]}}})"),
+       "test.json: key 'post_processor': adds token id 9999, which is not in the vocabulary"},
       {smallTokenizer({}, "[]", "", bl + R"(, "decoder": null)"),
        "test.json: key 'decoder': expected one ByteLevel decoder, got 0"},
       {smallTokenizer({}, "[]", "",
-                      bl + ", " + dec + R"(, "post_processor": {"type": "TemplateProcessing"})"),
+                      bl + ", " + dec + R"(, "post_processor": {"type": "BertProcessing"})"),
        "test.json: key 'post_processor.type': unsupported post_processor "
-       "'TemplateProcessing' (only null and ByteLevel are supported)"},
+       "'BertProcessing' (ByteLevel and TemplateProcessing are supported)"},
       {R"({"model": {"type": "WordPiece", "vocab": {}}})",
        "test.json: key 'model.type': unsupported model type 'WordPiece' (only "
        "BPE is supported)"},
       {smallTokenizer({}, "[]", R"(, "byte_fallback": true)"),
-       "test.json: key 'model.byte_fallback': is not supported (byte-level "
-       "BPE covers every byte)"},
+       "test.json: key 'model.byte_fallback': is not supported with the ByteLevel "
+       "pre-tokenizer (byte-level BPE covers every byte)"},
       {smallTokenizer({}, "[]", R"(, "dropout": 0.1)"),
        "test.json: key 'model.dropout': BPE dropout is not supported"},
       {smallTokenizer({}, "[]", R"(, "continuing_subword_prefix": "##")"),
        "test.json: key 'model.continuing_subword_prefix': is not supported "
-       "(byte-level BPE uses none)"},
+       "(byte-level and SentencePiece-style BPE use none)"},
       {smallTokenizer({}, R"(["a"])"),
        "test.json: key 'model.merges[0]': expected \"left right\", got 'a'"},
       {smallTokenizer({}, R"([["a", 1]])"),
