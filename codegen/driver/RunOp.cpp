@@ -11,6 +11,7 @@
 #include "passes/ValueRoles.h"
 #include "runtime/cpu/Blas.h"
 #include "runtime/cpu/KernelLibrary.h"
+#include "runtime/cpu/MixtureOfExperts.h"
 #include "runtime/cpu/ThreadPool.h"
 #include "runtime/gpu/GpuWeights.h"
 #include "runtime/gpu/KernelLaunch.h"
@@ -82,6 +83,7 @@ private:
   Status runCpuKernel(Operation &op);
   Status runCudaKernel(Operation &op);
   Status runMatMul(Operation &op);
+  Status runMoE(Operation &op);
   Status runReference(Operation &op);
   /// |v|'s type with the dynamic batch and sequence sizes filled in.
   StatusOr<std::vector<int64_t>> concreteShape(Value v) const;
@@ -410,6 +412,28 @@ Status Runner::runMatMul(Operation &op) {
   return ssmrt::okStatus();
 }
 
+Status Runner::runMoE(Operation &op) {
+  // The CPU runtime's implementation, on the run's tensors.
+  SmallVector<Value> operands = odsOperands(&op);
+  auto moe = cast<MoEOp>(op);
+  Tensor &x = values_[operands[0]], &router = values_[operands[1]];
+  ssmrt::MoEWeights w;
+  w.router = router.f.data();
+  w.width = router.shape[1];
+  w.topK = moe.getTopK();
+  w.renormalize = moe.getRenormalize();
+  for (size_t e = 2; e + 2 < operands.size(); e += 3)
+    w.experts.push_back({values_[operands[e]].f.data(), values_[operands[e + 1]].f.data(),
+                         values_[operands[e + 2]].f.data(), values_[operands[e]].shape[0]});
+  SSMRT_RETURN_IF_ERROR(allocateResults(op));
+  Tensor &y = values_[op.getResult(0)];
+  int64_t rows = x.elements() / w.width;
+  ssmrt::MixtureOfExperts runner;
+  runner.prepare(w, rows);
+  runner.run(*pool_, w, x.f.data(), w.width, rows, y.f.data(), w.width);
+  return ssmrt::okStatus();
+}
+
 Status Runner::runReference(Operation &op) {
   // One instruction over a function that declares only its results.
   ssmrt::Function function;
@@ -473,7 +497,13 @@ Status Runner::runOp(Operation &op, std::string &how) {
     how = (options_.cuda ? "CUDA kernel " : "CPU kernel ") +
           ssmDialect(&op).getKernelAttrHelper().getAttr(&op).str();
     return options_.cuda ? runCudaKernel(op) : runCpuKernel(op);
-  case Lowering::Library: how = "matrix product (BLAS)"; return runMatMul(op);
+  case Lowering::Library:
+    if (isa<MoEOp>(op)) {
+      how = "mixture of experts (matrix products per expert)";
+      return runMoE(op);
+    }
+    how = "matrix product (BLAS)";
+    return runMatMul(op);
   default:
     how = std::string("float64 reference interpreter (") + loweringName(lowering) + ")";
     return runReference(op);

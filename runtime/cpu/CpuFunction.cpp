@@ -1,6 +1,7 @@
 //===- CpuFunction.cpp - runs one program function on the CPU -------------===//
 #include "runtime/cpu/CpuFunction.h"
 #include "runtime/cpu/Blas.h"
+#include "runtime/cpu/ParallelMatmul.h"
 #include "runtime/cpu/SmallGemm.h"
 #include "runtime/reference/OnceValues.h"
 
@@ -31,9 +32,10 @@ CpuFunction::create(const Program &program, const Function &function, const Weig
 
 Status CpuFunction::prepare(int64_t maxTokens) {
   maxTokens_ = maxTokens;
-  StatusOr<FunctionPlan> plan =
-      planFunction(function_, DeviceRules::of(program_.cpu.kernels, /*referenceFallback=*/true,
-                                              /*matmulBias=*/true));
+  DeviceRules rules = DeviceRules::of(program_.cpu.kernels, /*referenceFallback=*/true,
+                                      /*matmulBias=*/true);
+  rules.moe = true;
+  StatusOr<FunctionPlan> plan = planFunction(function_, rules);
   if (!plan.ok())
     return plan.status();
   plan_ = std::move(*plan);
@@ -79,6 +81,22 @@ Status CpuFunction::prepare(int64_t maxTokens) {
   if (!once.ok())
     return once.status();
   once_ = std::move(*once);
+  moe_.resize(function_.instrs.size());
+  moeWeights_.resize(function_.instrs.size());
+  for (size_t i = 0; i < function_.instrs.size(); ++i)
+    if (plan_.steps[i] == FunctionPlan::Step::MoE) {
+      const Instr &in = function_.instrs[i];
+      MoEWeights w = moeWeights(in);
+      std::string what =
+          "function '" + function_.name + "', instruction " + std::to_string(i) + " (moe): ";
+      int64_t experts = static_cast<int64_t>(w.experts.size());
+      if (w.topK < 1 || w.topK > experts)
+        return Status::error(what + "top_k " + std::to_string(w.topK) + " is not in [1, " +
+                             std::to_string(experts) + "]");
+      moe_[i] = std::make_unique<MixtureOfExperts>();
+      moe_[i]->prepare(w, maxTokens);
+      moeWeights_[i] = std::move(w);
+    }
   return okStatus();
 }
 
@@ -180,34 +198,14 @@ void CpuFunction::runKernel(const Instr &instr) {
     });
 }
 
-void CpuFunction::matmul(const float *x, int64_t ldx, int64_t rows, const float *weight,
-                         int64_t out, int64_t in, const float *bias, float *y, int64_t ldy) {
-  // Output features split across the pool; BLAS itself runs single-threaded
-  // (the session sets it so), so only the pool's threads run. A few rows
-  // (decode) take the bandwidth-bound kernel.
-  const int64_t grain = 16;
-  static const SmallGemmFn small = smallGemm();
-  pool_.parallelFor((out + grain - 1) / grain, [&](int64_t begin, int64_t end) {
-    int64_t n0 = begin * grain, n1 = std::min(out, end * grain);
-    if (rows <= kSmallGemmRows)
-      small(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
-    else
-      gemmXWt(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
-    if (bias)
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = n0; c < n1; ++c)
-          y[r * ldy + c] += bias[c];
-  });
-}
-
 void CpuFunction::runLinear(const Instr &instr) {
   int32_t x = instr.operands[0], w = instr.operands[1], bias = instr.operands[2];
   int32_t y = instr.results[0];
   const std::vector<int64_t> &wShape = function_.values[w].shape;
-  matmul(bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq,
-         static_cast<const float *>(dataOf(w)), wShape[0], wShape[1],
-         bias >= 0 ? static_cast<const float *>(dataOf(bias)) : nullptr, bufferRow(y, 0),
-         bufferStride(y));
+  parallelMatmul(pool_, bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq,
+                 static_cast<const float *>(dataOf(w)), wShape[0], wShape[1],
+                 bias >= 0 ? static_cast<const float *>(dataOf(bias)) : nullptr, bufferRow(y, 0),
+                 bufferStride(y));
 }
 
 void CpuFunction::runLogits(const Instr &instr) {
@@ -219,8 +217,29 @@ void CpuFunction::runLogits(const Instr &instr) {
   int64_t n = static_cast<int64_t>(rows->size());
   for (int64_t i = 0; i < n; ++i)
     std::memcpy(&logitRows_[i * width], bufferRow(x, (*rows)[i]), width * sizeof(float));
-  matmul(logitRows_.data(), width, n, static_cast<const float *>(dataOf(w)), vocab, width, nullptr,
-         call_->logits, vocab);
+  parallelMatmul(pool_, logitRows_.data(), width, n, static_cast<const float *>(dataOf(w)), vocab,
+                 width, nullptr, call_->logits, vocab);
+}
+
+MoEWeights CpuFunction::moeWeights(const Instr &instr) const {
+  MoEWeights w;
+  w.router = static_cast<const float *>(dataOf(instr.operands[1]));
+  w.width = function_.values[instr.operands[1]].shape[1];
+  for (size_t i = 2; i + 2 < instr.operands.size(); i += 3)
+    w.experts.push_back({static_cast<const float *>(dataOf(instr.operands[i])),
+                         static_cast<const float *>(dataOf(instr.operands[i + 1])),
+                         static_cast<const float *>(dataOf(instr.operands[i + 2])),
+                         function_.values[instr.operands[i]].shape[0]});
+  const Attr *topK = instr.attr("top_k"), *renormalize = instr.attr("renormalize");
+  w.topK = topK && !topK->ints.empty() ? topK->ints[0] : 0;
+  w.renormalize = renormalize && !renormalize->ints.empty() && renormalize->ints[0] != 0;
+  return w;
+}
+
+void CpuFunction::runMoE(size_t index, const Instr &instr) {
+  int32_t x = instr.operands[0], y = instr.results[0];
+  moe_[index]->run(pool_, moeWeights_[index], bufferRow(x, 0), bufferStride(x),
+                   call_->batch * call_->seq, bufferRow(y, 0), bufferStride(y));
 }
 
 Status CpuFunction::runFallback(size_t index, const Instr &instr) {
@@ -306,6 +325,8 @@ Status CpuFunction::run(const CallInputs &inputs) {
     auto start = std::chrono::steady_clock::now();
     if (step == FunctionPlan::Step::MatMul)
       runLinear(in);
+    else if (step == FunctionPlan::Step::MoE)
+      runMoE(i, in);
     else if (step == FunctionPlan::Step::Logits)
       runLogits(in);
     else if (step == FunctionPlan::Step::Kernel)

@@ -2,7 +2,8 @@
 //
 // Executes @forward or @decode: native kernels from the artifact's shared
 // object (run in parallel over their work items), matrix products through
-// BLAS, split/reshape as views into the planned activation buffers, and
+// BLAS, the mixture-of-experts block as matrix products per expert,
+// split/reshape as views into the planned activation buffers, and
 // the few ops without a native kernel through the float64 reference
 // implementation. Weight-only instructions (`once`) are evaluated once when
 // the function is created.
@@ -14,6 +15,7 @@
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
 #include "runtime/cpu/KernelLibrary.h"
+#include "runtime/cpu/MixtureOfExperts.h"
 #include "runtime/cpu/ThreadPool.h"
 #include "runtime/exec/FunctionPlan.h"
 #include "runtime/exec/WeightStore.h"
@@ -70,10 +72,10 @@ private:
   /// strides) to args_.
   void pushMemRef(int32_t id);
   void runKernel(const Instr &instr);
-  /// y[rows, out] = x[rows, in] · weightᵀ (+ bias), rows strided by ldx/ldy.
-  void matmul(const float *x, int64_t ldx, int64_t rows, const float *weight, int64_t out,
-              int64_t in, const float *bias, float *y, int64_t ldy);
+  /// The weights of a ssm.moe instruction.
+  MoEWeights moeWeights(const Instr &instr) const;
   void runLinear(const Instr &instr);
+  void runMoE(size_t index, const Instr &instr);
   void runLogits(const Instr &instr);
   Status runFallback(size_t index, const Instr &instr);
 
@@ -91,6 +93,9 @@ private:
   std::vector<int64_t> args_;
   /// The logits rows of a call, gathered ([maxTokens, width]).
   std::vector<float> logitRows_;
+  /// Each ssm.moe instruction's weights and scratch, by instruction index.
+  std::vector<MoEWeights> moeWeights_;
+  std::vector<std::unique_ptr<MixtureOfExperts>> moe_;
 
   struct AlignedFree {
     void operator()(float *p) const;

@@ -69,6 +69,28 @@ StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const Devic
       plan.steps.push_back(logits ? FunctionPlan::Step::Logits : FunctionPlan::Step::MatMul);
       continue;
     }
+    if (in.op == OpCode::MoE && rules.moe) {
+      // input, router [experts, width], then gate, up, down per expert.
+      int32_t x = in.operands[0], router = in.operands[1];
+      bool ok = in.results.size() == 1 && planned(x) && planned(in.results[0]) &&
+                isWeight(router) && values[router].shape.size() == 2 &&
+                values[router].dtype == values[x].dtype && rowWidth(x) == values[router].shape[1] &&
+                rowWidth(in.results[0]) == rowWidth(x) &&
+                static_cast<int64_t>(in.operands.size()) == 2 + 3 * values[router].shape[0];
+      for (size_t e = 2; ok && e + 2 < in.operands.size(); e += 3) {
+        int32_t gate = in.operands[e], up = in.operands[e + 1], down = in.operands[e + 2];
+        ok = isWeight(gate) && isWeight(up) && isWeight(down) && values[gate].shape.size() == 2 &&
+             values[gate].shape == values[up].shape && values[gate].shape[1] == rowWidth(x) &&
+             values[down].shape == std::vector<int64_t>{rowWidth(x), values[gate].shape[0]} &&
+             values[gate].dtype == values[x].dtype && values[up].dtype == values[x].dtype &&
+             values[down].dtype == values[x].dtype;
+      }
+      if (!ok)
+        return Status::error(what + ": not an input, a router [experts, width] and a gate, up "
+                                    "and down weight per expert of matching shapes and dtype");
+      plan.steps.push_back(FunctionPlan::Step::MoE);
+      continue;
+    }
     if (in.op == OpCode::Split || in.op == OpCode::Reshape) {
       for (int32_t r : in.results)
         if (!planned(r) || values[r].buffer != values[in.operands[0]].buffer)
@@ -105,6 +127,7 @@ std::string ReferenceUse::describe() const {
 std::vector<ReferenceUse> ssmrt::referenceUses(const Program &program) {
   DeviceRules cpu = DeviceRules::of(program.cpu.kernels, /*referenceFallback=*/true,
                                     /*matmulBias=*/true);
+  cpu.moe = true;
   std::vector<ReferenceUse> uses;
   for (const Function *f : {&program.forward, &program.decode}) {
     StatusOr<FunctionPlan> plan = planFunction(*f, cpu);

@@ -27,6 +27,8 @@ struct DeviceRules {
   bool referenceFallback = false;
   /// Matrix products may add a bias.
   bool matmulBias = false;
+  /// The device runs ssm.moe itself (MixtureOfExperts on the CPU).
+  bool moe = false;
   /// Scratch floats per batch row of kernel i (its KernelDesc or
   /// CudaKernelDesc), for the kernels the function's instructions name.
   std::vector<int64_t> kernelWorkspace;
@@ -36,7 +38,7 @@ struct DeviceRules {
   template <typename Kernel>
   static DeviceRules of(const std::vector<Kernel> &kernels, bool referenceFallback,
                         bool matmulBias) {
-    DeviceRules rules{referenceFallback, matmulBias, {}};
+    DeviceRules rules{referenceFallback, matmulBias, false, {}};
     for (const Kernel &k : kernels)
       rules.kernelWorkspace.push_back(k.workspace);
     return rules;
@@ -48,6 +50,7 @@ struct FunctionPlan {
     Skip,      ///< weight-only (evaluated at load) or a view: no work per call
     MatMul,    ///< linear: activation times weightᵀ
     Logits,    ///< the requested rows times the vocabulary matrix
+    MoE,       ///< the mixture of experts as matrix products per expert
     Kernel,    ///< the instruction's kernel
     Reference, ///< the float64 reference interpreter
   };

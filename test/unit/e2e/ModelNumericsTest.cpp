@@ -1,7 +1,8 @@
 //===- ModelNumericsTest.cpp - whole models: native vs float64 ------------===//
 //
 // Random small Mamba-1 and Mamba-2 models (odd sizes, grouped Mamba-2
-// heads) written with the standard library blocks: native fp32 logits against the float64 reference
+// heads, and a Mamba-1 with Jamba's mixture-of-experts feed-forward)
+// written with the standard library blocks: native fp32 logits against the float64 reference
 // interpreter, and the properties the runtime promises: a prefill then decode steps equals one
 // prefill over the whole text, a prefill in pieces equals one at once, sequences of different
 // lengths in one batch equal each run alone, greedy generation is deterministic and a seed
@@ -29,6 +30,17 @@ struct TinyMamba {
   bool tied = true;
   // Mamba-2 (std/mamba2.ssm) when |headDim| > 0; |rank| is then unused.
   int64_t headDim = 0, groups = 1, chunk = 256;
+  // A sparse mixture of |experts| SwiGLU experts (std/moe.ssm) after each
+  // mixer when |experts| > 0, as Jamba's feed-forward layers.
+  int64_t experts = 0, ff = 0, topK = 2;
+
+  /// A Mamba-1 with a 5-expert top-2 feed-forward of width 20 per layer.
+  static TinyMamba withExperts() {
+    TinyMamba m;
+    m.experts = 5;
+    m.ff = 20;
+    return m;
+  }
 
   /// A Mamba-2 of 6 heads of 8 in 2 groups, state 5, chunks of 4 tokens.
   static TinyMamba mamba2(int64_t dModel = 24, int64_t headDim = 8, int64_t groups = 2,
@@ -43,12 +55,14 @@ struct TinyMamba {
   }
   bool isMamba2() const { return headDim > 0; }
   std::string name() const {
-    return std::string(isMamba2() ? "mamba2" : "mamba1") + " d_model " + std::to_string(dModel);
+    return std::string(isMamba2() ? "mamba2" : "mamba1") + (experts ? "+moe" : "") + " d_model " +
+           std::to_string(dModel);
   }
 
   std::string text() const {
     std::ostringstream m;
-    m << "import \"std/" << (isMamba2() ? "mamba2" : "mamba1") << ".ssm\"\nmodel tiny(tokens) {\n"
+    m << "import \"std/" << (isMamba2() ? "mamba2" : "mamba1") << ".ssm\"\n"
+      << (experts ? "import \"std/moe.ssm\"\n" : "") << "model tiny(tokens) {\n"
       << "  param embed [" << vocab << ", " << dModel
       << "] \"backbone.embeddings.weight\" | \"backbone.embedding.weight\"\n";
     if (!tied)
@@ -64,6 +78,10 @@ struct TinyMamba {
       m << "      h = h + mamba1(rmsnorm(h, norm), " << dModel << ", d_state=" << state
         << ", d_conv=" << conv << ", expand=" << expand << ", dt_rank=" << rank
         << ") @ \"mixer\"\n";
+    if (experts)
+      m << "      param ff_norm [" << dModel << "] \"pre_ff_layernorm.weight\"\n"
+        << "      h = h + sparse_moe(rmsnorm(h, ff_norm), " << dModel << ", " << ff << ", "
+        << experts << ", " << topK << ") @ \"feed_forward\"\n";
     m << "    }\n  }\n"
       << "  param norm_f [" << dModel << "] \"backbone.norm_f.weight\"\n"
       << "  return logits(rmsnorm(h, norm_f), " << (tied ? "embed" : "head") << ")\n}\n";
@@ -110,6 +128,18 @@ struct TinyMamba {
                                       uniform(rng, convDim * conv, -0.5f, 0.5f)};
       t[p + "mixer.conv1d.bias"] = {{convDim}, uniform(rng, convDim, -0.2f, 0.2f)};
       t[p + "mixer.out_proj.weight"] = {{dModel, inner}, uniform(rng, dModel * inner, -b, b)};
+      if (experts) {
+        float c = 1.0f / std::sqrt(float(ff));
+        t[p + "pre_ff_layernorm.weight"] = {{dModel}, uniform(rng, dModel, 0.8f, 1.2f)};
+        t[p + "feed_forward.router.weight"] = {{experts, dModel},
+                                               uniform(rng, experts * dModel, -1.0f, 1.0f)};
+        for (int64_t e = 0; e < experts; ++e) {
+          std::string x = p + "feed_forward.experts." + std::to_string(e) + ".";
+          t[x + "gate_proj.weight"] = {{ff, dModel}, uniform(rng, ff * dModel, -a, a)};
+          t[x + "up_proj.weight"] = {{ff, dModel}, uniform(rng, ff * dModel, -a, a)};
+          t[x + "down_proj.weight"] = {{dModel, ff}, uniform(rng, dModel * ff, -c, c)};
+        }
+      }
     }
     return t;
   }
@@ -117,7 +147,8 @@ struct TinyMamba {
 
 /// One model of each family, for the runtime's promises.
 const std::vector<TinyMamba> &families() {
-  static const std::vector<TinyMamba> models = {TinyMamba{}, TinyMamba::mamba2()};
+  static const std::vector<TinyMamba> models = {TinyMamba{}, TinyMamba::mamba2(),
+                                                TinyMamba::withExperts()};
   return models;
 }
 
@@ -142,7 +173,8 @@ struct Fixture {
 TEST(ModelNumerics, LogitsMatchReference) {
   for (TinyMamba m : {TinyMamba{}, TinyMamba{40, 3, 61, 16, 2, 3, 4, false},
                       TinyMamba{19, 1, 33, 1, 3, 2, 2, true}, TinyMamba::mamba2(),
-                      TinyMamba::mamba2(32, 16, 1, 16), TinyMamba::mamba2(40, 10, 8, 7)}) {
+                      TinyMamba::mamba2(32, 16, 1, 16), TinyMamba::mamba2(40, 10, 8, 7),
+                      TinyMamba::withExperts()}) {
     Fixture f(m);
     auto s = f.session();
     ASSERT_TRUE(s);

@@ -1,0 +1,21 @@
+//===- ParallelMatmul.h - x·Wᵀ over the thread pool -------------*- C++ -*-===//
+#ifndef SSMC_RUNTIME_CPU_PARALLELMATMUL_H
+#define SSMC_RUNTIME_CPU_PARALLELMATMUL_H
+
+#include "runtime/cpu/ThreadPool.h"
+
+#include <cstdint>
+
+namespace ssmrt {
+
+/// y[rows, out] (row stride ldy) = x[rows, in] (row stride ldx) · weight[out,
+/// in]ᵀ (+ bias[out]), the output features split across |pool|: BLAS
+/// (single-threaded) for many rows, the bandwidth-bound SmallGemm for a
+/// few (decode).
+void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
+                    const float *weight, int64_t out, int64_t in, const float *bias, float *y,
+                    int64_t ldy);
+
+} // namespace ssmrt
+
+#endif // SSMC_RUNTIME_CPU_PARALLELMATMUL_H
