@@ -1,6 +1,8 @@
 //===- ModelSummary.cpp - what `ssmc check` prints about a model ----------===//
 #include "frontend/ModelSummary.h"
 
+#include <cstdio>
+
 #include <map>
 #include <vector>
 
@@ -17,7 +19,7 @@ std::string ssmc::fe::withThousands(int64_t value) {
   return value < 0 ? "-" + out : out;
 }
 
-std::string ssmc::fe::summarizeModel(const Graph &graph) {
+std::string ssmc::fe::summarizeModel(const Graph &graph, int64_t context) {
   std::string out = "model " + graph.modelName + "\n";
   out += "  parameters: " + withThousands(graph.numParameters()) + " in " +
          std::to_string(graph.params.size()) + " tensors\n";
@@ -45,6 +47,19 @@ std::string ssmc::fe::summarizeModel(const Graph &graph) {
   if (kvSlots)
     out += "  KV cache per token: " + withThousands(kvBytes) + " bytes (fp32, " +
            std::to_string(kvSlots) + " attention layers)\n";
+  if (kvSlots && context > 0) {
+    // In double: a 52B model at a long context passes int64 in no case, but
+    // the product is only printed.
+    double total = double(kvBytes) * double(context) + double(stateBytes);
+    char line[160];
+    std::snprintf(line, sizeof(line),
+                  "  per sequence of %s tokens: %s bytes of KV cache + recurrent state "
+                  "(%.2f GiB)\n",
+                  withThousands(context).c_str(),
+                  withThousands(int64_t(double(kvBytes) * double(context)) + stateBytes).c_str(),
+                  total / (1024.0 * 1024.0 * 1024.0));
+    out += line;
+  }
   out += "  ops: " + std::to_string(graph.nodes.size()) + "\n";
   return out;
 }

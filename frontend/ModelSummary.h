@@ -13,8 +13,9 @@ std::string withThousands(int64_t value);
 
 /// A few lines: parameter count (each bound tensor once, so a tied head is
 /// counted once), layers by kind, recurrent state bytes per sequence (fp32),
-/// KV-cache bytes per token where the model has attention, and op count.
-std::string summarizeModel(const Graph &graph);
+/// KV-cache bytes per token where the model has attention (and per sequence
+/// of |context| tokens when it is positive), and op count.
+std::string summarizeModel(const Graph &graph, int64_t context = 0);
 
 } // namespace ssmc::fe
 

@@ -16,17 +16,24 @@ using namespace ssmc;
 int ssmc::runCheckCommand(const std::vector<std::string> &args) {
   std::string path;
   std::vector<std::string> includeDirs;
+  int64_t contextTokens = 0;
   cli::ArgParser parser(
-      "ssmc check", "ssmc check FILE.ssm [-I DIR]...",
+      "ssmc check", "ssmc check FILE.ssm [-I DIR]... [--ctx N]",
       "Parses FILE and everything it imports, checks names, calls and arguments,\n"
       "and for a model also shapes (by elaborating it and lowering it to the ssm\n"
       "dialect, which is verified). Prints the parameter count, the layers by\n"
-      "kind and the recurrent state per sequence. A file without a model is a\n"
+      "kind, the recurrent state per sequence and, with attention layers, the\n"
+      "KV cache per token and (--ctx) per sequence. A file without a model is a\n"
       "library of blocks: its names and calls are checked; shapes are checked\n"
       "where a model uses the blocks.");
   parser.positional("FILE", &path, "a .ssm model or library file");
   parser.list("include", &includeDirs, "DIR",
               "also search DIR for imports (after the importing file's folder)", "I");
+  parser
+      .option("ctx", &contextTokens, "N",
+              "with attention layers: also the memory per sequence of N tokens (KV cache and "
+              "recurrent state)")
+      .atLeast(1);
   if (std::optional<int> done = parser.parseOrReport(args))
     return *done;
   cli::Console console("ssmc check");
@@ -49,6 +56,6 @@ int ssmc::runCheckCommand(const std::vector<std::string> &args) {
   if (!fe::mlirGen(context, file->graph(), file->sources())) {
     return console.fail(path + ": internal error: the generated ssm dialect does not verify");
   }
-  std::printf("%s", fe::summarizeModel(file->graph()).c_str());
+  std::printf("%s", fe::summarizeModel(file->graph(), contextTokens).c_str());
   return 0;
 }
