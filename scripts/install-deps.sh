@@ -10,6 +10,7 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler                  # the artifact format
   libgtest-dev                                             # unit tests
   libopenblas-dev                                          # matrix products on the CPU
+  bible-kjv                                                # the demo model's held-out text
 )
 
 # NVRTC is not a Debian package: it comes with NVIDIA's CUDA toolkit

@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -51,6 +52,14 @@ if find_nvrtc():
 else:
     lit_config.note("NVRTC not found (the CUDA toolkit's libnvrtc.so): "
                     "the tests that compile CUDA kernels to PTX are unsupported")
+
+# Debian's bible-kjv (scripts/install-deps.sh installs it): the demo
+# model's held-out text.
+if shutil.which("bible"):
+    config.available_features.add("bible-kjv")
+else:
+    lit_config.note("the bible CLI (Debian's bible-kjv) is missing: the demo's perplexity "
+                    "test is unsupported")
 
 # A sanitized build (-DSSMC_SANITIZE=...): tests that limit the address
 # space cannot run under ASan, which reserves terabytes of shadow memory.

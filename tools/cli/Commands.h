@@ -31,6 +31,10 @@ int runRunCommand(const std::string &tool, const std::vector<std::string> &args,
 int runBenchCommand(const std::string &tool, const std::vector<std::string> &args,
                     const ProgramLoader &loader);
 
+/// `<tool> perplexity SOURCE ... -f TEXT`: the model's NLL on a text.
+int runPerplexityCommand(const std::string &tool, const std::vector<std::string> &args,
+                         const ProgramLoader &loader);
+
 /// `<tool> cache (list | clean)`: the cache directory's entries.
 int runCacheCommand(const std::string &tool, const std::vector<std::string> &args);
 

@@ -17,6 +17,7 @@ void printUsage(FILE *out) {
                     "Runs compiled ssmc artifacts (.ssmx) without the compiler.\n\ncommands:\n"
                     "  run        generate text from a model\n"
                     "  bench      measure prefill and decode throughput against their bounds\n"
+                    "  perplexity score a text: negative log-likelihood per token and byte\n"
                     "  cache      list or clean the kernels kept on disk\n\n"
                     "'ssmc-run --version' prints the version, and what of CUDA this machine "
                     "has.\n");
@@ -48,6 +49,10 @@ int main(int argc, char **argv) {
   if (!std::strcmp(argv[1], "bench"))
     return ssmc::cli::runGuarded(
         "ssmc-run bench", [&] { return ssmc::cli::runBenchCommand("ssmc-run", args, loader); });
+  if (!std::strcmp(argv[1], "perplexity"))
+    return ssmc::cli::runGuarded("ssmc-run perplexity", [&] {
+      return ssmc::cli::runPerplexityCommand("ssmc-run", args, loader);
+    });
   if (!std::strcmp(argv[1], "cache"))
     return ssmc::cli::runGuarded("ssmc-run cache",
                                  [&] { return ssmc::cli::runCacheCommand("ssmc-run", args); });

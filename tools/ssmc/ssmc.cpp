@@ -35,6 +35,10 @@ int runBench(const std::vector<std::string> &args) {
   return ssmc::cli::runBenchCommand("ssmc", args, programLoader());
 }
 
+int runPerplexity(const std::vector<std::string> &args) {
+  return ssmc::cli::runPerplexityCommand("ssmc", args, programLoader());
+}
+
 int runCache(const std::vector<std::string> &args) {
   return ssmc::cli::runCacheCommand("ssmc", args);
 }
@@ -46,6 +50,7 @@ const Command kCommands[] = {
      "compile a model: a .ssmx artifact, or a stage with --emit"},
     {"run", runRun, "generate text from a model"},
     {"bench", runBench, "measure prefill and decode throughput against their bounds"},
+    {"perplexity", runPerplexity, "score a text: negative log-likelihood per token and byte"},
     {"import-hf", ssmc::runImportCommand,
      "write a model file from a Hugging Face checkpoint's config.json"},
     {"run-op", ssmc::runRunOpCommand,
