@@ -155,6 +155,10 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
                        kb.mask(kb.index(vw)), kb.mul(xv, wgt));
             }
           });
+          // C[t][k] for row r of the block at r0 (clamped), a scalar.
+          auto cAt = [&](Value r0, int64_t r, Value k) {
+            return ld(C, {row(clampedRow(r0, r, steps)), kb.addIndex(column, k)});
+          };
           // M, by blocks of rows t: columns s up to the block's last row.
           kb.forLoop(
               c0, steps,
@@ -166,9 +170,7 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
                       SmallVector<Value> acc(mRows * mVectors, zero);
                       acc = product(
                           acc, mRows, mVectors, c0, kb.index(n),
-                          [&](int64_t r, Value k) {
-                            return ld(C, {row(clampedRow(r0, r, steps)), kb.addIndex(column, k)});
-                          },
+                          [&](int64_t r, Value k) { return cAt(r0, r, k); },
                           [&](Value k, int64_t v) {
                             Value at = kb.addIndex(kb.mulIndex(k, kb.index(kChunk)),
                                                    kb.addIndex(s0, kb.index(v * vw)));
@@ -208,9 +210,7 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
                   SmallVector<Value> acc(rowsPerBlock * vb, zero);
                   acc = product(
                       acc, rowsPerBlock, vb, c0, kb.index(n),
-                      [&](int64_t r, Value k) {
-                        return ld(C, {row(clampedRow(r0, r, steps)), kb.addIndex(column, k)});
-                      },
+                      [&](int64_t r, Value k) { return cAt(r0, r, k); },
                       [&](Value k, int64_t v) {
                         return kb.load(st, {kb.addIndex(kb.mulIndex(k, kb.index(pw)), pAt(v))},
                                        kb.mask(kb.index(vw)));

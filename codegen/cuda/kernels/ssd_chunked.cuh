@@ -70,15 +70,17 @@ __device__ __forceinline__ void ssm_ssd_chunked(
   };
 
   // The state: tile st = warp + j * WARPS is rows 16 * (st / (NP / 8)),
-  // columns 8 * (st % (NP / 8)) of the block's [PT, NP] part.
+  // columns 8 * (st % (NP / 8)) of the block's [PT, NP] part; element i of
+  // a tile is at (stRow, stCol) in it.
+  auto stRow = [](int st, int i) { return 16 * (st / (NP / 8)) + ssm_mma_row(i); };
+  auto stCol = [](int st, int i) { return 8 * (st % (NP / 8)) + ssm_mma_col(i); };
   float S[S_PER_WARP][4];
 #pragma unroll
   for (int j = 0; j < S_PER_WARP; ++j) {
     const int st = warp + j * WARPS;
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
-      const int p = p0 + 16 * (st / (NP / 8)) + ssm_mma_row(i);
-      const int n = 8 * (st % (NP / 8)) + ssm_mma_col(i);
+      const int p = p0 + stRow(st, i), n = stCol(st, i);
       S[j][i] = 0.0f;
       if constexpr (Cfg::has_state)
         if (st < S_TILES && p < P && n < NS)
@@ -118,8 +120,7 @@ __device__ __forceinline__ void ssm_ssd_chunked(
       if (st < S_TILES)
 #pragma unroll
         for (int i = 0; i < 4; ++i)
-          sS[16 * (st / (NP / 8)) + ssm_mma_row(i)][8 * (st % (NP / 8)) + ssm_mma_col(i)] =
-              toT(S[j][i]);
+          sS[stRow(st, i)][stCol(st, i)] = toT(S[j][i]);
     }
     if ((int)threadIdx.x < L) {
       float d = 0.0f;
@@ -220,8 +221,7 @@ __device__ __forceinline__ void ssm_ssd_chunked(
     const int st = warp + j * WARPS;
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
-      const int p = p0 + 16 * (st / (NP / 8)) + ssm_mma_row(i);
-      const int n = 8 * (st % (NP / 8)) + ssm_mma_col(i);
+      const int p = p0 + stRow(st, i), n = stCol(st, i);
       if (st < S_TILES && p < P && n < NS)
         final_state[stateBase + (long long)p * NS + n] = S[j][i];
     }

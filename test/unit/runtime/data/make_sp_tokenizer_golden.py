@@ -38,7 +38,7 @@ from tokenizers import AddedToken, Tokenizer, models, pre_tokenizers, trainers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from make_tokenizer_golden import MULTILINGUAL, REPO, TRICKY, random_texts  # noqa: E402
+from make_tokenizer_golden import TRICKY, corpus, random_texts  # noqa: E402
 
 TOKENIZER = os.path.join(HERE, "sp_style_tokenizer.json")
 GOLDEN = os.path.join(HERE, "sp_style_golden.json")
@@ -70,19 +70,11 @@ VARIANTS = {
 
 
 def train():
-    corpus = [MULTILINGUAL]
-    for readme in ("models/demo/README.md", "../shared/demo-model/README.md"):
-        path = os.path.join(REPO, readme)
-        if os.path.exists(path):
-            corpus.insert(0, open(path, encoding="utf-8").read())
-            break
-    else:
-        sys.exit("demo model README not found")
     tok = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True))
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=SPACE, prepend_scheme="always")
     trainer = trainers.BpeTrainer(vocab_size=1000, min_frequency=2, show_progress=False,
                                   special_tokens=["<unk>", "<s>", "</s>"], limit_alphabet=120)
-    tok.train_from_iterator(corpus, trainer)
+    tok.train_from_iterator(corpus(), trainer)
     data = json.loads(tok.to_str())
     # The byte tokens go right after the three specials, as SentencePiece
     # numbers them.

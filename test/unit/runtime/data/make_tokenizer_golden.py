@@ -73,15 +73,16 @@ def patch_pre_tokenizer(text, key, value):
     return text[:colon + 1] + " " + value + text[end:]
 
 
-def train():
-    corpus = [MULTILINGUAL]
+def corpus():
+    """The training text: the demo model's README and MULTILINGUAL."""
     for readme in ("models/demo/README.md", "../shared/demo-model/README.md"):
         path = os.path.join(REPO, readme)
         if os.path.exists(path):
-            corpus.insert(0, open(path, encoding="utf-8").read())
-            break
-    else:
-        sys.exit("demo model README not found")
+            return [open(path, encoding="utf-8").read(), MULTILINGUAL]
+    sys.exit("demo model README not found")
+
+
+def train():
     tok = Tokenizer(models.BPE())
     tok.normalizer = normalizers.NFC()
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -91,7 +92,7 @@ def train():
         vocab_size=900, min_frequency=2, show_progress=False,
         special_tokens=["<|endoftext|>", "<|padding|>"],
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(corpus, trainer)
+    tok.train_from_iterator(corpus(), trainer)
     tok.add_tokens([AddedToken(" " * n, normalized=True) for n in range(8, 1, -1)])
     tok.add_special_tokens([AddedToken("<mask>", lstrip=True, normalized=False)])
     tok.add_tokens([AddedToken("xyz", single_word=True, rstrip=True, normalized=False)])
