@@ -4,7 +4,6 @@
 #include "runtime/io/MappedFile.h"
 #include "runtime/io/Utf8.h"
 #include "runtime/tokenizer/ByteLevel.h"
-#include "runtime/tokenizer/Unicode.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -173,6 +173,18 @@ __device__ __forceinline__ void ssm_mma_b(unsigned b[2], const unsigned short *p
   b[0] = ssm_pair(p + 2 * t * ks + g * ns, ks);
   b[1] = ssm_pair(p + (2 * t + 8) * ks + g * ns, ks);
 }
+// d += A·B for A 16×K, element (r, k) at a[r * rs + k * ks], and B K×8,
+// element (k, n) at b[k * bks + n * bns]; K a multiple of 16.
+template <typename T>
+__device__ __forceinline__ void ssm_mma_tile(float d[4], const unsigned short *a, int rs, int ks,
+                                             const unsigned short *b, int bks, int bns, int K) {
+  for (int k = 0; k < K; k += 16) {
+    unsigned fa[4], fb[2];
+    ssm_mma_a(fa, a + k * ks, rs, ks);
+    ssm_mma_b(fb, b + k * bks, bks, bns);
+    ssm_mma16816<T>(d, fa, fb);
+  }
+}
 // The row and column of accumulator element i (0..3) of this lane in a
 // 16×8 tile.
 __device__ __forceinline__ int ssm_mma_row(int i) { return (threadIdx.x % 32) / 4 + 8 * (i / 2); }

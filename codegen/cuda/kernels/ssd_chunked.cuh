@@ -144,12 +144,7 @@ __device__ __forceinline__ void ssm_ssd_chunked(
       const int mi = mt / (L / 8), ni = mt % (L / 8);
       float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
       if (8 * ni < 16 * (mi + 1))
-        for (int k = 0; k < NP; k += 16) {
-          unsigned a[4], bb[2];
-          ssm_mma_a(a, &sC[16 * mi][k], NP, 1);
-          ssm_mma_b(bb, &sB[8 * ni][k], 1, NP);
-          ssm_mma16816<T>(acc, a, bb);
-        }
+        ssm_mma_tile<T>(acc, &sC[16 * mi][0], NP, 1, &sB[8 * ni][0], 1, NP, NP);
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         const int t = 16 * mi + ssm_mma_row(i), s = 8 * ni + ssm_mma_col(i);
@@ -161,21 +156,12 @@ __device__ __forceinline__ void ssm_ssd_chunked(
     for (int yt = warp; yt < (L / 16) * (PT / 8); yt += WARPS) {
       const int mi = yt / (PT / 8), ni = yt % (PT / 8);
       float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-      for (int k = 0; k < NP; k += 16) {
-        unsigned a[4], bb[2];
-        ssm_mma_a(a, &sC[16 * mi][k], NP, 1);
-        ssm_mma_b(bb, &sS[8 * ni][k], 1, NP);
-        ssm_mma16816<T>(acc, a, bb);
-      }
+      ssm_mma_tile<T>(acc, &sC[16 * mi][0], NP, 1, &sS[8 * ni][0], 1, NP, NP);
 #pragma unroll
       for (int i = 0; i < 4; ++i)
         acc[i] *= __expf(sCum[16 * mi + ssm_mma_row(i)]);
-      for (int k = 0; k < 16 * (mi + 1); k += 16) {
-        unsigned a[4], bb[2];
-        ssm_mma_a(a, &sM[16 * mi][k], L, 1);
-        ssm_mma_b(bb, &sX[k][8 * ni], PT, 1);
-        ssm_mma16816<T>(acc, a, bb);
-      }
+      // Causal: columns s past the tile's last row are 0 in M.
+      ssm_mma_tile<T>(acc, &sM[16 * mi][0], L, 1, &sX[0][8 * ni], PT, 1, 16 * (mi + 1));
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         const int t = 16 * mi + ssm_mma_row(i), pp = 8 * ni + ssm_mma_col(i);
@@ -201,12 +187,7 @@ __device__ __forceinline__ void ssm_ssd_chunked(
 #pragma unroll
       for (int i = 0; i < 4; ++i)
         S[j][i] *= decay;
-      for (int k = 0; k < L; k += 16) {
-        unsigned a[4], bb[2];
-        ssm_mma_a(a, &sXw[k][16 * mi], 1, PT);
-        ssm_mma_b(bb, &sB[k][8 * ni], NP, 1);
-        ssm_mma16816<T>(S[j], a, bb);
-      }
+      ssm_mma_tile<T>(S[j], &sXw[0][16 * mi], 1, PT, &sB[0][8 * ni], NP, 1, L);
     }
     __syncthreads();
   }

@@ -334,17 +334,12 @@ void checkNormalize(EmulatedKernel &kernel, std::vector<float> &workspace, unsig
 const char *const kMma = R"cuda(
 // D = A·B + 1 for A [32][32] row-major and B [32][16] stored as Bᵀ [16][32]:
 // block mi, warp ni computes the 16×8 tile (mi, ni) in two K steps through
-// the preamble's fragment loads and ssm_mma16816.
+// the preamble's ssm_mma_tile (its fragment loads and ssm_mma16816).
 template <typename T>
 __device__ void mma_tiles(const unsigned short *a, const unsigned short *bt, float *d) {
   const int mi = blockIdx.x, ni = threadIdx.x / 32;
   float acc[4] = {1.0f, 1.0f, 1.0f, 1.0f};
-  for (int k = 0; k < 32; k += 16) {
-    unsigned fa[4], fb[2];
-    ssm_mma_a(fa, a + 16 * mi * 32 + k, 32, 1);
-    ssm_mma_b(fb, bt + 8 * ni * 32 + k, 1, 32);
-    ssm_mma16816<T>(acc, fa, fb);
-  }
+  ssm_mma_tile<T>(acc, a + 16 * mi * 32, 32, 1, bt + 8 * ni * 32, 1, 32, 32);
   for (int i = 0; i < 4; ++i)
     d[(16 * mi + ssm_mma_row(i)) * 16 + 8 * ni + ssm_mma_col(i)] = acc[i];
 }
