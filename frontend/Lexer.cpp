@@ -146,9 +146,16 @@ bool Lexer::skipTrivia(Token &err) {
 
 Token Lexer::next() {
   Token err;
+  size_t start = pos_;
   if (!skipTrivia(err))
     return err;
   size_t begin = pos_;
+  Token t = nextAt(begin);
+  t.lineStart = text_.substr(start, begin - start).find('\n') != std::string_view::npos;
+  return t;
+}
+
+Token Lexer::nextAt(size_t begin) {
   if (pos_ >= text_.size())
     return make(Tok::Eof, begin);
   char c = text_[pos_];

@@ -69,6 +69,8 @@ struct Token {
   std::string text; ///< Identifier name or decoded string contents.
   int64_t intValue = 0;
   double floatValue = 0;
+  /// A line break (or a comment's end) lies between this token and the last.
+  bool lineStart = false;
 };
 
 class Lexer {
@@ -91,6 +93,8 @@ private:
   Token lexString(size_t begin);
   /// Skips spaces and comments; returns false after reporting bad bytes.
   bool skipTrivia(Token &err);
+  /// The token that starts at |begin| (after the trivia).
+  Token nextAt(size_t begin);
   /// Checks the byte at |pos| in a comment or string; reports and returns 0
   /// for bytes that are not text, else the length of the character.
   size_t textCharAt(size_t pos, Token &err);

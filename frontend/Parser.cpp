@@ -293,7 +293,8 @@ StmtPtr Parser::parseParamStmt() {
     stmt->names.push_back({tok_.text, tok_.loc});
     advance();
   } while (consumeIf(Tok::Pipe));
-  if (consumeIf(Tok::KwFor)) {
+  // A `for` or `if` on the next line starts a statement of its own.
+  if (!tok_.lineStart && consumeIf(Tok::KwFor)) {
     if (!expectIdent(stmt->listVar, "a variable after 'for'") || !expect(Tok::KwIn))
       return nullptr;
     stmt->listBegin = parseExpr();
@@ -303,7 +304,7 @@ StmtPtr Parser::parseParamStmt() {
     if (!stmt->listEnd)
       return nullptr;
   }
-  if (consumeIf(Tok::KwIf)) {
+  if (!tok_.lineStart && consumeIf(Tok::KwIf)) {
     stmt->cond = parseExpr();
     if (!stmt->cond)
       return nullptr;
