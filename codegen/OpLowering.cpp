@@ -58,8 +58,9 @@ Lowering mlir::ssm::loweringOf(Operation *op, const LoweringTarget &target) {
     return cuda && linear.getBias() ? Lowering::Unsupported : Lowering::Library;
   if (isa<LogitsOp>(op))
     return Lowering::Library;
-  // The CPU runtime's MixtureOfExperts: matrix products per expert.
-  if (isa<MoEOp>(op) && !cuda)
+  // The CPU runtime's MixtureOfExperts (matrix products per expert) and
+  // Attention (tiled products over the KV caches it keeps).
+  if (isa<MoEOp, AttentionOp>(op) && !cuda)
     return Lowering::Library;
   if (isa<SplitOp, ReshapeOp>(op) && isActivationValue(op->getOperand(0)))
     return Lowering::View;

@@ -26,6 +26,22 @@ void ssmrt::gemmXWt(const float *x, int64_t ldx, int64_t rows, const float *w, i
 #endif
 }
 
+void ssmrt::gemm(bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+                 int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+#ifdef SSMC_HAVE_OPENBLAS
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha, a,
+              lda, b, ldb, beta, c, ldc);
+#else
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t j = 0; j < n; ++j) {
+      float acc = 0.0f;
+      for (int64_t i = 0; i < k; ++i)
+        acc += a[r * lda + i] * (transB ? b[j * ldb + i] : b[i * ldb + j]);
+      c[r * ldc + j] = alpha * acc + (beta == 0.0f ? 0.0f : beta * c[r * ldc + j]);
+    }
+#endif
+}
+
 void ssmrt::setBlasThreads(int threads) {
 #ifdef SSMC_HAVE_OPENBLAS
   openblas_set_num_threads(threads);

@@ -16,6 +16,10 @@ namespace ssmrt {
 void gemmXWt(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n, int64_t k,
              float *y, int64_t ldy);
 /// Threads BLAS itself may use (no effect without OpenBLAS).
+/// c[m, n] = alpha · a[m, k] · op(b) + beta · c, row-major; op(b) is bᵀ
+/// for b [n, k] when |transB|, else b [k, n].
+void gemm(bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+          const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
 void setBlasThreads(int threads);
 /// Whether the fast BLAS is there.
 bool haveOptimizedBlas();

@@ -47,6 +47,8 @@ Status CpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const St
   call_.seq = in.seq;
   call_.seqLens = in.seqLens;
   call_.states = &stateAddresses_;
+  call_.slots = &slots;
+  call_.kvCaches = &states_->kvCaches();
   call_.logitRows = in.logitRows;
   call_.logits = in.logits;
   SSMRT_RETURN_IF_ERROR((decode ? *decode_ : *forward_).run(call_));

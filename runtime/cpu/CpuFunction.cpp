@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -32,20 +33,13 @@ CpuFunction::create(const Program &program, const Function &function, const Weig
 
 Status CpuFunction::prepare(int64_t maxTokens) {
   maxTokens_ = maxTokens;
-  DeviceRules rules = DeviceRules::of(program_.cpu.kernels, /*referenceFallback=*/true,
-                                      /*matmulBias=*/true);
-  rules.moe = true;
-  StatusOr<FunctionPlan> plan = planFunction(function_, rules);
+  StatusOr<FunctionPlan> plan = planFunction(function_, cpuRules(program_));
   if (!plan.ok())
     return plan.status();
   plan_ = std::move(*plan);
   vocab_ = plan_.vocab;
   for (size_t i = 0; i < function_.instrs.size(); ++i) {
     const Instr &in = function_.instrs[i];
-    if (in.op == OpCode::Attention && plan_.steps[i] != FunctionPlan::Step::Skip)
-      return Status::error("function '" + function_.name + "', instruction " + std::to_string(i) +
-                           " (attention): attention layers are not supported by the CPU "
-                           "runtime yet");
     if (plan_.steps[i] != FunctionPlan::Step::Kernel)
       continue;
     size_t args = 5;
@@ -81,6 +75,26 @@ Status CpuFunction::prepare(int64_t maxTokens) {
   if (!once.ok())
     return once.status();
   once_ = std::move(*once);
+  attentionShapes_.resize(function_.instrs.size());
+  for (size_t i = 0; i < function_.instrs.size(); ++i)
+    if (plan_.steps[i] == FunctionPlan::Step::Attention) {
+      const Instr &in = function_.instrs[i];
+      AttentionShape &a = attentionShapes_[i];
+      a.heads = in.attr("heads")->ints[0];
+      a.kvHeads = in.attr("kv_heads")->ints[0];
+      a.headDim = in.attr("head_dim")->ints[0];
+      const Attr *causal = in.attr("causal"), *rope = in.attr("rope_theta"),
+                 *scale = in.attr("scale");
+      a.causal = !causal || causal->ints.empty() || causal->ints[0] != 0;
+      a.ropeTheta = rope && !rope->floats.empty() ? rope->floats[0] : 0.0;
+      a.scale = static_cast<float>(scale && !scale->floats.empty()
+                                       ? scale->floats[0]
+                                       : 1.0 / std::sqrt(static_cast<double>(a.headDim)));
+      if (a.ropeTheta < 0 || (a.ropeTheta > 0 && a.headDim % 2 != 0))
+        return Status::error("function '" + function_.name + "', instruction " + std::to_string(i) +
+                             " (attention): rotary embedding needs a positive 'rope_theta' and "
+                             "an even 'head_dim'");
+    }
   moe_.resize(function_.instrs.size());
   moeWeights_.resize(function_.instrs.size());
   for (size_t i = 0; i < function_.instrs.size(); ++i)
@@ -242,6 +256,52 @@ void CpuFunction::runMoE(size_t index, const Instr &instr) {
                    call_->batch * call_->seq, bufferRow(y, 0), bufferStride(y));
 }
 
+Status CpuFunction::runAttention(size_t index, const Instr &instr) {
+  const AttentionShape &shape = attentionShapes_[index];
+  int32_t q = instr.operands[0], k = instr.operands[1], v = instr.operands[2];
+  int32_t out = instr.results[0];
+  size_t state = static_cast<size_t>(function_.values[instr.operands[3]].index);
+  KVCacheStore &caches = *call_->kvCaches;
+  int64_t width = caches.width(state), seq = call_->seq;
+  if (width != shape.kvHeads * shape.headDim)
+    return Status::error("function '" + function_.name + "', instruction " + std::to_string(index) +
+                         " (attention): its KV cache holds " + std::to_string(width) +
+                         " floats per token, not kv_heads·head_dim");
+  attentionCall_.clear();
+  for (int64_t b = 0; b < call_->batch; ++b) {
+    int64_t slot = (*call_->slots)[b];
+    int64_t len = call_->seqLens ? call_->seqLens[b] : seq;
+    KVRows &rows = caches.rows(state, slot);
+    SSMRT_RETURN_IF_ERROR(caches.reserve(state, slot, rows.length + len));
+    for (int64_t t = 0; t < len; ++t) {
+      float *key = rows.keys + (rows.length + t) * width;
+      std::memcpy(key, bufferRow(k, b * seq + t), width * sizeof(float));
+      std::memcpy(rows.values + (rows.length + t) * width, bufferRow(v, b * seq + t),
+                  width * sizeof(float));
+      if (shape.ropeTheta > 0)
+        for (int64_t h = 0; h < shape.kvHeads; ++h)
+          applyRope(key + h * shape.headDim, shape.headDim, rows.length + t, shape.ropeTheta);
+    }
+    // Rows past a sequence's length are outputs nobody reads; keep them
+    // finite.
+    for (int64_t t = len; t < seq; ++t)
+      std::fill_n(bufferRow(out, b * seq + t), rowWidth(out), 0.0f);
+    AttentionSequence s;
+    s.q = bufferRow(q, b * seq);
+    s.ldq = bufferStride(q);
+    s.out = bufferRow(out, b * seq);
+    s.ldo = bufferStride(out);
+    s.keys = rows.keys;
+    s.values = rows.values;
+    s.cached = rows.length;
+    s.len = len;
+    rows.length += len;
+    attentionCall_.push_back(s);
+  }
+  attention_.run(pool_, shape, attentionCall_);
+  return okStatus();
+}
+
 Status CpuFunction::runFallback(size_t index, const Instr &instr) {
   const auto &values = function_.values;
   int64_t batch = call_->batch, seq = call_->seq, rows = batch * seq;
@@ -327,6 +387,8 @@ Status CpuFunction::run(const CallInputs &inputs) {
       runLinear(in);
     else if (step == FunctionPlan::Step::MoE)
       runMoE(i, in);
+    else if (step == FunctionPlan::Step::Attention)
+      SSMRT_RETURN_IF_ERROR(runAttention(i, in));
     else if (step == FunctionPlan::Step::Logits)
       runLogits(in);
     else if (step == FunctionPlan::Step::Kernel)

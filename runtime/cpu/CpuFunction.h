@@ -3,6 +3,7 @@
 // Executes @forward or @decode: native kernels from the artifact's shared
 // object (run in parallel over their work items), matrix products through
 // BLAS, the mixture-of-experts block as matrix products per expert,
+// attention over the KV caches (Attention),
 // split/reshape as views into the planned activation buffers, and
 // the few ops without a native kernel through the float64 reference
 // implementation. Weight-only instructions (`once`) are evaluated once when
@@ -14,10 +15,12 @@
 
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
+#include "runtime/cpu/Attention.h"
 #include "runtime/cpu/KernelLibrary.h"
 #include "runtime/cpu/MixtureOfExperts.h"
 #include "runtime/cpu/ThreadPool.h"
 #include "runtime/exec/FunctionPlan.h"
+#include "runtime/exec/KVCacheStore.h"
 #include "runtime/exec/WeightStore.h"
 
 #include <memory>
@@ -33,6 +36,10 @@ struct CallInputs {
   /// One address per state input of the function (Function.inputs[2..]):
   /// [batch, per-sequence shape] floats, read and updated in place.
   const std::vector<uint64_t> *states = nullptr;
+  /// The slot of each batch row, and the KV caches of every slot (for
+  /// attention layers).
+  const std::vector<int64_t> *slots = nullptr;
+  KVCacheStore *kvCaches = nullptr;
   /// Token rows (b * seq + t) whose logits to compute, into |logits|
   /// ([rows.size(), vocab] floats).
   const std::vector<int64_t> *logitRows = nullptr;
@@ -76,6 +83,9 @@ private:
   MoEWeights moeWeights(const Instr &instr) const;
   void runLinear(const Instr &instr);
   void runMoE(size_t index, const Instr &instr);
+  /// Appends the call's keys and values to each sequence's caches, then
+  /// attends.
+  Status runAttention(size_t index, const Instr &instr);
   void runLogits(const Instr &instr);
   Status runFallback(size_t index, const Instr &instr);
 
@@ -96,6 +106,10 @@ private:
   /// Each ssm.moe instruction's weights and scratch, by instruction index.
   std::vector<MoEWeights> moeWeights_;
   std::vector<std::unique_ptr<MixtureOfExperts>> moe_;
+  /// Each ssm.attention instruction's shape, by instruction index.
+  std::vector<AttentionShape> attentionShapes_;
+  Attention attention_;
+  std::vector<AttentionSequence> attentionCall_;
 
   struct AlignedFree {
     void operator()(float *p) const;

@@ -10,6 +10,7 @@
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
 #include "runtime/io/Checkpoint.h"
+#include "runtime/io/HostMemory.h"
 
 #include <cstdint>
 
@@ -31,16 +32,9 @@ struct MemoryEstimate {
 MemoryEstimate estimateHostMemory(const Program &program, const Checkpoint *checkpoint, bool onCpu,
                                   int64_t slots, int64_t maxTokens);
 
-/// The memory the kernel says is available to a new allocation
-/// (MemAvailable in /proc/meminfo), or -1 when it cannot tell.
-int64_t availableMemory();
-
 /// Fails when |estimate| exceeds availableMemory(), saying how much each
 /// part needs and how much is available.
 Status checkMemory(const MemoryEstimate &estimate);
-
-/// |bytes| as "1.5 GiB", "12.0 MiB", "512 bytes".
-std::string formatBytes(int64_t bytes);
 
 } // namespace ssmrt
 

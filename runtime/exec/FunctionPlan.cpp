@@ -91,6 +91,31 @@ StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const Devic
       plan.steps.push_back(FunctionPlan::Step::MoE);
       continue;
     }
+    if (in.op == OpCode::Attention && rules.attention) {
+      // q, k, v activations; the KV cache states; seq_lens.
+      bool ok = in.operands.size() == 6 && in.results.size() == 3 && planned(in.operands[0]) &&
+                planned(in.operands[1]) && planned(in.operands[2]) && planned(in.results[0]);
+      for (int i = 3; ok && i < 5; ++i) {
+        int32_t cache = in.operands[i], out = in.results[i - 2];
+        ok = cache >= 0 && plan.stateInput[cache] >= 0 && out >= 0 && plan.stateInput[out] >= 0 &&
+             values[cache].kind == ValueKind::State && values[cache].sub == i - 3;
+      }
+      ok = ok && (in.operands[5] < 0 || values[in.operands[5]].kind == ValueKind::SeqLens);
+      const Attr *heads = in.attr("heads"), *kvHeads = in.attr("kv_heads"),
+                 *headDim = in.attr("head_dim");
+      ok = ok && heads && kvHeads && headDim && !heads->ints.empty() && !kvHeads->ints.empty() &&
+           !headDim->ints.empty() && kvHeads->ints[0] > 0 && heads->ints[0] > 0 &&
+           headDim->ints[0] > 0 && heads->ints[0] % kvHeads->ints[0] == 0 &&
+           rowWidth(in.operands[0]) == heads->ints[0] * headDim->ints[0] &&
+           rowWidth(in.results[0]) == rowWidth(in.operands[0]) &&
+           rowWidth(in.operands[1]) == kvHeads->ints[0] * headDim->ints[0] &&
+           rowWidth(in.operands[2]) == rowWidth(in.operands[1]);
+      if (!ok)
+        return Status::error(what + ": not q, k and v activations of heads, kv_heads and "
+                                    "head_dim that fit, with a KV cache state");
+      plan.steps.push_back(FunctionPlan::Step::Attention);
+      continue;
+    }
     if (in.op == OpCode::Split || in.op == OpCode::Reshape) {
       for (int32_t r : in.results)
         if (!planned(r) || values[r].buffer != values[in.operands[0]].buffer)
@@ -124,10 +149,16 @@ std::string ReferenceUse::describe() const {
          function->name + "'" + (in.loc.empty() ? "" : " at " + in.loc);
 }
 
+DeviceRules ssmrt::cpuRules(const Program &program) {
+  DeviceRules rules = DeviceRules::of(program.cpu.kernels, /*referenceFallback=*/true,
+                                      /*matmulBias=*/true);
+  rules.moe = true;
+  rules.attention = true;
+  return rules;
+}
+
 std::vector<ReferenceUse> ssmrt::referenceUses(const Program &program) {
-  DeviceRules cpu = DeviceRules::of(program.cpu.kernels, /*referenceFallback=*/true,
-                                    /*matmulBias=*/true);
-  cpu.moe = true;
+  DeviceRules cpu = cpuRules(program);
   std::vector<ReferenceUse> uses;
   for (const Function *f : {&program.forward, &program.decode}) {
     StatusOr<FunctionPlan> plan = planFunction(*f, cpu);

@@ -29,6 +29,8 @@ struct DeviceRules {
   bool matmulBias = false;
   /// The device runs ssm.moe itself (MixtureOfExperts on the CPU).
   bool moe = false;
+  /// The device runs ssm.attention over its own KV caches (the CPU).
+  bool attention = false;
   /// Scratch floats per batch row of kernel i (its KernelDesc or
   /// CudaKernelDesc), for the kernels the function's instructions name.
   std::vector<int64_t> kernelWorkspace;
@@ -38,12 +40,16 @@ struct DeviceRules {
   template <typename Kernel>
   static DeviceRules of(const std::vector<Kernel> &kernels, bool referenceFallback,
                         bool matmulBias) {
-    DeviceRules rules{referenceFallback, matmulBias, false, {}};
+    DeviceRules rules{referenceFallback, matmulBias, false, false, {}};
     for (const Kernel &k : kernels)
       rules.kernelWorkspace.push_back(k.workspace);
     return rules;
   }
 };
+
+/// What the CPU executor runs: its kernels, the reference interpreter for
+/// the rest, matrix products with bias, MoE and attention.
+DeviceRules cpuRules(const Program &program);
 
 struct FunctionPlan {
   enum class Step : uint8_t {
@@ -51,6 +57,7 @@ struct FunctionPlan {
     MatMul,    ///< linear: activation times weightᵀ
     Logits,    ///< the requested rows times the vocabulary matrix
     MoE,       ///< the mixture of experts as matrix products per expert
+    Attention, ///< attention over the sequences' KV caches
     Kernel,    ///< the instruction's kernel
     Reference, ///< the float64 reference interpreter
   };

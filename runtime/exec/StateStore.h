@@ -5,7 +5,8 @@
 // [slots, per-sequence floats] array per state, plus the room to gather the
 // states of a batch whose slots are not consecutive. Both executors keep
 // their states here; a call reads them in place when its slots are
-// consecutive.
+// consecutive. Attention layers' KV caches, whose size grows with each
+// sequence, are kept apart, on the host (KVCacheStore).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_RUNTIME_EXEC_STATESTORE_H
@@ -13,6 +14,7 @@
 
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
+#include "runtime/exec/KVCacheStore.h"
 
 #include <cstdint>
 #include <memory>
@@ -40,19 +42,22 @@ public:
                                                       std::unique_ptr<StateMemory> memory);
   ~StateStore();
 
-  /// Floats per sequence, per state of the program.
+  /// Floats per sequence, per state of the program (0 for a KV cache).
   const std::vector<int64_t> &sizes() const { return sizes_; }
+  KVCacheStore &kvCaches() { return *kv_; }
 
   /// The addresses of the states |function| reads (its inputs[2..]) for a
   /// call on |slots| (distinct, in range): in place when the slots are
   /// consecutive, else gathered into scratch room; scatter() writes those
-  /// back after the call. Allocates nothing once |addresses| has grown.
+  /// back after the call. Allocates nothing once |addresses| has grown. A
+  /// KV cache input gets address 0: kernels reach it through kvCaches().
   Status gather(const Function &function, const std::vector<int64_t> &slots,
                 std::vector<uint64_t> &addresses);
   Status scatter(const Function &function, const std::vector<int64_t> &slots);
 
   Status reset(int64_t slot);
-  /// A slot's states, concatenated in program order, and writing them back.
+  /// A slot's states, concatenated in program order (a KV cache as its token
+  /// count, keys and values), and writing them back.
   StatusOr<std::vector<float>> snapshot(int64_t slot);
   Status restore(int64_t slot, const std::vector<float> &state);
 
@@ -67,6 +72,7 @@ private:
   std::vector<int64_t> sizes_;
   std::vector<uint64_t> states_, scratch_;
   std::vector<float> zeros_;
+  std::unique_ptr<KVCacheStore> kv_;
 };
 
 /// StateMemory on the host: addresses are pointers.

@@ -8,6 +8,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -99,6 +100,8 @@ ssmrt::RefTensor ssmc::test::referenceLogits(const ssmrt::Program &program, cons
   for (size_t i = 2; i < f.inputs.size(); ++i) {
     std::vector<int64_t> shape = f.values[f.inputs[i]].shape;
     shape[0] = batch;
+    // A KV cache [batch, kv_heads, tokens, head_dim] starts empty.
+    std::replace(shape.begin(), shape.end(), ssmrt::kDynamic, int64_t(0));
     states.emplace_back(shape);
   }
   ssmrt::ReferenceInterpreter interpreter(program, f, std::move(params));

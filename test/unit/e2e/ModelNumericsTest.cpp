@@ -1,12 +1,17 @@
 //===- ModelNumericsTest.cpp - whole models: native vs float64 ------------===//
 //
 // Random small Mamba-1 and Mamba-2 models (odd sizes, grouped Mamba-2
-// heads, and a Mamba-1 with Jamba's mixture-of-experts feed-forward)
-// written with the standard library blocks: native fp32 logits against the float64 reference
-// interpreter, and the properties the runtime promises: a prefill then decode steps equals one
-// prefill over the whole text, a prefill in pieces equals one at once, sequences of different
-// lengths in one batch equal each run alone, greedy generation is deterministic and a seed
-// reproduces sampling, and a decode step allocates no memory once the session has run one.
+// heads, a Mamba-1 with Jamba's mixture-of-experts feed-forward, and a
+// Jamba-like hybrid with a grouped-query attention layer and its KV cache)
+// written with the standard library blocks: native fp32 logits against the
+// float64 reference interpreter, and the properties the runtime promises: a
+// prefill then decode steps equals one prefill over the whole text, a
+// prefill in pieces equals one at once, sequences of different lengths in
+// one batch equal each run alone (no leakage between their caches), greedy
+// generation is deterministic and a seed reproduces sampling, a snapshot
+// restored into another slot continues the sequence, and a decode step
+// allocates no memory once the session has run one (a KV cache grows by
+// doubling from 64 tokens, so these short texts never grow it).
 // Tolerance: max |a - b| / max |b| <= 1e-5.
 //
 //===----------------------------------------------------------------------===//
@@ -33,6 +38,9 @@ struct TinyMamba {
   // A sparse mixture of |experts| SwiGLU experts (std/moe.ssm) after each
   // mixer when |experts| > 0, as Jamba's feed-forward layers.
   int64_t experts = 0, ff = 0, topK = 2;
+  // Grouped-query self-attention (std/attention.ssm) instead of the mixer
+  // in odd layers when |heads| > 0, as Jamba's attention layers.
+  int64_t heads = 0, kvHeads = 0;
 
   /// A Mamba-1 with a 5-expert top-2 feed-forward of width 20 per layer.
   static TinyMamba withExperts() {
@@ -53,16 +61,26 @@ struct TinyMamba {
     m.chunk = 4;
     return m;
   }
+  /// A Jamba-like hybrid: Mamba-1, attention (4 query heads on 2 KV heads)
+  /// in the middle layer of 3, the 5-expert feed-forward in every layer.
+  static TinyMamba hybrid() {
+    TinyMamba m = withExperts();
+    m.layers = 3;
+    m.heads = 4;
+    m.kvHeads = 2;
+    return m;
+  }
   bool isMamba2() const { return headDim > 0; }
   std::string name() const {
-    return std::string(isMamba2() ? "mamba2" : "mamba1") + (experts ? "+moe" : "") + " d_model " +
-           std::to_string(dModel);
+    return std::string(isMamba2() ? "mamba2" : "mamba1") + (heads ? "+attention" : "") +
+           (experts ? "+moe" : "") + " d_model " + std::to_string(dModel);
   }
 
   std::string text() const {
     std::ostringstream m;
     m << "import \"std/" << (isMamba2() ? "mamba2" : "mamba1") << ".ssm\"\n"
-      << (experts ? "import \"std/moe.ssm\"\n" : "") << "model tiny(tokens) {\n"
+      << (experts ? "import \"std/moe.ssm\"\n" : "")
+      << (heads ? "import \"std/attention.ssm\"\n" : "") << "model tiny(tokens) {\n"
       << "  param embed [" << vocab << ", " << dModel
       << "] \"backbone.embeddings.weight\" | \"backbone.embedding.weight\"\n";
     if (!tied)
@@ -70,6 +88,9 @@ struct TinyMamba {
     m << "  h = embedding(embed, tokens)\n  for i in 0 .. " << layers << " {\n"
       << "    scope \"backbone.layers.{i}\" {\n"
       << "      param norm [" << dModel << "] \"norm.weight\"\n";
+    if (heads)
+      m << "      if i % 2 == 1 {\n        h = h + self_attention(rmsnorm(h, norm), " << dModel
+        << ", " << heads << ", " << kvHeads << ") @ \"self_attn\"\n      } else {\n";
     if (isMamba2())
       m << "      h = h + mamba2(rmsnorm(h, norm), " << dModel << ", d_state=" << state
         << ", d_conv=" << conv << ", expand=" << expand << ", head_dim=" << headDim
@@ -78,6 +99,8 @@ struct TinyMamba {
       m << "      h = h + mamba1(rmsnorm(h, norm), " << dModel << ", d_state=" << state
         << ", d_conv=" << conv << ", expand=" << expand << ", dt_rank=" << rank
         << ") @ \"mixer\"\n";
+    if (heads)
+      m << "      }\n";
     if (experts)
       m << "      param ff_norm [" << dModel << "] \"pre_ff_layernorm.weight\"\n"
         << "      h = h + sparse_moe(rmsnorm(h, ff_norm), " << dModel << ", " << ff << ", "
@@ -88,46 +111,64 @@ struct TinyMamba {
     return m.str();
   }
 
-  Tensors weights(std::mt19937_64 &rng,
-                  const std::string &embeddingName = "backbone.embeddings.weight") const {
+  void attentionWeights(Tensors &t, const std::string &p, std::mt19937_64 &rng) const {
+    float a = 1.0f / std::sqrt(float(dModel));
+    int64_t kv = dModel / heads * kvHeads;
+    // q and k scaled up so that the softmaxes are far from uniform.
+    t[p + "self_attn.q_proj.weight"] = {{dModel, dModel},
+                                        uniform(rng, dModel * dModel, -3 * a, 3 * a)};
+    t[p + "self_attn.k_proj.weight"] = {{kv, dModel}, uniform(rng, kv * dModel, -3 * a, 3 * a)};
+    t[p + "self_attn.v_proj.weight"] = {{kv, dModel}, uniform(rng, kv * dModel, -a, a)};
+    t[p + "self_attn.o_proj.weight"] = {{dModel, dModel}, uniform(rng, dModel * dModel, -a, a)};
+  }
+
+  void mixerWeights(Tensors &t, const std::string &p, std::mt19937_64 &rng) const {
     int64_t inner = expand * dModel;
-    Tensors t;
-    t[embeddingName] = {{vocab, dModel}, uniform(rng, vocab * dModel, -1.0f, 1.0f)};
-    if (!tied)
-      t["lm_head.weight"] = {{vocab, dModel}, uniform(rng, vocab * dModel, -1.0f, 1.0f)};
-    t["backbone.norm_f.weight"] = {{dModel}, uniform(rng, dModel, 0.8f, 1.2f)};
+    float a = 1.0f / std::sqrt(float(dModel)), b = 1.0f / std::sqrt(float(inner));
     auto logUniform = [&](int64_t n) {
       std::vector<float> v = uniform(rng, n, 1.0f, 16.0f);
       for (float &x : v)
         x = std::log(x);
       return v;
     };
+    int64_t convDim = inner, inProj = 2 * inner;
+    if (isMamba2()) {
+      int64_t heads = inner / headDim;
+      convDim = inner + 2 * groups * state;
+      inProj = inner + convDim + heads;
+      t[p + "mixer.dt_bias"] = {{heads}, uniform(rng, heads, -4.0f, -1.0f)};
+      t[p + "mixer.A_log"] = {{heads}, logUniform(heads)};
+      t[p + "mixer.D"] = {{heads}, uniform(rng, heads, 0.5f, 1.5f)};
+      t[p + "mixer.norm.weight"] = {{inner}, uniform(rng, inner, 0.8f, 1.2f)};
+    } else {
+      t[p + "mixer.x_proj.weight"] = {{rank + 2 * state, inner},
+                                      uniform(rng, (rank + 2 * state) * inner, -b, b)};
+      t[p + "mixer.dt_proj.weight"] = {{inner, rank}, uniform(rng, inner * rank, -0.5f, 0.5f)};
+      t[p + "mixer.dt_proj.bias"] = {{inner}, uniform(rng, inner, -6.0f, -2.5f)};
+      t[p + "mixer.A_log"] = {{inner, state}, logUniform(inner * state)};
+      t[p + "mixer.D"] = {{inner}, uniform(rng, inner, 0.5f, 1.5f)};
+    }
+    t[p + "mixer.in_proj.weight"] = {{inProj, dModel}, uniform(rng, inProj * dModel, -a, a)};
+    t[p + "mixer.conv1d.weight"] = {{convDim, 1, conv}, uniform(rng, convDim * conv, -0.5f, 0.5f)};
+    t[p + "mixer.conv1d.bias"] = {{convDim}, uniform(rng, convDim, -0.2f, 0.2f)};
+    t[p + "mixer.out_proj.weight"] = {{dModel, inner}, uniform(rng, dModel * inner, -b, b)};
+  }
+
+  Tensors weights(std::mt19937_64 &rng,
+                  const std::string &embeddingName = "backbone.embeddings.weight") const {
+    Tensors t;
+    t[embeddingName] = {{vocab, dModel}, uniform(rng, vocab * dModel, -1.0f, 1.0f)};
+    if (!tied)
+      t["lm_head.weight"] = {{vocab, dModel}, uniform(rng, vocab * dModel, -1.0f, 1.0f)};
+    t["backbone.norm_f.weight"] = {{dModel}, uniform(rng, dModel, 0.8f, 1.2f)};
     for (int64_t i = 0; i < layers; ++i) {
       std::string p = "backbone.layers." + std::to_string(i) + ".";
-      float a = 1.0f / std::sqrt(float(dModel)), b = 1.0f / std::sqrt(float(inner));
+      float a = 1.0f / std::sqrt(float(dModel));
       t[p + "norm.weight"] = {{dModel}, uniform(rng, dModel, 0.8f, 1.2f)};
-      int64_t convDim = inner, inProj = 2 * inner;
-      if (isMamba2()) {
-        int64_t heads = inner / headDim;
-        convDim = inner + 2 * groups * state;
-        inProj = inner + convDim + heads;
-        t[p + "mixer.dt_bias"] = {{heads}, uniform(rng, heads, -4.0f, -1.0f)};
-        t[p + "mixer.A_log"] = {{heads}, logUniform(heads)};
-        t[p + "mixer.D"] = {{heads}, uniform(rng, heads, 0.5f, 1.5f)};
-        t[p + "mixer.norm.weight"] = {{inner}, uniform(rng, inner, 0.8f, 1.2f)};
-      } else {
-        t[p + "mixer.x_proj.weight"] = {{rank + 2 * state, inner},
-                                        uniform(rng, (rank + 2 * state) * inner, -b, b)};
-        t[p + "mixer.dt_proj.weight"] = {{inner, rank}, uniform(rng, inner * rank, -0.5f, 0.5f)};
-        t[p + "mixer.dt_proj.bias"] = {{inner}, uniform(rng, inner, -6.0f, -2.5f)};
-        t[p + "mixer.A_log"] = {{inner, state}, logUniform(inner * state)};
-        t[p + "mixer.D"] = {{inner}, uniform(rng, inner, 0.5f, 1.5f)};
-      }
-      t[p + "mixer.in_proj.weight"] = {{inProj, dModel}, uniform(rng, inProj * dModel, -a, a)};
-      t[p + "mixer.conv1d.weight"] = {{convDim, 1, conv},
-                                      uniform(rng, convDim * conv, -0.5f, 0.5f)};
-      t[p + "mixer.conv1d.bias"] = {{convDim}, uniform(rng, convDim, -0.2f, 0.2f)};
-      t[p + "mixer.out_proj.weight"] = {{dModel, inner}, uniform(rng, dModel * inner, -b, b)};
+      if (heads && i % 2 == 1)
+        attentionWeights(t, p, rng);
+      else
+        mixerWeights(t, p, rng);
       if (experts) {
         float c = 1.0f / std::sqrt(float(ff));
         t[p + "pre_ff_layernorm.weight"] = {{dModel}, uniform(rng, dModel, 0.8f, 1.2f)};
@@ -148,7 +189,7 @@ struct TinyMamba {
 /// One model of each family, for the runtime's promises.
 const std::vector<TinyMamba> &families() {
   static const std::vector<TinyMamba> models = {TinyMamba{}, TinyMamba::mamba2(),
-                                                TinyMamba::withExperts()};
+                                                TinyMamba::withExperts(), TinyMamba::hybrid()};
   return models;
 }
 
@@ -174,7 +215,7 @@ TEST(ModelNumerics, LogitsMatchReference) {
   for (TinyMamba m : {TinyMamba{}, TinyMamba{40, 3, 61, 16, 2, 3, 4, false},
                       TinyMamba{19, 1, 33, 1, 3, 2, 2, true}, TinyMamba::mamba2(),
                       TinyMamba::mamba2(32, 16, 1, 16), TinyMamba::mamba2(40, 10, 8, 7),
-                      TinyMamba::withExperts()}) {
+                      TinyMamba::withExperts(), TinyMamba::hybrid()}) {
     Fixture f(m);
     auto s = f.session();
     ASSERT_TRUE(s);

@@ -123,6 +123,65 @@ TEST(StateStore, GathersScattersAndSnapshotsSlots) {
   EXPECT_EQ(*s.snapshot(3), std::vector<float>(5, 0.0f));
 }
 
+TEST(StateStore, KVCachesGrowPerSlotAndRoundTripThroughSnapshots) {
+  // A conv state of 3 floats and a KV cache of 2 heads of 2 per token.
+  Program p;
+  p.states.push_back({"conv", StateKind::Conv, {3}});
+  p.states.push_back({"attn", StateKind::KVCache, {2, 2, 2}});
+  auto store = StateStore::create(p, 2, std::make_unique<HostStateMemory>());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  StateStore &s = **store;
+  EXPECT_EQ(s.sizes(), (std::vector<int64_t>{3, 0}));
+  KVCacheStore &kv = s.kvCaches();
+  EXPECT_EQ(kv.width(0), 0);
+  EXPECT_EQ(kv.width(1), 4);
+  // Slot 1 grows past its first capacity; what it held is kept.
+  for (int64_t t = 0; t < 200; ++t) {
+    ASSERT_TRUE(kv.reserve(1, 1, t + 1).ok());
+    KVRows &r = kv.rows(1, 1);
+    for (int i = 0; i < 4; ++i) {
+      r.keys[t * 4 + i] = float(t * 4 + i);
+      r.values[t * 4 + i] = -float(t * 4 + i);
+    }
+    r.length = t + 1;
+  }
+  KVRows &r = kv.rows(1, 1);
+  EXPECT_GE(r.capacity, 200);
+  EXPECT_LT(r.capacity, 400);
+  EXPECT_EQ(r.keys[0], 0.0f);
+  EXPECT_EQ(r.values[799], -799.0f);
+  EXPECT_EQ(kv.rows(1, 0).length, 0); // slot 0 untouched
+
+  // Snapshot: the conv state, then the token count, keys and values.
+  StatusOr<std::vector<float>> snap = s.snapshot(1);
+  ASSERT_TRUE(snap.ok());
+  ASSERT_EQ(snap->size(), 3u + 1u + 2u * 800u);
+  EXPECT_EQ((*snap)[3], 200.0f);
+  ASSERT_TRUE(s.restore(0, *snap).ok());
+  EXPECT_EQ(kv.rows(1, 0).length, 200);
+  EXPECT_EQ(kv.rows(1, 0).values[799], -799.0f);
+  EXPECT_EQ(*s.snapshot(0), *snap);
+
+  // Snapshots that do not fit are refused before anything is written.
+  std::vector<float> shortOne(snap->begin(), snap->end() - 1), badCount = *snap, tooLong = *snap;
+  badCount[3] = 2.5f;
+  tooLong.push_back(1.0f);
+  for (const auto &bad : {shortOne, badCount, tooLong}) {
+    Status st = s.restore(1, bad);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("does not fit"), std::string::npos) << st.message();
+  }
+  EXPECT_EQ(kv.rows(1, 1).length, 200);
+
+  // Reset empties the caches; a cache larger than the host is one message.
+  ASSERT_TRUE(s.reset(1).ok());
+  EXPECT_EQ(kv.rows(1, 1).length, 0);
+  Status huge = kv.reserve(1, 1, int64_t(1) << 50);
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.message().find("the KV cache of 'attn' (slot 1) would need"), std::string::npos)
+      << huge.message();
+}
+
 TEST(FunctionPlan, NamesWhatEachInstructionIsAndWhatIsMissing) {
   // tokens -> embedding (kernel 0) -> silu (no kernel) -> logits.
   Function f;
