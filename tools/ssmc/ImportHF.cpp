@@ -32,8 +32,10 @@ class Hyperparameters {
 public:
   explicit Hyperparameters(const JsonObjectReader &config) : config_(config) {}
 
-  /// |fallback| kRequired: the key must be there (and not null).
-  Status integer(const char *name, const char *key, int64_t fallback, int64_t &out) {
+  /// |fallback| kRequired: the key must be there (and not null). Positive,
+  /// or at least 0 with |zeroAllowed| (a layer offset).
+  Status integer(const char *name, const char *key, int64_t fallback, int64_t &out,
+                 bool zeroAllowed = false) {
     if (fallback == kRequired) {
       const ssmrt::JsonValue *given = config_.find(key);
       if (!given || given->isNull())
@@ -43,8 +45,10 @@ public:
     StatusOr<int64_t> v = config_.getInt(key, fallback);
     if (!v.ok())
       return v.status();
-    if (*v <= 0)
-      return config_.error(key, "must be positive, got " + std::to_string(*v));
+    if (*v < (zeroAllowed ? 0 : 1))
+      return config_.error(key,
+                           std::string(zeroAllowed ? "must not be negative" : "must be positive") +
+                               ", got " + std::to_string(*v));
     out = *v;
     lines_ << "  " << name << " = config(\"" << key << "\", " << out << ")\n";
     return ssmrt::okStatus();
@@ -325,15 +329,9 @@ StatusOr<std::string> jamba(const JsonObjectReader &config, const std::string &p
   SSMRT_RETURN_IF_ERROR(h.integer("n_heads", "num_attention_heads", kRequired, heads));
   SSMRT_RETURN_IF_ERROR(h.integer("n_kv_heads", "num_key_value_heads", heads, kv));
   SSMRT_RETURN_IF_ERROR(h.integer("attn_period", "attn_layer_period", 8, ap));
-  StatusOr<int64_t> offset = config.getInt("attn_layer_offset", 4);
-  StatusOr<int64_t> expertOffset = config.getInt("expert_layer_offset", 1);
-  if (!offset.ok() || !expertOffset.ok())
-    return offset.ok() ? expertOffset.status() : offset.status();
-  ao = *offset;
-  eo = *expertOffset;
-  h.let("attn_offset", ao);
+  SSMRT_RETURN_IF_ERROR(h.integer("attn_offset", "attn_layer_offset", 4, ao, true));
   SSMRT_RETURN_IF_ERROR(h.integer("expert_period", "expert_layer_period", 2, ep));
-  h.let("expert_offset", eo);
+  SSMRT_RETURN_IF_ERROR(h.integer("expert_offset", "expert_layer_offset", 1, eo, true));
   SSMRT_RETURN_IF_ERROR(h.integer("n_experts", "num_experts", 16, experts));
   SSMRT_RETURN_IF_ERROR(h.integer("top_k", "num_experts_per_tok", 2, topK));
   SSMRT_RETURN_IF_ERROR(h.integer("d_state", "mamba_d_state", 16, state));
