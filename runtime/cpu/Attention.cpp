@@ -1,6 +1,7 @@
 //===- Attention.cpp - ssm.attention on the CPU ---------------------------===//
 #include "runtime/cpu/Attention.h"
 #include "runtime/cpu/Blas.h"
+#include "runtime/cpu/SoftmaxRow.h"
 
 #include <algorithm>
 #include <atomic>
@@ -103,6 +104,7 @@ void Attention::runItem(const AttentionShape &shape, const AttentionSequence &s,
   for (int64_t r = 0; r < rows; ++r)
     keys = std::max(keys, visible(r));
   const float *kBase = s.keys + kvHead * hd, *vBase = s.values + kvHead * hd;
+  const SoftmaxRowFns &softmax = softmaxRow();
   for (int64_t k0 = 0; k0 < keys; k0 += kKeyTile) {
     int64_t nk = std::min(kKeyTile, keys - k0);
     gemm(/*transB=*/true, rows, nk, hd, shape.scale, q, hd, kBase + k0 * ldkv, ldkv, 0.0f, scores,
@@ -110,11 +112,11 @@ void Attention::runItem(const AttentionShape &shape, const AttentionSequence &s,
     for (int64_t r = 0; r < rows; ++r) {
       float *p = scores + r * kKeyTile;
       int64_t valid = std::clamp<int64_t>(visible(r) - k0, 0, nk);
-      float tileMax = -std::numeric_limits<float>::infinity();
-      for (int64_t j = 0; j < valid; ++j)
-        tileMax = std::max(tileMax, p[j]);
-      float m = std::max(w.max[r], tileMax);
-      if (valid > 0 && w.max[r] != m) {
+      std::fill(p + valid, p + nk, 0.0f);
+      if (valid == 0)
+        continue;
+      float m = std::max(w.max[r], softmax.max(p, valid));
+      if (w.max[r] != m) {
         // Rescale what was accumulated under the old maximum.
         float c = std::exp(w.max[r] - m);
         w.sum[r] *= c;
@@ -122,13 +124,7 @@ void Attention::runItem(const AttentionShape &shape, const AttentionSequence &s,
           out[r * hd + i] *= c;
         w.max[r] = m;
       }
-      float sum = 0.0f;
-      for (int64_t j = 0; j < valid; ++j) {
-        p[j] = std::exp(p[j] - m);
-        sum += p[j];
-      }
-      std::fill(p + valid, p + nk, 0.0f);
-      w.sum[r] += sum;
+      w.sum[r] += softmax.expSum(p, valid, m);
     }
     gemm(/*transB=*/false, rows, hd, nk, 1.0f, scores, kKeyTile, vBase + k0 * ldkv, ldkv, 1.0f, out,
          hd);
