@@ -47,18 +47,38 @@ double measureBandwidth(ssmrt::ThreadPool &pool) {
 }
 
 /// Seconds the model's matrix products take at BLAS speed (BLAS's own
-/// threading on |threads| threads) for |rows| token rows (logits only for
-/// |logitRows| rows), each shape timed separately.
-double gemmSeconds(const ssmrt::Function &f, int64_t rows, int64_t logitRows, int threads,
+/// threading on |threads| threads) for |batch| sequences of |seq| tokens
+/// (logits only for the last token of each), each shape timed separately:
+/// the linear layers, each expert's products over its share of the tokens
+/// (top_k of every token, spread evenly), and attention's two products per
+/// head, at the rate BLAS reached on the rest (causal: half of each).
+double gemmSeconds(const ssmrt::Function &f, int64_t batch, int64_t seq, int threads,
                    double &flops) {
   ssmrt::setBlasThreads(threads);
   std::map<std::tuple<int64_t, int64_t, int64_t>, int> shapes; // (m, n, k) -> count
+  int64_t rows = batch * seq;
+  double attentionFlops = 0;
   for (const ssmrt::Instr &in : f.instrs) {
-    if (in.op != ssmrt::OpCode::Linear && in.op != ssmrt::OpCode::Logits)
-      continue;
-    const std::vector<int64_t> &w = f.values[in.operands[1]].shape;
-    int64_t m = in.op == ssmrt::OpCode::Logits ? logitRows : rows;
-    ++shapes[{m, w[0], w[1]}];
+    if (in.op == ssmrt::OpCode::Linear || in.op == ssmrt::OpCode::Logits) {
+      const std::vector<int64_t> &w = f.values[in.operands[1]].shape;
+      int64_t m = in.op == ssmrt::OpCode::Logits ? batch : rows;
+      ++shapes[{m, w[0], w[1]}];
+    } else if (in.op == ssmrt::OpCode::MoE) {
+      const std::vector<int64_t> &router = f.values[in.operands[1]].shape;
+      int64_t experts = router[0], width = router[1];
+      const ssmrt::Attr *topK = in.attr("top_k");
+      int64_t k = topK && !topK->ints.empty() ? topK->ints[0] : 1;
+      ++shapes[{rows, experts, width}];
+      int64_t inter = f.values[in.operands[2]].shape[0];
+      int64_t m = std::max<int64_t>(1, (rows * k + experts - 1) / experts);
+      shapes[{m, inter, width}] += 2 * static_cast<int>(experts);
+      shapes[{m, width, inter}] += static_cast<int>(experts);
+    } else if (in.op == ssmrt::OpCode::Attention) {
+      const ssmrt::Attr *heads = in.attr("heads"), *headDim = in.attr("head_dim");
+      if (heads && headDim && !heads->ints.empty() && !headDim->ints.empty())
+        attentionFlops +=
+            batch * 2.0 * 2.0 * heads->ints[0] * headDim->ints[0] * seq * (seq + 1) / 2.0;
+    }
   }
   double total = 0;
   flops = 0;
@@ -74,8 +94,52 @@ double gemmSeconds(const ssmrt::Function &f, int64_t rows, int64_t logitRows, in
     total += count * median(times);
     flops += count * 2.0 * m * n * k;
   }
+  if (flops > 0 && total > 0) {
+    total += attentionFlops / (flops / total);
+    flops += attentionFlops;
+  }
   ssmrt::setBlasThreads(1); // the session parallelizes around single-threaded BLAS
   return total;
+}
+
+/// What one decode step of |batch| sequences at |context| tokens reads: the
+/// weights (|weightBytes| in all, as the device holds them), less the
+/// experts no token of the step chooses (|batch|·top_k of each layer's
+/// experts at most) and less an embedding table that the logits do not
+/// read (one row per sequence is), plus every KV cache.
+int64_t decodeStepBytes(const ssmrt::Program &program, int64_t weightBytes, int64_t batch,
+                        int64_t context) {
+  const ssmrt::Function &f = program.decode;
+  int64_t totalElements = 0;
+  for (const ssmrt::ParamDesc &p : program.params)
+    totalElements += ssmrt::shapeElements(p.shape);
+  double bytesPerElement = totalElements ? double(weightBytes) / double(totalElements) : 4.0;
+  double bytes = static_cast<double>(weightBytes);
+  int32_t logitsWeight = -1;
+  for (const ssmrt::Instr &in : f.instrs)
+    if (in.op == ssmrt::OpCode::Logits)
+      logitsWeight = f.values[in.operands[1]].index;
+  for (const ssmrt::Instr &in : f.instrs) {
+    if (in.op == ssmrt::OpCode::MoE) {
+      int64_t experts = (static_cast<int64_t>(in.operands.size()) - 2) / 3;
+      const ssmrt::Attr *topK = in.attr("top_k");
+      int64_t k = topK && !topK->ints.empty() ? topK->ints[0] : 1;
+      int64_t unused = std::max<int64_t>(0, experts - batch * k);
+      int64_t perExpert = 0;
+      for (int i = 2; i < 5; ++i)
+        perExpert += ssmrt::shapeElements(f.values[in.operands[i]].shape);
+      bytes -= unused * perExpert * bytesPerElement;
+    } else if (in.op == ssmrt::OpCode::Embedding) {
+      const ssmrt::ValueDesc &table = f.values[in.operands[0]];
+      if (table.kind == ssmrt::ValueKind::Param && table.index != logitsWeight &&
+          table.shape.size() == 2)
+        bytes -= (ssmrt::shapeElements(table.shape) - batch * table.shape[1]) * bytesPerElement;
+    }
+  }
+  for (const ssmrt::StateDesc &state : program.states)
+    if (state.kind == ssmrt::StateKind::KVCache)
+      bytes += 4.0 * batch * context * ssmrt::shapeElements(state.shape);
+  return static_cast<int64_t>(bytes);
 }
 
 } // namespace
@@ -91,10 +155,13 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   ArgParser parser(tool + " bench",
                    tool + " bench SOURCE (--weights DIR | --random-weights) [options]",
                    "Measures prefill and decode throughput and the bounds they are measured\n"
-                   "against: decode against all weight bytes per step over the memory bandwidth\n"
-                   "of a parallel copy (bytes read + written per second), prefill against the\n"
-                   "time BLAS (on all threads) needs for the model's matrix products on the same\n"
-                   "shapes. Each of --repeats runs measures its bounds right after its timed\n"
+                   "against: decode against the bytes a step reads (the weights, less experts no\n"
+                   "token chooses and an embedding table the logits do not read; plus the KV\n"
+                   "caches) over the memory bandwidth of a parallel copy (bytes read + written\n"
+                   "per second), prefill against the time BLAS (on all threads) needs for the\n"
+                   "model's matrix products on the same shapes (experts on their share of the\n"
+                   "tokens; attention's products at the rate BLAS reached on the rest). Each of "
+                   "--repeats runs measures its bounds right after its timed\n"
                    "work; medians over the runs are reported, ratios included. On a GPU the\n"
                    "bounds are the device's: copy bandwidth, and the GEMMs through cuBLAS.\n"
                    "With --kernel OP (GPU): times the model's CUDA kernel for OP (e.g.\n"
@@ -202,6 +269,9 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   ssmrt::CpuExecutor *cpu = s.cpu();
   if (!cpu)
     return runGpuModelBench(s, prompts, gen, repeats, json, profile, console);
+  // Decode steps run at contexts promptLen .. promptLen + gen - 1.
+  const int64_t stepBytes =
+      decodeStepBytes(s.program(), s.weightBytes(), batch, promptLen + gen / 2);
   cpu->prefillFunction().enableProfile(profile);
   cpu->decodeFunction().enableProfile(profile);
   // Each run measures its own bounds right after the timed work, so that a
@@ -217,13 +287,13 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
     if (rep == 0)
       continue;
     double flops = 0;
-    double gemm = gemmSeconds(s.program().forward, batch * promptLen, batch,
-                              cpu->threadPool().threads(), flops);
+    double gemm =
+        gemmSeconds(s.program().forward, batch, promptLen, cpu->threadPool().threads(), flops);
     double bandwidth = measureBandwidth(cpu->threadPool());
     prefillRates.push_back(batch * promptLen / prefillSeconds);
     decodeRates.push_back(batch * gen / decodeSeconds);
     bandwidths.push_back(bandwidth);
-    decodeBounds.push_back(batch * bandwidth / static_cast<double>(s.weightBytes()));
+    decodeBounds.push_back(batch * bandwidth / static_cast<double>(stepBytes));
     prefillBounds.push_back(batch * promptLen / gemm);
     gemmRates.push_back(flops / gemm);
     prefillRatios.push_back(prefillRates.back() / prefillBounds.back());
@@ -256,24 +326,23 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                       name + "\": " + profileJson(share, 1);
     if (!profileField.empty())
       profileField += "}";
-    std::printf("{\"model\": \"%s\", \"threads\": %d, \"batch\": %lld, \"prompt_len\": %lld, "
-                "\"gen\": %lld, \"repeats\": %lld, \"prefill_tokens_per_s\": %.2f, "
-                "\"prefill_tokens_per_s_min\": %.2f, \"prefill_tokens_per_s_max\": %.2f, "
-                "\"prefill_gemm_bound_tokens_per_s\": %.2f, \"prefill_ratio\": %.3f, "
-                "\"gemm_gflop_s\": %.2f, \"decode_tokens_per_s\": %.2f, "
-                "\"decode_tokens_per_s_min\": %.2f, \"decode_tokens_per_s_max\": %.2f, "
-                "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
-                "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld, "
-                "\"reference_ops\": %zu%s}\n",
-                model.c_str(), cpu->threadPool().threads(), (long long)batch, (long long)promptLen,
-                (long long)gen, (long long)repeats, prefillRate,
-                *std::min_element(prefillRates.begin(), prefillRates.end()),
-                *std::max_element(prefillRates.begin(), prefillRates.end()), prefillBound,
-                prefillRatio, gemmRate * 1e-9, decodeRate,
-                *std::min_element(decodeRates.begin(), decodeRates.end()),
-                *std::max_element(decodeRates.begin(), decodeRates.end()), decodeBound, decodeRatio,
-                bandwidth * 1e-9, (long long)s.weightBytes(), s.referenceUses().size(),
-                profileField.c_str());
+    std::printf(
+        "{\"model\": \"%s\", \"threads\": %d, \"batch\": %lld, \"prompt_len\": %lld, "
+        "\"gen\": %lld, \"repeats\": %lld, \"prefill_tokens_per_s\": %.2f, "
+        "\"prefill_tokens_per_s_min\": %.2f, \"prefill_tokens_per_s_max\": %.2f, "
+        "\"prefill_gemm_bound_tokens_per_s\": %.2f, \"prefill_ratio\": %.3f, "
+        "\"gemm_gflop_s\": %.2f, \"decode_tokens_per_s\": %.2f, "
+        "\"decode_tokens_per_s_min\": %.2f, \"decode_tokens_per_s_max\": %.2f, "
+        "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
+        "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld, "
+        "\"reference_ops\": %zu%s}\n",
+        model.c_str(), cpu->threadPool().threads(), (long long)batch, (long long)promptLen,
+        (long long)gen, (long long)repeats, prefillRate,
+        *std::min_element(prefillRates.begin(), prefillRates.end()),
+        *std::max_element(prefillRates.begin(), prefillRates.end()), prefillBound, prefillRatio,
+        gemmRate * 1e-9, decodeRate, *std::min_element(decodeRates.begin(), decodeRates.end()),
+        *std::max_element(decodeRates.begin(), decodeRates.end()), decodeBound, decodeRatio,
+        bandwidth * 1e-9, (long long)stepBytes, s.referenceUses().size(), profileField.c_str());
     return 0;
   }
   std::printf("model %s, batch %lld, prompt %lld tokens, %lld decode steps, %d threads, "
@@ -284,9 +353,9 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
               "model's GEMMs)   ratio %.2f\n",
               prefillRate, spread(prefillRates).c_str(), prefillBound, gemmRate * 1e-9,
               prefillRatio);
-  std::printf("decode   %10.1f tok/s (%s)   bound %10.1f tok/s (%.1f MB of weights / %.1f GB/s)   "
-              "ratio %.2f\n",
-              decodeRate, spread(decodeRates).c_str(), decodeBound, s.weightBytes() * 1e-6,
+  std::printf("decode   %10.1f tok/s (%s)   bound %10.1f tok/s (%.1f MB read per step / %.1f "
+              "GB/s)   ratio %.2f\n",
+              decodeRate, spread(decodeRates).c_str(), decodeBound, stepBytes * 1e-6,
               bandwidth * 1e-9, decodeRatio);
   if (!referenceNote.empty())
     std::printf("(these figures include %zu ops in the float64 reference interpreter)\n",
