@@ -6,7 +6,8 @@ using namespace ssmrt;
 
 StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &program,
                                                            const WeightStore &weights, int threads,
-                                                           int64_t slots, int64_t maxTokens) {
+                                                           int64_t slots, int64_t maxTokens,
+                                                           bool bf16Weights) {
   std::unique_ptr<CpuExecutor> e(new CpuExecutor(program, weights));
   StatusOr<std::unique_ptr<KernelLibrary>> kernels = KernelLibrary::load(program.cpu);
   if (!kernels.ok())
@@ -18,13 +19,13 @@ StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &progra
   e->pool_ = std::make_unique<ThreadPool>(*count);
   // The pool parallelizes matrix products itself (CpuFunction::matmul).
   setBlasThreads(1);
-  auto forward =
-      CpuFunction::create(program, program.forward, weights, *e->kernels_, *e->pool_, maxTokens);
+  auto forward = CpuFunction::create(program, program.forward, weights, *e->kernels_, *e->pool_,
+                                     maxTokens, bf16Weights);
   if (!forward.ok())
     return forward.status();
   e->forward_ = std::move(*forward);
-  auto decode =
-      CpuFunction::create(program, program.decode, weights, *e->kernels_, *e->pool_, slots);
+  auto decode = CpuFunction::create(program, program.decode, weights, *e->kernels_, *e->pool_,
+                                    slots, bf16Weights);
   if (!decode.ok())
     return decode.status();
   e->decode_ = std::move(*decode);
@@ -33,6 +34,13 @@ StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &progra
     return states.status();
   e->states_ = std::move(*states);
   return e;
+}
+
+int64_t CpuExecutor::weightBytes() const {
+  int64_t bytes = 0;
+  for (size_t i = 0; i < weights_.numParams(); ++i)
+    bytes += weights_.stored(i).elements * (decode_->readsAsBf16(i) ? 2 : 4);
+  return bytes;
 }
 
 std::string CpuExecutor::describe() const {

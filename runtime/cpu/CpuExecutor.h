@@ -11,14 +11,18 @@ class CpuExecutor final : public Executor {
 public:
   /// The artifact's native code, a pool of |threads| threads (0: all
   /// cores), and |slots| sequences of state in host memory; @forward takes
-  /// up to |maxTokens| token rows per call.
+  /// up to |maxTokens| token rows per call. With |bf16Weights| matrix
+  /// products read their weights as bf16.
   static StatusOr<std::unique_ptr<CpuExecutor>> create(const Program &program,
                                                        const WeightStore &weights, int threads,
-                                                       int64_t slots, int64_t maxTokens);
+                                                       int64_t slots, int64_t maxTokens,
+                                                       bool bf16Weights = false);
 
   std::string describe() const override;
   int64_t vocabSize() const override { return forward_->vocabSize(); }
-  int64_t weightBytes() const override { return weights_.totalBytes(); }
+  /// Every parameter once, at 2 bytes where decode's products read it as
+  /// bf16.
+  int64_t weightBytes() const override;
   Status run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) override;
 
   ThreadPool &threadPool() { return *pool_; }

@@ -25,13 +25,14 @@ void CpuFunction::AlignedFree::operator()(float *p) const { std::free(p); }
 
 StatusOr<std::unique_ptr<CpuFunction>>
 CpuFunction::create(const Program &program, const Function &function, const WeightStore &weights,
-                    const KernelLibrary &kernels, ThreadPool &pool, int64_t maxTokens) {
+                    const KernelLibrary &kernels, ThreadPool &pool, int64_t maxTokens,
+                    bool bf16Weights) {
   std::unique_ptr<CpuFunction> f(new CpuFunction(program, function, weights, kernels, pool));
-  SSMRT_RETURN_IF_ERROR(f->prepare(maxTokens));
+  SSMRT_RETURN_IF_ERROR(f->prepare(maxTokens, bf16Weights));
   return f;
 }
 
-Status CpuFunction::prepare(int64_t maxTokens) {
+Status CpuFunction::prepare(int64_t maxTokens, bool bf16Weights) {
   maxTokens_ = maxTokens;
   StatusOr<FunctionPlan> plan = planFunction(function_, cpuRules(program_));
   if (!plan.ok())
@@ -68,8 +69,25 @@ Status CpuFunction::prepare(int64_t maxTokens) {
   }
   logitRows_.resize(static_cast<size_t>(plan_.logitsWidth * maxTokens));
 
-  for (size_t i = 0; i < weights_.numParams(); ++i)
-    params_.push_back(weights_.param(i));
+  // Which parameters are read how: the weight operand of a matrix product
+  // as bf16 when asked; every other use as f32.
+  std::vector<bool> asF32(weights_.numParams(), false), asBf16(weights_.numParams(), false);
+  for (size_t i = 0; i < function_.instrs.size(); ++i) {
+    const Instr &in = function_.instrs[i];
+    bool product = plan_.steps[i] == FunctionPlan::Step::MatMul ||
+                   plan_.steps[i] == FunctionPlan::Step::Logits;
+    for (size_t o = 0; o < in.operands.size(); ++o) {
+      int32_t id = in.operands[o];
+      if (id < 0 || function_.values[id].kind != ValueKind::Param)
+        continue;
+      size_t p = static_cast<size_t>(function_.values[id].index);
+      (bf16Weights && product && o == 1 ? asBf16 : asF32)[p] = true;
+    }
+  }
+  for (size_t i = 0; i < weights_.numParams(); ++i) {
+    params_.push_back(asF32[i] ? weights_.param(i) : nullptr);
+    bf16Params_.push_back(asBf16[i] ? weights_.paramBf16(i) : nullptr);
+  }
   // Weight-only instructions, once, in float64.
   auto once = evaluateOnceValues(function_, [&](int32_t i) { return params_[i]; });
   if (!once.ok())
@@ -177,6 +195,11 @@ void CpuFunction::pushMemRef(int32_t id) {
   args_.insert(args_.end(), strides, strides + rank);
 }
 
+const uint16_t *CpuFunction::bf16Weight(int32_t id) const {
+  const ValueDesc &v = function_.values[id];
+  return v.kind == ValueKind::Param ? bf16Params_[v.index] : nullptr;
+}
+
 void CpuFunction::runKernel(const Instr &instr) {
   const KernelDesc &desc = program_.cpu.kernels[instr.kernel];
   int64_t batch = call_->batch, seq = call_->seq;
@@ -216,10 +239,14 @@ void CpuFunction::runLinear(const Instr &instr) {
   int32_t x = instr.operands[0], w = instr.operands[1], bias = instr.operands[2];
   int32_t y = instr.results[0];
   const std::vector<int64_t> &wShape = function_.values[w].shape;
-  parallelMatmul(pool_, bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq,
-                 static_cast<const float *>(dataOf(w)), wShape[0], wShape[1],
-                 bias >= 0 ? static_cast<const float *>(dataOf(bias)) : nullptr, bufferRow(y, 0),
-                 bufferStride(y));
+  const float *b = bias >= 0 ? static_cast<const float *>(dataOf(bias)) : nullptr;
+  if (const uint16_t *half = bf16Weight(w))
+    parallelMatmulBf16(pool_, bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq, half,
+                       wShape[0], wShape[1], b, bufferRow(y, 0), bufferStride(y));
+  else
+    parallelMatmul(pool_, bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq,
+                   static_cast<const float *>(dataOf(w)), wShape[0], wShape[1], b, bufferRow(y, 0),
+                   bufferStride(y));
 }
 
 void CpuFunction::runLogits(const Instr &instr) {
@@ -231,8 +258,12 @@ void CpuFunction::runLogits(const Instr &instr) {
   int64_t n = static_cast<int64_t>(rows->size());
   for (int64_t i = 0; i < n; ++i)
     std::memcpy(&logitRows_[i * width], bufferRow(x, (*rows)[i]), width * sizeof(float));
-  parallelMatmul(pool_, logitRows_.data(), width, n, static_cast<const float *>(dataOf(w)), vocab,
-                 width, nullptr, call_->logits, vocab);
+  if (const uint16_t *half = bf16Weight(w))
+    parallelMatmulBf16(pool_, logitRows_.data(), width, n, half, vocab, width, nullptr,
+                       call_->logits, vocab);
+  else
+    parallelMatmul(pool_, logitRows_.data(), width, n, static_cast<const float *>(dataOf(w)), vocab,
+                   width, nullptr, call_->logits, vocab);
 }
 
 MoEWeights CpuFunction::moeWeights(const Instr &instr) const {

@@ -51,9 +51,12 @@ public:
   /// Prepares |function| of |program| for calls of up to |maxTokens| token
   /// rows (batch * seq): allocates its activation buffers and evaluates its
   /// weight-only instructions. |kernels| is the loaded native code.
+  /// With |bf16Weights| the weights of matrix products are read as bf16
+  /// (WeightStore::paramBf16) and have no f32 copy.
   static StatusOr<std::unique_ptr<CpuFunction>>
   create(const Program &program, const Function &function, const WeightStore &weights,
-         const KernelLibrary &kernels, ThreadPool &pool, int64_t maxTokens);
+         const KernelLibrary &kernels, ThreadPool &pool, int64_t maxTokens,
+         bool bf16Weights = false);
 
   Status run(const CallInputs &inputs);
   /// When enabled, run() adds the seconds spent per op to profile().
@@ -61,6 +64,9 @@ public:
   /// Seconds per op code (indexed by OpCode) since profiling was enabled.
   const std::vector<double> &profile() const { return profile_; }
   int64_t vocabSize() const { return vocab_; }
+  /// Whether this function's products read parameter |index| as bf16 (a
+  /// tied embedding's lookup still reads one f32 row per token).
+  bool readsAsBf16(size_t index) const { return bf16Params_[index] != nullptr; }
   int64_t maxTokens() const { return maxTokens_; }
 
 private:
@@ -68,11 +74,13 @@ private:
               const KernelLibrary &kernels, ThreadPool &pool)
       : program_(program), function_(function), weights_(weights), kernels_(kernels), pool_(pool) {}
 
-  Status prepare(int64_t maxTokens);
+  Status prepare(int64_t maxTokens, bool bf16Weights);
   /// The data of a non-activation value (parameter, weight-only result,
   /// state, tokens, sequence lengths) for the current call.
   const void *dataOf(int32_t id) const;
   float *bufferRow(int32_t id, int64_t row) const;
+  /// The bf16 weights of value |id| when a product reads it so, else null.
+  const uint16_t *bf16Weight(int32_t id) const;
   int64_t bufferStride(int32_t id) const;
   int64_t rowWidth(int32_t id) const;
   /// Appends |id|'s memref descriptor (base, aligned base, offset, sizes,
@@ -97,8 +105,10 @@ private:
   FunctionPlan plan_;
   int64_t maxTokens_ = 0;
   int64_t vocab_ = 0;
-  /// f32 parameters by parameter index.
+  /// f32 parameters by parameter index (null for one only read as bf16),
+  /// and the bf16 weights of matrix products (null for the others).
   std::vector<const float *> params_;
+  std::vector<const uint16_t *> bf16Params_;
   /// Packed kernel arguments of the current instruction (capacity kept).
   std::vector<int64_t> args_;
   /// The logits rows of a call, gathered ([maxTokens, width]).

@@ -16,6 +16,13 @@ void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
                     const float *weight, int64_t out, int64_t in, const float *bias, float *y,
                     int64_t ldy);
 
+/// The same with bf16 weights: SmallGemm's bf16 form for a few rows; for
+/// many, blocks of 64 weight rows widened to f32 scratch, then BLAS (the
+/// widening costs 1/rows of the product).
+void parallelMatmulBf16(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
+                        const uint16_t *weight, int64_t out, int64_t in, const float *bias,
+                        float *y, int64_t ldy);
+
 } // namespace ssmrt
 
 #endif // SSMC_RUNTIME_CPU_PARALLELMATMUL_H

@@ -1,5 +1,6 @@
 //===- SmallGemm.cpp - x · Wᵀ for a few rows of x (decode) ----------------===//
 #include "runtime/cpu/SmallGemm.h"
+#include "runtime/io/HalfFloat.h"
 
 #include <cstring>
 
@@ -11,35 +12,59 @@ namespace {
 template <int W> struct Vec;
 template <> struct Vec<4> {
   typedef float type __attribute__((vector_size(16)));
+  typedef uint16_t half __attribute__((vector_size(8)));
+  typedef uint32_t bits __attribute__((vector_size(16)));
 };
 template <> struct Vec<8> {
   typedef float type __attribute__((vector_size(32)));
+  typedef uint16_t half __attribute__((vector_size(16)));
+  typedef uint32_t bits __attribute__((vector_size(32)));
 };
 template <> struct Vec<16> {
   typedef float type __attribute__((vector_size(64)));
+  typedef uint16_t half __attribute__((vector_size(32)));
+  typedef uint32_t bits __attribute__((vector_size(64)));
 };
 
 // Unaligned loads, as a statement (a function returning a vector wider than
 // the default ISA would change its ABI).
 #define SSMC_LOAD(v, p) std::memcpy(&(v), (p), sizeof(v))
 
+/// W weights from |p| as floats: f32 as they are; bf16 (its upper half)
+/// widened by a shift.
+template <int W>
+__attribute__((always_inline)) inline void loadWeights(typename Vec<W>::type &v, const float *p) {
+  SSMC_LOAD(v, p);
+}
+template <int W>
+__attribute__((always_inline)) inline void loadWeights(typename Vec<W>::type &v,
+                                                       const uint16_t *p) {
+  typedef typename Vec<W>::half H;
+  typedef typename Vec<W>::bits U;
+  H h;
+  SSMC_LOAD(h, p);
+  U u = __builtin_convertvector(h, U) << 16;
+  std::memcpy(&v, &u, sizeof(v));
+}
+inline float weightAt(const float *p) { return *p; }
+inline float weightAt(const uint16_t *p) { return bf16ToFloat(*p); }
+
 /// The kernel over vectors of W floats; the variants below instantiate it
 /// inside functions compiled for their ISA.
-template <int W, int R>
-__attribute__((always_inline)) inline void rowsTimesWt(const float *x, int64_t ldx, const float *w,
-                                                       int64_t n, int64_t k, float *y,
-                                                       int64_t ldy) {
+template <int W, int R, typename T>
+__attribute__((always_inline)) inline void
+rowsTimesWt(const float *x, int64_t ldx, const T *w, int64_t n, int64_t k, float *y, int64_t ldy) {
   typedef typename Vec<W>::type V;
   for (int64_t j = 0; j < n; ++j) {
-    const float *wr = w + j * k;
+    const T *wr = w + j * k;
     V acc0[R], acc1[R];
     for (int r = 0; r < R; ++r)
       acc0[r] = acc1[r] = V{};
     int64_t i = 0;
     for (; i + 2 * W <= k; i += 2 * W) {
       V w0, w1, x0, x1;
-      SSMC_LOAD(w0, wr + i);
-      SSMC_LOAD(w1, wr + i + W);
+      loadWeights<W>(w0, wr + i);
+      loadWeights<W>(w1, wr + i + W);
       for (int r = 0; r < R; ++r) {
         SSMC_LOAD(x0, x + r * ldx + i);
         SSMC_LOAD(x1, x + r * ldx + i + W);
@@ -49,7 +74,7 @@ __attribute__((always_inline)) inline void rowsTimesWt(const float *x, int64_t l
     }
     for (; i + W <= k; i += W) {
       V w0, x0;
-      SSMC_LOAD(w0, wr + i);
+      loadWeights<W>(w0, wr + i);
       for (int r = 0; r < R; ++r) {
         SSMC_LOAD(x0, x + r * ldx + i);
         acc0[r] += w0 * x0;
@@ -61,16 +86,16 @@ __attribute__((always_inline)) inline void rowsTimesWt(const float *x, int64_t l
       for (int lane = 0; lane < W; ++lane)
         s += sum[lane];
       for (int64_t t = i; t < k; ++t)
-        s += wr[t] * x[r * ldx + t];
+        s += weightAt(wr + t) * x[r * ldx + t];
       y[r * ldy + j] = s;
     }
   }
 }
 
-template <int W>
+template <int W, typename T>
 __attribute__((always_inline)) inline void dispatchRows(const float *x, int64_t ldx, int64_t rows,
-                                                        const float *w, int64_t n, int64_t k,
-                                                        float *y, int64_t ldy) {
+                                                        const T *w, int64_t n, int64_t k, float *y,
+                                                        int64_t ldy) {
   switch (rows) {
   case 1: rowsTimesWt<W, 1>(x, ldx, w, n, k, y, ldy); break;
   case 2: rowsTimesWt<W, 2>(x, ldx, w, n, k, y, ldy); break;
@@ -79,23 +104,21 @@ __attribute__((always_inline)) inline void dispatchRows(const float *x, int64_t 
   }
 }
 
-void portable(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n, int64_t k,
-              float *y, int64_t ldy) {
-  dispatchRows<4>(x, ldx, rows, w, n, k, y, ldy);
-}
+// Each variant for f32 and for bf16 weights.
+#define SSMC_VARIANTS(NAME, W, TARGET)                                                             \
+  TARGET void NAME(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n,           \
+                   int64_t k, float *y, int64_t ldy) {                                             \
+    dispatchRows<W>(x, ldx, rows, w, n, k, y, ldy);                                                \
+  }                                                                                                \
+  TARGET void NAME##Bf16(const float *x, int64_t ldx, int64_t rows, const uint16_t *w, int64_t n,  \
+                         int64_t k, float *y, int64_t ldy) {                                       \
+    dispatchRows<W>(x, ldx, rows, w, n, k, y, ldy);                                                \
+  }
 
+SSMC_VARIANTS(portable, 4, )
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) void avx2(const float *x, int64_t ldx, int64_t rows,
-                                              const float *w, int64_t n, int64_t k, float *y,
-                                              int64_t ldy) {
-  dispatchRows<8>(x, ldx, rows, w, n, k, y, ldy);
-}
-
-__attribute__((target("avx512f,avx512vl,fma"))) void avx512(const float *x, int64_t ldx,
-                                                            int64_t rows, const float *w, int64_t n,
-                                                            int64_t k, float *y, int64_t ldy) {
-  dispatchRows<16>(x, ldx, rows, w, n, k, y, ldy);
-}
+SSMC_VARIANTS(avx2, 8, __attribute__((target("avx2,fma"))))
+SSMC_VARIANTS(avx512, 16, __attribute__((target("avx512f,avx512vl,fma"))))
 #endif
 
 } // namespace
@@ -105,22 +128,24 @@ const std::vector<SmallGemmVariant> &ssmrt::smallGemmVariants() {
     std::vector<SmallGemmVariant> v;
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    v.push_back({"avx512", avx512, __builtin_cpu_supports("avx512f") != 0});
-    v.push_back(
-        {"avx2", avx2, __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0});
+    v.push_back({"avx512", avx512, avx512Bf16, __builtin_cpu_supports("avx512f") != 0});
+    v.push_back({"avx2", avx2, avx2Bf16,
+                 __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0});
 #endif
-    v.push_back({"portable", portable, true});
+    v.push_back({"portable", portable, portableBf16, true});
     return v;
   }();
   return variants;
 }
 
-SmallGemmFn ssmrt::smallGemm() {
-  static const SmallGemmFn chosen = [] {
+const SmallGemmVariant &ssmrt::smallGemmVariant() {
+  static const SmallGemmVariant &chosen = [&]() -> const SmallGemmVariant & {
     for (const SmallGemmVariant &v : smallGemmVariants())
       if (v.supported)
-        return v.fn;
-    return portable;
+        return v;
+    return smallGemmVariants().back(); // portable
   }();
   return chosen;
 }
+
+SmallGemmFn ssmrt::smallGemm() { return smallGemmVariant().fn; }

@@ -24,10 +24,16 @@ constexpr int64_t kSmallGemmRows = 4;
 using SmallGemmFn = void (*)(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n,
                              int64_t k, float *y, int64_t ldy);
 
+/// The same with bf16 weights (the upper halves of f32 values), widened to
+/// f32 as they are read: half the bytes of a decode step.
+using SmallGemmBf16Fn = void (*)(const float *x, int64_t ldx, int64_t rows, const uint16_t *w,
+                                 int64_t n, int64_t k, float *y, int64_t ldy);
+
 /// One implementation and the instruction set it needs.
 struct SmallGemmVariant {
   const char *name; ///< "avx512", "avx2" or "portable"
   SmallGemmFn fn;
+  SmallGemmBf16Fn bf16;
   bool supported; ///< whether this CPU runs it
 };
 
@@ -35,6 +41,7 @@ struct SmallGemmVariant {
 const std::vector<SmallGemmVariant> &smallGemmVariants();
 
 /// The widest implementation this CPU runs.
+const SmallGemmVariant &smallGemmVariant();
 SmallGemmFn smallGemm();
 
 } // namespace ssmrt

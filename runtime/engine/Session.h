@@ -50,6 +50,9 @@ struct SessionOptions {
   /// Check every checkpoint tensor for NaN and infinity when loading (one
   /// pass over the weights).
   bool checkWeights = true;
+  /// CPU: the dtype matrix products read their weights in: "f32", "bf16",
+  /// or "auto" (bf16 when the checkpoint stores them so, else f32).
+  std::string weightsDtype = "auto";
   /// Told of long work as it goes: what ("checking weights", "prefill"),
   /// units done and the total; done == total at the end.
   std::function<void(const std::string &what, int64_t done, int64_t total)> progress;

@@ -171,6 +171,9 @@ int64_t WeightStore::convertedBytes() const {
   for (size_t i = 0; i < stored_.size(); ++i)
     if (floats_[i] && floats_[i].get() != stored_[i].data)
       bytes += stored_[i].elements * static_cast<int64_t>(sizeof(float));
+  for (size_t i = 0; i < halves_.size(); ++i)
+    if (halves_[i])
+      bytes += stored_[i].elements * static_cast<int64_t>(sizeof(uint16_t));
   return bytes;
 }
 
@@ -186,6 +189,22 @@ const float *WeightStore::param(size_t index) const {
     convertElements(s.data, s.dtype, floats_[index].get(), DType::F32, s.elements);
   }
   return floats_[index].get();
+}
+
+const uint16_t *WeightStore::paramBf16(size_t index) const {
+  const Stored &s = stored_[index];
+  if (!s.data)
+    return nullptr;
+  if (s.dtype == DType::BF16 && reinterpret_cast<uintptr_t>(s.data) % alignof(uint16_t) == 0)
+    return static_cast<const uint16_t *>(s.data);
+  std::lock_guard<std::mutex> lock(*mutex_);
+  if (halves_.size() < stored_.size())
+    halves_.resize(stored_.size());
+  if (!halves_[index]) {
+    halves_[index].reset(new uint16_t[s.elements]);
+    convertElements(s.data, s.dtype, halves_[index].get(), DType::BF16, s.elements);
+  }
+  return halves_[index].get();
 }
 
 Status ssmrt::checkConfig(const Program &program, const JsonDocument &config) {

@@ -46,11 +46,16 @@ public:
   /// Parameter |index| as |elements| f32 values, row-major; null where
   /// stored() has no data. Thread-safe; a conversion happens once.
   const float *param(size_t index) const;
+  /// Parameter |index| as bf16 (the upper halves of f32 values, rounded to
+  /// nearest even): the stored bytes of a BF16 tensor at an even address,
+  /// otherwise a copy made on first use; null where stored() has no data.
+  /// Thread-safe.
+  const uint16_t *paramBf16(size_t index) const;
   size_t numParams() const { return stored_.size(); }
   /// Bytes of all parameters as f32 (what a CPU decode step reads).
   int64_t totalBytes() const { return bytes_; }
-  /// Bytes of the f32 copies param() has made so far (host memory beyond
-  /// the memory map).
+  /// Bytes of the f32 and bf16 copies param() and paramBf16() have made so
+  /// far (host memory beyond the memory map).
   int64_t convertedBytes() const;
 
   /// Fails at the first NaN or infinity of a parameter read from a
@@ -65,6 +70,8 @@ private:
   /// f32 values per parameter: owned random values, or copies made by
   /// param(); empty where the stored bytes serve.
   mutable std::vector<std::unique_ptr<float[]>> floats_;
+  /// bf16 copies made by paramBf16(), by parameter.
+  mutable std::vector<std::unique_ptr<uint16_t[]>> halves_;
   mutable std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>();
   int64_t bytes_ = 0;
 };

@@ -146,7 +146,7 @@ int64_t decodeStepBytes(const ssmrt::Program &program, int64_t weightBytes, int6
 
 int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::string> &args,
                                const ProgramLoader &loader) {
-  std::string source, weights, device = "auto", kernel;
+  std::string source, weights, device = "auto", kernel, weightsDtype = "auto";
   std::vector<std::string> tiles;
   int64_t promptLen = 512, gen = 32, batch = 1, repeats = 3, threads = 0, seed = 0;
   bool randomWeights = false, json = false, profile = false, check = false;
@@ -173,6 +173,11 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.positional("SOURCE", &source, "what to run (see above)");
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
   parser.flag("random-weights", &randomWeights, "use deterministic random weights");
+  parser
+      .option("weights-dtype", &weightsDtype, "DTYPE",
+              "CPU: read the weights of matrix products as f32 or bf16 (default auto: bf16 when "
+              "the checkpoint stores them so, else f32)")
+      .oneOf({"auto", "f32", "bf16"});
   parser.flag("no-check-weights", &noCheckWeights,
               "skip the check for NaN and infinity in the checkpoint's tensors");
   parser.option("prompt-len", &promptLen, "P", "prompt tokens per sequence (default 512)")
@@ -245,6 +250,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   options.device = device;
   options.referenceFallback = !noReferenceFallback;
   options.checkWeights = !noCheckWeights;
+  options.weightsDtype = weightsDtype;
   options.progress = [&](const std::string &what, int64_t done, int64_t total) {
     console.progress(what, done, total);
   };

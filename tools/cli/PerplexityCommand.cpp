@@ -44,7 +44,7 @@ double negativeLogLikelihood(const float *logits, int64_t vocab, int32_t target)
 int runPerplexityCommand(const std::string &tool, const std::vector<std::string> &args,
                          const ProgramLoader &loader) {
   Console console(tool + " perplexity");
-  std::string source, weights, tokenizerPath, textFile, device = "auto";
+  std::string source, weights, tokenizerPath, textFile, device = "auto", weightsDtype = "auto";
   int64_t ctx = 512, batch = 4, threads = 0;
   bool randomWeights = false, json = false, quiet = false;
   ArgParser parser(tool + " perplexity",
@@ -71,6 +71,11 @@ int runPerplexityCommand(const std::string &tool, const std::vector<std::string>
                   " this machine has (default: all; also SSMC_THREADS)")
       .inRange(0, ssmrt::hardwareThreads());
   parser.option("device", &device, "DEV", "auto (the default), cpu, cuda or cuda:N");
+  parser
+      .option("weights-dtype", &weightsDtype, "DTYPE",
+              "CPU: read the weights of matrix products as f32 or bf16 (default auto: bf16 when "
+              "the checkpoint stores them so, else f32)")
+      .oneOf({"auto", "f32", "bf16"});
   parser.flag("json", &json, "print one JSON object instead of the text summary");
   parser.flag("quiet", &quiet, "no running estimate and no notes on stderr", "q");
   if (std::optional<int> done = parser.parseOrReport(args))
@@ -118,6 +123,7 @@ int runPerplexityCommand(const std::string &tool, const std::vector<std::string>
   options.prefillChunk = ctx;
   options.threads = static_cast<int>(threads);
   options.device = device;
+  options.weightsDtype = weightsDtype;
   options.progress = [&](const std::string &what, int64_t done, int64_t total) {
     console.progress(what, done, total);
   };

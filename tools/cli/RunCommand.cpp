@@ -60,7 +60,7 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   Clock::time_point start = Clock::now();
   Console console(tool + " run");
   std::string source, weights, tokenizerPath, prompt, promptFile, promptIds, dumpLogits,
-      device = "auto";
+      device = "auto", weightsDtype = "auto";
   int64_t steps = 64, topK = 0, threads = 0, seed = 0, repeatLastN = 64;
   double temperature = 0, topP = 1.0, minP = 0, repeatPenalty = 1.0;
   bool printIds = false, ignoreEos = false, noReferenceFallback = false, randomWeights = false,
@@ -77,6 +77,11 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
   parser.flag("random-weights", &randomWeights,
               "use deterministic random weights (from --seed) instead of a checkpoint");
+  parser
+      .option("weights-dtype", &weightsDtype, "DTYPE",
+              "CPU: read the weights of matrix products as f32 or bf16 (default auto: bf16 when "
+              "the checkpoint stores them so, else f32)")
+      .oneOf({"auto", "f32", "bf16"});
   parser.flag("no-check-weights", &noCheckWeights,
               "skip the check for NaN and infinity in the checkpoint's tensors");
   parser.option("tokenizer", &tokenizerPath, "FILE",
@@ -212,6 +217,7 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   options.device = device;
   options.referenceFallback = !noReferenceFallback;
   options.checkWeights = !noCheckWeights;
+  options.weightsDtype = weightsDtype;
   options.progress = [&](const std::string &what, int64_t done, int64_t total) {
     console.progress(what, done, total);
   };

@@ -64,7 +64,8 @@ TempCheckpoint::~TempCheckpoint() {
 
 std::unique_ptr<ssmrt::Session> ssmc::test::openSession(const ssmrt::Program &program,
                                                         const TempCheckpoint &checkpoint,
-                                                        int64_t slots, int64_t prefillChunk) {
+                                                        int64_t slots, int64_t prefillChunk,
+                                                        const std::string &weightsDtype) {
   ssmrt::StatusOr<ssmrt::Checkpoint> c = ssmrt::Checkpoint::open(checkpoint.dir());
   if (!c.ok()) {
     ADD_FAILURE() << c.status().message();
@@ -73,6 +74,7 @@ std::unique_ptr<ssmrt::Session> ssmc::test::openSession(const ssmrt::Program &pr
   ssmrt::SessionOptions options;
   options.slots = slots;
   options.prefillChunk = prefillChunk;
+  options.weightsDtype = weightsDtype;
   auto session = ssmrt::Session::create(program, std::make_unique<ssmrt::Checkpoint>(std::move(*c)),
                                         0, options);
   if (!session.ok()) {

@@ -47,10 +47,12 @@ private:
   std::string dir_;
 };
 
-/// A session on |program| with weights from |checkpoint|.
+/// A session on |program| with weights from |checkpoint| (matrix products
+/// reading them as |weightsDtype|: SessionOptions::weightsDtype).
 std::unique_ptr<ssmrt::Session> openSession(const ssmrt::Program &program,
                                             const TempCheckpoint &checkpoint, int64_t slots = 4,
-                                            int64_t prefillChunk = 512);
+                                            int64_t prefillChunk = 512,
+                                            const std::string &weightsDtype = "auto");
 
 /// Logits [B, L, V] of the reference function in float64, with fresh states.
 ssmrt::RefTensor referenceLogits(const ssmrt::Program &program, const Tensors &tensors,

@@ -1,6 +1,7 @@
 //===- SmallGemmTest.cpp - the decode matrix product, every ISA variant ---===//
 //
-// Each implementation built in (AVX-512, AVX2, portable) against float64 on
+// Each implementation built in (AVX-512, AVX2, portable), with f32 and with
+// bf16 weights (against the product of the same bf16 values), against float64 on
 // random inputs: 1 to 4 rows of x with a row stride wider than k, output
 // counts and widths that are not multiples of a vector (1, 5, 17, 771, ...).
 // A variant this CPU cannot run is skipped by name (AVX-512 on Zen 3); the
@@ -9,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/cpu/SmallGemm.h"
+#include "runtime/io/HalfFloat.h"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +23,7 @@ using namespace ssmrt;
 namespace {
 
 double maxRelativeError(const SmallGemmVariant &variant, int64_t rows, int64_t n, int64_t k,
-                        uint64_t seed) {
+                        uint64_t seed, bool bf16 = false) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   int64_t ldx = k + 3, ldy = n + 2;
@@ -30,7 +32,17 @@ double maxRelativeError(const SmallGemmVariant &variant, int64_t rows, int64_t n
     v = dist(rng);
   for (float &v : w)
     v = dist(rng);
-  variant.fn(x.data(), ldx, rows, w.data(), n, k, y.data(), ldy);
+  if (bf16) {
+    // The product of the bf16 weights, exactly as the kernel sees them.
+    std::vector<uint16_t> half(w.size());
+    for (size_t i = 0; i < w.size(); ++i) {
+      half[i] = floatToBf16(w[i]);
+      w[i] = bf16ToFloat(half[i]);
+    }
+    variant.bf16(x.data(), ldx, rows, half.data(), n, k, y.data(), ldy);
+  } else {
+    variant.fn(x.data(), ldx, rows, w.data(), n, k, y.data(), ldy);
+  }
   double err = 0, scale = 0;
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t j = 0; j < n; ++j) {
@@ -57,9 +69,11 @@ TEST(SmallGemm, EveryVariantAgainstFloat64) {
     for (int64_t rows = 1; rows <= kSmallGemmRows; ++rows)
       for (int64_t n : {1, 5, 16, 37})
         for (int64_t k : {1, 5, 16, 17, 33, 768, 771})
-          EXPECT_LE(maxRelativeError(variant, rows, n, k, rows * 1000 + n * 10 + k), 1e-5)
-              << "rows " << rows << ", n " << n << ", k " << k;
+          for (bool bf16 : {false, true})
+            EXPECT_LE(maxRelativeError(variant, rows, n, k, rows * 1000 + n * 10 + k, bf16), 1e-5)
+                << "rows " << rows << ", n " << n << ", k " << k << (bf16 ? ", bf16" : "");
     EXPECT_LE(maxRelativeError(variant, 1, 3352, 768, 7), 1e-5) << "mamba2-130m in_proj";
+    EXPECT_LE(maxRelativeError(variant, 1, 3352, 768, 7, true), 1e-5) << "in_proj, bf16";
     ++run;
   }
   EXPECT_GE(run, 1);
