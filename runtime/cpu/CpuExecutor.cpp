@@ -7,7 +7,7 @@ using namespace ssmrt;
 StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &program,
                                                            const WeightStore &weights, int threads,
                                                            int64_t slots, int64_t maxTokens,
-                                                           bool bf16Weights) {
+                                                           ProductWeights productWeights) {
   std::unique_ptr<CpuExecutor> e(new CpuExecutor(program, weights));
   StatusOr<std::unique_ptr<KernelLibrary>> kernels = KernelLibrary::load(program.cpu);
   if (!kernels.ok())
@@ -20,12 +20,12 @@ StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &progra
   // The pool parallelizes matrix products itself (CpuFunction::matmul).
   setBlasThreads(1);
   auto forward = CpuFunction::create(program, program.forward, weights, *e->kernels_, *e->pool_,
-                                     maxTokens, bf16Weights);
+                                     maxTokens, productWeights);
   if (!forward.ok())
     return forward.status();
   e->forward_ = std::move(*forward);
   auto decode = CpuFunction::create(program, program.decode, weights, *e->kernels_, *e->pool_,
-                                    slots, bf16Weights);
+                                    slots, productWeights);
   if (!decode.ok())
     return decode.status();
   e->decode_ = std::move(*decode);
@@ -37,10 +37,10 @@ StatusOr<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Program &progra
 }
 
 int64_t CpuExecutor::weightBytes() const {
-  int64_t bytes = 0;
+  double bytes = 0;
   for (size_t i = 0; i < weights_.numParams(); ++i)
-    bytes += weights_.stored(i).elements * (decode_->readsAsBf16(i) ? 2 : 4);
-  return bytes;
+    bytes += weights_.stored(i).elements * decode_->productBytesPerValue(i);
+  return static_cast<int64_t>(bytes);
 }
 
 std::string CpuExecutor::describe() const {

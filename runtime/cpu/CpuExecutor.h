@@ -11,17 +11,16 @@ class CpuExecutor final : public Executor {
 public:
   /// The artifact's native code, a pool of |threads| threads (0: all
   /// cores), and |slots| sequences of state in host memory; @forward takes
-  /// up to |maxTokens| token rows per call. With |bf16Weights| matrix
-  /// products read their weights as bf16.
-  static StatusOr<std::unique_ptr<CpuExecutor>> create(const Program &program,
-                                                       const WeightStore &weights, int threads,
-                                                       int64_t slots, int64_t maxTokens,
-                                                       bool bf16Weights = false);
+  /// up to |maxTokens| token rows per call. Matrix products read their
+  /// weights as |productWeights|.
+  static StatusOr<std::unique_ptr<CpuExecutor>>
+  create(const Program &program, const WeightStore &weights, int threads, int64_t slots,
+         int64_t maxTokens, ProductWeights productWeights = ProductWeights::F32);
 
   std::string describe() const override;
   int64_t vocabSize() const override { return forward_->vocabSize(); }
-  /// Every parameter once, at 2 bytes where decode's products read it as
-  /// bf16.
+  /// Every parameter once, in the dtype decode's products read it in (f32
+  /// for the rest).
   int64_t weightBytes() const override;
   Status run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) override;
 

@@ -26,13 +26,13 @@ void CpuFunction::AlignedFree::operator()(float *p) const { std::free(p); }
 StatusOr<std::unique_ptr<CpuFunction>>
 CpuFunction::create(const Program &program, const Function &function, const WeightStore &weights,
                     const KernelLibrary &kernels, ThreadPool &pool, int64_t maxTokens,
-                    bool bf16Weights) {
+                    ProductWeights productWeights) {
   std::unique_ptr<CpuFunction> f(new CpuFunction(program, function, weights, kernels, pool));
-  SSMRT_RETURN_IF_ERROR(f->prepare(maxTokens, bf16Weights));
+  SSMRT_RETURN_IF_ERROR(f->prepare(maxTokens, productWeights));
   return f;
 }
 
-Status CpuFunction::prepare(int64_t maxTokens, bool bf16Weights) {
+Status CpuFunction::prepare(int64_t maxTokens, ProductWeights productWeights) {
   maxTokens_ = maxTokens;
   StatusOr<FunctionPlan> plan = planFunction(function_, cpuRules(program_));
   if (!plan.ok())
@@ -70,8 +70,9 @@ Status CpuFunction::prepare(int64_t maxTokens, bool bf16Weights) {
   logitRows_.resize(static_cast<size_t>(plan_.logitsWidth * maxTokens));
 
   // Which parameters are read how: the weight operand of a matrix product
-  // as bf16 when asked; every other use as f32.
-  std::vector<bool> asF32(weights_.numParams(), false), asBf16(weights_.numParams(), false);
+  // in the dtype asked for; every other use as f32.
+  std::vector<bool> asF32(weights_.numParams(), false), asLow(weights_.numParams(), false);
+  std::vector<int64_t> cols(weights_.numParams(), 0);
   for (size_t i = 0; i < function_.instrs.size(); ++i) {
     const Instr &in = function_.instrs[i];
     bool product = plan_.steps[i] == FunctionPlan::Step::MatMul ||
@@ -81,12 +82,20 @@ Status CpuFunction::prepare(int64_t maxTokens, bool bf16Weights) {
       if (id < 0 || function_.values[id].kind != ValueKind::Param)
         continue;
       size_t p = static_cast<size_t>(function_.values[id].index);
-      (bf16Weights && product && o == 1 ? asBf16 : asF32)[p] = true;
+      bool low = productWeights != ProductWeights::F32 && product && o == 1;
+      (low ? asLow : asF32)[p] = true;
+      if (low)
+        cols[p] = function_.values[id].shape[1];
     }
   }
   for (size_t i = 0; i < weights_.numParams(); ++i) {
     params_.push_back(asF32[i] ? weights_.param(i) : nullptr);
-    bf16Params_.push_back(asBf16[i] ? weights_.paramBf16(i) : nullptr);
+    LowWeights low;
+    if (asLow[i] && productWeights == ProductWeights::BF16)
+      low.bf16 = weights_.paramBf16(i);
+    else if (asLow[i])
+      low.int8 = weights_.paramInt8(i, cols[i], kInt8Group);
+    lowParams_.push_back(low);
   }
   // Weight-only instructions, once, in float64.
   auto once = evaluateOnceValues(function_, [&](int32_t i) { return params_[i]; });
@@ -195,9 +204,28 @@ void CpuFunction::pushMemRef(int32_t id) {
   args_.insert(args_.end(), strides, strides + rank);
 }
 
-const uint16_t *CpuFunction::bf16Weight(int32_t id) const {
+CpuFunction::LowWeights CpuFunction::lowWeights(int32_t id) const {
   const ValueDesc &v = function_.values[id];
-  return v.kind == ValueKind::Param ? bf16Params_[v.index] : nullptr;
+  return v.kind == ValueKind::Param ? lowParams_[v.index] : LowWeights();
+}
+
+double CpuFunction::productBytesPerValue(size_t index) const {
+  const LowWeights &low = lowParams_[index];
+  return low.bf16 ? 2.0 : low.int8.q ? 1.0 + 4.0 / kInt8Group : 4.0;
+}
+
+void CpuFunction::matmul(const float *x, int64_t ldx, int64_t rows, int32_t w, const float *bias,
+                         float *y, int64_t ldy) {
+  const std::vector<int64_t> &shape = function_.values[w].shape;
+  LowWeights low = lowWeights(w);
+  if (low.bf16)
+    parallelMatmulBf16(pool_, x, ldx, rows, low.bf16, shape[0], shape[1], bias, y, ldy);
+  else if (low.int8.q)
+    parallelMatmulInt8(pool_, x, ldx, rows, low.int8.q, low.int8.scales, shape[0], shape[1], bias,
+                       y, ldy);
+  else
+    parallelMatmul(pool_, x, ldx, rows, static_cast<const float *>(dataOf(w)), shape[0], shape[1],
+                   bias, y, ldy);
 }
 
 void CpuFunction::runKernel(const Instr &instr) {
@@ -238,15 +266,9 @@ void CpuFunction::runKernel(const Instr &instr) {
 void CpuFunction::runLinear(const Instr &instr) {
   int32_t x = instr.operands[0], w = instr.operands[1], bias = instr.operands[2];
   int32_t y = instr.results[0];
-  const std::vector<int64_t> &wShape = function_.values[w].shape;
-  const float *b = bias >= 0 ? static_cast<const float *>(dataOf(bias)) : nullptr;
-  if (const uint16_t *half = bf16Weight(w))
-    parallelMatmulBf16(pool_, bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq, half,
-                       wShape[0], wShape[1], b, bufferRow(y, 0), bufferStride(y));
-  else
-    parallelMatmul(pool_, bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq,
-                   static_cast<const float *>(dataOf(w)), wShape[0], wShape[1], b, bufferRow(y, 0),
-                   bufferStride(y));
+  matmul(bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq, w,
+         bias >= 0 ? static_cast<const float *>(dataOf(bias)) : nullptr, bufferRow(y, 0),
+         bufferStride(y));
 }
 
 void CpuFunction::runLogits(const Instr &instr) {
@@ -258,12 +280,7 @@ void CpuFunction::runLogits(const Instr &instr) {
   int64_t n = static_cast<int64_t>(rows->size());
   for (int64_t i = 0; i < n; ++i)
     std::memcpy(&logitRows_[i * width], bufferRow(x, (*rows)[i]), width * sizeof(float));
-  if (const uint16_t *half = bf16Weight(w))
-    parallelMatmulBf16(pool_, logitRows_.data(), width, n, half, vocab, width, nullptr,
-                       call_->logits, vocab);
-  else
-    parallelMatmul(pool_, logitRows_.data(), width, n, static_cast<const float *>(dataOf(w)), vocab,
-                   width, nullptr, call_->logits, vocab);
+  matmul(logitRows_.data(), width, n, w, nullptr, call_->logits, vocab);
 }
 
 MoEWeights CpuFunction::moeWeights(const Instr &instr) const {

@@ -28,6 +28,9 @@
 
 namespace ssmrt {
 
+/// The dtype the weights of matrix products (linear, logits) are read in.
+enum class ProductWeights { F32, BF16, Int8 };
+
 /// One call of a function on a batch of sequences.
 struct CallInputs {
   const int32_t *tokens = nullptr; ///< [batch, seq], row-major
@@ -51,12 +54,12 @@ public:
   /// Prepares |function| of |program| for calls of up to |maxTokens| token
   /// rows (batch * seq): allocates its activation buffers and evaluates its
   /// weight-only instructions. |kernels| is the loaded native code.
-  /// With |bf16Weights| the weights of matrix products are read as bf16
-  /// (WeightStore::paramBf16) and have no f32 copy.
+  /// The weights of matrix products are read as |productWeights|
+  /// (WeightStore::paramBf16, paramInt8), without an f32 copy.
   static StatusOr<std::unique_ptr<CpuFunction>>
   create(const Program &program, const Function &function, const WeightStore &weights,
          const KernelLibrary &kernels, ThreadPool &pool, int64_t maxTokens,
-         bool bf16Weights = false);
+         ProductWeights productWeights = ProductWeights::F32);
 
   Status run(const CallInputs &inputs);
   /// When enabled, run() adds the seconds spent per op to profile().
@@ -64,9 +67,10 @@ public:
   /// Seconds per op code (indexed by OpCode) since profiling was enabled.
   const std::vector<double> &profile() const { return profile_; }
   int64_t vocabSize() const { return vocab_; }
-  /// Whether this function's products read parameter |index| as bf16 (a
-  /// tied embedding's lookup still reads one f32 row per token).
-  bool readsAsBf16(size_t index) const { return bf16Params_[index] != nullptr; }
+  /// Bytes per value this function's products read parameter |index| in
+  /// (2 for bf16, 1 for int8 and its scales), or 4 (f32, or not read by a
+  /// product; a tied embedding's lookup reads one f32 row per token).
+  double productBytesPerValue(size_t index) const;
   int64_t maxTokens() const { return maxTokens_; }
 
 private:
@@ -74,13 +78,21 @@ private:
               const KernelLibrary &kernels, ThreadPool &pool)
       : program_(program), function_(function), weights_(weights), kernels_(kernels), pool_(pool) {}
 
-  Status prepare(int64_t maxTokens, bool bf16Weights);
+  Status prepare(int64_t maxTokens, ProductWeights productWeights);
   /// The data of a non-activation value (parameter, weight-only result,
   /// state, tokens, sequence lengths) for the current call.
   const void *dataOf(int32_t id) const;
   float *bufferRow(int32_t id, int64_t row) const;
-  /// The bf16 weights of value |id| when a product reads it so, else null.
-  const uint16_t *bf16Weight(int32_t id) const;
+  /// The product weights of value |id| that are not f32 (both null when
+  /// they are).
+  struct LowWeights {
+    const uint16_t *bf16 = nullptr;
+    WeightStore::Int8 int8;
+  };
+  LowWeights lowWeights(int32_t id) const;
+  /// y = x·Wᵀ (+ bias) for weight value |w| in whatever dtype it is read.
+  void matmul(const float *x, int64_t ldx, int64_t rows, int32_t w, const float *bias, float *y,
+              int64_t ldy);
   int64_t bufferStride(int32_t id) const;
   int64_t rowWidth(int32_t id) const;
   /// Appends |id|'s memref descriptor (base, aligned base, offset, sizes,
@@ -105,10 +117,10 @@ private:
   FunctionPlan plan_;
   int64_t maxTokens_ = 0;
   int64_t vocab_ = 0;
-  /// f32 parameters by parameter index (null for one only read as bf16),
-  /// and the bf16 weights of matrix products (null for the others).
+  /// f32 parameters by parameter index (null for one only read by
+  /// products in another dtype), and the other dtypes' weights.
   std::vector<const float *> params_;
-  std::vector<const uint16_t *> bf16Params_;
+  std::vector<LowWeights> lowParams_;
   /// Packed kernel arguments of the current instruction (capacity kept).
   std::vector<int64_t> args_;
   /// The logits rows of a call, gathered ([maxTokens, width]).

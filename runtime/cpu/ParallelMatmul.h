@@ -23,6 +23,13 @@ void parallelMatmulBf16(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
                         const uint16_t *weight, int64_t out, int64_t in, const float *bias,
                         float *y, int64_t ldy);
 
+/// The same with int8 weights and one scale per kInt8Group values of a row
+/// (SmallGemm.h): SmallGemm's int8 form for a few rows; for many, blocks of
+/// 64 rows dequantized to f32 scratch, then BLAS.
+void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
+                        const int8_t *q, const float *scales, int64_t out, int64_t in,
+                        const float *bias, float *y, int64_t ldy);
+
 } // namespace ssmrt
 
 #endif // SSMC_RUNTIME_CPU_PARALLELMATMUL_H

@@ -2,6 +2,7 @@
 #include "runtime/cpu/SmallGemm.h"
 #include "runtime/io/HalfFloat.h"
 
+#include <algorithm>
 #include <cstring>
 
 using namespace ssmrt;
@@ -92,6 +93,69 @@ rowsTimesWt(const float *x, int64_t ldx, const T *w, int64_t n, int64_t k, float
   }
 }
 
+/// The same for int8 weights with one f32 scale per group of kInt8Group
+/// along each row: a vector accumulator per group, scaled into the row's
+/// total when the group ends.
+template <int W, int R>
+__attribute__((always_inline)) inline void
+rowsTimesQ8Wt(const float *x, int64_t ldx, const int8_t *q, const float *scales, int64_t n,
+              int64_t k, float *y, int64_t ldy) {
+  typedef typename Vec<W>::type V;
+  typedef int8_t Q __attribute__((vector_size(W)));
+  const int64_t groups = (k + kInt8Group - 1) / kInt8Group;
+  for (int64_t j = 0; j < n; ++j) {
+    const int8_t *qr = q + j * k;
+    const float *sr = scales + j * groups;
+    V total[R];
+    float tail[R];
+    for (int r = 0; r < R; ++r) {
+      total[r] = V{};
+      tail[r] = 0.0f;
+    }
+    for (int64_t g = 0; g < groups; ++g) {
+      int64_t i0 = g * kInt8Group, i1 = std::min(k, i0 + kInt8Group);
+      V acc[R];
+      for (int r = 0; r < R; ++r)
+        acc[r] = V{};
+      int64_t i = i0;
+      for (; i + W <= i1; i += W) {
+        Q qv;
+        SSMC_LOAD(qv, qr + i);
+        V w = __builtin_convertvector(qv, V), xv;
+        for (int r = 0; r < R; ++r) {
+          SSMC_LOAD(xv, x + r * ldx + i);
+          acc[r] += w * xv;
+        }
+      }
+      for (int r = 0; r < R; ++r) {
+        total[r] += acc[r] * sr[g];
+        float rest = 0.0f;
+        for (int64_t t = i; t < i1; ++t)
+          rest += float(qr[t]) * x[r * ldx + t];
+        tail[r] += rest * sr[g];
+      }
+    }
+    for (int r = 0; r < R; ++r) {
+      float s = tail[r];
+      for (int lane = 0; lane < W; ++lane)
+        s += total[r][lane];
+      y[r * ldy + j] = s;
+    }
+  }
+}
+
+template <int W>
+__attribute__((always_inline)) inline void
+dispatchQ8Rows(const float *x, int64_t ldx, int64_t rows, const int8_t *q, const float *scales,
+               int64_t n, int64_t k, float *y, int64_t ldy) {
+  switch (rows) {
+  case 1: rowsTimesQ8Wt<W, 1>(x, ldx, q, scales, n, k, y, ldy); break;
+  case 2: rowsTimesQ8Wt<W, 2>(x, ldx, q, scales, n, k, y, ldy); break;
+  case 3: rowsTimesQ8Wt<W, 3>(x, ldx, q, scales, n, k, y, ldy); break;
+  default: rowsTimesQ8Wt<W, 4>(x, ldx, q, scales, n, k, y, ldy); break;
+  }
+}
+
 template <int W, typename T>
 __attribute__((always_inline)) inline void dispatchRows(const float *x, int64_t ldx, int64_t rows,
                                                         const T *w, int64_t n, int64_t k, float *y,
@@ -104,7 +168,7 @@ __attribute__((always_inline)) inline void dispatchRows(const float *x, int64_t 
   }
 }
 
-// Each variant for f32 and for bf16 weights.
+// Each variant for f32, bf16 and int8 weights.
 #define SSMC_VARIANTS(NAME, W, TARGET)                                                             \
   TARGET void NAME(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n,           \
                    int64_t k, float *y, int64_t ldy) {                                             \
@@ -113,6 +177,10 @@ __attribute__((always_inline)) inline void dispatchRows(const float *x, int64_t 
   TARGET void NAME##Bf16(const float *x, int64_t ldx, int64_t rows, const uint16_t *w, int64_t n,  \
                          int64_t k, float *y, int64_t ldy) {                                       \
     dispatchRows<W>(x, ldx, rows, w, n, k, y, ldy);                                                \
+  }                                                                                                \
+  TARGET void NAME##Int8(const float *x, int64_t ldx, int64_t rows, const int8_t *q,               \
+                         const float *scales, int64_t n, int64_t k, float *y, int64_t ldy) {       \
+    dispatchQ8Rows<W>(x, ldx, rows, q, scales, n, k, y, ldy);                                      \
   }
 
 SSMC_VARIANTS(portable, 4, )
@@ -128,11 +196,11 @@ const std::vector<SmallGemmVariant> &ssmrt::smallGemmVariants() {
     std::vector<SmallGemmVariant> v;
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    v.push_back({"avx512", avx512, avx512Bf16, __builtin_cpu_supports("avx512f") != 0});
-    v.push_back({"avx2", avx2, avx2Bf16,
+    v.push_back({"avx512", avx512, avx512Bf16, avx512Int8, __builtin_cpu_supports("avx512f") != 0});
+    v.push_back({"avx2", avx2, avx2Bf16, avx2Int8,
                  __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0});
 #endif
-    v.push_back({"portable", portable, portableBf16, true});
+    v.push_back({"portable", portable, portableBf16, portableInt8, true});
     return v;
   }();
   return variants;

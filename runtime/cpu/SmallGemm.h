@@ -29,11 +29,20 @@ using SmallGemmFn = void (*)(const float *x, int64_t ldx, int64_t rows, const fl
 using SmallGemmBf16Fn = void (*)(const float *x, int64_t ldx, int64_t rows, const uint16_t *w,
                                  int64_t n, int64_t k, float *y, int64_t ldy);
 
+/// Int8 weights take one f32 scale per this many consecutive weights of a
+/// row (llama.cpp's q8_0 blocks hold 32 too): w ≈ q · scale.
+constexpr int64_t kInt8Group = 32;
+
+/// The same with int8 weights q [n, k] and scales [n, ceil(k / kInt8Group)].
+using SmallGemmInt8Fn = void (*)(const float *x, int64_t ldx, int64_t rows, const int8_t *q,
+                                 const float *scales, int64_t n, int64_t k, float *y, int64_t ldy);
+
 /// One implementation and the instruction set it needs.
 struct SmallGemmVariant {
   const char *name; ///< "avx512", "avx2" or "portable"
   SmallGemmFn fn;
   SmallGemmBf16Fn bf16;
+  SmallGemmInt8Fn int8;
   bool supported; ///< whether this CPU runs it
 };
 

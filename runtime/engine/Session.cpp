@@ -17,9 +17,9 @@ StatusOr<std::unique_ptr<Session>> Session::create(Program program,
   if (options.slots < 1 || options.prefillChunk < 1)
     return Status::error("a session needs at least one slot and a positive prefill chunk");
   if (options.weightsDtype != "auto" && options.weightsDtype != "f32" &&
-      options.weightsDtype != "bf16")
+      options.weightsDtype != "bf16" && options.weightsDtype != "int8")
     return Status::error("unknown weights dtype '" + options.weightsDtype +
-                         "' (auto, f32 or bf16)");
+                         "' (auto, f32, bf16 or int8)");
   std::unique_ptr<Session> s(new Session());
   s->program_ = std::move(program);
   s->options_ = options;
@@ -113,16 +113,19 @@ Status Session::createExecutor() {
     return Status::error("model '" + program_.modelName + "': " + referenceUses_[0].describe() +
                          " has no CPU kernel and would run in the float64 reference "
                          "interpreter (--no-reference-fallback)");
-  bool bf16 = options_.weightsDtype == "bf16";
+  ProductWeights products = options_.weightsDtype == "bf16"   ? ProductWeights::BF16
+                            : options_.weightsDtype == "int8" ? ProductWeights::Int8
+                                                              : ProductWeights::F32;
   if (options_.weightsDtype == "auto")
     for (const Instr &in : program_.forward.instrs)
       if (in.op == OpCode::Linear || in.op == OpCode::Logits) {
         const ValueDesc &w = program_.forward.values[in.operands[1]];
-        bf16 = w.kind == ValueKind::Param && weights_.stored(w.index).dtype == DType::BF16;
+        if (w.kind == ValueKind::Param && weights_.stored(w.index).dtype == DType::BF16)
+          products = ProductWeights::BF16;
         break;
       }
   auto cpu = CpuExecutor::create(program_, weights_, options_.threads, options_.slots,
-                                 options_.slots * options_.prefillChunk, bf16);
+                                 options_.slots * options_.prefillChunk, products);
   if (!cpu.ok())
     return cpu.status();
   cpu_ = cpu->get();

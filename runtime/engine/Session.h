@@ -51,7 +51,8 @@ struct SessionOptions {
   /// pass over the weights).
   bool checkWeights = true;
   /// CPU: the dtype matrix products read their weights in: "f32", "bf16",
-  /// or "auto" (bf16 when the checkpoint stores them so, else f32).
+  /// "int8" (one scale per 32 values of a row), or "auto" (bf16 when the
+  /// checkpoint stores them so, else f32).
   std::string weightsDtype = "auto";
   /// Told of long work as it goes: what ("checking weights", "prefill"),
   /// units done and the total; done == total at the end.

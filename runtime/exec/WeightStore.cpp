@@ -1,6 +1,7 @@
 //===- WeightStore.cpp - a program's parameters, as stored and as f32 -----===//
 #include "runtime/exec/WeightStore.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -174,6 +175,9 @@ int64_t WeightStore::convertedBytes() const {
   for (size_t i = 0; i < halves_.size(); ++i)
     if (halves_[i])
       bytes += stored_[i].elements * static_cast<int64_t>(sizeof(uint16_t));
+  for (size_t i = 0; i < quantized_.size(); ++i)
+    if (quantized_[i])
+      bytes += stored_[i].elements; // (the scales add 4 bytes per group)
   return bytes;
 }
 
@@ -205,6 +209,45 @@ const uint16_t *WeightStore::paramBf16(size_t index) const {
     convertElements(s.data, s.dtype, halves_[index].get(), DType::BF16, s.elements);
   }
   return halves_[index].get();
+}
+
+WeightStore::Int8 WeightStore::paramInt8(size_t index, int64_t cols, int64_t group) const {
+  const Stored &s = stored_[index];
+  if (!s.data || cols < 1 || group < 1 || s.elements % cols != 0)
+    return {};
+  std::lock_guard<std::mutex> lock(*mutex_);
+  if (quantized_.size() < stored_.size()) {
+    quantized_.resize(stored_.size());
+    scales_.resize(stored_.size());
+  }
+  if (!quantized_[index]) {
+    // The values as f32: a temporary copy unless stored so (no f32 copy is
+    // kept for a 16-bit tensor).
+    std::vector<float> converted;
+    const float *w = static_cast<const float *>(s.data);
+    if (s.dtype != DType::F32 || reinterpret_cast<uintptr_t>(s.data) % alignof(float) != 0) {
+      converted.resize(s.elements);
+      convertElements(s.data, s.dtype, converted.data(), DType::F32, s.elements);
+      w = converted.data();
+    }
+    int64_t rows = s.elements / cols, groups = (cols + group - 1) / group;
+    quantized_[index].reset(new int8_t[s.elements]);
+    scales_[index].reset(new float[rows * groups]);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t g = 0; g < groups; ++g) {
+        const float *src = w + r * cols + g * group;
+        int64_t n = std::min(group, cols - g * group);
+        float top = 0.0f;
+        for (int64_t i = 0; i < n; ++i)
+          top = std::max(top, std::abs(src[i]));
+        float scale = top / 127.0f, inv = top > 0 ? 127.0f / top : 0.0f;
+        scales_[index][r * groups + g] = scale;
+        for (int64_t i = 0; i < n; ++i)
+          quantized_[index][r * cols + g * group + i] =
+              static_cast<int8_t>(std::lrint(std::clamp(src[i] * inv, -127.0f, 127.0f)));
+      }
+  }
+  return {quantized_[index].get(), scales_[index].get()};
 }
 
 Status ssmrt::checkConfig(const Program &program, const JsonDocument &config) {

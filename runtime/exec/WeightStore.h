@@ -51,6 +51,14 @@ public:
   /// otherwise a copy made on first use; null where stored() has no data.
   /// Thread-safe.
   const uint16_t *paramBf16(size_t index) const;
+  /// Parameter |index|, a matrix [rows, cols], as int8 with one f32 scale
+  /// per |group| consecutive values of a row (symmetric: scale = max|w| /
+  /// 127, q = round(w / scale)); made on first use, kept. Thread-safe.
+  struct Int8 {
+    const int8_t *q = nullptr;     ///< [rows, cols]
+    const float *scales = nullptr; ///< [rows, ceil(cols / group)]
+  };
+  Int8 paramInt8(size_t index, int64_t cols, int64_t group) const;
   size_t numParams() const { return stored_.size(); }
   /// Bytes of all parameters as f32 (what a CPU decode step reads).
   int64_t totalBytes() const { return bytes_; }
@@ -72,6 +80,9 @@ private:
   mutable std::vector<std::unique_ptr<float[]>> floats_;
   /// bf16 copies made by paramBf16(), by parameter.
   mutable std::vector<std::unique_ptr<uint16_t[]>> halves_;
+  /// int8 copies and their scales made by paramInt8(), by parameter.
+  mutable std::vector<std::unique_ptr<int8_t[]>> quantized_;
+  mutable std::vector<std::unique_ptr<float[]>> scales_;
   mutable std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>();
   int64_t bytes_ = 0;
 };

@@ -79,9 +79,9 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
               "use deterministic random weights (from --seed) instead of a checkpoint");
   parser
       .option("weights-dtype", &weightsDtype, "DTYPE",
-              "CPU: read the weights of matrix products as f32 or bf16 (default auto: bf16 when "
-              "the checkpoint stores them so, else f32)")
-      .oneOf({"auto", "f32", "bf16"});
+              "CPU: read the weights of matrix products as f32, bf16 or int8 (a scale per 32 "
+              "values; default auto: bf16 when the checkpoint stores them so, else f32)")
+      .oneOf({"auto", "f32", "bf16", "int8"});
   parser.flag("no-check-weights", &noCheckWeights,
               "skip the check for NaN and infinity in the checkpoint's tensors");
   parser.option("tokenizer", &tokenizerPath, "FILE",

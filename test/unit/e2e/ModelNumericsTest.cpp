@@ -431,32 +431,34 @@ TEST(ModelNumerics, DecodeStepsAllocateNothing) {
   }
 }
 
-// bf16 weights for the matrix products: the prompt's logits (many rows:
-// blocks widened for BLAS) and decode steps (the bf16 small product) within
-// 1e-2 of the largest f32 logit, and no f32 copies of those weights.
-TEST(ModelNumerics, Bf16WeightsStayCloseToF32) {
-  for (const TinyMamba &m : families()) {
-    SCOPED_TRACE(m.name());
-    Fixture f(m);
-    auto f32 = openSession(f.program, *f.checkpoint, 1, 512, "f32");
-    auto bf16 = openSession(f.program, *f.checkpoint, 1, 512, "bf16");
-    ASSERT_TRUE(f32 && bf16);
-    EXPECT_LT(bf16->weightBytes(), f32->weightBytes());
-    std::mt19937_64 rng(31);
-    std::vector<int32_t> prompt = randomTokens(rng, 17, 50);
-    std::vector<std::vector<float>> a, b;
-    ASSERT_TRUE(f32->prefill({0}, {prompt}, ssmrt::Session::Logits::All, a).ok());
-    ASSERT_TRUE(bf16->prefill({0}, {prompt}, ssmrt::Session::Logits::All, b).ok());
-    double err = relativeError(b[0], a[0]);
-    EXPECT_LE(err, 1e-2);
-    EXPECT_GT(err, 0.0) << "bf16 weights were not used";
-    std::vector<float> x, y;
-    for (int32_t token : {3, 14, 15}) {
-      ASSERT_TRUE(f32->decode({0}, {token}, x).ok());
-      ASSERT_TRUE(bf16->decode({0}, {token}, y).ok());
-      EXPECT_LE(relativeError(y, x), 1e-2) << "decode of " << token;
+// bf16 and int8 weights for the matrix products: the prompt's logits (many
+// rows: blocks widened for BLAS) and decode steps (the small products)
+// within 1e-2 (bf16) and 3e-2 (int8) of the largest f32 logit, with fewer
+// bytes per decode step.
+TEST(ModelNumerics, LowPrecisionWeightsStayCloseToF32) {
+  for (const TinyMamba &m : families())
+    for (auto [dtype, tolerance] : {std::pair("bf16", 1e-2), std::pair("int8", 3e-2)}) {
+      SCOPED_TRACE(m.name() + ", " + dtype);
+      Fixture f(m);
+      auto f32 = openSession(f.program, *f.checkpoint, 1, 512, "f32");
+      auto low = openSession(f.program, *f.checkpoint, 1, 512, dtype);
+      ASSERT_TRUE(f32 && low);
+      EXPECT_LT(low->weightBytes(), f32->weightBytes());
+      std::mt19937_64 rng(31);
+      std::vector<int32_t> prompt = randomTokens(rng, 17, 50);
+      std::vector<std::vector<float>> a, b;
+      ASSERT_TRUE(f32->prefill({0}, {prompt}, ssmrt::Session::Logits::All, a).ok());
+      ASSERT_TRUE(low->prefill({0}, {prompt}, ssmrt::Session::Logits::All, b).ok());
+      double err = relativeError(b[0], a[0]);
+      EXPECT_LE(err, tolerance);
+      EXPECT_GT(err, 0.0) << "the weights were read as f32";
+      std::vector<float> x, y;
+      for (int32_t token : {3, 14, 15}) {
+        ASSERT_TRUE(f32->decode({0}, {token}, x).ok());
+        ASSERT_TRUE(low->decode({0}, {token}, y).ok());
+        EXPECT_LE(relativeError(y, x), tolerance) << "decode of " << token;
+      }
     }
-  }
 }
 
 TEST(ModelNumerics, SnapshotRestoreContinuesTheSequence) {

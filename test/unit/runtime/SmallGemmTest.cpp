@@ -1,7 +1,8 @@
 //===- SmallGemmTest.cpp - the decode matrix product, every ISA variant ---===//
 //
-// Each implementation built in (AVX-512, AVX2, portable), with f32 and with
-// bf16 weights (against the product of the same bf16 values), against float64 on
+// Each implementation built in (AVX-512, AVX2, portable), with f32, bf16 and
+// int8 weights (against the product of the same bf16 values, or of the
+// int8 values times their group's scale), against float64 on
 // random inputs: 1 to 4 rows of x with a row stride wider than k, output
 // counts and widths that are not multiples of a vector (1, 5, 17, 771, ...).
 // A variant this CPU cannot run is skipped by name (AVX-512 on Zen 3); the
@@ -23,7 +24,7 @@ using namespace ssmrt;
 namespace {
 
 double maxRelativeError(const SmallGemmVariant &variant, int64_t rows, int64_t n, int64_t k,
-                        uint64_t seed, bool bf16 = false) {
+                        uint64_t seed, const char *dtype = "f32") {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   int64_t ldx = k + 3, ldy = n + 2;
@@ -32,7 +33,27 @@ double maxRelativeError(const SmallGemmVariant &variant, int64_t rows, int64_t n
     v = dist(rng);
   for (float &v : w)
     v = dist(rng);
-  if (bf16) {
+  std::string dt = dtype;
+  if (dt == "int8") {
+    // The product of the dequantized weights q · scale, groups of
+    // kInt8Group along each row.
+    int64_t groups = (k + kInt8Group - 1) / kInt8Group;
+    std::vector<int8_t> q(w.size());
+    std::vector<float> scales(n * groups);
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t i0 = g * kInt8Group, i1 = std::min(k, i0 + kInt8Group);
+        float top = 0;
+        for (int64_t i = i0; i < i1; ++i)
+          top = std::max(top, std::abs(w[j * k + i]));
+        float scale = scales[j * groups + g] = top / 127.0f;
+        for (int64_t i = i0; i < i1; ++i) {
+          q[j * k + i] = static_cast<int8_t>(std::lrint(w[j * k + i] / scale));
+          w[j * k + i] = q[j * k + i] * scale;
+        }
+      }
+    variant.int8(x.data(), ldx, rows, q.data(), scales.data(), n, k, y.data(), ldy);
+  } else if (dt == "bf16") {
     // The product of the bf16 weights, exactly as the kernel sees them.
     std::vector<uint16_t> half(w.size());
     for (size_t i = 0; i < w.size(); ++i) {
@@ -69,11 +90,12 @@ TEST(SmallGemm, EveryVariantAgainstFloat64) {
     for (int64_t rows = 1; rows <= kSmallGemmRows; ++rows)
       for (int64_t n : {1, 5, 16, 37})
         for (int64_t k : {1, 5, 16, 17, 33, 768, 771})
-          for (bool bf16 : {false, true})
-            EXPECT_LE(maxRelativeError(variant, rows, n, k, rows * 1000 + n * 10 + k, bf16), 1e-5)
-                << "rows " << rows << ", n " << n << ", k " << k << (bf16 ? ", bf16" : "");
-    EXPECT_LE(maxRelativeError(variant, 1, 3352, 768, 7), 1e-5) << "mamba2-130m in_proj";
-    EXPECT_LE(maxRelativeError(variant, 1, 3352, 768, 7, true), 1e-5) << "in_proj, bf16";
+          for (const char *dtype : {"f32", "bf16", "int8"})
+            EXPECT_LE(maxRelativeError(variant, rows, n, k, rows * 1000 + n * 10 + k, dtype), 1e-5)
+                << "rows " << rows << ", n " << n << ", k " << k << ", " << dtype;
+    for (const char *dtype : {"f32", "bf16", "int8"})
+      EXPECT_LE(maxRelativeError(variant, 1, 3352, 768, 7, dtype), 1e-5)
+          << "mamba2-130m in_proj, " << dtype;
     ++run;
   }
   EXPECT_GE(run, 1);
