@@ -422,9 +422,16 @@ Status Runner::runMoE(Operation &op) {
   w.width = router.shape[1];
   w.topK = moe.getTopK();
   w.renormalize = moe.getRenormalize();
+  auto matrix = [&](Value v) {
+    ssmrt::WeightMatrix m;
+    m.f32 = values_[v].f.data();
+    m.out = values_[v].shape[0];
+    m.in = values_[v].shape[1];
+    return m;
+  };
   for (size_t e = 2; e + 2 < operands.size(); e += 3)
-    w.experts.push_back({values_[operands[e]].f.data(), values_[operands[e + 1]].f.data(),
-                         values_[operands[e + 2]].f.data(), values_[operands[e]].shape[0]});
+    w.experts.push_back({matrix(operands[e]), matrix(operands[e + 1]), matrix(operands[e + 2]),
+                         values_[operands[e]].shape[0]});
   SSMRT_RETURN_IF_ERROR(allocateResults(op));
   Tensor &y = values_[op.getResult(0)];
   int64_t rows = x.elements() / w.width;

@@ -77,12 +77,16 @@ Status CpuFunction::prepare(int64_t maxTokens, ProductWeights productWeights) {
     const Instr &in = function_.instrs[i];
     bool product = plan_.steps[i] == FunctionPlan::Step::MatMul ||
                    plan_.steps[i] == FunctionPlan::Step::Logits;
+    bool experts = plan_.steps[i] == FunctionPlan::Step::MoE;
     for (size_t o = 0; o < in.operands.size(); ++o) {
       int32_t id = in.operands[o];
       if (id < 0 || function_.values[id].kind != ValueKind::Param)
         continue;
       size_t p = static_cast<size_t>(function_.values[id].index);
-      bool low = productWeights != ProductWeights::F32 && product && o == 1;
+      // The weight of a product; an expert's gate, up and down (the router
+      // stays f32: its scores pick the experts).
+      bool low =
+          productWeights != ProductWeights::F32 && ((product && o == 1) || (experts && o >= 2));
       (low ? asLow : asF32)[p] = true;
       if (low)
         cols[p] = function_.values[id].shape[1];
@@ -214,18 +218,18 @@ double CpuFunction::productBytesPerValue(size_t index) const {
   return low.bf16 ? 2.0 : low.int8.q ? 1.0 + 4.0 / kInt8Group : 4.0;
 }
 
-void CpuFunction::matmul(const float *x, int64_t ldx, int64_t rows, int32_t w, const float *bias,
-                         float *y, int64_t ldy) {
-  const std::vector<int64_t> &shape = function_.values[w].shape;
-  LowWeights low = lowWeights(w);
-  if (low.bf16)
-    parallelMatmulBf16(pool_, x, ldx, rows, low.bf16, shape[0], shape[1], bias, y, ldy);
-  else if (low.int8.q)
-    parallelMatmulInt8(pool_, x, ldx, rows, low.int8.q, low.int8.scales, shape[0], shape[1], bias,
-                       y, ldy);
-  else
-    parallelMatmul(pool_, x, ldx, rows, static_cast<const float *>(dataOf(w)), shape[0], shape[1],
-                   bias, y, ldy);
+WeightMatrix CpuFunction::weightMatrix(int32_t id) const {
+  const std::vector<int64_t> &shape = function_.values[id].shape;
+  LowWeights low = lowWeights(id);
+  WeightMatrix w;
+  w.out = shape[0];
+  w.in = shape[1];
+  w.bf16 = low.bf16;
+  w.q = low.int8.q;
+  w.scales = low.int8.scales;
+  if (!w.bf16 && !w.q)
+    w.f32 = static_cast<const float *>(dataOf(id));
+  return w;
 }
 
 void CpuFunction::runKernel(const Instr &instr) {
@@ -266,9 +270,9 @@ void CpuFunction::runKernel(const Instr &instr) {
 void CpuFunction::runLinear(const Instr &instr) {
   int32_t x = instr.operands[0], w = instr.operands[1], bias = instr.operands[2];
   int32_t y = instr.results[0];
-  matmul(bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq, w,
-         bias >= 0 ? static_cast<const float *>(dataOf(bias)) : nullptr, bufferRow(y, 0),
-         bufferStride(y));
+  parallelMatmul(pool_, bufferRow(x, 0), bufferStride(x), call_->batch * call_->seq,
+                 weightMatrix(w), bias >= 0 ? static_cast<const float *>(dataOf(bias)) : nullptr,
+                 bufferRow(y, 0), bufferStride(y));
 }
 
 void CpuFunction::runLogits(const Instr &instr) {
@@ -280,7 +284,8 @@ void CpuFunction::runLogits(const Instr &instr) {
   int64_t n = static_cast<int64_t>(rows->size());
   for (int64_t i = 0; i < n; ++i)
     std::memcpy(&logitRows_[i * width], bufferRow(x, (*rows)[i]), width * sizeof(float));
-  matmul(logitRows_.data(), width, n, w, nullptr, call_->logits, vocab);
+  parallelMatmul(pool_, logitRows_.data(), width, n, weightMatrix(w), nullptr, call_->logits,
+                 vocab);
 }
 
 MoEWeights CpuFunction::moeWeights(const Instr &instr) const {
@@ -288,9 +293,8 @@ MoEWeights CpuFunction::moeWeights(const Instr &instr) const {
   w.router = static_cast<const float *>(dataOf(instr.operands[1]));
   w.width = function_.values[instr.operands[1]].shape[1];
   for (size_t i = 2; i + 2 < instr.operands.size(); i += 3)
-    w.experts.push_back({static_cast<const float *>(dataOf(instr.operands[i])),
-                         static_cast<const float *>(dataOf(instr.operands[i + 1])),
-                         static_cast<const float *>(dataOf(instr.operands[i + 2])),
+    w.experts.push_back({weightMatrix(instr.operands[i]), weightMatrix(instr.operands[i + 1]),
+                         weightMatrix(instr.operands[i + 2]),
                          function_.values[instr.operands[i]].shape[0]});
   const Attr *topK = instr.attr("top_k"), *renormalize = instr.attr("renormalize");
   w.topK = topK && !topK->ints.empty() ? topK->ints[0] : 0;

@@ -90,9 +90,8 @@ private:
     WeightStore::Int8 int8;
   };
   LowWeights lowWeights(int32_t id) const;
-  /// y = x·Wᵀ (+ bias) for weight value |w| in whatever dtype it is read.
-  void matmul(const float *x, int64_t ldx, int64_t rows, int32_t w, const float *bias, float *y,
-              int64_t ldy);
+  /// Weight value |id| [out, in] in the dtype products read it in.
+  WeightMatrix weightMatrix(int32_t id) const;
   int64_t bufferStride(int32_t id) const;
   int64_t rowWidth(int32_t id) const;
   /// Appends |id|'s memref descriptor (base, aligned base, offset, sizes,

@@ -1,6 +1,5 @@
 //===- MixtureOfExperts.cpp - ssm.moe on the CPU --------------------------===//
 #include "runtime/cpu/MixtureOfExperts.h"
-#include "runtime/cpu/ParallelMatmul.h"
 
 #include <algorithm>
 #include <cmath>
@@ -73,16 +72,13 @@ void MixtureOfExperts::run(ThreadPool &pool, const MoEWeights &w, const float *x
     const MoEExpert &ex = w.experts[e];
     for (int64_t i = 0; i < n; ++i)
       std::memcpy(&gathered_[i * width], x + (order_[begin + i] / k) * ldx, width * sizeof(float));
-    parallelMatmul(pool, gathered_.data(), width, n, ex.gate, ex.inter, width, nullptr,
-                   gate_.data(), ex.inter);
-    parallelMatmul(pool, gathered_.data(), width, n, ex.up, ex.inter, width, nullptr, up_.data(),
-                   ex.inter);
+    parallelMatmul(pool, gathered_.data(), width, n, ex.gate, nullptr, gate_.data(), ex.inter);
+    parallelMatmul(pool, gathered_.data(), width, n, ex.up, nullptr, up_.data(), ex.inter);
     for (int64_t i = 0; i < n * ex.inter; ++i) {
       float g = gate_[i];
       gate_[i] = g / (1.0f + std::exp(-g)) * up_[i];
     }
-    parallelMatmul(pool, gate_.data(), ex.inter, n, ex.down, width, ex.inter, nullptr, down_.data(),
-                   width);
+    parallelMatmul(pool, gate_.data(), ex.inter, n, ex.down, nullptr, down_.data(), width);
     for (int64_t i = 0; i < n; ++i) {
       int32_t pair = order_[begin + i];
       float *yr = y + (pair / k) * ldy, scale = weight_[pair];

@@ -13,6 +13,7 @@
 #ifndef SSMC_RUNTIME_CPU_MIXTUREOFEXPERTS_H
 #define SSMC_RUNTIME_CPU_MIXTUREOFEXPERTS_H
 
+#include "runtime/cpu/ParallelMatmul.h"
 #include "runtime/cpu/ThreadPool.h"
 
 #include <cstdint>
@@ -21,12 +22,12 @@
 namespace ssmrt {
 
 struct MoEExpert {
-  const float *gate, *up, *down; ///< [inter, width], [inter, width], [width, inter]
+  WeightMatrix gate, up, down; ///< [inter, width], [inter, width], [width, inter]
   int64_t inter;
 };
 
 struct MoEWeights {
-  const float *router; ///< [experts, width]
+  const float *router; ///< [experts, width], always f32 (routing decisions)
   std::vector<MoEExpert> experts;
   int64_t width = 0, topK = 1;
   bool renormalize = false;

@@ -93,4 +93,14 @@ void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
       });
 }
 
+void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
+                    const WeightMatrix &w, const float *bias, float *y, int64_t ldy) {
+  if (w.bf16)
+    parallelMatmulBf16(pool, x, ldx, rows, w.bf16, w.out, w.in, bias, y, ldy);
+  else if (w.q)
+    parallelMatmulInt8(pool, x, ldx, rows, w.q, w.scales, w.out, w.in, bias, y, ldy);
+  else
+    parallelMatmul(pool, x, ldx, rows, w.f32, w.out, w.in, bias, y, ldy);
+}
+
 } // namespace ssmrt

@@ -30,6 +30,21 @@ void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
                         const int8_t *q, const float *scales, int64_t out, int64_t in,
                         const float *bias, float *y, int64_t ldy);
 
+/// A weight matrix [out, in] in the dtype products read it in: f32, bf16,
+/// or int8 with one scale per kInt8Group values of a row (exactly one of
+/// f32, bf16 and q is set).
+struct WeightMatrix {
+  const float *f32 = nullptr;
+  const uint16_t *bf16 = nullptr;
+  const int8_t *q = nullptr;
+  const float *scales = nullptr;
+  int64_t out = 0, in = 0;
+};
+
+/// y = x · wᵀ (+ bias) through the function above for w's dtype.
+void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
+                    const WeightMatrix &w, const float *bias, float *y, int64_t ldy);
+
 } // namespace ssmrt
 
 #endif // SSMC_RUNTIME_CPU_PARALLELMATMUL_H

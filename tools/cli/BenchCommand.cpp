@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 
 using namespace ssmc;
@@ -103,17 +104,21 @@ double gemmSeconds(const ssmrt::Function &f, int64_t batch, int64_t seq, int thr
 }
 
 /// What one decode step of |batch| sequences at |context| tokens reads: the
-/// weights (|weightBytes| in all, as the device holds them), less the
-/// experts no token of the step chooses (|batch|·top_k of each layer's
-/// experts at most) and less an embedding table that the logits do not
-/// read (one row per sequence is), plus every KV cache.
-int64_t decodeStepBytes(const ssmrt::Program &program, int64_t weightBytes, int64_t batch,
+/// weights (|weightBytes| in all, as the device holds them; parameter i at
+/// |bytesPerValue(i)| bytes a value), less the experts no token of the step
+/// chooses (|batch|·top_k of each layer's experts at most) and less an
+/// embedding table that the logits do not read (one row per sequence is),
+/// plus every KV cache.
+int64_t decodeStepBytes(const ssmrt::Program &program, int64_t weightBytes,
+                        const std::function<double(size_t)> &bytesPerValue, int64_t batch,
                         int64_t context) {
   const ssmrt::Function &f = program.decode;
-  int64_t totalElements = 0;
-  for (const ssmrt::ParamDesc &p : program.params)
-    totalElements += ssmrt::shapeElements(p.shape);
-  double bytesPerElement = totalElements ? double(weightBytes) / double(totalElements) : 4.0;
+  auto bytesOf = [&](int32_t id) {
+    const ssmrt::ValueDesc &v = f.values[id];
+    return v.kind == ssmrt::ValueKind::Param
+               ? ssmrt::shapeElements(v.shape) * bytesPerValue(static_cast<size_t>(v.index))
+               : 0.0;
+  };
   double bytes = static_cast<double>(weightBytes);
   int32_t logitsWeight = -1;
   for (const ssmrt::Instr &in : f.instrs)
@@ -125,15 +130,15 @@ int64_t decodeStepBytes(const ssmrt::Program &program, int64_t weightBytes, int6
       const ssmrt::Attr *topK = in.attr("top_k");
       int64_t k = topK && !topK->ints.empty() ? topK->ints[0] : 1;
       int64_t unused = std::max<int64_t>(0, experts - batch * k);
-      int64_t perExpert = 0;
+      double perExpert = 0;
       for (int i = 2; i < 5; ++i)
-        perExpert += ssmrt::shapeElements(f.values[in.operands[i]].shape);
-      bytes -= unused * perExpert * bytesPerElement;
+        perExpert += bytesOf(in.operands[i]);
+      bytes -= unused * perExpert;
     } else if (in.op == ssmrt::OpCode::Embedding) {
       const ssmrt::ValueDesc &table = f.values[in.operands[0]];
       if (table.kind == ssmrt::ValueKind::Param && table.index != logitsWeight &&
           table.shape.size() == 2)
-        bytes -= (ssmrt::shapeElements(table.shape) - batch * table.shape[1]) * bytesPerElement;
+        bytes -= bytesOf(in.operands[0]) * (1.0 - double(batch) / double(table.shape[0]));
     }
   }
   for (const ssmrt::StateDesc &state : program.states)
@@ -276,8 +281,10 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   if (!cpu)
     return runGpuModelBench(s, prompts, gen, repeats, json, profile, console);
   // Decode steps run at contexts promptLen .. promptLen + gen - 1.
-  const int64_t stepBytes =
-      decodeStepBytes(s.program(), s.weightBytes(), batch, promptLen + gen / 2);
+  const int64_t stepBytes = decodeStepBytes(
+      s.program(), s.weightBytes(),
+      [&](size_t i) { return cpu->decodeFunction().productBytesPerValue(i); }, batch,
+      promptLen + gen / 2);
   cpu->prefillFunction().enableProfile(profile);
   cpu->decodeFunction().enableProfile(profile);
   // Each run measures its own bounds right after the timed work, so that a
