@@ -33,7 +33,8 @@ using SmallGemmBf16Fn = void (*)(const float *x, int64_t ldx, int64_t rows, cons
 /// row (llama.cpp's q8_0 blocks hold 32 too): w ≈ q · scale.
 constexpr int64_t kInt8Group = 32;
 
-/// The same with int8 weights q [n, k] and scales [n, ceil(k / kInt8Group)].
+/// The same with int8 weights q [n, k] and scales [n, ceil(k / kInt8Group)]
+/// (x is quantized alike; SmallGemmInt8.h).
 using SmallGemmInt8Fn = void (*)(const float *x, int64_t ldx, int64_t rows, const int8_t *q,
                                  const float *scales, int64_t n, int64_t k, float *y, int64_t ldy);
 

@@ -1,8 +1,9 @@
 //===- SmallGemmTest.cpp - the decode matrix product, every ISA variant ---===//
 //
-// Each implementation built in (AVX-512, AVX2, portable), with f32, bf16 and
-// int8 weights (against the product of the same bf16 values, or of the
-// int8 values times their group's scale), against float64 on
+// Each implementation built in (AVX-512 with and without VNNI, AVX2,
+// portable), with f32, bf16 and int8 weights (against the product of the same
+// bf16 values, or, for int8, of weights and x both quantized in groups of 32
+// and dequantized, which is what the kernel computes), against float64 on
 // random inputs: 1 to 4 rows of x with a row stride wider than k, output
 // counts and widths that are not multiples of a vector (1, 5, 17, 771, ...).
 // A variant this CPU cannot run is skipped by name (AVX-512 on Zen 3); the
@@ -35,24 +36,33 @@ double maxRelativeError(const SmallGemmVariant &variant, int64_t rows, int64_t n
     v = dist(rng);
   std::string dt = dtype;
   if (dt == "int8") {
-    // The product of the dequantized weights q · scale, groups of
-    // kInt8Group along each row.
+    // Weights and x both quantized in groups of kInt8Group along k
+    // (symmetric, scale = max|v| / 127): the reference is the product of
+    // the dequantized values.
     int64_t groups = (k + kInt8Group - 1) / kInt8Group;
-    std::vector<int8_t> q(w.size());
-    std::vector<float> scales(n * groups);
-    for (int64_t j = 0; j < n; ++j)
-      for (int64_t g = 0; g < groups; ++g) {
-        int64_t i0 = g * kInt8Group, i1 = std::min(k, i0 + kInt8Group);
-        float top = 0;
-        for (int64_t i = i0; i < i1; ++i)
-          top = std::max(top, std::abs(w[j * k + i]));
-        float scale = scales[j * groups + g] = top / 127.0f;
-        for (int64_t i = i0; i < i1; ++i) {
-          q[j * k + i] = static_cast<int8_t>(std::lrint(w[j * k + i] / scale));
-          w[j * k + i] = q[j * k + i] * scale;
+    auto quantize = [&](std::vector<float> &v, int64_t ld, int64_t rowsOf, std::vector<int8_t> &q,
+                        std::vector<float> &scales) {
+      q.assign(rowsOf * k, 0);
+      scales.assign(rowsOf * groups, 0.0f);
+      for (int64_t j = 0; j < rowsOf; ++j)
+        for (int64_t g = 0; g < groups; ++g) {
+          int64_t i0 = g * kInt8Group, i1 = std::min(k, i0 + kInt8Group);
+          float top = 0;
+          for (int64_t i = i0; i < i1; ++i)
+            top = std::max(top, std::abs(v[j * ld + i]));
+          float scale = scales[j * groups + g] = top / 127.0f;
+          for (int64_t i = i0; i < i1; ++i) {
+            q[j * k + i] = static_cast<int8_t>(std::lrint(v[j * ld + i] * (127.0f / top)));
+            v[j * ld + i] = q[j * k + i] * scale;
+          }
         }
-      }
-    variant.int8(x.data(), ldx, rows, q.data(), scales.data(), n, k, y.data(), ldy);
+    };
+    std::vector<int8_t> q, xq;
+    std::vector<float> scales, xs;
+    std::vector<float> xIn = x;
+    quantize(w, k, n, q, scales);
+    variant.int8(xIn.data(), ldx, rows, q.data(), scales.data(), n, k, y.data(), ldy);
+    quantize(x, ldx, rows, xq, xs); // the reference's x: as the kernel sees it
   } else if (dt == "bf16") {
     // The product of the bf16 weights, exactly as the kernel sees them.
     std::vector<uint16_t> half(w.size());
