@@ -1,9 +1,8 @@
 //===- SmallGemmInt8.cpp - the int8 decode product ------------------------===//
 #include "runtime/cpu/SmallGemmInt8.h"
 #include "runtime/cpu/SmallGemm.h"
+#include "runtime/exec/QuantizeInt8.h"
 
-#include <algorithm>
-#include <cmath>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -11,22 +10,6 @@
 #endif
 
 using namespace ssmrt;
-
-void ssmrt::quantizeRows(const float *x, int64_t ldx, int64_t rows, int64_t k, int8_t *xq,
-                         float *xs) {
-  const int64_t groups = (k + kInt8Group - 1) / kInt8Group;
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t g = 0; g < groups; ++g) {
-      int64_t i0 = g * kInt8Group, i1 = std::min(k, i0 + kInt8Group);
-      float top = 0.0f;
-      for (int64_t i = i0; i < i1; ++i)
-        top = std::max(top, std::abs(x[r * ldx + i]));
-      float inv = top > 0 ? 127.0f / top : 0.0f;
-      xs[r * groups + g] = top / 127.0f;
-      for (int64_t i = i0; i < i1; ++i)
-        xq[r * k + i] = static_cast<int8_t>(std::lrint(x[r * ldx + i] * inv));
-    }
-}
 
 namespace {
 
@@ -40,7 +23,7 @@ struct Quantized {
       q.resize(rows * k);
     if (scales.size() < size_t(rows * groups))
       scales.resize(rows * groups);
-    quantizeRows(x, ldx, rows, k, q.data(), scales.data());
+    quantizeInt8Groups(x, ldx, rows, k, kInt8Group, q.data(), scales.data());
   }
 };
 thread_local Quantized quantized;

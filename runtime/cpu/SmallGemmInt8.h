@@ -2,7 +2,7 @@
 //
 // x · Wᵀ for a few rows of x with int8 weights in groups of kInt8Group
 // values of a row, one f32 scale each. x is quantized the same way per call
-// (as llama.cpp's q8_0 × q8_0 does), so that each group is an exact int32
+// (QuantizeInt8.h, as llama.cpp's q8_0 × q8_0 does), so each group is an exact int32
 // dot product of bytes: VNNI's vpdpbusd where the CPU has it, AVX2's
 // vpmaddubsw/vpmaddwd otherwise (|x| as the unsigned operand, x's sign moved
 // onto w), plain integers in the portable form. All three give the same
@@ -15,9 +15,6 @@
 #include <cstdint>
 
 namespace ssmrt {
-
-/// Rows of x quantized like the weights: xq [rows, k], xs [rows, groups].
-void quantizeRows(const float *x, int64_t ldx, int64_t rows, int64_t k, int8_t *xq, float *xs);
 
 void smallGemmInt8Portable(const float *x, int64_t ldx, int64_t rows, const int8_t *q,
                            const float *scales, int64_t n, int64_t k, float *y, int64_t ldy);

@@ -1,5 +1,6 @@
 //===- WeightStore.cpp - a program's parameters, as stored and as f32 -----===//
 #include "runtime/exec/WeightStore.h"
+#include "runtime/exec/QuantizeInt8.h"
 
 #include <algorithm>
 #include <cmath>
@@ -233,19 +234,7 @@ WeightStore::Int8 WeightStore::paramInt8(size_t index, int64_t cols, int64_t gro
     int64_t rows = s.elements / cols, groups = (cols + group - 1) / group;
     quantized_[index].reset(new int8_t[s.elements]);
     scales_[index].reset(new float[rows * groups]);
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t g = 0; g < groups; ++g) {
-        const float *src = w + r * cols + g * group;
-        int64_t n = std::min(group, cols - g * group);
-        float top = 0.0f;
-        for (int64_t i = 0; i < n; ++i)
-          top = std::max(top, std::abs(src[i]));
-        float scale = top / 127.0f, inv = top > 0 ? 127.0f / top : 0.0f;
-        scales_[index][r * groups + g] = scale;
-        for (int64_t i = 0; i < n; ++i)
-          quantized_[index][r * cols + g * group + i] =
-              static_cast<int8_t>(std::lrint(std::clamp(src[i] * inv, -127.0f, 127.0f)));
-      }
+    quantizeInt8Groups(w, cols, rows, cols, group, quantized_[index].get(), scales_[index].get());
   }
   return {quantized_[index].get(), scales_[index].get()};
 }
