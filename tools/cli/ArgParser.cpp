@@ -279,3 +279,11 @@ std::string ArgParser::help() const {
   out += "  -h, --help            show this help\n";
   return out;
 }
+
+void ssmc::cli::addWeightsDtypeOption(ArgParser &parser, std::string *dtype) {
+  parser
+      .option("weights-dtype", dtype, "DTYPE",
+              "CPU: read the weights of matrix products as f32, bf16 or int8 (a scale per 32 "
+              "values; default auto: bf16 when the checkpoint stores them so, else f32)")
+      .oneOf({"auto", "f32", "bf16", "int8"});
+}

@@ -101,6 +101,9 @@ bool parseIntList(const std::string &text, std::vector<int64_t> &out);
 /// |v| as a short decimal: "3", "0.5", "1e-05".
 std::string formatNumber(double v);
 
+/// --weights-dtype DTYPE (run, bench, perplexity): SessionOptions::weightsDtype.
+void addWeightsDtypeOption(ArgParser &parser, std::string *dtype);
+
 } // namespace ssmc::cli
 
 #endif // SSMC_TOOLS_CLI_ARGPARSER_H

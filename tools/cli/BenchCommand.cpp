@@ -178,11 +178,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.positional("SOURCE", &source, "what to run (see above)");
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
   parser.flag("random-weights", &randomWeights, "use deterministic random weights");
-  parser
-      .option("weights-dtype", &weightsDtype, "DTYPE",
-              "CPU: read the weights of matrix products as f32, bf16 or int8 (a scale per 32 "
-              "values; default auto: bf16 when the checkpoint stores them so, else f32)")
-      .oneOf({"auto", "f32", "bf16", "int8"});
+  addWeightsDtypeOption(parser, &weightsDtype);
   parser.flag("no-check-weights", &noCheckWeights,
               "skip the check for NaN and infinity in the checkpoint's tensors");
   parser.option("prompt-len", &promptLen, "P", "prompt tokens per sequence (default 512)")

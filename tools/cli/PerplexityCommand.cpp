@@ -71,11 +71,7 @@ int runPerplexityCommand(const std::string &tool, const std::vector<std::string>
                   " this machine has (default: all; also SSMC_THREADS)")
       .inRange(0, ssmrt::hardwareThreads());
   parser.option("device", &device, "DEV", "auto (the default), cpu, cuda or cuda:N");
-  parser
-      .option("weights-dtype", &weightsDtype, "DTYPE",
-              "CPU: read the weights of matrix products as f32, bf16 or int8 (a scale per 32 "
-              "values; default auto: bf16 when the checkpoint stores them so, else f32)")
-      .oneOf({"auto", "f32", "bf16", "int8"});
+  addWeightsDtypeOption(parser, &weightsDtype);
   parser.flag("json", &json, "print one JSON object instead of the text summary");
   parser.flag("quiet", &quiet, "no running estimate and no notes on stderr", "q");
   if (std::optional<int> done = parser.parseOrReport(args))
