@@ -72,4 +72,16 @@ private:
       return _st;                                                                                  \
   } while (0)
 
+/// Declares or assigns |lhs| from the StatusOr |expr|, returning its error
+/// from the enclosing function when it has one.
+#define SSMRT_ASSIGN_OR_RETURN(lhs, expr)                                                          \
+  SSMRT_ASSIGN_OR_RETURN_IMPL(SSMRT_CONCAT(_statusOr, __LINE__), lhs, expr)
+#define SSMRT_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)                                                \
+  auto tmp = (expr);                                                                               \
+  if (!tmp.ok())                                                                                   \
+    return tmp.status();                                                                           \
+  lhs = std::move(*tmp)
+#define SSMRT_CONCAT(a, b) SSMRT_CONCAT_INNER(a, b)
+#define SSMRT_CONCAT_INNER(a, b) a##b
+
 #endif // SSMC_RUNTIME_STATUS_H
