@@ -253,18 +253,21 @@ void CpuFunction::runKernel(const Instr &instr) {
   PackedKernel kernel = kernels_.kernel(instr.kernel);
   size_t n = args_.size();
   for (int64_t phase = 0; phase < desc.phases; ++phase)
-    pool_.parallelFor(items, [&](int64_t begin, int64_t end) {
-      // Each thread its own copy of the scalars it changes, on its stack.
-      int64_t local[kMaxKernelArgs];
-      void *pointers[kMaxKernelArgs];
-      std::copy_n(args_.data(), n, local);
-      local[n - 3] = begin;
-      local[n - 2] = end;
-      local[n - 1] = phase;
-      for (size_t i = 0; i < n; ++i)
-        pointers[i] = &local[i];
-      kernel(pointers);
-    });
+    pool_.parallelFor(
+        items,
+        [&](int64_t begin, int64_t end) {
+          // Each thread its own copy of the scalars it changes, on its stack.
+          int64_t local[kMaxKernelArgs];
+          void *pointers[kMaxKernelArgs];
+          std::copy_n(args_.data(), n, local);
+          local[n - 3] = begin;
+          local[n - 2] = end;
+          local[n - 1] = phase;
+          for (size_t i = 0; i < n; ++i)
+            pointers[i] = &local[i];
+          kernel(pointers);
+        },
+        desc.chunksPerThread);
 }
 
 void CpuFunction::runLinear(const Instr &instr) {
@@ -417,7 +420,7 @@ Status CpuFunction::runFallback(size_t index, const Instr &instr) {
   return okStatus();
 }
 
-Status CpuFunction::run(const CallInputs &inputs) {
+Status CpuFunction::beginCall(const CallInputs &inputs) {
   if (inputs.batch < 1 || inputs.seq < 1 || inputs.batch * inputs.seq > maxTokens_)
     return Status::error("a call of " + std::to_string(inputs.batch) + " x " +
                          std::to_string(inputs.seq) + " tokens exceeds the " +
@@ -429,7 +432,11 @@ Status CpuFunction::run(const CallInputs &inputs) {
   if (inputs.logitRows && static_cast<int64_t>(inputs.logitRows->size()) > maxTokens_)
     return Status::error("more logits rows than token rows");
   call_ = &inputs;
-  for (size_t i = 0; i < function_.instrs.size(); ++i) {
+  return okStatus();
+}
+
+Status CpuFunction::runSteps(size_t from, size_t to) {
+  for (size_t i = from; i < to && i < function_.instrs.size(); ++i) {
     const Instr &in = function_.instrs[i];
     FunctionPlan::Step step = plan_.steps[i];
     if (step == FunctionPlan::Step::Skip)
@@ -455,6 +462,32 @@ Status CpuFunction::run(const CallInputs &inputs) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
   }
-  call_ = nullptr;
   return okStatus();
+}
+
+Status CpuFunction::run(const CallInputs &inputs) {
+  SSMRT_RETURN_IF_ERROR(beginCall(inputs));
+  Status st = runSteps(0, function_.instrs.size());
+  call_ = nullptr;
+  return st;
+}
+
+std::vector<std::pair<float *, size_t>> CpuFunction::activationRegions(size_t instr) const {
+  std::vector<std::pair<float *, size_t>> regions;
+  const Instr &in = function_.instrs[instr];
+  std::vector<int32_t> ids = in.operands;
+  ids.insert(ids.end(), in.results.begin(), in.results.end());
+  std::vector<int32_t> seen;
+  for (int32_t id : ids) {
+    if (id < 0 || !FunctionPlan::planned(function_, id))
+      continue;
+    int32_t buffer = function_.values[id].buffer;
+    if (std::find(seen.begin(), seen.end(), buffer) != seen.end())
+      continue;
+    seen.push_back(buffer);
+    regions.push_back(
+        {buffers_[buffer].get(),
+         static_cast<size_t>(call_->batch * call_->seq * function_.buffers[buffer].width)});
+  }
+  return regions;
 }

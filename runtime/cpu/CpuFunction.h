@@ -62,6 +62,22 @@ public:
          ProductWeights productWeights = ProductWeights::F32);
 
   Status run(const CallInputs &inputs);
+
+  /// A call run in pieces, for tuning one instruction at a time (ssmc tune):
+  /// beginCall() checks |inputs| as run() does and keeps them (they must
+  /// outlive the call), runSteps() runs instructions [from, to), endCall()
+  /// closes the call.
+  Status beginCall(const CallInputs &inputs);
+  Status runSteps(size_t from, size_t to);
+  void endCall() { call_ = nullptr; }
+  /// In an open call: the token rows of the activation buffers instruction
+  /// |instr| reads or writes (start, floats), to save and restore around
+  /// runSteps(). States are the caller's own memory.
+  std::vector<std::pair<float *, size_t>> activationRegions(size_t instr) const;
+  /// The kernel instruction |instr| runs, or -1 when it runs no kernel.
+  int32_t kernelOf(size_t instr) const {
+    return plan_.steps[instr] == FunctionPlan::Step::Kernel ? function_.instrs[instr].kernel : -1;
+  }
   /// When enabled, run() adds the seconds spent per op to profile().
   void enableProfile(bool on) { profiling_ = on; }
   /// Seconds per op code (indexed by OpCode) since profiling was enabled.

@@ -59,11 +59,20 @@ ThreadPool::~ThreadPool() {
     t.join();
 }
 
-void ThreadPool::parallelFor(int64_t n, LoopBody body) {
+void ThreadPool::runChunks(const LoopBody &body, int64_t n, int chunks, int first) {
+  for (int i = first; i < chunks; i = nextChunk_.fetch_add(1, std::memory_order_relaxed)) {
+    auto [begin, end] = chunkRange(n, chunks, i);
+    body(begin, end);
+  }
+}
+
+void ThreadPool::parallelFor(int64_t n, LoopBody body, int chunksPerThread) {
   if (n <= 0)
     return;
-  int chunks = static_cast<int>(std::min<int64_t>(n, threads()));
-  if (chunks == 1) {
+  int chunks = static_cast<int>(
+      std::min<int64_t>(n, static_cast<int64_t>(threads()) * std::max(1, chunksPerThread)));
+  int participants = std::min(chunks, threads());
+  if (participants == 1) {
     body(0, n);
     return;
   }
@@ -72,12 +81,13 @@ void ThreadPool::parallelFor(int64_t n, LoopBody body) {
     body_ = &body;
     n_ = n;
     chunks_ = chunks;
-    pending_.store(chunks - 1, std::memory_order_relaxed);
+    participants_ = participants;
+    nextChunk_.store(participants, std::memory_order_relaxed);
+    pending_.store(participants - 1, std::memory_order_relaxed);
     generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
-  auto [begin, end] = chunkRange(n, chunks, 0);
-  body(begin, end);
+  runChunks(body, n, chunks, 0);
   while (pending_.load(std::memory_order_acquire) != 0)
     std::this_thread::yield();
 }
@@ -98,17 +108,17 @@ void ThreadPool::workerLoop(int index) {
       return;
     const LoopBody *body;
     int64_t n;
-    int chunks;
+    int chunks, participants;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       seen = generation_.load();
       body = body_;
       n = n_;
       chunks = chunks_;
+      participants = participants_;
     }
-    if (index < chunks) {
-      auto [begin, end] = chunkRange(n, chunks, index);
-      (*body)(begin, end);
+    if (index < participants) {
+      runChunks(*body, n, chunks, index);
       pending_.fetch_sub(1, std::memory_order_acq_rel);
     }
   }

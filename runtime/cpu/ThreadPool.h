@@ -45,18 +45,23 @@ public:
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
   /// Calls |body(begin, end)| on contiguous chunks covering [0, n), at most
-  /// one chunk per thread, and returns when all are done.
-  void parallelFor(int64_t n, LoopBody body);
+  /// |chunksPerThread| per thread, and returns when all are done. Each
+  /// thread runs its own first chunk; with more than one chunk per thread,
+  /// threads then claim the remaining chunks in order as they finish.
+  void parallelFor(int64_t n, LoopBody body, int chunksPerThread = 1);
 
 private:
   void workerLoop(int index);
+  /// Runs chunk |first|, then claims chunks until none are left.
+  void runChunks(const LoopBody &body, int64_t n, int chunks, int first);
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_;
   const LoopBody *body_ = nullptr;
   int64_t n_ = 0;
-  int chunks_ = 0;
+  int chunks_ = 0, participants_ = 0;
+  std::atomic<int> nextChunk_{0};
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};
   std::atomic<bool> stop_{false};
