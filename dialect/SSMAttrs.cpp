@@ -32,13 +32,15 @@ SSMDialect &mlir::ssm::ssmDialect(Operation *op) {
 
 LogicalResult CPUKernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                     KernelParallel parallel, int64_t blocks, int64_t phases,
-                                    int64_t workspace) {
+                                    int64_t workspace, int64_t chunksPerThread, bool) {
   if (blocks < 1)
     return emitError() << "'blocks' must be positive, got " << blocks;
   if (phases < 1 || phases > 16)
     return emitError() << "'phases' must be in [1, 16], got " << phases;
   if (workspace < 0)
     return emitError() << "'workspace' must not be negative, got " << workspace;
+  if (chunksPerThread < 1 || chunksPerThread > 64)
+    return emitError() << "'chunks_per_thread' must be in [1, 64], got " << chunksPerThread;
   return success();
 }
 
@@ -127,6 +129,24 @@ LogicalResult SSMDialect::verifyOperationAttribute(Operation *op, NamedAttribute
     int64_t width = llvm::cast<IntegerAttr>(attr.getValue()).getInt();
     if (width != 4 && width != 8 && width != 16)
       return op->emitOpError() << "attribute '" << name << "' must be 4, 8 or 16, got " << width;
+    return success();
+  }
+  if (name == CpuTilesAttrHelper::getNameStr()) {
+    if (failed(expectOn(op, attr, ssmOp, "ssm ops")) ||
+        failed(expectType<DictionaryAttr>(op, attr, "a dictionary")))
+      return failure();
+    for (NamedAttribute tile : llvm::cast<DictionaryAttr>(attr.getValue())) {
+      StringRef param = tile.getName().strref();
+      auto value = llvm::dyn_cast<IntegerAttr>(tile.getValue());
+      int64_t v = value ? value.getInt() : 0;
+      if (param == "vector_width" && v != 4 && v != 8 && v != 16)
+        return op->emitOpError() << "CPU tile 'vector_width' must be 4, 8 or 16";
+      if (param == "chunks_per_thread" && (v < 1 || v > 64))
+        return op->emitOpError() << "CPU tile 'chunks_per_thread' must be in [1, 64]";
+      if (param != "vector_width" && param != "chunks_per_thread")
+        return op->emitOpError() << "has unknown CPU tile '" << param
+                                 << "' (vector_width, chunks_per_thread)";
+    }
     return success();
   }
   if (name == CudaTilesAttrHelper::getNameStr()) {

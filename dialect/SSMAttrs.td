@@ -31,9 +31,12 @@ def SSM_CPUKernelAttr : AttrDef<SSM_Dialect, "CPUKernel"> {
     `ssm.cpu_kernel`. The runtime splits the work range [0, items) across
     its threads, where items is the number of token rows (`rows`), batch
     rows times `blocks` channel blocks (`batch_blocks`) or batch rows
-    (`batch`); it calls the kernel once per phase (`phases`, 1 to 16) with
-    a barrier in between, and gives it `workspace` scratch floats per batch
-    row (0: no workspace argument).
+    (`batch`), in `chunks_per_thread` contiguous chunks per thread that
+    threads claim as they finish (1, the default: one chunk each); it calls
+    the kernel once per phase (`phases`, 1 to 16) with a barrier in between,
+    and gives it `workspace` scratch floats per batch row (0: no workspace
+    argument). `tuned` marks a kernel built with a configuration from the
+    tuning database (its op's `ssm.cpu_tiles`).
 
     ```mlir
     func.func private @ssm_selective_scan_3(memref<?xf32>, index, index) attributes {ssm.cpu_kernel = #ssm.cpu_kernel<parallel = batch_blocks, blocks = 96, phases = 1, workspace = 0>}
@@ -41,7 +44,9 @@ def SSM_CPUKernelAttr : AttrDef<SSM_Dialect, "CPUKernel"> {
   }];
   let parameters = (ins EnumParameter<SSM_KernelParallel>:$parallel,
                         "int64_t":$blocks, "int64_t":$phases,
-                        "int64_t":$workspace);
+                        "int64_t":$workspace,
+                        DefaultValuedParameter<"int64_t", "1">:$chunks_per_thread,
+                        DefaultValuedParameter<"bool", "false">:$tuned);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

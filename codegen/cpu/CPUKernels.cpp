@@ -1,6 +1,7 @@
 //===- CPUKernels.cpp - which ops get CPU kernels, and their signatures ---===//
 #include "codegen/cpu/CPUKernels.h"
 #include "codegen/OpLowering.h"
+#include "codegen/cpu/CPUTiles.h"
 
 #include "dialect/SSMOpTable.h"
 #include "dialect/SSMOps.h"
@@ -12,8 +13,10 @@ using namespace mlir;
 using namespace mlir::ssm;
 
 namespace {
+/// Whether |op| has a kernel at the vector width it is built with.
 bool hasKernel(Operation *op, const CPUTarget &target) {
-  return loweringOf(op, LoweringTarget::cpu(target.vectorWidth)) == Lowering::Kernel;
+  return loweringOf(op, LoweringTarget::cpu(cpuTilesOf(op, target).vectorWidth)) ==
+         Lowering::Kernel;
 }
 } // namespace
 
@@ -30,13 +33,19 @@ Type mlir::ssm::kernelArgType(KernelBuilder &kb, Value v) {
 std::string mlir::ssm::cpuKernelKey(Operation *op, const CPUTarget &target) {
   if (!isa<SSMDialect>(op->getDialect()) || !hasKernel(op, target))
     return "";
+  CPUTiles tiles = cpuTilesOf(op, target);
+  return cpuKernelSignature(op) + "|vw" + std::to_string(tiles.vectorWidth) + "|chunks" +
+         std::to_string(tiles.chunksPerThread) + (tiles.tuned ? "|tuned" : "");
+}
+
+std::string mlir::ssm::cpuKernelSignature(Operation *op) {
   // The kernel's argument types (so @forward and @decode share kernels),
   // the op's attributes and which optional operands are present.
   OpBuilder builder(op->getContext());
-  KernelBuilder kb(builder, op->getLoc(), target.vectorWidth);
+  KernelBuilder kb(builder, op->getLoc(), /*vectorWidth=*/4);
   std::string key;
   llvm::raw_string_ostream os(key);
-  os << op->getName().getStringRef() << "|vw" << target.vectorWidth;
+  os << op->getName().getStringRef();
   for (Value v : odsOperands(op)) {
     os << "|";
     if (v)
@@ -54,7 +63,7 @@ FailureOr<KernelSpec> mlir::ssm::buildCPUKernel(OpBuilder &builder, Operation *o
                                                 const CPUTarget &target) {
   if (!hasKernel(op, target))
     return failure();
-  KernelBuilder kb(builder, op->getLoc(), target.vectorWidth);
+  KernelBuilder kb(builder, op->getLoc(), cpuTilesOf(op, target).vectorWidth);
   SmallVector<Value> operands = odsOperands(op);
   SmallVector<Type> types;
   for (Value v : operands)

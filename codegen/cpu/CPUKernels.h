@@ -24,7 +24,11 @@ struct KernelSpec {
 /// A key that is equal for two ops exactly when one kernel serves both
 /// (op, attributes, types, which optional operands are present), or "" when
 /// |op| has no CPU kernel (BLAS ops, views, ops the runtime evaluates).
+/// Ops whose tiles (CPUTiles.h) differ get different kernels.
 std::string cpuKernelKey(Operation *op, const CPUTarget &target);
+/// What the tuning database keys |op|'s kernel by: its op, argument types,
+/// attributes and present operands, whatever its tiles.
+std::string cpuKernelSignature(Operation *op);
 
 /// Builds the kernel for |op| as `func.func @name` at the builder's insertion
 /// point (in a module). The arguments are the op's present operands in

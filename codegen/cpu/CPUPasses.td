@@ -24,6 +24,28 @@ def SSMApproximateMath : Pass<"ssm-approximate-math", "func::FuncOp"> {
                            "vector::VectorDialect"];
 }
 
+def SSMApplyCPUTuning : Pass<"ssm-apply-cpu-tuning", "ModuleOp"> {
+  let summary = "Sets each kernel op's CPU tiles from the tuning database";
+  let description = [{
+    For every op of `@forward` (tuned as "prefill") and `@decode` ("decode")
+    that has a CPU kernel, asks the tuning database (docs/tuning.md) for
+    the fastest configuration timed for the op's kernel signature on this
+    device by this version of ssmc, and sets it as `ssm.cpu_tiles =
+    {vector_width = ..., chunks_per_thread = ...}`, which
+    `--ssm-outline-cpu-kernels` builds the kernel with. Ops the database
+    has nothing for, or only a configuration this CPU cannot run, keep the
+    defaults. A database that cannot be read is an error.
+  }];
+  let options = [
+    Option<"db", "db", "std::string", "",
+           "the tuning database file (JSON Lines)">,
+    Option<"device", "device", "std::string", "",
+           "the device key the database must be for (default: this CPU's)">,
+    Option<"version", "version", "std::string", "",
+           "the ssmc version whose records count (default: this one's)">,
+  ];
+}
+
 def SSMOutlineCPUKernels : Pass<"ssm-outline-cpu-kernels", "ModuleOp"> {
   let summary = "Builds one CPU kernel function per distinct kernel op";
   let description = [{

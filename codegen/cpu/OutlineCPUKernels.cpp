@@ -2,6 +2,7 @@
 #include "codegen/OpLowering.h"
 #include "codegen/cpu/CPUKernels.h"
 #include "codegen/cpu/CPUPasses.h"
+#include "codegen/cpu/CPUTiles.h"
 
 #include "dialect/SSMOps.h"
 
@@ -36,7 +37,8 @@ struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutli
     for (func::FuncOp func : modelFuncs) {
       WalkResult result = func.walk([&](Operation *op) {
         if (opInfoOf(op) &&
-            loweringOf(op, LoweringTarget::cpu(target.vectorWidth)) == Lowering::Reference) {
+            loweringOf(op, LoweringTarget::cpu(cpuTilesOf(op, target).vectorWidth)) ==
+                Lowering::Reference) {
           if (!referenceFallback) {
             op->emitError() << "'" << op->getName()
                             << "' has no CPU kernel (it would run in the float64 reference "
@@ -59,9 +61,16 @@ struct SSMOutlineCPUKernels : mlir::ssm::impl::SSMOutlineCPUKernelsBase<SSMOutli
             return WalkResult::interrupt();
           }
           auto kernel = module.lookupSymbol<func::FuncOp>(name);
+          CPUTiles tiles = cpuTilesOf(op, target);
+          if (tiles.vectorWidth > target.vectorWidth) {
+            op->emitOpError() << "has CPU tile vector_width " << tiles.vectorWidth
+                              << ", more lanes than this CPU's " << target.vectorWidth;
+            return WalkResult::interrupt();
+          }
           dialect.getCpuKernelAttrHelper().setAttr(
-              kernel, CPUKernelAttr::get(builder.getContext(), spec->parallel, spec->blocks,
-                                         spec->phases, spec->workspace));
+              kernel,
+              CPUKernelAttr::get(builder.getContext(), spec->parallel, spec->blocks, spec->phases,
+                                 spec->workspace, tiles.chunksPerThread, tiles.tuned));
           it = names.insert({key, name}).first;
         }
         dialect.getKernelAttrHelper().setAttr(op, builder.getStringAttr(it->second));

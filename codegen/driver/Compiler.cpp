@@ -62,6 +62,8 @@ LogicalResult Compiler::lowerCUDA() {
 
 LogicalResult Compiler::outline() {
   PassManager pm(&context_);
+  if (!options_.tuningDb.empty())
+    pm.addPass(ssm::createSSMApplyCPUTuning(ssm::SSMApplyCPUTuningOptions{options_.tuningDb}));
   buildCPUKernelPipeline(pm, target_.vectorWidth, options_.referenceFallback);
   return pm.run(*module_);
 }

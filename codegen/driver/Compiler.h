@@ -35,6 +35,10 @@ struct CompileOptions {
   /// Ops without a CPU kernel run in the runtime's float64 reference
   /// interpreter; when false, each is an error at the op.
   bool referenceFallback = true;
+  /// A tuning database (docs/tuning.md) whose configurations the CPU
+  /// kernels are built with (--ssm-apply-cpu-tuning), or "" for the
+  /// defaults.
+  std::string tuningDb;
 };
 
 class Compiler {

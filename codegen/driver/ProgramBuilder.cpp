@@ -325,6 +325,8 @@ std::vector<ssmrt::KernelDesc> ssmc::cpuKernelDescs(ModuleOp module,
     kernel.blocks = spec.getBlocks();
     kernel.phases = spec.getPhases();
     kernel.workspace = spec.getWorkspace();
+    kernel.chunksPerThread = static_cast<int32_t>(spec.getChunksPerThread());
+    kernel.tuned = spec.getTuned();
     index[func.getSymName()] = static_cast<int32_t>(kernels.size());
     kernels.push_back(std::move(kernel));
   }

@@ -155,7 +155,8 @@ StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const st
           return Status::error(name + ": kernel '" + toString(k->name()) +
                                "' has an unknown parallel kind");
         p.cpu.kernels.push_back({toString(k->name()), static_cast<Parallel>(k->parallel()),
-                                 k->blocks(), k->phases(), k->workspace()});
+                                 k->blocks(), k->phases(), k->workspace(), k->chunks_per_thread(),
+                                 k->tuned()});
       }
   }
   if (const ssmx::CudaCode *cuda = a->cuda()) {

@@ -81,7 +81,7 @@ std::vector<uint8_t> ssmrt::writeArtifact(const Program &program) {
   for (const KernelDesc &k : program.cpu.kernels)
     kernels.push_back(ssmx::CreateKernelDirect(fbb, k.name.c_str(),
                                                static_cast<ssmx::Parallel>(k.parallel), k.blocks,
-                                               k.phases, k.workspace));
+                                               k.phases, k.workspace, k.chunksPerThread, k.tuned));
   auto cpu = ssmx::CreateCpuCodeDirect(fbb, program.cpu.triple.c_str(), program.cpu.cpu.c_str(),
                                        program.cpu.features.c_str(), program.cpu.vectorWidth,
                                        &program.cpu.object, &kernels);

@@ -114,6 +114,9 @@ struct KernelDesc {
   int64_t blocks = 1;
   int32_t phases = 1;    ///< runs over the work range, barrier between
   int64_t workspace = 0; ///< scratch floats per batch row
+  /// Contiguous chunks per thread that threads claim as they finish.
+  int32_t chunksPerThread = 1;
+  bool tuned = false; ///< its configuration came from the tuning database
 };
 
 struct CpuCode {

@@ -208,7 +208,8 @@ Status ssmrt::validateProgram(const Program &p, const std::string &name) {
   for (size_t i = 0; i < p.cpu.kernels.size(); ++i) {
     const KernelDesc &k = p.cpu.kernels[i];
     if (k.name.empty() || k.blocks < 1 || k.blocks > kMaxDim || k.phases < 1 || k.phases > 16 ||
-        k.workspace < 0 || k.workspace > (int64_t(1) << 32))
+        k.chunksPerThread < 1 || k.chunksPerThread > 64 || k.workspace < 0 ||
+        k.workspace > (int64_t(1) << 32))
       return Status::error(name + ": kernel " + std::to_string(i) + " is malformed");
   }
   if (p.cpu.vectorWidth < 0 || p.cpu.vectorWidth > 64)

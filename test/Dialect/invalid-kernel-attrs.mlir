@@ -124,3 +124,44 @@ func.func @state_on_op(%x: tensor<?x?x8xf32>) {
   %y = ssm.silu %x {ssm.state = "s"} : tensor<?x?x8xf32>
   return
 }
+
+// -----
+
+// Test: chunks per thread are 1 to 64.
+// expected-error @+1 {{'chunks_per_thread' must be in [1, 64], got 65}}
+func.func @spec_chunks() attributes {ssm.cpu_kernel = #ssm.cpu_kernel<parallel = rows, blocks = 1, phases = 1, workspace = 0, chunks_per_thread = 65>} {
+  return
+}
+
+// -----
+
+// Test: CPU tiles name the CPU kernels' parameters, each in its range.
+func.func @cpu_tiles_width(%x: tensor<?x?x8xf32>) {
+  // expected-error @+1 {{CPU tile 'vector_width' must be 4, 8 or 16}}
+  %y = ssm.silu %x {ssm.cpu_tiles = {vector_width = 32 : i64}} : tensor<?x?x8xf32>
+  return
+}
+
+// -----
+
+func.func @cpu_tiles_chunks(%x: tensor<?x?x8xf32>) {
+  // expected-error @+1 {{CPU tile 'chunks_per_thread' must be in [1, 64]}}
+  %y = ssm.silu %x {ssm.cpu_tiles = {chunks_per_thread = 0 : i64}} : tensor<?x?x8xf32>
+  return
+}
+
+// -----
+
+func.func @cpu_tiles_unknown(%x: tensor<?x?x8xf32>) {
+  // expected-error @+1 {{has unknown CPU tile 'THREADS' (vector_width, chunks_per_thread)}}
+  %y = ssm.silu %x {ssm.cpu_tiles = {THREADS = 4 : i64}} : tensor<?x?x8xf32>
+  return
+}
+
+// -----
+
+// Test: CPU tiles belong on ssm ops.
+// expected-error @+1 {{attribute 'ssm.cpu_tiles' belongs on ssm ops}}
+func.func @cpu_tiles_place() attributes {ssm.cpu_tiles = {vector_width = 8 : i64}} {
+  return
+}
