@@ -25,7 +25,8 @@ config.substitutions.append(("%testgpu", os.path.join(config.ssmc_src_root, "tes
 inputs = os.path.join(config.test_source_root, "Inputs")
 for name in ["make_checkpoint", "compare_logits", "run_bytes", "check_cuda_kernels",
              "check_op_table", "make_tensors", "compare_tensors", "flip_artifact", "run_parallel",
-             "check_docs", "peak_memory", "limit_memory", "make_torch_checkpoint"]:
+             "check_docs", "peak_memory", "limit_memory", "make_torch_checkpoint",
+             "check_tune"]:
     config.substitutions.append(
         ("%" + name, "%s %s" % (config.python_executable, os.path.join(inputs, name + ".py"))))
 config.substitutions.append(

@@ -179,6 +179,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
   parser.flag("random-weights", &randomWeights, "use deterministic random weights");
   addWeightsDtypeOption(parser, &weightsDtype);
+  if (loader.addOptions)
+    loader.addOptions(parser);
   parser.flag("no-check-weights", &noCheckWeights,
               "skip the check for NaN and infinity in the checkpoint's tensors");
   parser.option("prompt-len", &promptLen, "P", "prompt tokens per sequence (default 512)")
@@ -328,6 +330,12 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
       shares.emplace_back(name, std::move(times));
     }
 
+  // Whether any CPU kernel was built with a configuration from the tuning
+  // database.
+  const char *tuning = std::any_of(s.program().cpu.kernels.begin(), s.program().cpu.kernels.end(),
+                                   [](const ssmrt::KernelDesc &k) { return k.tuned; })
+                           ? "db"
+                           : "default";
   if (json) {
     std::string profileField;
     for (const auto &[name, share] : shares)
@@ -335,23 +343,24 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                       name + "\": " + profileJson(share, 1);
     if (!profileField.empty())
       profileField += "}";
-    std::printf(
-        "{\"model\": \"%s\", \"threads\": %d, \"batch\": %lld, \"prompt_len\": %lld, "
-        "\"gen\": %lld, \"repeats\": %lld, \"prefill_tokens_per_s\": %.2f, "
-        "\"prefill_tokens_per_s_min\": %.2f, \"prefill_tokens_per_s_max\": %.2f, "
-        "\"prefill_gemm_bound_tokens_per_s\": %.2f, \"prefill_ratio\": %.3f, "
-        "\"gemm_gflop_s\": %.2f, \"decode_tokens_per_s\": %.2f, "
-        "\"decode_tokens_per_s_min\": %.2f, \"decode_tokens_per_s_max\": %.2f, "
-        "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
-        "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld, "
-        "\"reference_ops\": %zu%s}\n",
-        model.c_str(), cpu->threadPool().threads(), (long long)batch, (long long)promptLen,
-        (long long)gen, (long long)repeats, prefillRate,
-        *std::min_element(prefillRates.begin(), prefillRates.end()),
-        *std::max_element(prefillRates.begin(), prefillRates.end()), prefillBound, prefillRatio,
-        gemmRate * 1e-9, decodeRate, *std::min_element(decodeRates.begin(), decodeRates.end()),
-        *std::max_element(decodeRates.begin(), decodeRates.end()), decodeBound, decodeRatio,
-        bandwidth * 1e-9, (long long)stepBytes, s.referenceUses().size(), profileField.c_str());
+    std::printf("{\"model\": \"%s\", \"threads\": %d, \"batch\": %lld, \"prompt_len\": %lld, "
+                "\"gen\": %lld, \"repeats\": %lld, \"prefill_tokens_per_s\": %.2f, "
+                "\"prefill_tokens_per_s_min\": %.2f, \"prefill_tokens_per_s_max\": %.2f, "
+                "\"prefill_gemm_bound_tokens_per_s\": %.2f, \"prefill_ratio\": %.3f, "
+                "\"gemm_gflop_s\": %.2f, \"decode_tokens_per_s\": %.2f, "
+                "\"decode_tokens_per_s_min\": %.2f, \"decode_tokens_per_s_max\": %.2f, "
+                "\"decode_bound_tokens_per_s\": %.2f, \"decode_ratio\": %.3f, "
+                "\"measured_bandwidth_gb_s\": %.2f, \"weight_bytes\": %lld, "
+                "\"reference_ops\": %zu, \"tuning\": \"%s\"%s}\n",
+                model.c_str(), cpu->threadPool().threads(), (long long)batch, (long long)promptLen,
+                (long long)gen, (long long)repeats, prefillRate,
+                *std::min_element(prefillRates.begin(), prefillRates.end()),
+                *std::max_element(prefillRates.begin(), prefillRates.end()), prefillBound,
+                prefillRatio, gemmRate * 1e-9, decodeRate,
+                *std::min_element(decodeRates.begin(), decodeRates.end()),
+                *std::max_element(decodeRates.begin(), decodeRates.end()), decodeBound, decodeRatio,
+                bandwidth * 1e-9, (long long)stepBytes, s.referenceUses().size(), tuning,
+                profileField.c_str());
     return 0;
   }
   std::printf("model %s, batch %lld, prompt %lld tokens, %lld decode steps, %d threads, "

@@ -4,6 +4,7 @@
 
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
+#include "tools/cli/ArgParser.h"
 #include "tools/cli/Console.h"
 
 #include <functional>
@@ -22,6 +23,9 @@ struct ProgramLoader {
                                                 const std::string &device, Console &console)>
       load;
   std::string sourceHelp; ///< for --help: what SOURCE may be
+  /// Registers the loader's own options (ssmc: --tuning-db, --no-tuning),
+  /// whose values load() then reads; may be empty.
+  std::function<void(ArgParser &parser)> addOptions;
 };
 
 /// `<tool> run SOURCE ...`: generate text (or ids, or logits).

@@ -72,6 +72,8 @@ int runPerplexityCommand(const std::string &tool, const std::vector<std::string>
       .inRange(0, ssmrt::hardwareThreads());
   parser.option("device", &device, "DEV", "auto (the default), cpu, cuda or cuda:N");
   addWeightsDtypeOption(parser, &weightsDtype);
+  if (loader.addOptions)
+    loader.addOptions(parser);
   parser.flag("json", &json, "print one JSON object instead of the text summary");
   parser.flag("quiet", &quiet, "no running estimate and no notes on stderr", "q");
   if (std::optional<int> done = parser.parseOrReport(args))

@@ -78,6 +78,8 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   parser.flag("random-weights", &randomWeights,
               "use deterministic random weights (from --seed) instead of a checkpoint");
   addWeightsDtypeOption(parser, &weightsDtype);
+  if (loader.addOptions)
+    loader.addOptions(parser);
   parser.flag("no-check-weights", &noCheckWeights,
               "skip the check for NaN and infinity in the checkpoint's tensors");
   parser.option("tokenizer", &tokenizerPath, "FILE",

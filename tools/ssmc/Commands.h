@@ -13,6 +13,8 @@ int runCheckCommand(const std::vector<std::string> &args);
 int runCompileCommand(const std::vector<std::string> &args);
 int runImportCommand(const std::vector<std::string> &args);
 int runRunOpCommand(const std::vector<std::string> &args);
+/// `ssmc tune`: measures kernel configurations into the tuning database.
+int runTuneCommand(const std::vector<std::string> &args);
 
 } // namespace ssmc
 

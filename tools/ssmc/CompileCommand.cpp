@@ -1,6 +1,7 @@
 //===- CompileCommand.cpp - ssmc compile ----------------------------------===//
 #include "tools/ssmc/Commands.h"
 #include "tools/ssmc/ModelLoading.h"
+#include "tools/ssmc/TuningOptions.h"
 
 #include "codegen/driver/Compiler.h"
 #include "runtime/artifact/Artifact.h"
@@ -168,6 +169,8 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
               "an op without a CPU kernel is an error at its source location (by default it "
               "runs in the runtime's float64 reference interpreter, slowly, and a note says so)");
   parser.list("include", &includeDirs, "DIR", "also search DIR for imports", "I");
+  TuningFlags tuning;
+  addTuningOptions(parser, tuning);
   if (std::optional<int> done = parser.parseOrReport(args))
     return *done;
   if (emit.empty())
@@ -205,6 +208,11 @@ int ssmc::runCompileCommand(const std::vector<std::string> &args) {
   options.cuda = !arch.empty();
   options.gpuDtype = gpuDtype;
   options.referenceFallback = !noReferenceFallback;
+  // A vector width asked for builds every kernel with it.
+  if (!parser.given("vector-width")) {
+    std::string digest;
+    options.tuningDb = tuningDbToUse(tuning, console, digest);
+  }
   Compiler compiler(context, file->graph(), file->sources(), options);
   auto fail = [&](const char *stage) {
     return console.fail(path + ": " + stage + " failed" +

@@ -57,7 +57,8 @@ std::string gpuArchFor(const std::string &device) {
 }
 
 ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::string &path,
-                                             const std::string &device, cli::Console &console) {
+                                             const std::string &device, const TuningFlags &tuning,
+                                             cli::Console &console) {
   if (file.isLibrary())
     return ssmrt::Status::error(path + ": the file defines no model (it is a library of blocks)");
   mlir::ssm::CPUTarget target = mlir::ssm::CPUTarget::host();
@@ -67,6 +68,9 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
   sha.update(target.triple + "|" + target.cpu + "|" + target.features);
   std::string arch = gpuArchFor(device);
   sha.update("|cuda:" + arch);
+  std::string tuningDigest;
+  std::string tuningDb = tuningDbToUse(tuning, console, tuningDigest);
+  sha.update("|tuning:" + tuningDigest);
   for (size_t i = 0; i < file.sources().numFiles(); ++i) {
     sha.update(file.sources().path(i));
     sha.update(file.sources().text(i));
@@ -87,6 +91,7 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
     context.printOpOnDiagnostic(false);
     CompileOptions options;
     options.cuda = cuda;
+    options.tuningDb = tuningDb;
     Compiler compiler(context, file.graph(), file.sources(), options);
     if (failed(compiler.lower()) || failed(compiler.fuse()) ||
         (cuda && failed(compiler.lowerCUDA())) || failed(compiler.outline()))
@@ -120,6 +125,7 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
 ssmrt::StatusOr<ssmrt::Program> ssmc::loadProgramSource(const std::string &source,
                                                         std::string &weightsDir,
                                                         const std::string &device,
+                                                        const TuningFlags &tuning,
                                                         cli::Console &console) {
   struct stat st;
   if (stat(source.c_str(), &st) != 0)
@@ -137,11 +143,15 @@ ssmrt::StatusOr<ssmrt::Program> ssmc::loadProgramSource(const std::string &sourc
                                   "/config.json does not "
                                   "check:\n" +
                                   file.error());
-    return compileModel(file, path, device, console);
+    return compileModel(file, path, device, tuning, console);
   }
-  if (llvm::StringRef(source).ends_with(".ssmx"))
+  if (llvm::StringRef(source).ends_with(".ssmx")) {
+    if (tuning.off || !tuning.db.empty())
+      console.note("--no-tuning and --tuning-db do not apply to an artifact: its kernels are "
+                   "compiled (`ssmc compile` takes them)");
     return ssmrt::readArtifactFile(source);
+  }
   if (!file.load(source))
     return ssmrt::Status::error("the model file does not check:\n" + file.error());
-  return compileModel(file, source, device, console);
+  return compileModel(file, source, device, tuning, console);
 }

@@ -5,6 +5,7 @@
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
 #include "tools/cli/Console.h"
+#include "tools/ssmc/TuningOptions.h"
 
 #include <string>
 
@@ -18,9 +19,12 @@ namespace ssmc {
 /// every source file, the compiler version and the target, so a model is
 /// compiled once. Notes (a damaged cache entry, a model with no CUDA code)
 /// and the progress of compiling go to |console|.
+/// The CPU kernels are built with the configurations of the tuning database
+/// |tuning| names (TuningOptions.h), which is part of the cache key.
 ssmrt::StatusOr<ssmrt::Program> loadProgramSource(const std::string &source,
                                                   std::string &weightsDir,
-                                                  const std::string &device, cli::Console &console);
+                                                  const std::string &device,
+                                                  const TuningFlags &tuning, cli::Console &console);
 
 } // namespace ssmc
 

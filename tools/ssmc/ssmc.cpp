@@ -4,7 +4,9 @@
 
 #include "tools/cli/Commands.h"
 #include "tools/cli/Guarded.h"
+
 #include "tools/cli/Version.h"
+#include <memory>
 
 #include "llvm/Config/llvm-config.h"
 
@@ -23,7 +25,14 @@ ssmc::cli::ProgramLoader programLoader() {
   loader.sourceHelp = "a model file (.ssm, compiled for this CPU and cached), a compiled\n"
                       "artifact (.ssmx), or a Hugging Face checkpoint directory (its\n"
                       "config.json is imported as a model file; it also gives the weights)";
-  loader.load = ssmc::loadProgramSource;
+  auto tuning = std::make_shared<ssmc::TuningFlags>();
+  loader.addOptions = [tuning](ssmc::cli::ArgParser &parser) {
+    ssmc::addTuningOptions(parser, *tuning);
+  };
+  loader.load = [tuning](const std::string &source, std::string &weightsDir,
+                         const std::string &device, ssmc::cli::Console &console) {
+    return ssmc::loadProgramSource(source, weightsDir, device, *tuning, console);
+  };
   return loader;
 }
 
@@ -55,6 +64,8 @@ const Command kCommands[] = {
      "write a model file from a Hugging Face checkpoint's config.json"},
     {"run-op", ssmc::runRunOpCommand,
      "compile and run one function of ssm ops on tensors from a file"},
+    {"tune", ssmc::runTuneCommand,
+     "find the fastest configuration of each CPU kernel; keep them for compile"},
     {"cache", runCache, "list or clean the compiled programs and kernels kept on disk"},
 };
 

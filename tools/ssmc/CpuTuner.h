@@ -1,0 +1,65 @@
+//===- CpuTuner.h - measures CPU kernel configurations ----------*- C++ -*-===//
+//
+// `ssmc tune --device cpu`: for every distinct kernel of @forward (at
+// batch x prompt-len tokens) and @decode (one token per sequence, after a
+// prefill), each valid configuration (CPUTiles.h) runs that kernel's first
+// instruction on the inputs a default-configured run gave it; its outputs
+// must match the default's (else it is recorded as rejected) and it is
+// timed (median of several runs, steady clock). A program is compiled per
+// vector width; chunks per thread are a runtime setting of its kernels.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SSMC_TOOLS_SSMC_CPUTUNER_H
+#define SSMC_TOOLS_SSMC_CPUTUNER_H
+
+#include "runtime/Status.h"
+#include "runtime/artifact/Program.h"
+#include "runtime/tuning/TuningDb.h"
+#include "tools/cli/Console.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ssmc {
+
+/// A program compiled with every kernel at one vector width, and per
+/// kernel (by index) its signature and the configurations valid for it.
+struct TunableProgram {
+  ssmrt::Program program;
+  std::vector<std::string> signatures;
+  std::vector<std::vector<ssmrt::TuneConfig>> configs; ///< default first
+};
+
+struct CpuTuneRequest {
+  int64_t batch = 1, promptLen = 512;
+  double budgetSeconds = 300;
+  int threads = 0;
+  uint64_t seed = 0;
+  std::string dbPath;
+  int defaultVectorWidth = 16; ///< the width the compiler uses by default
+  /// Compiles the model with every kernel at |vectorWidth| (0: the default).
+  std::function<ssmrt::StatusOr<TunableProgram>(int vectorWidth)> compile;
+};
+
+struct KernelTuneSummary {
+  std::string kernel;   ///< signature
+  std::string function; ///< prefill or decode
+  int timed = 0, rejected = 0;
+  double defaultSeconds = 0, bestSeconds = 0;
+  ssmrt::TuneConfig best;
+};
+
+struct CpuTuneResult {
+  std::vector<KernelTuneSummary> kernels;
+  bool outOfBudget = false;
+  int threads = 0;
+};
+
+/// Tunes, appending every measurement to the database as each kernel is
+/// done (an interrupted run keeps the kernels it finished).
+ssmrt::StatusOr<CpuTuneResult> tuneCpu(const CpuTuneRequest &request, cli::Console &console);
+
+} // namespace ssmc
+
+#endif // SSMC_TOOLS_SSMC_CPUTUNER_H

@@ -1,0 +1,57 @@
+//===- TuningOptions.cpp - --tuning-db and --no-tuning --------------------===//
+#include "tools/ssmc/TuningOptions.h"
+
+#include "runtime/io/Files.h"
+#include "runtime/io/Sha256.h"
+#include "runtime/tuning/TuningDb.h"
+
+#include <sys/stat.h>
+
+using namespace ssmc;
+
+void ssmc::addTuningOptions(cli::ArgParser &parser, TuningFlags &flags, bool tune) {
+  parser.option("tuning-db", &flags.db, "FILE",
+                tune ? "the tuning database to add to (default: this CPU's, in the cache "
+                       "directory)"
+                     : "build the CPU kernels with the configurations of this tuning database "
+                       "(default: this CPU's, in the cache directory, when there is one)");
+  if (!tune)
+    parser.flag("no-tuning", &flags.off,
+                "build the CPU kernels with their default configurations, ignoring any tuning "
+                "database");
+}
+
+std::string ssmc::tuningDbPath(const TuningFlags &flags, const cli::Console &console) {
+  if (!flags.db.empty())
+    return flags.db;
+  ssmrt::StatusOr<std::string> path = ssmrt::TuningDb::defaultPath(ssmrt::cpuDeviceKey());
+  if (!path.ok()) {
+    console.warn("no tuning database: " + path.status().message());
+    return "";
+  }
+  return *path;
+}
+
+std::string ssmc::tuningDbToUse(const TuningFlags &flags, const cli::Console &console,
+                                std::string &digest) {
+  digest.clear();
+  if (flags.off)
+    return "";
+  std::string path = tuningDbPath(flags, console);
+  struct stat st;
+  if (path.empty() || (flags.db.empty() && stat(path.c_str(), &st) != 0))
+    return "";
+  std::vector<uint8_t> bytes;
+  if (!ssmrt::readWholeFile(path, bytes)) {
+    console.warn("tuning database " + path + " cannot be read; using the default configurations");
+    return "";
+  }
+  std::string text(bytes.begin(), bytes.end());
+  ssmrt::StatusOr<ssmrt::TuningDb> db = ssmrt::TuningDb::parse(text, path, ssmrt::cpuDeviceKey());
+  if (!db.ok()) {
+    console.warn("ignoring the tuning database: " + db.status().message());
+    return "";
+  }
+  digest = ssmrt::toHex(ssmrt::Sha256::hash(bytes.data(), bytes.size()));
+  return path;
+}
