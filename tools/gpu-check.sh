@@ -13,6 +13,10 @@
 #                                 variants) and the model benchmarks; logs
 #                                 and JSON go to OUT (default gpu-out/); a
 #                                 short table comes last. Under 8 minutes.
+#   tools/gpu-check.sh tune [OUT] on the GPU machine: `ssmc-run tune` of
+#                                 mamba-130m and mamba-1.4b (60 s each), each
+#                                 benchmarked before (--no-tuning) and after
+#                                 (the tuned tiles); under 5 minutes.
 #
 # What must be carried: gpu-bundle/ (about 10 MB) and models/demo/.
 set -uo pipefail
@@ -128,11 +132,12 @@ run() {
   for spec in "mamba-1.4b 1 128 64" "mamba-1.4b 8 128 32" "mamba-130m 1 512 64" "mamba2-130m 1 512 64"; do
     set -- $spec
     timeout 120 "$run" bench "$bundle/artifacts/$1.ssmx" --random-weights --batch "$2" \
-      --prompt-len "$3" --gen "$4" --repeats 3 --device cuda --json --profile \
+      --prompt-len "$3" --gen "$4" --repeats 3 --device cuda --json --profile --no-tuning \
       >>"$out/model-bench.jsonl" 2>>"$out/model-bench.err" && tail -1 "$out/model-bench.jsonl" ||
       row "$1 batch $2" "failed: $(tail -1 "$out/model-bench.err")"
   done
   grep "device time by op" "$out/model-bench.err" || true
+
   while IFS= read -r line; do rows+=("$line"); done < <(python3 - "$out" <<'PY'
 import json, sys, os
 out = sys.argv[1]
@@ -165,8 +170,50 @@ PY
   printf '%s\n' "${rows[@]}" | tee "$out/summary.txt"
 }
 
+
+tune() {
+  local out=${1:-gpu-out} bundle=gpu-bundle
+  local run=$bundle/bin/ssmc-run
+  mkdir -p "$out"
+  start=$SECONDS
+  echo "== tuning (ssmc-run tune, 60 s each), benchmarks before and after"
+  for spec in "mamba-130m 1 512 64" "mamba-1.4b 1 128 64"; do
+    set -- $spec
+    timeout 120 "$run" bench "$bundle/artifacts/$1.ssmx" --random-weights --batch "$2" \
+      --prompt-len "$3" --gen "$4" --repeats 3 --device cuda --json --no-tuning \
+      >>"$out/untuned-bench.jsonl" 2>>"$out/untuned-bench.err" && tail -1 "$out/untuned-bench.jsonl"
+    timeout 150 "$run" tune "$bundle/artifacts/$1.ssmx" --device cuda --budget 60 --prompt-len "$3" \
+      --tuning-db "$out/tuning.jsonl" --json >>"$out/tune.jsonl" 2>>"$out/tune.err" &&
+      tail -1 "$out/tune.jsonl"
+    timeout 120 "$run" bench "$bundle/artifacts/$1.ssmx" --random-weights --batch "$2" \
+      --prompt-len "$3" --gen "$4" --repeats 3 --device cuda --json --tuning-db "$out/tuning.jsonl" \
+      >>"$out/tuned-bench.jsonl" 2>>"$out/tuned-bench.err" && tail -1 "$out/tuned-bench.jsonl"
+  done
+  python3 - "$out" <<'PY' | tee "$out/tune-summary.txt"
+import json, sys, os
+out = sys.argv[1]
+def lines(name):
+    path = os.path.join(out, name)
+    return [json.loads(l) for l in open(path) if l.strip()] if os.path.exists(path) else []
+for t in lines("tune.jsonl"):
+    for k in t["kernels"]:
+        print("%-34s %s: %.4f -> %.4f ms (%d timed, %d rejected) %s" % (
+            "tune " + k["kernel"], k["function"], 1e3 * k["default_s"], 1e3 * k["best_s"],
+            k["configs"], k["rejected"], k["best"]))
+default = {(m["model"], m["batch"]): m for m in lines("untuned-bench.jsonl")}
+for m in lines("tuned-bench.jsonl"):
+    d = default.get((m["model"], m["batch"]))
+    if d:
+        print("%-34s decode %.3f -> %.3f ms/step, prefill %.0f -> %.0f tok/s (%s)" % (
+            "%s b%d tuned" % (m["model"], m["batch"]), d["decode_step_ms"], m["decode_step_ms"],
+            d["prefill_tokens_per_s"], m["prefill_tokens_per_s"], m["tuning"]))
+PY
+  echo "== tuning done in $((SECONDS - start)) s"
+}
+
 case $mode in
   prepare) prepare ;;
   run) run "${2:-}" ;;
-  *) echo "usage: tools/gpu-check.sh prepare | run [OUTDIR]" >&2; exit 1 ;;
+  tune) tune "${2:-}" ;;
+  *) echo "usage: tools/gpu-check.sh prepare | run [OUTDIR] | tune [OUTDIR]" >&2; exit 1 ;;
 esac

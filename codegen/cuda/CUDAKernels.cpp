@@ -1,5 +1,7 @@
 //===- CUDAKernels.cpp - naming and emitting a module's CUDA kernels ------===//
 #include "codegen/cuda/CUDAKernels.h"
+#include "codegen/cuda/CUDATileSpace.h"
+#include "codegen/cuda/TileTables.h"
 
 #include "dialect/SSMOpTable.h"
 
@@ -23,7 +25,7 @@ const char *roleName(ValueRole role) {
   return "-";
 }
 
-FailureOr<ssmrt::CudaKernelDesc> emitKernel(Operation *op) {
+FailureOr<ssmrt::CudaKernelDesc> emitFamilyKernel(Operation *op) {
   if (auto conv = dyn_cast<CausalConv1dOp>(op))
     return emitConvKernel(conv);
   if (auto scan = dyn_cast<SelectiveScanOp>(op))
@@ -35,6 +37,27 @@ FailureOr<ssmrt::CudaKernelDesc> emitKernel(Operation *op) {
   if (auto step = dyn_cast<MambaStepOp>(op))
     return emitStepKernel(step);
   return emitRowKernel(op);
+}
+
+/// The family's kernel, with the configurations a tuner may try
+/// (CUDATileSpace.h) in its parameters' order.
+FailureOr<ssmrt::CudaKernelDesc> emitKernel(Operation *op) {
+  FailureOr<ssmrt::CudaKernelDesc> kernel = emitFamilyKernel(op);
+  if (failed(kernel))
+    return failure();
+  for (const CUDATileConfig &config : cudaTileCandidates(op, tiles::kStaticSharedMemory)) {
+    std::vector<int64_t> values;
+    for (const ssmrt::TileParam &p : kernel->params) {
+      auto it = std::find_if(config.begin(), config.end(),
+                             [&](const auto &c) { return c.first == p.name; });
+      if (it == config.end())
+        break;
+      values.push_back(it->second);
+    }
+    if (values.size() == kernel->params.size())
+      kernel->tuneSpace.push_back(std::move(values));
+  }
+  return kernel;
 }
 
 } // namespace

@@ -17,6 +17,10 @@
 
 namespace mlir::ssm::tiles {
 
+/// The static shared memory a block may use on every supported GPU (48 KiB):
+/// what the tiles are chosen within.
+constexpr int64_t kStaticSharedMemory = 48 * 1024;
+
 struct TileParamSpec {
   const char *name;
   int64_t dflt;

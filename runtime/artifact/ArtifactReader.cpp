@@ -191,6 +191,15 @@ StatusOr<Program> ssmrt::readArtifact(const uint8_t *data, size_t size, const st
         d.blockParam = toString(k->block_param());
         d.cooperative = k->cooperative();
         d.workspace = k->workspace();
+        if (const auto *space = k->tune_space()) {
+          size_t n = d.params.size();
+          if (n == 0 || space->size() % n != 0)
+            return Status::error(name + ": CUDA kernel '" + d.name + "' has a tuning space of " +
+                                 std::to_string(space->size()) + " values for " +
+                                 std::to_string(n) + " parameters");
+          for (size_t i = 0; i < space->size(); i += n)
+            d.tuneSpace.emplace_back(space->begin() + i, space->begin() + i + n);
+        }
         p.cuda.kernels.push_back(std::move(d));
       }
   }

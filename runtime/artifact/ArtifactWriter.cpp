@@ -40,10 +40,13 @@ flatbuffers::Offset<ssmx::CudaCode> writeCuda(Builder &fbb, const CudaCode &cuda
     std::vector<flatbuffers::Offset<ssmx::TileParam>> params;
     for (const TileParam &p : k.params)
       params.push_back(ssmx::CreateTileParamDirect(fbb, p.name.c_str(), p.value, &p.choices));
+    std::vector<int64_t> space;
+    for (const std::vector<int64_t> &config : k.tuneSpace)
+      space.insert(space.end(), config.begin(), config.end());
     kernels.push_back(ssmx::CreateCudaKernelDirect(
         fbb, k.name.c_str(), k.op.c_str(), k.source.c_str(), &params,
         static_cast<ssmx::LaunchGrid>(k.grid), k.channels, k.gridParam.c_str(), k.timeParam.c_str(),
-        k.blockParam.c_str(), k.cooperative, k.workspace));
+        k.blockParam.c_str(), k.cooperative, k.workspace, &space));
   }
   std::vector<flatbuffers::Offset<flatbuffers::String>> archs;
   for (const std::string &a : cuda.archs)

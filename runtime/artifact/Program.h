@@ -153,6 +153,9 @@ struct CudaKernelDesc {
   std::string gridParam, timeParam, blockParam;
   bool cooperative = false;
   int64_t workspace = 0; ///< scratch floats per batch row
+  /// The configurations a tuner may try (values in |params| order), those
+  /// the kernel family's rules allow; the compiled one first.
+  std::vector<std::vector<int64_t>> tuneSpace;
   int64_t param(const std::string &name) const;
 };
 

@@ -241,6 +241,13 @@ Status ssmrt::validateProgram(const Program &p, const std::string &name) {
       return Status::error(what + ": a persistent grid must be cooperative and cover channels");
     if (k.workspace < 0 || k.workspace > (int64_t(1) << 32))
       return Status::error(what + ": workspace out of range");
+    for (const std::vector<int64_t> &config : k.tuneSpace) {
+      bool ok = config.size() == k.params.size();
+      for (int64_t v : config)
+        ok &= v >= 1 && v <= 65536;
+      if (!ok)
+        return Status::error(what + ": a tuning configuration is malformed");
+    }
   }
   size_t cudaKernels = p.cuda.kernels.size();
   SSMRT_RETURN_IF_ERROR(

@@ -4,10 +4,13 @@
 
 #include "runtime/gpu/CudaDevice.h"
 #include "runtime/gpu/GpuExecutor.h"
+#include "runtime/gpu/GpuTuner.h"
+#include "runtime/tuning/TuningDb.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
 
 using namespace ssmrt;
 
@@ -92,6 +95,8 @@ Status Session::createExecutor() {
     gpuOptions.slots = options_.slots;
     gpuOptions.maxTokens = options_.slots * options_.prefillChunk;
     gpuOptions.graphs = options_.graphs;
+    if (dev.ok() && options_.tuning)
+      gpuOptions.tiles = tunedTilesFor(**dev);
     StatusOr<std::unique_ptr<gpu::GpuExecutor>> gpuExecutor =
         dev.ok() ? gpu::GpuExecutor::create(program_, weights_, std::move(*dev), gpuOptions)
                  : StatusOr<std::unique_ptr<gpu::GpuExecutor>>(dev.status());
@@ -102,11 +107,7 @@ Status Session::createExecutor() {
     }
     if (wantGpu)
       return gpuExecutor.status();
-    std::string note = "running on the CPU: " + gpuExecutor.status().message();
-    if (options_.note)
-      options_.note(note);
-    else
-      std::fprintf(stderr, "note: %s\n", note.c_str());
+    note("running on the CPU: " + gpuExecutor.status().message());
   }
   referenceUses_ = ssmrt::referenceUses(program_);
   if (!options_.referenceFallback && !referenceUses_.empty())
@@ -131,6 +132,32 @@ Status Session::createExecutor() {
   cpu_ = cpu->get();
   executor_ = std::move(*cpu);
   return okStatus();
+}
+
+void Session::note(const std::string &text) const {
+  if (options_.note)
+    options_.note(text);
+  else
+    std::fprintf(stderr, "note: %s\n", text.c_str());
+}
+
+std::vector<std::vector<TileParam>> Session::tunedTilesFor(gpu::GpuDevice &device) const {
+  DeviceKey key = device.deviceKey();
+  std::string path = options_.tuningDb;
+  if (path.empty()) {
+    StatusOr<std::string> p = TuningDb::defaultPath(key);
+    struct stat st;
+    if (!p.ok() || stat(p->c_str(), &st) != 0)
+      return {};
+    path = *p;
+  }
+  StatusOr<TuningDb> db = TuningDb::read(path, key);
+  if (!db.ok()) {
+    note("ignoring the tuning database: " + db.status().message());
+    return {};
+  }
+  int tuned = 0;
+  return gpu::tunedTiles(program_, *db, tuned);
 }
 
 Status Session::checkSlots(const std::vector<int64_t> &slots) const {

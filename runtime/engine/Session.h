@@ -25,6 +25,7 @@
 namespace ssmrt {
 
 namespace gpu {
+class GpuDevice;
 class GpuExecutor;
 } // namespace gpu
 
@@ -54,6 +55,12 @@ struct SessionOptions {
   /// "int8" (one scale per 32 values of a row), or "auto" (bf16 when the
   /// checkpoint stores them so, else f32).
   std::string weightsDtype = "auto";
+  /// GPU: load the CUDA kernels with the tiles the tuning database chose
+  /// for this GPU (docs/tuning.md): the file |tuningDb|, else the GPU's
+  /// database in the cache directory when there is one. A database that
+  /// cannot be read is a note, and the compiled tiles are used.
+  bool tuning = true;
+  std::string tuningDb;
   /// Told of long work as it goes: what ("checking weights", "prefill"),
   /// units done and the total; done == total at the end.
   std::function<void(const std::string &what, int64_t done, int64_t total)> progress;
@@ -108,6 +115,9 @@ private:
   Status checkSlots(const std::vector<int64_t> &slots) const;
   Status checkTokens(const int32_t *tokens, size_t n) const;
   Status createExecutor();
+  /// The tiles the tuning database chose for the CUDA kernels on |device|.
+  std::vector<std::vector<TileParam>> tunedTilesFor(gpu::GpuDevice &device) const;
+  void note(const std::string &text) const;
 
   Program program_;
   SessionOptions options_;

@@ -9,7 +9,10 @@
 #include "runtime/cuda/KernelOptions.h"
 #include "runtime/cuda/Module.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <thread>
 
 using namespace ssmrt;
 using namespace ssmrt::gpu;
@@ -57,6 +60,9 @@ public:
   }
   StatusOr<int> loadKernel(const CudaKernelDesc &kernel,
                            const std::vector<TileParam> &overrides) override;
+  void precompile(const CudaKernelDesc &kernel,
+                  const std::vector<std::vector<TileParam>> &configs) override;
+  DeviceKey deviceKey() const override;
   StatusOr<int64_t> residentBlocks(int kernel, unsigned threads) override;
   Status launch(int kernel, const LaunchDims &dims, const std::vector<KernelArg> &args,
                 bool cooperative) override;
@@ -121,6 +127,37 @@ StatusOr<DevicePtr> CudaDevice::allocate(size_t bytes, const std::string &what) 
     return zeroed;
   }
   return static_cast<DevicePtr>(p);
+}
+
+void CudaDevice::precompile(const CudaKernelDesc &kernel,
+                            const std::vector<std::vector<TileParam>> &configs) {
+  // NVRTC compiles on the host: one configuration per core at a time.
+  const cuda::DeviceInfo &d = context_.device();
+  std::string arch = cuda::archName(d.ccMajor, d.ccMinor);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < configs.size(); i = next++)
+      (void)cache_.getOrCompile(kernel.source, kernel.name, arch,
+                                cuda::kernelOptions(kernel, configs[i]), kRuntimeVersion);
+  };
+  std::vector<std::thread> threads;
+  size_t n = std::min<size_t>(configs.size(), std::max(1u, std::thread::hardware_concurrency()));
+  for (size_t t = 1; t < n; ++t)
+    threads.emplace_back(work);
+  work();
+  for (std::thread &t : threads)
+    t.join();
+}
+
+DeviceKey CudaDevice::deviceKey() const {
+  const cuda::DeviceInfo &d = context_.device();
+  return DeviceKey{"cuda",
+                   {{"name", d.name},
+                    {"arch", cuda::archName(d.ccMajor, d.ccMinor)},
+                    {"sms", std::to_string(d.multiprocessorCount)},
+                    {"memory", std::to_string(d.totalMemory >> 20) + " MiB"},
+                    {"driver", std::to_string(d.driverVersion)},
+                    {"nvrtc", cache_.compilerVersion()}}};
 }
 
 StatusOr<int> CudaDevice::loadKernel(const CudaKernelDesc &kernel,

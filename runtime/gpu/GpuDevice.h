@@ -13,6 +13,7 @@
 
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
+#include "runtime/tuning/DeviceKey.h"
 
 #include <cstdint>
 #include <functional>
@@ -70,6 +71,17 @@ public:
   /// parameters as |overrides| changes them; returns a handle for launch().
   virtual StatusOr<int> loadKernel(const CudaKernelDesc &kernel,
                                    const std::vector<TileParam> &overrides = {}) = 0;
+  /// Compiles |kernel| with each of |configs| into the cache, in parallel
+  /// where the device can, so that loadKernel() of each finds it compiled
+  /// (ssmc tune). Errors surface in loadKernel(). Default: nothing.
+  virtual void precompile(const CudaKernelDesc &kernel,
+                          const std::vector<std::vector<TileParam>> &configs) {
+    (void)kernel;
+    (void)configs;
+  }
+  /// What tuning results on this device are keyed by
+  /// (runtime/tuning/DeviceKey.h).
+  virtual DeviceKey deviceKey() const { return DeviceKey{"cuda", {{"device", describe()}}}; }
   /// How many blocks of |kernel| with |threads| threads can be resident at
   /// once on the whole device (for cooperative launches).
   virtual StatusOr<int64_t> residentBlocks(int kernel, unsigned threads) = 0;

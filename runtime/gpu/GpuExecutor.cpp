@@ -22,8 +22,10 @@ StatusOr<std::unique_ptr<GpuExecutor>> GpuExecutor::create(const Program &progra
   std::unique_ptr<GpuExecutor> e(new GpuExecutor(program, std::move(device), options));
   GpuDevice &dev = *e->device_;
   std::vector<int> kernels;
-  for (const CudaKernelDesc &k : program.cuda.kernels) {
-    StatusOr<int> handle = dev.loadKernel(k);
+  for (size_t i = 0; i < program.cuda.kernels.size(); ++i) {
+    const CudaKernelDesc &k = program.cuda.kernels[i];
+    StatusOr<int> handle =
+        dev.loadKernel(k, i < options.tiles.size() ? options.tiles[i] : std::vector<TileParam>());
     if (!handle.ok())
       return handle.status();
     kernels.push_back(*handle);

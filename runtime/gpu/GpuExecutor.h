@@ -20,6 +20,9 @@ struct GpuExecutorOptions {
   int64_t slots = 8;
   int64_t maxTokens = 4096; ///< token rows per @forward call
   bool graphs = true;       ///< replay decode steps as CUDA graphs
+  /// Per kernel, tiles to compile it with instead of the compiled ones
+  /// (tunedTiles(); empty: none).
+  std::vector<std::vector<TileParam>> tiles;
 };
 
 class GpuExecutor final : public Executor {
@@ -32,6 +35,13 @@ public:
   ~GpuExecutor() override;
 
   std::string describe() const override { return device_->describe(); }
+  /// Kernels loaded with tiles from the tuning database.
+  int tunedKernels() const {
+    int n = 0;
+    for (const std::vector<TileParam> &t : options_.tiles)
+      n += !t.empty();
+    return n;
+  }
   int64_t vocabSize() const override { return forward_->vocabSize(); }
   int64_t weightBytes() const override { return decode_->weightBytes(); }
   Status run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) override;

@@ -43,6 +43,15 @@ struct TuningRecord {
   std::string version; ///< of the ssmc that measured it
 };
 
+/// What one kernel's tuning found (ssmc tune's report).
+struct KernelTuneResult {
+  std::string kernel;   ///< signature
+  std::string function; ///< prefill or decode
+  int timed = 0, rejected = 0;
+  double defaultSeconds = 0, bestSeconds = 0;
+  TuneConfig best; ///< what best() chooses from these measurements
+};
+
 /// What compilation uses for one kernel: the fastest configuration timed at
 /// the bucket best() chose, and the default's time there.
 struct TuningChoice {

@@ -179,8 +179,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   parser.option("weights", &weights, "DIR", "Hugging Face checkpoint directory with the weights");
   parser.flag("random-weights", &randomWeights, "use deterministic random weights");
   addWeightsDtypeOption(parser, &weightsDtype);
-  if (loader.addOptions)
-    loader.addOptions(parser);
+  TuningFlags tuning;
+  addTuningOptions(parser, tuning);
   parser.flag("no-check-weights", &noCheckWeights,
               "skip the check for NaN and infinity in the checkpoint's tensors");
   parser.option("prompt-len", &promptLen, "P", "prompt tokens per sequence (default 512)")
@@ -213,7 +213,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
         return console.fail(std::string("--") + name + " goes with --kernel OP");
   if (randomWeights && parser.given("weights"))
     return console.fail("give --weights or --random-weights, not both");
-  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device, console);
+  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device, tuning, console);
   if (!program.ok())
     return console.fail(program.status());
   if (!kernel.empty()) {
@@ -254,6 +254,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   options.referenceFallback = !noReferenceFallback;
   options.checkWeights = !noCheckWeights;
   options.weightsDtype = weightsDtype;
+  options.tuning = !tuning.off;
+  options.tuningDb = tuning.db;
   options.progress = [&](const std::string &what, int64_t done, int64_t total) {
     console.progress(what, done, total);
   };
@@ -332,10 +334,10 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
 
   // Whether any CPU kernel was built with a configuration from the tuning
   // database.
-  const char *tuning = std::any_of(s.program().cpu.kernels.begin(), s.program().cpu.kernels.end(),
-                                   [](const ssmrt::KernelDesc &k) { return k.tuned; })
-                           ? "db"
-                           : "default";
+  const char *tuned = std::any_of(s.program().cpu.kernels.begin(), s.program().cpu.kernels.end(),
+                                  [](const ssmrt::KernelDesc &k) { return k.tuned; })
+                          ? "db"
+                          : "default";
   if (json) {
     std::string profileField;
     for (const auto &[name, share] : shares)
@@ -359,7 +361,7 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                 prefillRatio, gemmRate * 1e-9, decodeRate,
                 *std::min_element(decodeRates.begin(), decodeRates.end()),
                 *std::max_element(decodeRates.begin(), decodeRates.end()), decodeBound, decodeRatio,
-                bandwidth * 1e-9, (long long)stepBytes, s.referenceUses().size(), tuning,
+                bandwidth * 1e-9, (long long)stepBytes, s.referenceUses().size(), tuned,
                 profileField.c_str());
     return 0;
   }

@@ -6,6 +6,7 @@
 #include "runtime/artifact/Program.h"
 #include "tools/cli/ArgParser.h"
 #include "tools/cli/Console.h"
+#include "tools/cli/TuningOptions.h"
 
 #include <functional>
 #include <string>
@@ -17,15 +18,14 @@ namespace ssmc::cli {
 /// files and checkpoint directories; ssmc-run reads only .ssmx artifacts.
 /// When SOURCE is a checkpoint directory the loader sets |weightsDir| to it.
 /// |device| (--device) lets a compiling loader add CUDA code for the GPU
-/// that will run it. Notes and progress go to |console|.
+/// that will run it, and |tuning| (--tuning-db, --no-tuning) build its CPU
+/// kernels with tuned configurations. Notes and progress go to |console|.
 struct ProgramLoader {
   std::function<ssmrt::StatusOr<ssmrt::Program>(const std::string &source, std::string &weightsDir,
-                                                const std::string &device, Console &console)>
+                                                const std::string &device,
+                                                const TuningFlags &tuning, Console &console)>
       load;
   std::string sourceHelp; ///< for --help: what SOURCE may be
-  /// Registers the loader's own options (ssmc: --tuning-db, --no-tuning),
-  /// whose values load() then reads; may be empty.
-  std::function<void(ArgParser &parser)> addOptions;
 };
 
 /// `<tool> run SOURCE ...`: generate text (or ids, or logits).

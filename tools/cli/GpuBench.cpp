@@ -114,12 +114,13 @@ int cli::runGpuModelBench(ssmrt::Session &s, const std::vector<std::vector<int32
                 "\"prefill_gemm_bound_tokens_per_s\": %.1f, \"prefill_ratio\": %.3f, "
                 "\"decode_step_ms\": %.4f, \"decode_floor_ms\": %.4f, \"decode_ratio\": %.3f, "
                 "\"decode_tokens_per_s\": %.1f, \"weight_bytes\": %lld, "
-                "\"copy_bandwidth_gb_s\": %.1f, \"graphs\": %s%s}\n",
+                "\"copy_bandwidth_gb_s\": %.1f, \"graphs\": %s, \"tuning\": \"%s\"%s}\n",
                 s.program().modelName.c_str(), device.describe().c_str(), (long long)batch,
                 (long long)promptLen, (long long)gen, prefillRate, prefillBound,
                 prefillRate / prefillBound, step * 1e3, stepFloor * 1e3, stepFloor / step,
                 batch / step, (long long)s.weightBytes(), ceilings->copyBytesPerSecond * 1e-9,
-                executor->usingGraphs() ? "true" : "false", profileField.c_str());
+                executor->usingGraphs() ? "true" : "false",
+                executor->tunedKernels() ? "db" : "default", profileField.c_str());
     return 0;
   }
   std::printf("model %s on %s, batch %lld, prompt %lld tokens, %lld decode steps%s\n",

@@ -72,8 +72,8 @@ int runPerplexityCommand(const std::string &tool, const std::vector<std::string>
       .inRange(0, ssmrt::hardwareThreads());
   parser.option("device", &device, "DEV", "auto (the default), cpu, cuda or cuda:N");
   addWeightsDtypeOption(parser, &weightsDtype);
-  if (loader.addOptions)
-    loader.addOptions(parser);
+  TuningFlags tuning;
+  addTuningOptions(parser, tuning);
   parser.flag("json", &json, "print one JSON object instead of the text summary");
   parser.flag("quiet", &quiet, "no running estimate and no notes on stderr", "q");
   if (std::optional<int> done = parser.parseOrReport(args))
@@ -87,7 +87,7 @@ int runPerplexityCommand(const std::string &tool, const std::vector<std::string>
   ssmrt::StatusOr<std::string> text = readPrompt(textFile);
   if (!text.ok())
     return console.fail(text.status());
-  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device, console);
+  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device, tuning, console);
   if (!program.ok())
     return console.fail(program.status());
   std::unique_ptr<ssmrt::Checkpoint> checkpoint;
@@ -122,6 +122,8 @@ int runPerplexityCommand(const std::string &tool, const std::vector<std::string>
   options.threads = static_cast<int>(threads);
   options.device = device;
   options.weightsDtype = weightsDtype;
+  options.tuning = !tuning.off;
+  options.tuningDb = tuning.db;
   options.progress = [&](const std::string &what, int64_t done, int64_t total) {
     console.progress(what, done, total);
   };

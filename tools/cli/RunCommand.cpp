@@ -78,8 +78,8 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   parser.flag("random-weights", &randomWeights,
               "use deterministic random weights (from --seed) instead of a checkpoint");
   addWeightsDtypeOption(parser, &weightsDtype);
-  if (loader.addOptions)
-    loader.addOptions(parser);
+  TuningFlags tuning;
+  addTuningOptions(parser, tuning);
   parser.flag("no-check-weights", &noCheckWeights,
               "skip the check for NaN and infinity in the checkpoint's tensors");
   parser.option("tokenizer", &tokenizerPath, "FILE",
@@ -162,7 +162,7 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   if (!parser.given("seed"))
     seed = static_cast<int64_t>(std::random_device{}() >> 1);
 
-  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device, console);
+  ssmrt::StatusOr<ssmrt::Program> program = loader.load(source, weights, device, tuning, console);
   if (!program.ok())
     return console.fail(program.status());
   std::unique_ptr<ssmrt::Checkpoint> checkpoint;
@@ -216,6 +216,8 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   options.referenceFallback = !noReferenceFallback;
   options.checkWeights = !noCheckWeights;
   options.weightsDtype = weightsDtype;
+  options.tuning = !tuning.off;
+  options.tuningDb = tuning.db;
   options.progress = [&](const std::string &what, int64_t done, int64_t total) {
     console.progress(what, done, total);
   };

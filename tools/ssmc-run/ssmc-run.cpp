@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/cli/Commands.h"
+#include "tools/cli/GpuTune.h"
 #include "tools/cli/Guarded.h"
 #include "tools/cli/Version.h"
 
@@ -18,6 +19,7 @@ void printUsage(FILE *out) {
                     "  run        generate text from a model\n"
                     "  bench      measure prefill and decode throughput against their bounds\n"
                     "  perplexity score a text: negative log-likelihood per token and byte\n"
+                    "  tune       find the fastest tiles of each CUDA kernel on this GPU\n"
                     "  cache      list or clean the kernels kept on disk\n\n"
                     "'ssmc-run --version' prints the version, and what of CUDA this machine "
                     "has.\n");
@@ -41,6 +43,7 @@ int main(int argc, char **argv) {
   ssmc::cli::ProgramLoader loader;
   loader.sourceHelp = "a compiled artifact (.ssmx, from `ssmc compile`)";
   loader.load = [](const std::string &source, std::string &, const std::string &,
+                   const ssmc::TuningFlags &,
                    ssmc::cli::Console &) { return ssmc::cli::loadArtifact(source); };
   std::vector<std::string> args(argv + 2, argv + argc);
   if (!std::strcmp(argv[1], "run"))
@@ -53,6 +56,9 @@ int main(int argc, char **argv) {
     return ssmc::cli::runGuarded("ssmc-run perplexity", [&] {
       return ssmc::cli::runPerplexityCommand("ssmc-run", args, loader);
     });
+  if (!std::strcmp(argv[1], "tune"))
+    return ssmc::cli::runGuarded(
+        "ssmc-run tune", [&] { return ssmc::cli::runArtifactTuneCommand("ssmc-run", args); });
   if (!std::strcmp(argv[1], "cache"))
     return ssmc::cli::runGuarded("ssmc-run cache",
                                  [&] { return ssmc::cli::runCacheCommand("ssmc-run", args); });

@@ -1,7 +1,7 @@
 //===- CompileCommand.cpp - ssmc compile ----------------------------------===//
+#include "tools/cli/TuningOptions.h"
 #include "tools/ssmc/Commands.h"
 #include "tools/ssmc/ModelLoading.h"
-#include "tools/ssmc/TuningOptions.h"
 
 #include "codegen/driver/Compiler.h"
 #include "runtime/artifact/Artifact.h"

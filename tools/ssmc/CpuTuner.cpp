@@ -30,7 +30,7 @@ using Clock = std::chrono::steady_clock;
 constexpr double kTolerance = 1e-4;
 
 struct Variant {
-  std::unique_ptr<TunableProgram> tunable;
+  std::unique_ptr<CpuTunable> tunable;
   std::unique_ptr<ssmrt::KernelLibrary> kernels;
   std::unique_ptr<ssmrt::CpuFunction> forward, decode;
   ssmrt::CpuFunction &function(bool decodeFn) { return decodeFn ? *decode : *forward; }
@@ -66,7 +66,7 @@ public:
   Tuner(const CpuTuneRequest &request, cli::Console &console)
       : request_(request), console_(console), start_(Clock::now()) {}
 
-  StatusOr<CpuTuneResult> run();
+  StatusOr<cli::TuneReport> run();
 
 private:
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
@@ -91,7 +91,7 @@ private:
   std::unique_ptr<ssmrt::WeightStore> weights_;
   std::map<int, Variant> variants_;
   int defaultWidth_ = 0;
-  CpuTuneResult result_;
+  cli::TuneReport result_;
   int64_t total_ = 0, done_ = 0;
 
   // The call: tokens, lengths, states, KV caches.
@@ -108,12 +108,12 @@ StatusOr<Variant *> Tuner::variant(int vectorWidth) {
   if (it != variants_.end())
     return &it->second;
   console_.busy("compiling with vector_width=" + std::to_string(vectorWidth));
-  StatusOr<TunableProgram> compiled = request_.compile(vectorWidth);
+  StatusOr<CpuTunable> compiled = request_.compile(vectorWidth);
   console_.clear();
   if (!compiled.ok())
     return compiled.status();
   Variant v;
-  v.tunable = std::make_unique<TunableProgram>(std::move(*compiled));
+  v.tunable = std::make_unique<CpuTunable>(std::move(*compiled));
   const ssmrt::Program &p = v.tunable->program;
   if (!weights_)
     weights_ = std::make_unique<ssmrt::WeightStore>(ssmrt::WeightStore::random(p, request_.seed));
@@ -310,7 +310,7 @@ Status Tuner::tuneFunction(bool decode) {
     Snapshot after = save(r);
     ran = i + 1;
 
-    KernelTuneSummary summary;
+    ssmrt::KernelTuneResult summary;
     summary.kernel = base.tunable->signatures[k];
     summary.function = decode ? "decode" : "prefill";
     std::vector<ssmrt::TuningRecord> records;
@@ -366,7 +366,7 @@ Status Tuner::tuneFunction(bool decode) {
   return ssmrt::okStatus();
 }
 
-StatusOr<CpuTuneResult> Tuner::run() {
+StatusOr<cli::TuneReport> Tuner::run() {
   SSMRT_ASSIGN_OR_RETURN(int threads, ssmrt::threadCount(request_.threads));
   pool_ = std::make_unique<ssmrt::ThreadPool>(threads);
   result_.threads = threads;
@@ -404,7 +404,18 @@ StatusOr<CpuTuneResult> Tuner::run() {
 
 } // namespace
 
-StatusOr<CpuTuneResult> ssmc::tuneCpu(const CpuTuneRequest &request, cli::Console &console) {
+StatusOr<cli::TuneReport> ssmc::tuneCpu(const CpuTuneRequest &request, const ssmrt::DeviceKey &key,
+                                        cli::Console &console) {
+  auto start = Clock::now();
   Tuner tuner(request, console);
-  return tuner.run();
+  StatusOr<cli::TuneReport> report = tuner.run();
+  if (report.ok()) {
+    report->key = key;
+    report->dbPath = request.dbPath;
+    report->batch = request.batch;
+    report->promptLen = request.promptLen;
+    report->budgetSeconds = request.budgetSeconds;
+    report->elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  return report;
 }

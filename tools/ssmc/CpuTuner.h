@@ -12,24 +12,18 @@
 #ifndef SSMC_TOOLS_SSMC_CPUTUNER_H
 #define SSMC_TOOLS_SSMC_CPUTUNER_H
 
+#include "codegen/driver/TunablePrograms.h"
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
 #include "runtime/tuning/TuningDb.h"
 #include "tools/cli/Console.h"
+#include "tools/cli/TuneReport.h"
 
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace ssmc {
-
-/// A program compiled with every kernel at one vector width, and per
-/// kernel (by index) its signature and the configurations valid for it.
-struct TunableProgram {
-  ssmrt::Program program;
-  std::vector<std::string> signatures;
-  std::vector<std::vector<ssmrt::TuneConfig>> configs; ///< default first
-};
 
 struct CpuTuneRequest {
   int64_t batch = 1, promptLen = 512;
@@ -39,26 +33,13 @@ struct CpuTuneRequest {
   std::string dbPath;
   int defaultVectorWidth = 16; ///< the width the compiler uses by default
   /// Compiles the model with every kernel at |vectorWidth| (0: the default).
-  std::function<ssmrt::StatusOr<TunableProgram>(int vectorWidth)> compile;
+  std::function<ssmrt::StatusOr<CpuTunable>(int vectorWidth)> compile;
 };
 
-struct KernelTuneSummary {
-  std::string kernel;   ///< signature
-  std::string function; ///< prefill or decode
-  int timed = 0, rejected = 0;
-  double defaultSeconds = 0, bestSeconds = 0;
-  ssmrt::TuneConfig best;
-};
-
-struct CpuTuneResult {
-  std::vector<KernelTuneSummary> kernels;
-  bool outOfBudget = false;
-  int threads = 0;
-};
-
-/// Tunes, appending every measurement to the database as each kernel is
-/// done (an interrupted run keeps the kernels it finished).
-ssmrt::StatusOr<CpuTuneResult> tuneCpu(const CpuTuneRequest &request, cli::Console &console);
+/// Tunes, appending every measurement to the database of |key| as each
+/// kernel is done (an interrupted run keeps the kernels it finished).
+ssmrt::StatusOr<cli::TuneReport> tuneCpu(const CpuTuneRequest &request, const ssmrt::DeviceKey &key,
+                                         cli::Console &console);
 
 } // namespace ssmc
 

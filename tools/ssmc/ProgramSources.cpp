@@ -145,12 +145,8 @@ ssmrt::StatusOr<ssmrt::Program> ssmc::loadProgramSource(const std::string &sourc
                                   file.error());
     return compileModel(file, path, device, tuning, console);
   }
-  if (llvm::StringRef(source).ends_with(".ssmx")) {
-    if (tuning.off || !tuning.db.empty())
-      console.note("--no-tuning and --tuning-db do not apply to an artifact: its kernels are "
-                   "compiled (`ssmc compile` takes them)");
+  if (llvm::StringRef(source).ends_with(".ssmx"))
     return ssmrt::readArtifactFile(source);
-  }
   if (!file.load(source))
     return ssmrt::Status::error("the model file does not check:\n" + file.error());
   return compileModel(file, source, device, tuning, console);

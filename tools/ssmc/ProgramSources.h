@@ -5,7 +5,7 @@
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
 #include "tools/cli/Console.h"
-#include "tools/ssmc/TuningOptions.h"
+#include "tools/cli/TuningOptions.h"
 
 #include <string>
 

@@ -6,7 +6,6 @@
 #include "tools/cli/Guarded.h"
 
 #include "tools/cli/Version.h"
-#include <memory>
 
 #include "llvm/Config/llvm-config.h"
 
@@ -25,14 +24,7 @@ ssmc::cli::ProgramLoader programLoader() {
   loader.sourceHelp = "a model file (.ssm, compiled for this CPU and cached), a compiled\n"
                       "artifact (.ssmx), or a Hugging Face checkpoint directory (its\n"
                       "config.json is imported as a model file; it also gives the weights)";
-  auto tuning = std::make_shared<ssmc::TuningFlags>();
-  loader.addOptions = [tuning](ssmc::cli::ArgParser &parser) {
-    ssmc::addTuningOptions(parser, *tuning);
-  };
-  loader.load = [tuning](const std::string &source, std::string &weightsDir,
-                         const std::string &device, ssmc::cli::Console &console) {
-    return ssmc::loadProgramSource(source, weightsDir, device, *tuning, console);
-  };
+  loader.load = ssmc::loadProgramSource;
   return loader;
 }
 

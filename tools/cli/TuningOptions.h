@@ -4,9 +4,10 @@
 // bench, perplexity, tune), and which tuning database compilation reads.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SSMC_TOOLS_SSMC_TUNINGOPTIONS_H
-#define SSMC_TOOLS_SSMC_TUNINGOPTIONS_H
+#ifndef SSMC_TOOLS_CLI_TUNINGOPTIONS_H
+#define SSMC_TOOLS_CLI_TUNINGOPTIONS_H
 
+#include "runtime/tuning/DeviceKey.h"
 #include "tools/cli/ArgParser.h"
 #include "tools/cli/Console.h"
 
@@ -24,7 +25,8 @@ void addTuningOptions(cli::ArgParser &parser, TuningFlags &flags, bool tune = fa
 
 /// The database file of this CPU: --tuning-db, else the one in the cache
 /// directory (docs/tuning.md); "" when it cannot be named (a warning says why).
-std::string tuningDbPath(const TuningFlags &flags, const cli::Console &console);
+std::string tuningDbPath(const TuningFlags &flags, const cli::Console &console,
+                         const ssmrt::DeviceKey &key = ssmrt::cpuDeviceKey());
 
 /// The database compilation should read: "" with --no-tuning, when there is
 /// none, or when it cannot be read (a one-line warning says why and
@@ -35,4 +37,4 @@ std::string tuningDbToUse(const TuningFlags &flags, const cli::Console &console,
 
 } // namespace ssmc
 
-#endif // SSMC_TOOLS_SSMC_TUNINGOPTIONS_H
+#endif // SSMC_TOOLS_CLI_TUNINGOPTIONS_H

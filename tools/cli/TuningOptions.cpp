@@ -1,5 +1,5 @@
 //===- TuningOptions.cpp - --tuning-db and --no-tuning --------------------===//
-#include "tools/ssmc/TuningOptions.h"
+#include "tools/cli/TuningOptions.h"
 
 #include "runtime/io/Files.h"
 #include "runtime/io/Sha256.h"
@@ -13,18 +13,19 @@ void ssmc::addTuningOptions(cli::ArgParser &parser, TuningFlags &flags, bool tun
   parser.option("tuning-db", &flags.db, "FILE",
                 tune ? "the tuning database to add to (default: this CPU's, in the cache "
                        "directory)"
-                     : "build the CPU kernels with the configurations of this tuning database "
-                       "(default: this CPU's, in the cache directory, when there is one)");
+                     : "the tuning database whose configurations the kernels use: a model's CPU "
+                       "kernels as they are compiled, CUDA kernels as they load (default: the "
+                       "device's own, in the cache directory, when there is one)");
   if (!tune)
     parser.flag("no-tuning", &flags.off,
-                "build the CPU kernels with their default configurations, ignoring any tuning "
-                "database");
+                "use the kernels' default configurations, ignoring any tuning database");
 }
 
-std::string ssmc::tuningDbPath(const TuningFlags &flags, const cli::Console &console) {
+std::string ssmc::tuningDbPath(const TuningFlags &flags, const cli::Console &console,
+                               const ssmrt::DeviceKey &key) {
   if (!flags.db.empty())
     return flags.db;
-  ssmrt::StatusOr<std::string> path = ssmrt::TuningDb::defaultPath(ssmrt::cpuDeviceKey());
+  ssmrt::StatusOr<std::string> path = ssmrt::TuningDb::defaultPath(key);
   if (!path.ok()) {
     console.warn("no tuning database: " + path.status().message());
     return "";
