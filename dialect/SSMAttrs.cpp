@@ -143,9 +143,11 @@ LogicalResult SSMDialect::verifyOperationAttribute(Operation *op, NamedAttribute
         return op->emitOpError() << "CPU tile 'vector_width' must be 4, 8 or 16";
       if (param == "chunks_per_thread" && (v < 1 || v > 64))
         return op->emitOpError() << "CPU tile 'chunks_per_thread' must be in [1, 64]";
-      if (param != "vector_width" && param != "chunks_per_thread")
+      if (param == "chunk" && (v < 16 || v > 256 || v % 16 != 0))
+        return op->emitOpError() << "CPU tile 'chunk' must be a multiple of 16 in [16, 256]";
+      if (param != "vector_width" && param != "chunks_per_thread" && param != "chunk")
         return op->emitOpError() << "has unknown CPU tile '" << param
-                                 << "' (vector_width, chunks_per_thread)";
+                                 << "' (vector_width, chunks_per_thread, chunk)";
     }
     return success();
   }

@@ -38,7 +38,7 @@ def SSM_Dialect : Dialect {
     | `ssm.reference` (unit) | op | `--ssm-outline-cpu-kernels` | no CPU kernel: the runtime's float64 reference interpreter runs the op |
     | `ssm.cpu_kernel` | kernel function | `--ssm-outline-cpu-kernels` | `#ssm.cpu_kernel<...>`: how the runtime runs it |
     | `ssm.cpu_vector_width` (i64) | module | `--ssm-outline-cpu-kernels` | f32 lanes of the CPU kernels: 4, 8 or 16 |
-    | `ssm.cpu_tiles` (dictionary of i64) | op | `--ssm-apply-cpu-tuning` | its CPU kernel's configuration from the tuning database: `vector_width` (4, 8 or 16), `chunks_per_thread` (1 to 64) |
+    | `ssm.cpu_tiles` (dictionary of i64) | op | `--ssm-apply-cpu-tuning` | its CPU kernel's configuration from the tuning database: `vector_width` (4, 8 or 16), `chunks_per_thread` (1 to 64), for `ssd_scan` `chunk` (a multiple of 16 up to 256) |
     | `ssm.cuda_tiles` (dictionary of i64) | op | `--ssm-choose-cuda-tiles` | tile parameters of its CUDA kernel, each positive |
   }];
   let dependentDialects = ["::mlir::func::FuncDialect"];

@@ -49,7 +49,7 @@ struct SSMApplyCPUTuning : mlir::ssm::impl::SSMApplyCPUTuningBase<SSMApplyCPUTun
           return;
         Builder b(op->getContext());
         SmallVector<NamedAttribute> tiles;
-        for (const CPUTileParam &param : cpuTileParams()) {
+        for (const CPUTileParam &param : cpuTileParams(op)) {
           auto it = std::find_if(choice->config.begin(), choice->config.end(),
                                  [&](const auto &p) { return p.first == param.name; });
           if (it == choice->config.end())

@@ -2,7 +2,7 @@
 //
 // Work item (b, head), the chunked form of SSD. The head's state is kept
 // transposed, St[n][p] (p contiguous), in scratch for the whole sequence.
-// Time goes in chunks of kChunk steps; per chunk, with the fused
+// Time goes in chunks of `chunk` steps; per chunk, with the fused
 // discretization Δ_t = clamp(softplus₂₀(dt[t] + dt_bias), dt_min, dt_max)
 // and cum_t = Σ_{s <= t} Δ_s · A within the chunk:
 //
@@ -18,10 +18,12 @@
 // accumulators, a scalar of one operand broadcast against vectors of the
 // other), so the state-sized work runs at the FMA rate with no horizontal
 // sums; B is transposed per chunk for C·Bᵀ. chunk_size does not change the
-// result, only rounding; the kernel's own chunk is kChunk.
+// result, only rounding; the kernel's own chunk is its `ssm.cpu_tiles`
+// chunk (CPUTiles.h; 32 by default), a multiple of the vector width.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/CPUKernels.h"
+#include "codegen/cpu/CPUTiles.h"
 
 #include "dialect/SSMOps.h"
 
@@ -29,16 +31,18 @@ using namespace mlir;
 using namespace mlir::ssm;
 
 namespace {
-/// Steps per chunk: a multiple of the vector width. Shorter chunks mean
-/// fewer multiply-adds in C·Bᵀ and M·x (which grow with it) against more
-/// passes per chunk (which shrink with it).
-constexpr int64_t kChunk = 32;
 /// Vectors of accumulators per row of a register block.
 constexpr int64_t kColVectors = 4;
 } // namespace
 
 KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<Value> args) {
   auto scan = cast<SSDScanOp>(op);
+  // Steps per chunk: shorter chunks mean fewer multiply-adds in C·Bᵀ and
+  // M·x (which grow with it) against more passes per chunk (which shrink
+  // with it); ssmc tune picks it per machine.
+  DictionaryAttr tiles = ssmDialect(op).getCpuTilesAttrHelper().getAttr(op);
+  IntegerAttr chunkAttr = tiles ? tiles.getAs<IntegerAttr>("chunk") : IntegerAttr();
+  const int64_t chunkLen = chunkAttr ? chunkAttr.getInt() : kDefaultSSDChunk;
   // args: x, dt, A, B, C, D?, z?, dt_bias?, init_state?, seq_lens?,
   //       result, final_state
   Value x = args[0], dt = args[1], A = args[2], B = args[3], C = args[4], D = args[5], z = args[6],
@@ -53,11 +57,12 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
   int64_t rowsPerBlock = vw >= 16 ? 4 : 2;
   // M's blocks: a chunk's row of columns s as vectors, and as many rows t
   // as keep the accumulators at 16 (AVX-512) or 8 (AVX2).
-  int64_t mVectors = std::min(kColVectors, kChunk / vw);
+  int64_t mVectors = std::min(kColVectors, chunkLen / vw);
   int64_t mRows = (vw >= 16 ? 16 : 8) / mVectors;
 
-  Value st = kb.scratch(n * pw), bt = kb.scratch(n * kChunk), mm = kb.scratch(kChunk * kChunk),
-        xw = kb.scratch(kChunk * pw), cum = kb.scratch(kChunk), dts = kb.scratch(kChunk);
+  Value st = kb.scratch(n * pw), bt = kb.scratch(n * chunkLen),
+        mm = kb.scratch(chunkLen * chunkLen), xw = kb.scratch(chunkLen * pw),
+        cum = kb.scratch(chunkLen), dts = kb.scratch(chunkLen);
   Value zero = kb.splatConst(0.0);
   Value c0 = kb.index(0), c1 = kb.index(1);
   auto lane0 = [&](Value v) { return kb.b.create<vector::ExtractElementOp>(kb.loc, v, c0); };
@@ -129,7 +134,7 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
     kb.forLoop(
         c0, len,
         [&](Value t0) {
-          Value steps = kb.minIndex(kb.index(kChunk), sub(len, t0));
+          Value steps = kb.minIndex(kb.index(chunkLen), sub(len, t0));
           auto row = [&](Value t) { return kb.addIndex(rowBase, kb.addIndex(t0, t)); };
           // Δ and cum per step; B transposed.
           kb.forLoop(c0, steps, {kb.f32Const(0.0)}, [&](Value t, ValueRange c) {
@@ -141,7 +146,7 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
             st1(next, cum, {t});
             kb.forLoop(c0, kb.index(n), [&](Value k) {
               st1(ld(B, {row(t), kb.addIndex(column, k)}), bt,
-                  {kb.addIndex(kb.mulIndex(k, kb.index(kChunk)), t)});
+                  {kb.addIndex(kb.mulIndex(k, kb.index(chunkLen)), t)});
             });
             return SmallVector<Value>{next};
           });
@@ -172,7 +177,7 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
                           acc, mRows, mVectors, c0, kb.index(n),
                           [&](int64_t r, Value k) { return cAt(r0, r, k); },
                           [&](Value k, int64_t v) {
-                            Value at = kb.addIndex(kb.mulIndex(k, kb.index(kChunk)),
+                            Value at = kb.addIndex(kb.mulIndex(k, kb.index(chunkLen)),
                                                    kb.addIndex(s0, kb.index(v * vw)));
                             return kb.load(bt, {at}, kb.mask(kb.index(vw)));
                           });
@@ -191,7 +196,7 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
                             Value upTo = kb.mask(kb.minIndex(
                                 kb.index(vw), kb.maxIndex(sub(kb.addIndex(t, c1), s), c0)));
                             m = kb.b.create<arith::SelectOp>(kb.loc, upTo, m, zero);
-                            kb.store(mm, {kb.addIndex(kb.mulIndex(t, kb.index(kChunk)), s)},
+                            kb.store(mm, {kb.addIndex(kb.mulIndex(t, kb.index(chunkLen)), s)},
                                      kb.mask(kb.index(vw)), m);
                           }
                         });
@@ -225,7 +230,7 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
                       acc, rowsPerBlock, vb, c0, sEnd,
                       [&](int64_t r, Value s) {
                         Value t = clampedRow(r0, r, steps);
-                        return ld(mm, {kb.addIndex(kb.mulIndex(t, kb.index(kChunk)), s)});
+                        return ld(mm, {kb.addIndex(kb.mulIndex(t, kb.index(chunkLen)), s)});
                       },
                       [&](Value s, int64_t v) {
                         return kb.load(x, {row(s), kb.addIndex(xColumn, pAt(v))}, pMask(v0 + v));
@@ -283,7 +288,7 @@ KernelSpec mlir::ssm::buildSSDKernel(KernelBuilder &kb, Operation *op, ArrayRef<
                 kb.index(rowsPerBlock));
           }
         },
-        kb.index(kChunk));
+        kb.index(chunkLen));
 
     kb.forLoop(c0, kb.index(headDim), [&](Value p) {
       kb.forLoop(c0, kb.index(n), [&](Value k) {

@@ -35,7 +35,8 @@ std::string mlir::ssm::cpuKernelKey(Operation *op, const CPUTarget &target) {
     return "";
   CPUTiles tiles = cpuTilesOf(op, target);
   return cpuKernelSignature(op) + "|vw" + std::to_string(tiles.vectorWidth) + "|chunks" +
-         std::to_string(tiles.chunksPerThread) + (tiles.tuned ? "|tuned" : "");
+         std::to_string(tiles.chunksPerThread) + "|chunk" + std::to_string(tiles.chunk) +
+         (tiles.tuned ? "|tuned" : "");
 }
 
 std::string mlir::ssm::cpuKernelSignature(Operation *op) {

@@ -7,9 +7,11 @@
 using namespace mlir;
 using namespace mlir::ssm;
 
-const std::vector<CPUTileParam> &mlir::ssm::cpuTileParams() {
-  static const std::vector<CPUTileParam> params = {{"vector_width", {4, 8, 16}},
-                                                   {"chunks_per_thread", {1, 2, 4, 8}}};
+std::vector<CPUTileParam> mlir::ssm::cpuTileParams(Operation *op) {
+  std::vector<CPUTileParam> params = {{"vector_width", {4, 8, 16}},
+                                      {"chunks_per_thread", {1, 2, 4, 8}}};
+  if (isa<SSDScanOp>(op))
+    params.push_back({"chunk", {16, 32, 64}});
   return params;
 }
 
@@ -34,5 +36,7 @@ CPUTiles mlir::ssm::cpuTilesOf(Operation *op, const CPUTarget &target) {
     tiles.vectorWidth = vw.getInt();
   if (auto chunks = dict.getAs<IntegerAttr>("chunks_per_thread"))
     tiles.chunksPerThread = chunks.getInt();
+  if (auto chunk = dict.getAs<IntegerAttr>("chunk"))
+    tiles.chunk = chunk.getInt();
   return tiles;
 }

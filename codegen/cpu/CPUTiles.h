@@ -1,15 +1,19 @@
 //===- CPUTiles.h - the tunable parameters of the CPU kernels ---*- C++ -*-===//
 //
-// Every generated CPU kernel has the same two parameters, declared here with
-// their choices and validity rules; `ssmc tune` searches them and
-// --ssm-apply-cpu-tuning sets the winners on each op as `ssm.cpu_tiles`:
+// The parameters of the generated CPU kernels, declared here with their
+// choices and validity rules; `ssmc tune` searches them and
+// --ssm-apply-cpu-tuning sets the winners on each op as `ssm.cpu_tiles`.
+// Every kernel has the first two, the SSD scan also `chunk`:
 //   vector_width       f32 lanes of the kernel's vectors (4, 8, 16): up to
 //                      the CPU's widest unit, and only widths at which the
 //                      op has a kernel (a grouped scan's groups must be a
 //                      whole number of vectors);
 //   chunks_per_thread  how the runtime splits the kernel's work items: in
 //                      this many contiguous chunks per thread, claimed as
-//                      threads finish (1: one chunk each).
+//                      threads finish (1: one chunk each);
+//   chunk              (ssd_scan) steps per chunk of the chunked scan (16,
+//                      32, 64; a multiple of every vector width): longer
+//                      chunks do more of the work as small matrix products.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_CODEGEN_CPU_CPUTILES_H
@@ -30,8 +34,12 @@ struct CPUTileParam {
   std::vector<int64_t> choices;
 };
 
-/// vector_width and chunks_per_thread, in that order.
-const std::vector<CPUTileParam> &cpuTileParams();
+/// The parameters of |op|'s kernel: vector_width, chunks_per_thread, then
+/// its family's own.
+std::vector<CPUTileParam> cpuTileParams(Operation *op);
+
+/// The SSD scan's chunk when its op sets none.
+constexpr int64_t kDefaultSSDChunk = 32;
 
 /// The choices of |param| valid for |op| on |target|.
 std::vector<int64_t> validCPUTileChoices(Operation *op, const CPUTileParam &param,
@@ -42,6 +50,7 @@ std::vector<int64_t> validCPUTileChoices(Operation *op, const CPUTileParam &para
 struct CPUTiles {
   int64_t vectorWidth;
   int64_t chunksPerThread = 1;
+  int64_t chunk = 0;  ///< ssd_scan's chunk; 0: kDefaultSSDChunk
   bool tuned = false; ///< from `ssm.cpu_tiles`
 };
 CPUTiles cpuTilesOf(Operation *op, const CPUTarget &target);

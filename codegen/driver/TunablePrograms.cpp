@@ -22,8 +22,11 @@ namespace {
 std::vector<ssmrt::TuneConfig> configsFor(mlir::Operation *op, const mlir::ssm::CPUTarget &target) {
   std::vector<ssmrt::TuneConfig> configs = {{}};
   ssmrt::TuneConfig dflt;
-  for (const mlir::ssm::CPUTileParam &param : mlir::ssm::cpuTileParams()) {
-    int64_t d = std::string(param.name) == "vector_width" ? target.vectorWidth : 1;
+  for (const mlir::ssm::CPUTileParam &param : mlir::ssm::cpuTileParams(op)) {
+    std::string name = param.name;
+    int64_t d = name == "vector_width" ? target.vectorWidth
+                : name == "chunk"      ? mlir::ssm::kDefaultSSDChunk
+                                       : 1;
     dflt.push_back({param.name, d});
     std::vector<ssmrt::TuneConfig> next;
     for (const ssmrt::TuneConfig &c : configs)
@@ -41,15 +44,36 @@ std::vector<ssmrt::TuneConfig> configsFor(mlir::Operation *op, const mlir::ssm::
 
 } // namespace
 
-ssmrt::StatusOr<CpuTunable>
-ssmc::compileCpuTunable(const fe::Graph &graph, const fe::SourceManager &sources, int vectorWidth) {
+ssmrt::StatusOr<CpuTunable> ssmc::compileCpuTunable(const fe::Graph &graph,
+                                                    const fe::SourceManager &sources,
+                                                    const ssmrt::TuneConfig &compileTime) {
   mlir::MLIRContext context;
   context.printOpOnDiagnostic(false);
   CompileOptions options;
-  options.vectorWidth = vectorWidth;
+  mlir::ssm::CPUTarget host = mlir::ssm::CPUTarget::host();
+  for (const auto &[name, value] : compileTime)
+    if (name == "vector_width")
+      options.vectorWidth = static_cast<int>(value);
   Compiler compiler(context, graph, sources, options);
-  if (mlir::failed(compiler.lower()) || mlir::failed(compiler.fuse()) ||
-      mlir::failed(compiler.outline()))
+  if (mlir::failed(compiler.lower()) || mlir::failed(compiler.fuse()))
+    return ssmrt::Status::error("compilation failed" +
+                                (compiler.error().empty() ? "" : ": " + compiler.error()));
+  // The family parameters asked for, on every op whose kernel has them.
+  mlir::Builder b(&context);
+  auto tilesAttr = mlir::ssm::ssmDialect(compiler.module()).getCpuTilesAttrHelper();
+  compiler.module().walk([&](mlir::Operation *op) {
+    if (!mlir::isa<mlir::ssm::SSMDialect>(op->getDialect()) ||
+        mlir::ssm::cpuKernelKey(op, host).empty())
+      return;
+    llvm::SmallVector<mlir::NamedAttribute> tiles;
+    for (const mlir::ssm::CPUTileParam &param : mlir::ssm::cpuTileParams(op))
+      for (const auto &[name, value] : compileTime)
+        if (name == param.name && name != "vector_width" && name != "chunks_per_thread")
+          tiles.push_back(b.getNamedAttr(name, b.getI64IntegerAttr(value)));
+    if (!tiles.empty())
+      tilesAttr.setAttr(op, b.getDictionaryAttr(tiles));
+  });
+  if (mlir::failed(compiler.outline()))
     return ssmrt::Status::error("compilation failed" +
                                 (compiler.error().empty() ? "" : ": " + compiler.error()));
   mlir::FailureOr<ssmrt::Program> program = compiler.buildProgram();
@@ -62,7 +86,6 @@ ssmc::compileCpuTunable(const fe::Graph &graph, const fe::SourceManager &sources
   std::map<std::string, size_t> index;
   for (size_t k = 0; k < t.program.cpu.kernels.size(); ++k)
     index[t.program.cpu.kernels[k].name] = k;
-  mlir::ssm::CPUTarget host = mlir::ssm::CPUTarget::host();
   mlir::ModuleOp module = compiler.module();
   auto kernelAttr = mlir::ssm::ssmDialect(module).getKernelAttrHelper();
   for (llvm::StringRef name : {"forward", "decode"})

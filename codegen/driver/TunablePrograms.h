@@ -26,9 +26,12 @@ struct CpuTunable {
   std::vector<std::string> signatures;
   std::vector<std::vector<ssmrt::TuneConfig>> configs;
 };
-/// |vectorWidth| 0: the host's.
+/// With the compile-time parameters of |compileTime| (vector_width, and
+/// family parameters such as the SSD scan's chunk) on every kernel that
+/// has them; the defaults for the others.
 ssmrt::StatusOr<CpuTunable> compileCpuTunable(const fe::Graph &graph,
-                                              const fe::SourceManager &sources, int vectorWidth);
+                                              const fe::SourceManager &sources,
+                                              const ssmrt::TuneConfig &compileTime);
 
 /// The program with CUDA kernels in |dtype| ("bf16", "fp16", "fp32"); each
 /// kernel carries its tuning space (gpu::artifactSpaces()).

@@ -153,8 +153,16 @@ func.func @cpu_tiles_chunks(%x: tensor<?x?x8xf32>) {
 // -----
 
 func.func @cpu_tiles_unknown(%x: tensor<?x?x8xf32>) {
-  // expected-error @+1 {{has unknown CPU tile 'THREADS' (vector_width, chunks_per_thread)}}
+  // expected-error @+1 {{has unknown CPU tile 'THREADS' (vector_width, chunks_per_thread, chunk)}}
   %y = ssm.silu %x {ssm.cpu_tiles = {THREADS = 4 : i64}} : tensor<?x?x8xf32>
+  return
+}
+
+// -----
+
+func.func @cpu_tiles_ssd_chunk(%x: tensor<?x?x8xf32>) {
+  // expected-error @+1 {{CPU tile 'chunk' must be a multiple of 16 in [16, 256]}}
+  %y = ssm.silu %x {ssm.cpu_tiles = {chunk = 24 : i64}} : tensor<?x?x8xf32>
   return
 }
 

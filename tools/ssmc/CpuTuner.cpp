@@ -1,6 +1,7 @@
 //===- CpuTuner.cpp - measures CPU kernel configurations ------------------===//
 #include "tools/ssmc/CpuTuner.h"
 
+#include "codegen/cpu/CPUTiles.h"
 #include "runtime/cpu/CpuFunction.h"
 #include "runtime/cpu/KernelLibrary.h"
 #include "runtime/cpu/ThreadPool.h"
@@ -71,7 +72,8 @@ public:
 private:
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   bool outOfTime() const { return elapsed() > request_.budgetSeconds; }
-  StatusOr<Variant *> variant(int vectorWidth);
+  /// The program compiled with |config|'s compile-time parameters.
+  StatusOr<Variant *> variant(const TuneConfig &config);
   /// Fresh states (zero) and KV caches, then for decode a whole prefill.
   Status resetCall(bool decode);
   std::vector<std::pair<float *, size_t>> regions(ssmrt::CpuFunction &f, size_t instr);
@@ -89,7 +91,8 @@ private:
   Clock::time_point start_;
   std::unique_ptr<ssmrt::ThreadPool> pool_;
   std::unique_ptr<ssmrt::WeightStore> weights_;
-  std::map<int, Variant> variants_;
+  std::map<TuneConfig, Variant> variants_; ///< by compile-time parameters
+  Variant *base_ = nullptr;                ///< the defaults'
   int defaultWidth_ = 0;
   cli::TuneReport result_;
   int64_t total_ = 0, done_ = 0;
@@ -103,12 +106,17 @@ private:
   ssmrt::CallInputs call_;
 };
 
-StatusOr<Variant *> Tuner::variant(int vectorWidth) {
-  auto it = variants_.find(vectorWidth);
+StatusOr<Variant *> Tuner::variant(const TuneConfig &config) {
+  // Parameters at their defaults are left out: one program serves them.
+  TuneConfig compileTime;
+  for (const auto &[name, value] : config)
+    if (name != "chunks_per_thread" && !(name == "chunk" && value == mlir::ssm::kDefaultSSDChunk))
+      compileTime.push_back({name, value});
+  auto it = variants_.find(compileTime);
   if (it != variants_.end())
     return &it->second;
-  console_.busy("compiling with vector_width=" + std::to_string(vectorWidth));
-  StatusOr<CpuTunable> compiled = request_.compile(vectorWidth);
+  console_.busy("compiling with " + ssmrt::formatConfig(compileTime));
+  StatusOr<CpuTunable> compiled = request_.compile(compileTime);
   console_.clear();
   if (!compiled.ok())
     return compiled.status();
@@ -118,7 +126,7 @@ StatusOr<Variant *> Tuner::variant(int vectorWidth) {
   if (!weights_)
     weights_ = std::make_unique<ssmrt::WeightStore>(ssmrt::WeightStore::random(p, request_.seed));
   else if (p.params.size() != variants_.begin()->second.tunable->program.params.size())
-    return Status::error("the program compiled with vector_width=" + std::to_string(vectorWidth) +
+    return Status::error("the program compiled with " + ssmrt::formatConfig(compileTime) +
                          " has other parameters than the default one");
   SSMRT_ASSIGN_OR_RETURN(v.kernels, ssmrt::KernelLibrary::load(p.cpu));
   int64_t rows = request_.batch * request_.promptLen;
@@ -126,11 +134,11 @@ StatusOr<Variant *> Tuner::variant(int vectorWidth) {
       v.forward, ssmrt::CpuFunction::create(p, p.forward, *weights_, *v.kernels, *pool_, rows));
   SSMRT_ASSIGN_OR_RETURN(v.decode, ssmrt::CpuFunction::create(p, p.decode, *weights_, *v.kernels,
                                                               *pool_, request_.batch));
-  return &variants_.emplace(vectorWidth, std::move(v)).first->second;
+  return &variants_.emplace(compileTime, std::move(v)).first->second;
 }
 
 Status Tuner::resetCall(bool decode) {
-  const ssmrt::Program &p = variants_.at(defaultWidth_).tunable->program;
+  const ssmrt::Program &p = (*base_).tunable->program;
   const ssmrt::Function &f = p.forward;
   states_.clear();
   stateAddresses_.clear();
@@ -154,7 +162,7 @@ Status Tuner::resetCall(bool decode) {
   call_.slots = &slots_;
   call_.kvCaches = kv_.get();
   if (decode) {
-    SSMRT_RETURN_IF_ERROR(variants_.at(defaultWidth_).forward->run(call_));
+    SSMRT_RETURN_IF_ERROR((*base_).forward->run(call_));
     call_.tokens = decodeTokens_.data();
     call_.seq = 1;
     call_.seqLens = decodeLens_.data();
@@ -186,7 +194,7 @@ ssmrt::TuningRecord Tuner::measure(bool decode, size_t instr, int32_t kernel,
                                    const TuneConfig &config, bool isDefault, const Snapshot &before,
                                    const Snapshot &after) {
   ssmrt::TuningRecord rec;
-  rec.kernel = variants_.at(defaultWidth_).tunable->signatures[kernel];
+  rec.kernel = (*base_).tunable->signatures[kernel];
   rec.function = decode ? "decode" : "prefill";
   rec.batch = request_.batch;
   rec.tokens = decode ? request_.batch : request_.batch * request_.promptLen;
@@ -199,8 +207,7 @@ ssmrt::TuningRecord Tuner::measure(bool decode, size_t instr, int32_t kernel,
     rec.reason = std::move(why);
     return rec;
   };
-  StatusOr<Variant *> v =
-      variant(static_cast<int>(configValue(config, "vector_width", defaultWidth_)));
+  StatusOr<Variant *> v = variant(config);
   if (!v.ok())
     return reject("does not compile: " + v.status().message());
   ssmrt::CpuFunction &f = (*v)->function(decode);
@@ -283,7 +290,7 @@ ssmrt::TuningRecord Tuner::measure(bool decode, size_t instr, int32_t kernel,
 }
 
 Status Tuner::tuneFunction(bool decode) {
-  Variant &base = variants_.at(defaultWidth_);
+  Variant &base = (*base_);
   ssmrt::CpuFunction &f = base.function(decode);
   const ssmrt::Function &fn = decode ? base.tunable->program.decode : base.tunable->program.forward;
   SSMRT_RETURN_IF_ERROR(resetCall(decode));
@@ -371,7 +378,8 @@ StatusOr<cli::TuneReport> Tuner::run() {
   pool_ = std::make_unique<ssmrt::ThreadPool>(threads);
   result_.threads = threads;
   defaultWidth_ = request_.defaultVectorWidth;
-  SSMRT_ASSIGN_OR_RETURN(Variant * base, variant(defaultWidth_));
+  SSMRT_ASSIGN_OR_RETURN(Variant * base, variant({{"vector_width", defaultWidth_}}));
+  base_ = base;
   const ssmrt::Program &p = base->tunable->program;
   int64_t vocab = base->forward->vocabSize();
   uint64_t state = request_.seed * 2654435761u + 7;

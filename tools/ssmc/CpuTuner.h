@@ -32,8 +32,10 @@ struct CpuTuneRequest {
   uint64_t seed = 0;
   std::string dbPath;
   int defaultVectorWidth = 16; ///< the width the compiler uses by default
-  /// Compiles the model with every kernel at |vectorWidth| (0: the default).
-  std::function<ssmrt::StatusOr<CpuTunable>(int vectorWidth)> compile;
+  /// Compiles the model with the compile-time parameters of a
+  /// configuration (all but chunks_per_thread) on every kernel that has
+  /// them.
+  std::function<ssmrt::StatusOr<CpuTunable>(const ssmrt::TuneConfig &compileTime)> compile;
 };
 
 /// Tunes, appending every measurement to the database of |key| as each

@@ -131,8 +131,8 @@ int ssmc::runTuneCommand(const std::vector<std::string> &args) {
       request.seed = static_cast<uint64_t>(seed);
       request.dbPath = dbPath;
       request.defaultVectorWidth = mlir::ssm::CPUTarget::host().vectorWidth;
-      request.compile = [&](int vectorWidth) {
-        return compileCpuTunable(file->graph(), file->sources(), vectorWidth);
+      request.compile = [&](const ssmrt::TuneConfig &compileTime) {
+        return compileCpuTunable(file->graph(), file->sources(), compileTime);
       };
       report = tuneCpu(request, key, console);
     }

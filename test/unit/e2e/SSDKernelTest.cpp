@@ -8,8 +8,8 @@
 // on random inputs (never zeros). Shapes cover n_groups 1, 2 and 8, head_dim
 // 32 and 64 (and 24), d_state 16 to 256 (and 20, not a multiple of a
 // vector), chunk sizes 64 and 256, 1 to 4097 tokens, a batch of three
-// sequences of lengths 7, 3 and 0 starting from a given state, and the
-// time step clamp.
+// sequences of lengths 7, 3 and 0 starting from a given state, the time
+// step clamp, and the CPU kernel's own chunk at 16 and 64 steps.
 // Tolerance: max|got - ref| / max|ref| <= 1e-5 (fp32), 1e-2 (bf16), 5e-3
 // (fp16) for the output and the final state; NaN never passes.
 //
@@ -39,6 +39,7 @@ struct SSDCase {
   bool withD = true, withZ = false, withBias = true, withState = true, softplus = true;
   std::vector<int32_t> lens; ///< per batch row; empty: all |seq|
   std::string limits;        ///< e.g. ", dt_max = 0.1 : f64"
+  int64_t cpuChunk = 0;      ///< the CPU kernel's chunk (ssm.cpu_tiles); 0: its default
 };
 
 std::string ssdFunction(const SSDCase &c) {
@@ -71,8 +72,9 @@ std::string ssdFunction(const SSDCase &c) {
   f << ") -> (" << width << ", " << state << ") {\n"
     << "  %y, %s = ssm.ssd_scan " << operands << " {chunk_size = " << c.chunk << " : i64"
     << (c.softplus ? ", dt_softplus" : "") << c.limits << ", groups = " << c.groups
-    << " : i64, head_dim = " << c.headDim << " : i64, heads = " << c.heads << " : i64} : ("
-    << types.str() << ") -> (" << width << ", " << state << ")\n"
+    << " : i64, head_dim = " << c.headDim << " : i64, heads = " << c.heads << " : i64"
+    << (c.cpuChunk ? ", ssm.cpu_tiles = {chunk = " + std::to_string(c.cpuChunk) + " : i64}" : "")
+    << "} : (" << types.str() << ") -> (" << width << ", " << state << ")\n"
     << "  return %y, %s : " << width << ", " << state << "\n}\n";
   return f.str();
 }
@@ -129,6 +131,33 @@ void checkSSD(const SSDCase &c, uint64_t seed) {
     EXPECT_NE(got.trace.back().find("CUDA kernel"), std::string::npos) << got.trace.back();
     expectClose(got.outputs, want, tolerance);
   }
+}
+
+// The CPU kernel's own chunk is a tuning parameter (ssm.cpu_tiles chunk 16,
+// 32, 64): each computes the same function, across chunk boundaries.
+TEST(SSDKernel, CpuChunkLengths) {
+  for (int64_t chunk : {16, 64})
+    for (int64_t seq : {1, 15, 17, 65, 130}) {
+      SSDCase c{4, 24, 20, 2};
+      c.seq = seq;
+      c.batch = 2;
+      c.lens = {static_cast<int32_t>(seq), static_cast<int32_t>(seq / 2)};
+      c.cpuChunk = chunk;
+      std::string source = ssdFunction(c);
+      SCOPED_TRACE(source);
+      std::vector<OpTensor> inputs = ssdInputs(c, 900 + seq + chunk);
+      RunOpOptions reference;
+      reference.reference = true;
+      std::vector<OpTensor> want = runSource(source, "ssd_scan", inputs, reference).outputs;
+      for (int vectorWidth : {8, 16}) {
+        RunOpOptions cpu;
+        cpu.vectorWidth = vectorWidth;
+        RunOpResult got = runSource(source, "ssd_scan", inputs, cpu);
+        ASSERT_FALSE(got.trace.empty());
+        EXPECT_NE(got.trace.back().find("CPU kernel"), std::string::npos) << got.trace.back();
+        expectClose(got.outputs, want, kTolerance);
+      }
+    }
 }
 
 TEST(SSDKernel, Groups) {
