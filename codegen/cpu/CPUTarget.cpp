@@ -1,5 +1,6 @@
 //===- CPUTarget.cpp - the CPU the kernels are compiled for ---------------===//
 #include "codegen/cpu/CPUTarget.h"
+#include "runtime/cpu/CpuPath.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/TargetParser/Host.h"
@@ -19,7 +20,10 @@ CPUTarget CPUTarget::host() {
     auto it = features.find(name);
     return it != features.end() && it->second;
   };
-  t.vectorWidth = has("avx512f") ? 16 : has("avx2") ? 8 : 4;
+  // $SSMC_CPU_PATH may cap the width (runtime/cpu/CpuPath.h).
+  t.vectorWidth = has("avx512f") && ssmrt::cpuPathAllows("avx512") ? 16
+                  : has("avx2") && ssmrt::cpuPathAllows("avx2")    ? 8
+                                                                   : 4;
   return t;
 }
 

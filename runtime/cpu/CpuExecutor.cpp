@@ -1,6 +1,7 @@
 //===- CpuExecutor.cpp - the program on the CPU ---------------------------===//
 #include "runtime/cpu/CpuExecutor.h"
 #include "runtime/cpu/Blas.h"
+#include "runtime/cpu/SmallGemm.h"
 
 using namespace ssmrt;
 
@@ -44,7 +45,9 @@ int64_t CpuExecutor::weightBytes() const {
 }
 
 std::string CpuExecutor::describe() const {
-  return "cpu, " + std::to_string(pool_->threads()) + " threads";
+  return "CPU, " + std::to_string(pool_->threads()) + " threads, " +
+         std::to_string(program_.cpu.vectorWidth) + "-lane kernels, " + smallGemmVariant().name +
+         " products";
 }
 
 Status CpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) {

@@ -1,5 +1,6 @@
 //===- SmallGemm.cpp - x · Wᵀ for a few rows of x (decode) ----------------===//
 #include "runtime/cpu/SmallGemm.h"
+#include "runtime/cpu/CpuPath.h"
 #include "runtime/cpu/SmallGemmInt8.h"
 #include "runtime/io/HalfFloat.h"
 
@@ -148,7 +149,7 @@ const std::vector<SmallGemmVariant> &ssmrt::smallGemmVariants() {
 const SmallGemmVariant &ssmrt::smallGemmVariant() {
   static const SmallGemmVariant &chosen = [&]() -> const SmallGemmVariant & {
     for (const SmallGemmVariant &v : smallGemmVariants())
-      if (v.supported)
+      if (v.supported && cpuPathAllows(v.name))
         return v;
     return smallGemmVariants().back(); // portable
   }();

@@ -1,5 +1,6 @@
 //===- SoftmaxRow.cpp - the vector work of an online softmax --------------===//
 #include "runtime/cpu/SoftmaxRow.h"
+#include "runtime/cpu/CpuPath.h"
 
 #include <cmath>
 #include <cstring>
@@ -139,7 +140,7 @@ const std::vector<SoftmaxRowVariant> &ssmrt::softmaxRowVariants() {
 const SoftmaxRowFns &ssmrt::softmaxRow() {
   static const SoftmaxRowFns chosen = [] {
     for (const SoftmaxRowVariant &v : softmaxRowVariants())
-      if (v.supported)
+      if (v.supported && cpuPathAllows(v.name))
         return v.fns;
     return SoftmaxRowFns{portableMax, portableExpSum};
   }();

@@ -1,5 +1,6 @@
 //===- Session.cpp - a loaded model with per-sequence state slots ---------===//
 #include "runtime/engine/Session.h"
+#include "runtime/cpu/CpuPath.h"
 #include "runtime/engine/MemoryEstimate.h"
 
 #include "runtime/gpu/CudaDevice.h"
@@ -17,6 +18,7 @@ using namespace ssmrt;
 StatusOr<std::unique_ptr<Session>> Session::create(Program program,
                                                    std::unique_ptr<Checkpoint> checkpoint,
                                                    uint64_t randomSeed, SessionOptions options) {
+  SSMRT_RETURN_IF_ERROR(checkCpuPath());
   if (options.slots < 1 || options.prefillChunk < 1)
     return Status::error("a session needs at least one slot and a positive prefill chunk");
   if (options.weightsDtype != "auto" && options.weightsDtype != "f32" &&

@@ -231,10 +231,8 @@ int ssmc::cli::runRunCommand(const std::string &tool, const std::vector<std::str
   if (std::string note = ssmrt::referenceNote(s.referenceUses()); !note.empty())
     console.note(note);
   if (verbose)
-    console.note(
-        "seed " + std::to_string(seed) + ", " +
-        (s.cpu() ? "on the CPU, " + std::to_string(s.cpu()->threadPool().threads()) + " threads"
-                 : std::string("on the GPU")));
+    console.note("seed " + std::to_string(seed) + ", " +
+                 (s.cpu() ? "on the " + s.cpu()->describe() : std::string("on the GPU")));
   int64_t vocab = s.vocabSize();
   int64_t validVocab = tokenizer ? std::min<int64_t>(vocab, tokenizer->vocabSize()) : vocab;
   double loadSeconds = secondsSince(start);

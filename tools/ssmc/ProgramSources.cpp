@@ -65,7 +65,8 @@ ssmrt::StatusOr<ssmrt::Program> compileModel(fe::ModelFile &file, const std::str
   llvm::SHA256 sha;
   sha.update(kCompilerVersion);
   sha.update(buildIdentity());
-  sha.update(target.triple + "|" + target.cpu + "|" + target.features);
+  sha.update(target.triple + "|" + target.cpu + "|" + target.features + "|vw" +
+             std::to_string(target.vectorWidth));
   std::string arch = gpuArchFor(device);
   sha.update("|cuda:" + arch);
   std::string tuningDigest;
