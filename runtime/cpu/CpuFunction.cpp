@@ -97,6 +97,8 @@ Status CpuFunction::prepare(int64_t maxTokens, ProductWeights productWeights) {
     LowWeights low;
     if (asLow[i] && productWeights == ProductWeights::BF16)
       low.bf16 = weights_.paramBf16(i);
+    else if (asLow[i] && productWeights == ProductWeights::F16)
+      low.f16 = weights_.paramF16(i);
     else if (asLow[i])
       low.int8 = weights_.paramInt8(i, cols[i], kInt8Group);
     lowParams_.push_back(low);
@@ -215,7 +217,7 @@ CpuFunction::LowWeights CpuFunction::lowWeights(int32_t id) const {
 
 double CpuFunction::productBytesPerValue(size_t index) const {
   const LowWeights &low = lowParams_[index];
-  return low.bf16 ? 2.0 : low.int8.q ? 1.0 + 4.0 / kInt8Group : 4.0;
+  return low.bf16 || low.f16 ? 2.0 : low.int8.q ? 1.0 + 4.0 / kInt8Group : 4.0;
 }
 
 WeightMatrix CpuFunction::weightMatrix(int32_t id) const {
@@ -225,9 +227,10 @@ WeightMatrix CpuFunction::weightMatrix(int32_t id) const {
   w.out = shape[0];
   w.in = shape[1];
   w.bf16 = low.bf16;
+  w.f16 = low.f16;
   w.q = low.int8.q;
   w.scales = low.int8.scales;
-  if (!w.bf16 && !w.q)
+  if (!w.bf16 && !w.f16 && !w.q)
     w.f32 = static_cast<const float *>(dataOf(id));
   return w;
 }

@@ -29,7 +29,7 @@
 namespace ssmrt {
 
 /// The dtype the weights of matrix products (linear, logits) are read in.
-enum class ProductWeights { F32, BF16, Int8 };
+enum class ProductWeights { F32, BF16, F16, Int8 };
 
 /// One call of a function on a batch of sequences.
 struct CallInputs {
@@ -102,7 +102,7 @@ private:
   /// The product weights of value |id| that are not f32 (both null when
   /// they are).
   struct LowWeights {
-    const uint16_t *bf16 = nullptr;
+    const uint16_t *bf16 = nullptr, *f16 = nullptr;
     WeightStore::Int8 int8;
   };
   LowWeights lowWeights(int32_t id) const;

@@ -76,6 +76,18 @@ void parallelMatmulBf16(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
       });
 }
 
+void parallelMatmulF16(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
+                       const uint16_t *weight, int64_t out, int64_t in, const float *bias, float *y,
+                       int64_t ldy) {
+  static const SmallGemmBf16Fn small = smallGemmVariant().f16;
+  blockedMatmul(
+      pool, x, ldx, rows, out, in, bias, y, ldy,
+      [&](int64_t n0, int64_t n1) {
+        small(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
+      },
+      [&](int64_t b0, int64_t n, float *dst) { widenF16(weight + b0 * in, n * in, dst); });
+}
+
 void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
                         const int8_t *q, const float *scales, int64_t out, int64_t in,
                         const float *bias, float *y, int64_t ldy) {
@@ -97,6 +109,8 @@ void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
                     const WeightMatrix &w, const float *bias, float *y, int64_t ldy) {
   if (w.bf16)
     parallelMatmulBf16(pool, x, ldx, rows, w.bf16, w.out, w.in, bias, y, ldy);
+  else if (w.f16)
+    parallelMatmulF16(pool, x, ldx, rows, w.f16, w.out, w.in, bias, y, ldy);
   else if (w.q)
     parallelMatmulInt8(pool, x, ldx, rows, w.q, w.scales, w.out, w.in, bias, y, ldy);
   else

@@ -23,6 +23,11 @@ void parallelMatmulBf16(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
                         const uint16_t *weight, int64_t out, int64_t in, const float *bias,
                         float *y, int64_t ldy);
 
+/// The same with IEEE f16 weights.
+void parallelMatmulF16(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
+                       const uint16_t *weight, int64_t out, int64_t in, const float *bias, float *y,
+                       int64_t ldy);
+
 /// The same with int8 weights and one scale per kInt8Group values of a row
 /// (SmallGemm.h): SmallGemm's int8 form for a few rows; for many, blocks of
 /// 64 rows dequantized to f32 scratch, then BLAS.
@@ -35,7 +40,7 @@ void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
 /// f32, bf16 and q is set).
 struct WeightMatrix {
   const float *f32 = nullptr;
-  const uint16_t *bf16 = nullptr;
+  const uint16_t *bf16 = nullptr, *f16 = nullptr;
   const int8_t *q = nullptr;
   const float *scales = nullptr;
   int64_t out = 0, in = 0;

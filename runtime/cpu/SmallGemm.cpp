@@ -49,8 +49,43 @@ __attribute__((always_inline)) inline void loadWeights(typename Vec<W>::type &v,
   U u = __builtin_convertvector(h, U) << 16;
   std::memcpy(&v, &u, sizeof(v));
 }
+/// IEEE f16 weights: the same bits as uint16_t, another type for overloads.
+struct F16 {
+  uint16_t bits;
+};
+
+/// W f16 weights as floats, exactly, with integer vector operations (no
+/// F16C needed): sign, exponent and mantissa moved into place and the
+/// exponent rebased; infinities and NaNs get the f32 maximum exponent;
+/// zeros and subnormals are renormalized by a float subtraction.
+template <int W>
+__attribute__((always_inline)) inline void loadWeights(typename Vec<W>::type &v, const F16 *p) {
+  typedef typename Vec<W>::type V;
+  typedef typename Vec<W>::half H;
+  typedef typename Vec<W>::bits U;
+  H h;
+  SSMC_LOAD(h, p);
+  U x = __builtin_convertvector(h, U);
+  U sign = (x & 0x8000u) << 16;
+  U em = (x & 0x7fffu) << 13;
+  U exp = em & 0x0f800000u;
+  U normal = em + (112u << 23);
+  U special = em + (224u << 23);
+  U sub = em + (113u << 23);
+  V subf;
+  std::memcpy(&subf, &sub, sizeof(subf));
+  subf -= V{} + 6.103515625e-05f; // 2^-14: the subnormal renormalization
+  U subBits;
+  std::memcpy(&subBits, &subf, sizeof(subBits));
+  U r = exp == 0x0f800000u ? special : normal;
+  r = exp == 0u ? subBits : r;
+  r |= sign;
+  std::memcpy(&v, &r, sizeof(v));
+}
+
 inline float weightAt(const float *p) { return *p; }
 inline float weightAt(const uint16_t *p) { return bf16ToFloat(*p); }
+inline float weightAt(const F16 *p) { return halfToFloat(p->bits); }
 
 /// The kernel over vectors of W floats; the variants below instantiate it
 /// inside functions compiled for their ISA.
@@ -107,7 +142,8 @@ __attribute__((always_inline)) inline void dispatchRows(const float *x, int64_t 
   }
 }
 
-// Each variant for f32 and bf16 weights (int8: SmallGemmInt8).
+// Each variant for f32, bf16 and f16 weights (int8: SmallGemmInt8), and the
+// f16 widening of prefill blocks.
 #define SSMC_VARIANTS(NAME, W, TARGET)                                                             \
   TARGET void NAME(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n,           \
                    int64_t k, float *y, int64_t ldy) {                                             \
@@ -116,6 +152,22 @@ __attribute__((always_inline)) inline void dispatchRows(const float *x, int64_t 
   TARGET void NAME##Bf16(const float *x, int64_t ldx, int64_t rows, const uint16_t *w, int64_t n,  \
                          int64_t k, float *y, int64_t ldy) {                                       \
     dispatchRows<W>(x, ldx, rows, w, n, k, y, ldy);                                                \
+  }                                                                                                \
+  TARGET void NAME##F16(const float *x, int64_t ldx, int64_t rows, const uint16_t *w, int64_t n,   \
+                        int64_t k, float *y, int64_t ldy) {                                        \
+    dispatchRows<W>(x, ldx, rows, reinterpret_cast<const F16 *>(w), n, k, y, ldy);                 \
+  }                                                                                                \
+  TARGET void NAME##WidenF16(const uint16_t *src, int64_t n, float *dst) {                         \
+    typedef typename Vec<W>::type V;                                                               \
+    const F16 *s = reinterpret_cast<const F16 *>(src);                                             \
+    int64_t i = 0;                                                                                 \
+    for (; i + W <= n; i += W) {                                                                   \
+      V v;                                                                                         \
+      loadWeights<W>(v, s + i);                                                                    \
+      std::memcpy(dst + i, &v, sizeof(v));                                                         \
+    }                                                                                              \
+    for (; i < n; ++i)                                                                             \
+      dst[i] = halfToFloat(src[i]);                                                                \
   }
 
 SSMC_VARIANTS(portable, 4, )
@@ -134,13 +186,13 @@ const std::vector<SmallGemmVariant> &ssmrt::smallGemmVariants() {
     bool has512 = __builtin_cpu_supports("avx512f") != 0;
     // The same f32 and bf16 kernels; int8 through VNNI or AVX2.
     v.push_back(
-        {"avx512vnni", avx512, avx512Bf16, smallGemmInt8Vnni,
+        {"avx512vnni", avx512, avx512Bf16, avx512F16, smallGemmInt8Vnni,
          has512 && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")});
-    v.push_back({"avx512", avx512, avx512Bf16, smallGemmInt8Avx2, has512});
-    v.push_back({"avx2", avx2, avx2Bf16, smallGemmInt8Avx2,
+    v.push_back({"avx512", avx512, avx512Bf16, avx512F16, smallGemmInt8Avx2, has512});
+    v.push_back({"avx2", avx2, avx2Bf16, avx2F16, smallGemmInt8Avx2,
                  __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0});
 #endif
-    v.push_back({"portable", portable, portableBf16, smallGemmInt8Portable, true});
+    v.push_back({"portable", portable, portableBf16, portableF16, smallGemmInt8Portable, true});
     return v;
   }();
   return variants;
@@ -157,3 +209,17 @@ const SmallGemmVariant &ssmrt::smallGemmVariant() {
 }
 
 SmallGemmFn ssmrt::smallGemm() { return smallGemmVariant().fn; }
+
+void ssmrt::widenF16(const uint16_t *src, int64_t n, float *dst) {
+  static const auto widen = [] {
+    const char *name = smallGemmVariant().name;
+#if defined(__x86_64__)
+    if (std::strncmp(name, "avx512", 6) == 0)
+      return avx512WidenF16;
+    if (std::strcmp(name, "avx2") == 0)
+      return avx2WidenF16;
+#endif
+    return portableWidenF16;
+  }();
+  widen(src, n, dst);
+}

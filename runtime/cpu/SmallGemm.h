@@ -29,6 +29,10 @@ using SmallGemmFn = void (*)(const float *x, int64_t ldx, int64_t rows, const fl
 using SmallGemmBf16Fn = void (*)(const float *x, int64_t ldx, int64_t rows, const uint16_t *w,
                                  int64_t n, int64_t k, float *y, int64_t ldy);
 
+/// |n| IEEE f16 values widened to f32 (exactly), in the widest vectors the
+/// CPU has: for the blocks a prefill widens before BLAS.
+void widenF16(const uint16_t *src, int64_t n, float *dst);
+
 /// Int8 weights take one f32 scale per this many consecutive weights of a
 /// row (llama.cpp's q8_0 blocks hold 32 too): w ≈ q · scale.
 constexpr int64_t kInt8Group = 32;
@@ -43,6 +47,7 @@ struct SmallGemmVariant {
   const char *name; ///< "avx512", "avx2" or "portable"
   SmallGemmFn fn;
   SmallGemmBf16Fn bf16;
+  SmallGemmBf16Fn f16; ///< IEEE f16 weights, widened as read
   SmallGemmInt8Fn int8;
   bool supported; ///< whether this CPU runs it
 };

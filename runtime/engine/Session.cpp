@@ -22,9 +22,10 @@ StatusOr<std::unique_ptr<Session>> Session::create(Program program,
   if (options.slots < 1 || options.prefillChunk < 1)
     return Status::error("a session needs at least one slot and a positive prefill chunk");
   if (options.weightsDtype != "auto" && options.weightsDtype != "f32" &&
-      options.weightsDtype != "bf16" && options.weightsDtype != "int8")
+      options.weightsDtype != "bf16" && options.weightsDtype != "f16" &&
+      options.weightsDtype != "int8")
     return Status::error("unknown weights dtype '" + options.weightsDtype +
-                         "' (auto, f32, bf16 or int8)");
+                         "' (auto, f32, bf16, f16 or int8)");
   std::unique_ptr<Session> s(new Session());
   s->program_ = std::move(program);
   s->options_ = options;
@@ -117,14 +118,19 @@ Status Session::createExecutor() {
                          " has no CPU kernel and would run in the float64 reference "
                          "interpreter (--no-reference-fallback)");
   ProductWeights products = options_.weightsDtype == "bf16"   ? ProductWeights::BF16
+                            : options_.weightsDtype == "f16"  ? ProductWeights::F16
                             : options_.weightsDtype == "int8" ? ProductWeights::Int8
                                                               : ProductWeights::F32;
+  // auto: the checkpoint's own 16-bit dtype, read from the memory map.
   if (options_.weightsDtype == "auto")
     for (const Instr &in : program_.forward.instrs)
       if (in.op == OpCode::Linear || in.op == OpCode::Logits) {
         const ValueDesc &w = program_.forward.values[in.operands[1]];
-        if (w.kind == ValueKind::Param && weights_.stored(w.index).dtype == DType::BF16)
+        DType stored = w.kind == ValueKind::Param ? weights_.stored(w.index).dtype : DType::F32;
+        if (stored == DType::BF16)
           products = ProductWeights::BF16;
+        else if (stored == DType::F16)
+          products = ProductWeights::F16;
         break;
       }
   auto cpu = CpuExecutor::create(program_, weights_, options_.threads, options_.slots,

@@ -196,20 +196,21 @@ const float *WeightStore::param(size_t index) const {
   return floats_[index].get();
 }
 
-const uint16_t *WeightStore::paramBf16(size_t index) const {
+const uint16_t *WeightStore::paramHalves(size_t index, DType dtype) const {
   const Stored &s = stored_[index];
   if (!s.data)
     return nullptr;
-  if (s.dtype == DType::BF16 && reinterpret_cast<uintptr_t>(s.data) % alignof(uint16_t) == 0)
+  if (s.dtype == dtype && reinterpret_cast<uintptr_t>(s.data) % alignof(uint16_t) == 0)
     return static_cast<const uint16_t *>(s.data);
   std::lock_guard<std::mutex> lock(*mutex_);
-  if (halves_.size() < stored_.size())
-    halves_.resize(stored_.size());
-  if (!halves_[index]) {
-    halves_[index].reset(new uint16_t[s.elements]);
-    convertElements(s.data, s.dtype, halves_[index].get(), DType::BF16, s.elements);
+  auto &copies = dtype == DType::BF16 ? halves_ : f16Halves_;
+  if (copies.size() < stored_.size())
+    copies.resize(stored_.size());
+  if (!copies[index]) {
+    copies[index].reset(new uint16_t[s.elements]);
+    convertElements(s.data, s.dtype, copies[index].get(), dtype, s.elements);
   }
-  return halves_[index].get();
+  return copies[index].get();
 }
 
 WeightStore::Int8 WeightStore::paramInt8(size_t index, int64_t cols, int64_t group) const {

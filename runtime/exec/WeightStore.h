@@ -50,7 +50,11 @@ public:
   /// nearest even): the stored bytes of a BF16 tensor at an even address,
   /// otherwise a copy made on first use; null where stored() has no data.
   /// Thread-safe.
-  const uint16_t *paramBf16(size_t index) const;
+  const uint16_t *paramBf16(size_t index) const { return paramHalves(index, DType::BF16); }
+  /// The same as IEEE f16: the stored bytes of an F16 tensor, otherwise a
+  /// copy rounded to nearest even (values beyond f16's range become
+  /// infinities: a model whose weights do not fit f16 should use bf16).
+  const uint16_t *paramF16(size_t index) const { return paramHalves(index, DType::F16); }
   /// Parameter |index|, a matrix [rows, cols], as int8 with one f32 scale
   /// per |group| consecutive values of a row (symmetric: scale = max|w| /
   /// 127, q = round(w / scale)); made on first use, kept. Thread-safe.
@@ -79,7 +83,9 @@ private:
   /// param(); empty where the stored bytes serve.
   mutable std::vector<std::unique_ptr<float[]>> floats_;
   /// bf16 copies made by paramBf16(), by parameter.
-  mutable std::vector<std::unique_ptr<uint16_t[]>> halves_;
+  /// paramBf16 (|dtype| BF16) or paramF16 (F16).
+  const uint16_t *paramHalves(size_t index, DType dtype) const;
+  mutable std::vector<std::unique_ptr<uint16_t[]>> halves_, f16Halves_;
   /// int8 copies and their scales made by paramInt8(), by parameter.
   mutable std::vector<std::unique_ptr<int8_t[]>> quantized_;
   mutable std::vector<std::unique_ptr<float[]>> scales_;

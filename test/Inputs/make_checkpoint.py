@@ -7,6 +7,7 @@ Usage: make_checkpoint.py SRC_DIR DST_DIR [edits...]
   --shape NAME D0,D1,..    declare another shape (the data range is adjusted)
   --dtype NAME DTYPE       declare another dtype (e.g. I64), same bytes
   --bf16                   store every tensor as BF16 (round to nearest even)
+  --f16                    store every tensor as IEEE F16 (round to nearest even)
   --overlap A B            make tensor B's data range overlap A's
   --offset-past-end NAME   point a tensor's data past the end of the file
   --header-too-large       declare a header longer than the file
@@ -43,6 +44,11 @@ def to_bf16(blob):
         rounding = 0x7FFF + ((bits >> 16) & 1)
         out += struct.pack("<H", ((bits + rounding) >> 16) & 0xFFFF)
     return bytes(out)
+
+
+def to_f16(blob):
+    values = struct.unpack("<%df" % (len(blob) // 4), blob)
+    return struct.pack("<%de" % len(values), *values)
 
 
 def write_safetensors(path, meta, tensors, tweak_header=None):
@@ -89,6 +95,9 @@ def main(argv):
         elif op == "--bf16":
             for t in tensors.values():
                 t[0], t[2] = "BF16", to_bf16(t[2])
+        elif op == "--f16":
+            for t in tensors.values():
+                t[0], t[2] = "F16", to_f16(t[2])
         elif op == "--overlap":
             a, b = args.pop(0), args.pop(0)
             tweaks.append(lambda h, end, a=a, b=b: h[b].__setitem__(

@@ -283,7 +283,8 @@ std::string ArgParser::help() const {
 void ssmc::cli::addWeightsDtypeOption(ArgParser &parser, std::string *dtype) {
   parser
       .option("weights-dtype", dtype, "DTYPE",
-              "CPU: read the weights of matrix products as f32, bf16 or int8 (a scale per 32 "
-              "values; default auto: bf16 when the checkpoint stores them so, else f32)")
-      .oneOf({"auto", "f32", "bf16", "int8"});
+              "CPU: read the weights of matrix products as f32, bf16, f16 or int8 (a scale per "
+              "32 values; default auto: bf16 or f16 when the checkpoint stores them so, else "
+              "f32)")
+      .oneOf({"auto", "f32", "bf16", "f16", "int8"});
 }

@@ -431,13 +431,14 @@ TEST(ModelNumerics, DecodeStepsAllocateNothing) {
   }
 }
 
-// bf16 and int8 weights for the matrix products: the prompt's logits (many
-// rows: blocks widened for BLAS) and decode steps (the small products)
-// within 1e-2 (bf16) and 3e-2 (int8) of the largest f32 logit, with fewer
-// bytes per decode step.
+// bf16, f16 and int8 weights for the matrix products: the prompt's logits
+// (many rows: blocks widened for BLAS) and decode steps (the small
+// products) within 1e-2 (bf16, f16) and 3e-2 (int8) of the largest f32
+// logit, with fewer bytes per decode step.
 TEST(ModelNumerics, LowPrecisionWeightsStayCloseToF32) {
   for (const TinyMamba &m : families())
-    for (auto [dtype, tolerance] : {std::pair("bf16", 1e-2), std::pair("int8", 3e-2)}) {
+    for (auto [dtype, tolerance] :
+         {std::pair("bf16", 1e-2), std::pair("f16", 1e-2), std::pair("int8", 3e-2)}) {
       SCOPED_TRACE(m.name() + ", " + dtype);
       Fixture f(m);
       auto f32 = openSession(f.program, *f.checkpoint, 1, 512, "f32");

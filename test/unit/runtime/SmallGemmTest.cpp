@@ -1,7 +1,7 @@
 //===- SmallGemmTest.cpp - the decode matrix product, every ISA variant ---===//
 //
 // Each implementation built in (AVX-512 with and without VNNI, AVX2,
-// portable), with f32, bf16 and int8 weights (against the product of the same
+// portable), with f32, bf16, f16 and int8 weights (against the product of the same
 // bf16 values, or, for int8, of weights and x both quantized in groups of 32
 // and dequantized, which is what the kernel computes), against float64 on
 // random inputs: 1 to 4 rows of x with a row stride wider than k, output
@@ -71,6 +71,13 @@ double maxRelativeError(const SmallGemmVariant &variant, int64_t rows, int64_t n
       w[i] = bf16ToFloat(half[i]);
     }
     variant.bf16(x.data(), ldx, rows, half.data(), n, k, y.data(), ldy);
+  } else if (dt == "f16") {
+    std::vector<uint16_t> half(w.size());
+    for (size_t i = 0; i < w.size(); ++i) {
+      half[i] = floatToHalf(w[i]);
+      w[i] = halfToFloat(half[i]);
+    }
+    variant.f16(x.data(), ldx, rows, half.data(), n, k, y.data(), ldy);
   } else {
     variant.fn(x.data(), ldx, rows, w.data(), n, k, y.data(), ldy);
   }
@@ -100,15 +107,48 @@ TEST(SmallGemm, EveryVariantAgainstFloat64) {
     for (int64_t rows = 1; rows <= kSmallGemmRows; ++rows)
       for (int64_t n : {1, 5, 16, 37})
         for (int64_t k : {1, 5, 16, 17, 33, 768, 771})
-          for (const char *dtype : {"f32", "bf16", "int8"})
+          for (const char *dtype : {"f32", "bf16", "f16", "int8"})
             EXPECT_LE(maxRelativeError(variant, rows, n, k, rows * 1000 + n * 10 + k, dtype), 1e-5)
                 << "rows " << rows << ", n " << n << ", k " << k << ", " << dtype;
-    for (const char *dtype : {"f32", "bf16", "int8"})
+    for (const char *dtype : {"f32", "bf16", "f16", "int8"})
       EXPECT_LE(maxRelativeError(variant, 1, 3352, 768, 7, dtype), 1e-5)
           << "mamba2-130m in_proj, " << dtype;
     ++run;
   }
   EXPECT_GE(run, 1);
+}
+
+// Every f16 bit pattern is widened exactly by each variant's product (its
+// vector path: the weight in the first of 32 columns, x = e_0) and by
+// widenF16: zeros, subnormals, normals, infinities; NaN stays NaN.
+TEST(SmallGemm, F16WeightsWidenExactly) {
+  const int64_t n = 65536, k = 32;
+  std::vector<uint16_t> w(n * k, 0);
+  for (int64_t j = 0; j < n; ++j)
+    w[j * k] = static_cast<uint16_t>(j);
+  std::vector<float> x(k, 0.0f), y(n);
+  x[0] = 1.0f;
+  auto expectExact = [](float got, uint16_t bits, const char *what) {
+    float want = halfToFloat(bits);
+    if (std::isnan(want))
+      EXPECT_TRUE(std::isnan(got)) << what << ", bits " << bits;
+    else
+      EXPECT_EQ(got, want) << what << ", bits " << bits;
+  };
+  for (const SmallGemmVariant &variant : smallGemmVariants()) {
+    if (!variant.supported)
+      continue;
+    variant.f16(x.data(), k, 1, w.data(), n, k, y.data(), n);
+    for (int64_t j = 0; j < n; ++j)
+      expectExact(y[j], static_cast<uint16_t>(j), variant.name);
+  }
+  std::vector<uint16_t> all(n);
+  for (int64_t j = 0; j < n; ++j)
+    all[j] = static_cast<uint16_t>(j);
+  std::vector<float> widened(n);
+  widenF16(all.data(), n, widened.data());
+  for (int64_t j = 0; j < n; ++j)
+    expectExact(widened[j], static_cast<uint16_t>(j), "widenF16");
 }
 
 TEST(SmallGemm, ChoosesTheWidestSupportedVariant) {
