@@ -1,6 +1,7 @@
 //===- SmallGemm.cpp - x · Wᵀ for a few rows of x (decode) ----------------===//
 #include "runtime/cpu/SmallGemm.h"
 #include "runtime/cpu/CpuPath.h"
+#include "runtime/cpu/SmallGemmF16.h"
 #include "runtime/cpu/SmallGemmInt8.h"
 #include "runtime/io/HalfFloat.h"
 
@@ -54,8 +55,8 @@ struct F16 {
   uint16_t bits;
 };
 
-/// W f16 weights as floats, exactly, with integer vector operations (no
-/// F16C needed): sign, exponent and mantissa moved into place and the
+/// W f16 weights as floats, exactly, with integer vector operations (for
+/// CPUs without F16C): sign, exponent and mantissa moved into place and the
 /// exponent rebased; infinities and NaNs get the f32 maximum exponent;
 /// zeros and subnormals are renormalized by a float subtraction.
 template <int W>
@@ -142,8 +143,7 @@ __attribute__((always_inline)) inline void dispatchRows(const float *x, int64_t 
   }
 }
 
-// Each variant for f32, bf16 and f16 weights (int8: SmallGemmInt8), and the
-// f16 widening of prefill blocks.
+// Each variant for f32 and bf16 weights (int8: SmallGemmInt8).
 #define SSMC_VARIANTS(NAME, W, TARGET)                                                             \
   TARGET void NAME(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n,           \
                    int64_t k, float *y, int64_t ldy) {                                             \
@@ -152,25 +152,27 @@ __attribute__((always_inline)) inline void dispatchRows(const float *x, int64_t 
   TARGET void NAME##Bf16(const float *x, int64_t ldx, int64_t rows, const uint16_t *w, int64_t n,  \
                          int64_t k, float *y, int64_t ldy) {                                       \
     dispatchRows<W>(x, ldx, rows, w, n, k, y, ldy);                                                \
-  }                                                                                                \
-  TARGET void NAME##F16(const float *x, int64_t ldx, int64_t rows, const uint16_t *w, int64_t n,   \
-                        int64_t k, float *y, int64_t ldy) {                                        \
-    dispatchRows<W>(x, ldx, rows, reinterpret_cast<const F16 *>(w), n, k, y, ldy);                 \
-  }                                                                                                \
-  TARGET void NAME##WidenF16(const uint16_t *src, int64_t n, float *dst) {                         \
-    typedef typename Vec<W>::type V;                                                               \
-    const F16 *s = reinterpret_cast<const F16 *>(src);                                             \
-    int64_t i = 0;                                                                                 \
-    for (; i + W <= n; i += W) {                                                                   \
-      V v;                                                                                         \
-      loadWeights<W>(v, s + i);                                                                    \
-      std::memcpy(dst + i, &v, sizeof(v));                                                         \
-    }                                                                                              \
-    for (; i < n; ++i)                                                                             \
-      dst[i] = halfToFloat(src[i]);                                                                \
   }
 
 SSMC_VARIANTS(portable, 4, )
+
+// f16 without F16C (the x86 variants convert in hardware: SmallGemmF16).
+void portableF16(const float *x, int64_t ldx, int64_t rows, const uint16_t *w, int64_t n, int64_t k,
+                 float *y, int64_t ldy) {
+  dispatchRows<4>(x, ldx, rows, reinterpret_cast<const F16 *>(w), n, k, y, ldy);
+}
+
+void portableWidenF16(const uint16_t *src, int64_t n, float *dst) {
+  const F16 *s = reinterpret_cast<const F16 *>(src);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    Vec<4>::type v;
+    loadWeights<4>(v, s + i);
+    std::memcpy(dst + i, &v, sizeof(v));
+  }
+  for (; i < n; ++i)
+    dst[i] = halfToFloat(src[i]);
+}
 #if defined(__x86_64__)
 SSMC_VARIANTS(avx2, 8, __attribute__((target("avx2,fma"))))
 SSMC_VARIANTS(avx512, 16, __attribute__((target("avx512f,avx512vl,fma"))))
@@ -186,11 +188,13 @@ const std::vector<SmallGemmVariant> &ssmrt::smallGemmVariants() {
     bool has512 = __builtin_cpu_supports("avx512f") != 0;
     // The same f32 and bf16 kernels; int8 through VNNI or AVX2.
     v.push_back(
-        {"avx512vnni", avx512, avx512Bf16, avx512F16, smallGemmInt8Vnni,
+        {"avx512vnni", avx512, avx512Bf16, smallGemmF16Avx512, smallGemmInt8Vnni,
          has512 && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")});
-    v.push_back({"avx512", avx512, avx512Bf16, avx512F16, smallGemmInt8Avx2, has512});
-    v.push_back({"avx2", avx2, avx2Bf16, avx2F16, smallGemmInt8Avx2,
-                 __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0});
+    v.push_back({"avx512", avx512, avx512Bf16, smallGemmF16Avx512, smallGemmInt8Avx2, has512});
+    // AVX2 machines have F16C (Haswell and Zen on); checked all the same.
+    v.push_back({"avx2", avx2, avx2Bf16, smallGemmF16F16c, smallGemmInt8Avx2,
+                 __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0 &&
+                     __builtin_cpu_supports("f16c") != 0});
 #endif
     v.push_back({"portable", portable, portableBf16, portableF16, smallGemmInt8Portable, true});
     return v;
@@ -215,9 +219,9 @@ void ssmrt::widenF16(const uint16_t *src, int64_t n, float *dst) {
     const char *name = smallGemmVariant().name;
 #if defined(__x86_64__)
     if (std::strncmp(name, "avx512", 6) == 0)
-      return avx512WidenF16;
+      return widenF16Avx512;
     if (std::strcmp(name, "avx2") == 0)
-      return avx2WidenF16;
+      return widenF16F16c;
 #endif
     return portableWidenF16;
   }();
