@@ -8,8 +8,10 @@
 using namespace ssmrt;
 
 // One weight row at a time, two vector accumulators per row of x, as
-// SmallGemm.cpp's kernel; R rows of x.
-#define SSMC_F16_KERNEL(NAME, V, W, CVT, LOADH, LOADX, FMA, ZERO, HSUM)                            \
+// SmallGemm.cpp's kernel (NAME##Rows, R rows of x); the entry points GEMM
+// (dispatching on the rows) and WIDEN (prefill blocks).
+#define SSMC_F16_KERNEL(NAME, GEMM, WIDEN, V, W, CVT, LOADH, LOADX, STORE, FMA, ZERO, HSUM)        \
+  namespace {                                                                                      \
   template <int R>                                                                                 \
   void NAME##Rows(const float *x, int64_t ldx, const uint16_t *w, int64_t n, int64_t k, float *y,  \
                   int64_t ldy) {                                                                   \
@@ -38,6 +40,23 @@ using namespace ssmrt;
         y[r * ldy + j] = s;                                                                        \
       }                                                                                            \
     }                                                                                              \
+  }                                                                                                \
+  }                                                                                                \
+  void ssmrt::GEMM(const float *x, int64_t ldx, int64_t rows, const uint16_t *w, int64_t n,        \
+                   int64_t k, float *y, int64_t ldy) {                                             \
+    switch (rows) {                                                                                \
+    case 1: NAME##Rows<1>(x, ldx, w, n, k, y, ldy); break;                                         \
+    case 2: NAME##Rows<2>(x, ldx, w, n, k, y, ldy); break;                                         \
+    case 3: NAME##Rows<3>(x, ldx, w, n, k, y, ldy); break;                                         \
+    default: NAME##Rows<4>(x, ldx, w, n, k, y, ldy); break;                                        \
+    }                                                                                              \
+  }                                                                                                \
+  void ssmrt::WIDEN(const uint16_t *src, int64_t n, float *dst) {                                  \
+    int64_t i = 0;                                                                                 \
+    for (; i + W <= n; i += W)                                                                     \
+      STORE(dst + i, CVT(LOADH(src + i)));                                                         \
+    for (; i < n; ++i)                                                                             \
+      dst[i] = halfToFloat(src[i]);                                                                \
   }
 
 #pragma GCC push_options
@@ -51,27 +70,10 @@ inline __m256i loadHalves16(const uint16_t *p) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
 }
 inline float hsum512(__m512 a, __m512 b) { return _mm512_reduce_add_ps(_mm512_add_ps(a, b)); }
-SSMC_F16_KERNEL(avx512, __m512, 16, _mm512_cvtph_ps, loadHalves16, _mm512_loadu_ps, _mm512_fmadd_ps,
-                _mm512_setzero_ps, hsum512)
 } // namespace
-
-void ssmrt::smallGemmF16Avx512(const float *x, int64_t ldx, int64_t rows, const uint16_t *w,
-                               int64_t n, int64_t k, float *y, int64_t ldy) {
-  switch (rows) {
-  case 1: avx512Rows<1>(x, ldx, w, n, k, y, ldy); break;
-  case 2: avx512Rows<2>(x, ldx, w, n, k, y, ldy); break;
-  case 3: avx512Rows<3>(x, ldx, w, n, k, y, ldy); break;
-  default: avx512Rows<4>(x, ldx, w, n, k, y, ldy); break;
-  }
-}
-
-void ssmrt::widenF16Avx512(const uint16_t *src, int64_t n, float *dst) {
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16)
-    _mm512_storeu_ps(dst + i, _mm512_cvtph_ps(loadHalves16(src + i)));
-  for (; i < n; ++i)
-    dst[i] = halfToFloat(src[i]);
-}
+SSMC_F16_KERNEL(avx512, smallGemmF16Avx512, widenF16Avx512, __m512, 16, _mm512_cvtph_ps,
+                loadHalves16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps, _mm512_setzero_ps,
+                hsum512)
 #pragma GCC diagnostic pop
 #pragma GCC pop_options
 
@@ -88,27 +90,9 @@ inline float hsum256(__m256 a, __m256 b) {
   q = _mm_add_ss(q, _mm_movehdup_ps(q));
   return _mm_cvtss_f32(q);
 }
-SSMC_F16_KERNEL(f16c, __m256, 8, _mm256_cvtph_ps, loadHalves8, _mm256_loadu_ps, _mm256_fmadd_ps,
-                _mm256_setzero_ps, hsum256)
 } // namespace
-
-void ssmrt::smallGemmF16F16c(const float *x, int64_t ldx, int64_t rows, const uint16_t *w,
-                             int64_t n, int64_t k, float *y, int64_t ldy) {
-  switch (rows) {
-  case 1: f16cRows<1>(x, ldx, w, n, k, y, ldy); break;
-  case 2: f16cRows<2>(x, ldx, w, n, k, y, ldy); break;
-  case 3: f16cRows<3>(x, ldx, w, n, k, y, ldy); break;
-  default: f16cRows<4>(x, ldx, w, n, k, y, ldy); break;
-  }
-}
-
-void ssmrt::widenF16F16c(const uint16_t *src, int64_t n, float *dst) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(loadHalves8(src + i)));
-  for (; i < n; ++i)
-    dst[i] = halfToFloat(src[i]);
-}
+SSMC_F16_KERNEL(f16c, smallGemmF16F16c, widenF16F16c, __m256, 8, _mm256_cvtph_ps, loadHalves8,
+                _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps, _mm256_setzero_ps, hsum256)
 #pragma GCC pop_options
 
 #endif

@@ -58,10 +58,7 @@ ssmrt::StatusOr<TuneReport> cli::tuneOnGpu(const ssmrt::Program &program,
 
 int cli::runArtifactTuneCommand(const std::string &tool, const std::vector<std::string> &args) {
   std::string source, device = "cuda";
-  int64_t batch = 1, promptLen = 512, seed = 0;
-  double budget = 300;
-  bool json = false, show = false, quiet = false;
-  TuningFlags tuning;
+  TuneFlags f;
   ArgParser parser(
       tool + " tune",
       tool +
@@ -77,54 +74,43 @@ int cli::runArtifactTuneCommand(const std::string &tool, const std::vector<std::
       "artifact are compiled: `ssmc tune` tunes those from a model file.");
   parser.positional("ARTIFACT", &source, "a .ssmx artifact with CUDA code", /*required=*/false);
   parser.option("device", &device, "DEV", "cuda (GPU 0, the default) or cuda:N");
-  parser.option("batch", &batch, "B", "sequences per call (default 1)").inRange(1, 256);
-  parser.option("prompt-len", &promptLen, "P", "prefill tokens per sequence (default 512)")
-      .inRange(1, 1 << 20);
-  parser
-      .option("budget", &budget, "SECONDS",
-              "stop measuring after this much wall time (default 300); what finished is kept")
-      .above(0);
-  parser.option("seed", &seed, "S", "seed of the random weights and inputs (default 0)").atLeast(0);
-  parser.flag("show", &show, "list what the tuning database holds for this GPU");
-  parser.flag("json", &json, "print one JSON object instead of text");
-  parser.flag("quiet", &quiet, "no progress or notes on stderr", "q");
-  addTuningOptions(parser, tuning, /*tune=*/true);
+  addTuneOptions(parser, f);
   if (std::optional<int> done = parser.parseOrReport(args))
     return *done;
   Console console(tool + " tune");
-  console.setQuiet(quiet);
+  console.setQuiet(f.quiet);
   ssmrt::StatusOr<ssmrt::DeviceChoice> choice = ssmrt::parseDevice(device);
   if (!choice.ok())
     return console.fail(choice.status());
   if (choice->kind != ssmrt::DeviceChoice::Kind::Cuda)
     return console.fail("--device " + device + ": " + tool +
                         " tune tunes CUDA kernels (cuda or cuda:N); `ssmc tune` tunes the CPU's");
-  if (show && !source.empty())
+  if (f.show && !source.empty())
     return console.fail("--show takes no ARTIFACT");
-  if (!show && source.empty())
+  if (!f.show && source.empty())
     return console.fail("give an ARTIFACT to tune, or --show");
   ssmrt::StatusOr<ssmrt::Program> program =
-      show ? ssmrt::StatusOr<ssmrt::Program>(ssmrt::Program()) : loadArtifact(source);
+      f.show ? ssmrt::StatusOr<ssmrt::Program>(ssmrt::Program()) : loadArtifact(source);
   if (!program.ok())
     return console.fail(program.status());
   ssmrt::StatusOr<std::unique_ptr<ssmrt::gpu::GpuDevice>> gpu =
       ssmrt::gpu::openCudaDevice(choice->ordinal);
   if (!gpu.ok())
     return console.fail("--device " + device + ": " + gpu.status().message());
-  std::string dbPath = tuningDbPath(tuning, console, (*gpu)->deviceKey());
+  std::string dbPath = tuningDbPath(f.tuning, console, (*gpu)->deviceKey());
   if (dbPath.empty())
     return console.fail("no tuning database to write (give --tuning-db FILE)");
-  if (show)
-    return showTuningDb(dbPath, (*gpu)->deviceKey(), json, console);
+  if (f.show)
+    return showTuningDb(dbPath, (*gpu)->deviceKey(), f.json, console);
   GpuTuneArgs a;
-  a.batch = batch;
-  a.promptLen = promptLen;
-  a.seed = static_cast<uint64_t>(seed);
-  a.budgetSeconds = budget;
+  a.batch = f.batch;
+  a.promptLen = f.promptLen;
+  a.seed = static_cast<uint64_t>(f.seed);
+  a.budgetSeconds = f.budgetSeconds;
   a.dbPath = dbPath;
   ssmrt::StatusOr<TuneReport> report = tuneOnGpu(*program, **gpu, a, console);
   if (!report.ok())
     return console.fail(source + ": " + report.status().message());
-  printTuneReport(*report, json, console);
+  printTuneReport(*report, f.json, console);
   return 0;
 }

@@ -81,6 +81,22 @@ int cli::showTuningDb(const std::string &path, const ssmrt::DeviceKey &key, bool
   return 0;
 }
 
+void cli::addTuneOptions(ArgParser &parser, TuneFlags &f) {
+  parser.option("batch", &f.batch, "B", "sequences per call (default 1)").inRange(1, 256);
+  parser.option("prompt-len", &f.promptLen, "P", "prefill tokens per sequence (default 512)")
+      .inRange(1, 1 << 20);
+  parser
+      .option("budget", &f.budgetSeconds, "SECONDS",
+              "stop measuring after this much wall time (default 300); what finished is kept")
+      .above(0);
+  parser.option("seed", &f.seed, "S", "seed of the random weights and inputs (default 0)")
+      .atLeast(0);
+  parser.flag("show", &f.show, "list what the tuning database holds for this device");
+  parser.flag("json", &f.json, "print one JSON object instead of text");
+  parser.flag("quiet", &f.quiet, "no progress or notes on stderr", "q");
+  addTuningOptions(parser, f.tuning, /*tune=*/true);
+}
+
 void cli::printTuneReport(const TuneReport &r, bool json, const Console &console) {
   int timed = 0, rejected = 0;
   for (const ssmrt::KernelTuneResult &k : r.kernels) {

@@ -9,7 +9,9 @@
 #define SSMC_TOOLS_CLI_TUNEREPORT_H
 
 #include "runtime/tuning/TuningDb.h"
+#include "tools/cli/ArgParser.h"
 #include "tools/cli/Console.h"
+#include "tools/cli/TuningOptions.h"
 
 #include <string>
 #include <vector>
@@ -25,6 +27,17 @@ struct TuneReport {
   bool outOfBudget = false;
   std::vector<ssmrt::KernelTuneResult> kernels;
 };
+
+/// The options ssmc tune and ssmc-run tune share.
+struct TuneFlags {
+  int64_t batch = 1, promptLen = 512, seed = 0;
+  double budgetSeconds = 300;
+  bool json = false, show = false, quiet = false;
+  TuningFlags tuning;
+};
+/// Registers --batch, --prompt-len, --budget, --seed, --show, --json, -q
+/// and --tuning-db.
+void addTuneOptions(ArgParser &parser, TuneFlags &flags);
 
 /// Prints |report| (stdout), and on stderr a warning if the budget ran out.
 void printTuneReport(const TuneReport &report, bool json, const Console &console);

@@ -21,10 +21,8 @@ using namespace ssmc;
 int ssmc::runTuneCommand(const std::vector<std::string> &args) {
   std::string source, device = "cpu", gpuDtype = "bf16";
   std::vector<std::string> includeDirs;
-  int64_t batch = 1, promptLen = 512, threads = 0, seed = 0;
-  double budget = 300;
-  bool json = false, show = false, quiet = false;
-  TuningFlags tuning;
+  int64_t threads = 0;
+  cli::TuneFlags f;
   cli::ArgParser parser(
       "ssmc tune",
       "ssmc tune SOURCE [--device cpu|cuda[:N]] [--batch B] [--prompt-len P] "
@@ -50,25 +48,14 @@ int ssmc::runTuneCommand(const std::vector<std::string> &args) {
       .option("gpu-dtype", &gpuDtype, "DTYPE",
               "with a CUDA device: the kernels' dtype, as compile's (default bf16)")
       .oneOf({"bf16", "fp16", "fp32"});
-  parser.option("batch", &batch, "B", "sequences per call (default 1)").inRange(1, 256);
-  parser.option("prompt-len", &promptLen, "P", "prefill tokens per sequence (default 512)")
-      .inRange(1, 1 << 20);
-  parser
-      .option("budget", &budget, "SECONDS",
-              "stop measuring after this much wall time (default 300); what finished is kept")
-      .above(0);
   parser.option("threads", &threads, "N", "CPU threads (default: all, or $SSMC_THREADS)")
       .atLeast(0);
-  parser.option("seed", &seed, "S", "seed of the random weights and prompt (default 0)").atLeast(0);
-  parser.flag("show", &show, "list what the tuning database holds for this device");
-  parser.flag("json", &json, "print one JSON object instead of text");
-  parser.flag("quiet", &quiet, "no progress or notes on stderr", "q");
   parser.list("include", &includeDirs, "DIR", "also search DIR for imports", "I");
-  addTuningOptions(parser, tuning, /*tune=*/true);
+  cli::addTuneOptions(parser, f);
   if (std::optional<int> done = parser.parseOrReport(args))
     return *done;
   cli::Console console("ssmc tune");
-  console.setQuiet(quiet);
+  console.setQuiet(f.quiet);
   ssmrt::StatusOr<ssmrt::DeviceChoice> choice = ssmrt::parseDevice(device);
   if (!choice.ok())
     return console.fail(choice.status());
@@ -85,20 +72,20 @@ int ssmc::runTuneCommand(const std::vector<std::string> &args) {
     gpu = std::move(*opened);
     key = gpu->deviceKey();
   }
-  std::string dbPath = tuningDbPath(tuning, console, key);
+  std::string dbPath = tuningDbPath(f.tuning, console, key);
   if (dbPath.empty())
     return console.fail("no tuning database to write (give --tuning-db FILE)");
   auto gpuArgs = [&] {
     cli::GpuTuneArgs a;
-    a.batch = batch;
-    a.promptLen = promptLen;
-    a.seed = static_cast<uint64_t>(seed);
-    a.budgetSeconds = budget;
+    a.batch = f.batch;
+    a.promptLen = f.promptLen;
+    a.seed = static_cast<uint64_t>(f.seed);
+    a.budgetSeconds = f.budgetSeconds;
     a.dbPath = dbPath;
     return a;
   };
-  if (show)
-    return source.empty() ? cli::showTuningDb(dbPath, key, json, console)
+  if (f.show)
+    return source.empty() ? cli::showTuningDb(dbPath, key, f.json, console)
                           : console.fail("--show takes no SOURCE");
   if (source.empty())
     return console.fail("give a SOURCE to tune, or --show");
@@ -125,11 +112,11 @@ int ssmc::runTuneCommand(const std::vector<std::string> &args) {
       report = cli::tuneOnGpu(*program, *gpu, gpuArgs(), console);
     } else {
       CpuTuneRequest request;
-      request.batch = batch;
-      request.promptLen = promptLen;
-      request.budgetSeconds = budget;
+      request.batch = f.batch;
+      request.promptLen = f.promptLen;
+      request.budgetSeconds = f.budgetSeconds;
       request.threads = static_cast<int>(threads);
-      request.seed = static_cast<uint64_t>(seed);
+      request.seed = static_cast<uint64_t>(f.seed);
       request.dbPath = dbPath;
       request.defaultVectorWidth = mlir::ssm::CPUTarget::host().vectorWidth;
       request.compile = [&](const ssmrt::TuneConfig &compileTime) {
@@ -140,6 +127,6 @@ int ssmc::runTuneCommand(const std::vector<std::string> &args) {
   }
   if (!report.ok())
     return console.fail(source + ": " + report.status().message());
-  cli::printTuneReport(*report, json, console);
+  cli::printTuneReport(*report, f.json, console);
   return 0;
 }
