@@ -153,7 +153,7 @@ std::vector<std::vector<TileParam>> Session::tunedTilesFor(gpu::GpuDevice &devic
   DeviceKey key = device.deviceKey();
   std::string path = options_.tuningDb;
   if (path.empty()) {
-    StatusOr<std::string> p = TuningDb::defaultPath(key);
+    StatusOr<std::string> p = TuningDb::defaultPath(key, /*create=*/false);
     struct stat st;
     if (!p.ok() || stat(p->c_str(), &st) != 0)
       return {};

@@ -150,8 +150,14 @@ std::string ssmrt::formatRecord(const TuningRecord &r) {
   return s + ", \"version\": " + quoteJson(r.version) + "}";
 }
 
-StatusOr<std::string> TuningDb::defaultPath(const DeviceKey &key) {
-  SSMRT_ASSIGN_OR_RETURN(std::string dir, cacheDirectory("tuning"));
+StatusOr<std::string> TuningDb::defaultPath(const DeviceKey &key, bool create) {
+  std::string dir;
+  if (create) {
+    SSMRT_ASSIGN_OR_RETURN(dir, cacheDirectory("tuning"));
+  } else {
+    SSMRT_ASSIGN_OR_RETURN(std::string root, cacheRoot());
+    dir = root + "/tuning";
+  }
   return dir + "/" + key.kind + "-" + key.id() + ".jsonl";
 }
 

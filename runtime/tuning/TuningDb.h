@@ -63,8 +63,9 @@ struct TuningChoice {
 
 class TuningDb {
 public:
-  /// $SSMC_CACHE_DIR/tuning/<kind>-<id>.jsonl (the directory is created).
-  static StatusOr<std::string> defaultPath(const DeviceKey &key);
+  /// $SSMC_CACHE_DIR/tuning/<kind>-<id>.jsonl; the directory is created
+  /// when |create| (for writers; readers need not touch the disk).
+  static StatusOr<std::string> defaultPath(const DeviceKey &key, bool create);
 
   /// Reads |path| (a missing or empty file is an empty database). A file that
   /// is not a tuning database, one for another device, or one with a bad

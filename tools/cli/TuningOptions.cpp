@@ -25,7 +25,7 @@ std::string ssmc::tuningDbPath(const TuningFlags &flags, const cli::Console &con
                                const ssmrt::DeviceKey &key) {
   if (!flags.db.empty())
     return flags.db;
-  ssmrt::StatusOr<std::string> path = ssmrt::TuningDb::defaultPath(key);
+  ssmrt::StatusOr<std::string> path = ssmrt::TuningDb::defaultPath(key, /*create=*/true);
   if (!path.ok()) {
     console.warn("no tuning database: " + path.status().message());
     return "";
@@ -38,10 +38,17 @@ std::string ssmc::tuningDbToUse(const TuningFlags &flags, const cli::Console &co
   digest.clear();
   if (flags.off)
     return "";
-  std::string path = tuningDbPath(flags, console);
-  struct stat st;
-  if (path.empty() || (flags.db.empty() && stat(path.c_str(), &st) != 0))
-    return "";
+  // Without --tuning-db, this CPU's database when there is one (silently
+  // none when the cache directory cannot even be named).
+  std::string path = flags.db;
+  if (path.empty()) {
+    ssmrt::StatusOr<std::string> p =
+        ssmrt::TuningDb::defaultPath(ssmrt::cpuDeviceKey(), /*create=*/false);
+    struct stat st;
+    if (!p.ok() || stat(p->c_str(), &st) != 0)
+      return "";
+    path = *p;
+  }
   std::vector<uint8_t> bytes;
   if (!ssmrt::readWholeFile(path, bytes)) {
     console.warn("tuning database " + path + " cannot be read; using the default configurations");

@@ -23,8 +23,9 @@ struct TuningFlags {
 /// Registers --tuning-db and --no-tuning (|tune|: ssmc tune's own wording).
 void addTuningOptions(cli::ArgParser &parser, TuningFlags &flags, bool tune = false);
 
-/// The database file of this CPU: --tuning-db, else the one in the cache
-/// directory (docs/tuning.md); "" when it cannot be named (a warning says why).
+/// The database file to write: --tuning-db, else |key|'s in the cache
+/// directory (docs/tuning.md), which is created; "" when it cannot be (a
+/// warning says why).
 std::string tuningDbPath(const TuningFlags &flags, const cli::Console &console,
                          const ssmrt::DeviceKey &key = ssmrt::cpuDeviceKey());
 
