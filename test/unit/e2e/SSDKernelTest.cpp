@@ -102,22 +102,32 @@ std::vector<OpTensor> ssdInputs(const SSDCase &c, uint64_t seed) {
   return inputs;
 }
 
-void checkSSD(const SSDCase &c, uint64_t seed) {
-  std::string source = ssdFunction(c);
-  SCOPED_TRACE(source);
-  std::vector<OpTensor> inputs = ssdInputs(c, seed);
+/// The float64 reference's outputs for the one op of |source|, after
+/// checking the CPU kernels of both vector widths against them.
+std::vector<OpTensor> checkCpuKernels(const std::string &source, const char *op,
+                                      const std::vector<OpTensor> &inputs) {
   RunOpOptions reference;
   reference.reference = true;
-  std::vector<OpTensor> want = runSource(source, "ssd_scan", inputs, reference).outputs;
+  std::vector<OpTensor> want = runSource(source, op, inputs, reference).outputs;
   for (int vectorWidth : {8, 16}) {
     SCOPED_TRACE("vector width " + std::to_string(vectorWidth));
     RunOpOptions cpu;
     cpu.vectorWidth = vectorWidth;
-    RunOpResult got = runSource(source, "ssd_scan", inputs, cpu);
-    ASSERT_FALSE(got.trace.empty());
-    EXPECT_NE(got.trace.back().find("CPU kernel"), std::string::npos) << got.trace.back();
+    RunOpResult got = runSource(source, op, inputs, cpu);
+    EXPECT_FALSE(got.trace.empty());
+    if (!got.trace.empty()) {
+      EXPECT_NE(got.trace.back().find("CPU kernel"), std::string::npos) << got.trace.back();
+    }
     expectClose(got.outputs, want, kTolerance);
   }
+  return want;
+}
+
+void checkSSD(const SSDCase &c, uint64_t seed) {
+  std::string source = ssdFunction(c);
+  SCOPED_TRACE(source);
+  std::vector<OpTensor> inputs = ssdInputs(c, seed);
+  std::vector<OpTensor> want = checkCpuKernels(source, "ssd_scan", inputs);
   // The CUDA kernels in the host emulator: the recurrent one in f32, the
   // chunked tensor-core one in bf16 and fp16.
   ssmc::cudaemu::EmulatedDevice device;
@@ -145,18 +155,7 @@ TEST(SSDKernel, CpuChunkLengths) {
       c.cpuChunk = chunk;
       std::string source = ssdFunction(c);
       SCOPED_TRACE(source);
-      std::vector<OpTensor> inputs = ssdInputs(c, 900 + seq + chunk);
-      RunOpOptions reference;
-      reference.reference = true;
-      std::vector<OpTensor> want = runSource(source, "ssd_scan", inputs, reference).outputs;
-      for (int vectorWidth : {8, 16}) {
-        RunOpOptions cpu;
-        cpu.vectorWidth = vectorWidth;
-        RunOpResult got = runSource(source, "ssd_scan", inputs, cpu);
-        ASSERT_FALSE(got.trace.empty());
-        EXPECT_NE(got.trace.back().find("CPU kernel"), std::string::npos) << got.trace.back();
-        expectClose(got.outputs, want, kTolerance);
-      }
+      checkCpuKernels(source, "ssd_scan", ssdInputs(c, 900 + seq + chunk));
     }
 }
 
@@ -274,17 +273,7 @@ void checkGatedNorm(int64_t width, int64_t groupSize, bool normBeforeGate, int64
   std::vector<OpTensor> inputs = randomInputs(
       {{{2, seq, width}, -2.0f, 2.0f}, {{2, seq, width}, -3.0f, 3.0f}, {{width}, 0.5f, 1.5f}},
       seed);
-  RunOpOptions reference;
-  reference.reference = true;
-  std::vector<OpTensor> want = runSource(source, "gated_rmsnorm", inputs, reference).outputs;
-  for (int vectorWidth : {8, 16}) {
-    RunOpOptions cpu;
-    cpu.vectorWidth = vectorWidth;
-    RunOpResult got = runSource(source, "gated_rmsnorm", inputs, cpu);
-    ASSERT_FALSE(got.trace.empty());
-    EXPECT_NE(got.trace.back().find("CPU kernel"), std::string::npos) << got.trace.back();
-    expectClose(got.outputs, want, kTolerance);
-  }
+  std::vector<OpTensor> want = checkCpuKernels(source, "gated_rmsnorm", inputs);
   if (seq > 7)
     return; // the emulator runs a host thread per CUDA thread: short rows only
   RunOpOptions cuda;
