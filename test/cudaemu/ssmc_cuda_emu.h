@@ -7,8 +7,9 @@
 // coordinates, __syncthreads and fences, integer and float atomics, bit casts
 // and the float math intrinsics, and one tensor-core instruction
 // (ssmc_emu_mma_m16n8k16, what the preamble's ssm_mma16816 issues as PTX on a
-// GPU). Anything else (warp shuffles and votes, dynamic shared memory,
-// texture reads) fails to compile, as it should.
+// GPU), and the full-warp __syncwarp and __shfl_xor_sync. Anything else
+// (partial-warp masks, other shuffles, votes, dynamic shared memory, texture
+// reads) fails to compile, as it should.
 //
 // __shared__ is `static`: the launcher runs the blocks of a normal launch
 // one after another, so a kernel's statics are the running block's shared
@@ -195,6 +196,39 @@ inline float __powf(float x, float y) { return powf(x, y); }
 inline float __fdividef(float x, float y) { return x / y; }
 inline float __saturatef(float x) { return fminf(fmaxf(x, 0.0f), 1.0f); }
 inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
+
+//===----------------------------------------------------------------------===//
+// Warp collectives (full warps only: every lane must call them)
+//===----------------------------------------------------------------------===//
+
+inline void __syncwarp(unsigned mask = 0xffffffffu) {
+  unsigned all[32];
+  if (mask != 0xffffffffu) {
+    fprintf(stderr, "ssmc_cuda_emu: __syncwarp with a partial mask\n");
+    __builtin_trap();
+  }
+  ssmc_emu_self->warp_exchange(ssmc_emu_self->context, &mask, all, sizeof mask);
+}
+template <typename T> inline T ssmc_emu_shfl_xor(unsigned mask, T v, int laneMask) {
+  static_assert(sizeof(T) == 4, "32-bit shuffles");
+  if (mask != 0xffffffffu) {
+    fprintf(stderr, "ssmc_cuda_emu: a shuffle with a partial mask\n");
+    __builtin_trap();
+  }
+  T all[32];
+  ssmc_emu_self->warp_exchange(ssmc_emu_self->context, &v, all, sizeof v);
+  const unsigned lane = ((threadIdx.z * blockDim.y + threadIdx.y) * blockDim.x + threadIdx.x) % 32;
+  return all[(lane ^ (unsigned)laneMask) % 32];
+}
+inline float __shfl_xor_sync(unsigned mask, float v, int laneMask) {
+  return ssmc_emu_shfl_xor(mask, v, laneMask);
+}
+inline int __shfl_xor_sync(unsigned mask, int v, int laneMask) {
+  return ssmc_emu_shfl_xor(mask, v, laneMask);
+}
+inline unsigned __shfl_xor_sync(unsigned mask, unsigned v, int laneMask) {
+  return ssmc_emu_shfl_xor(mask, v, laneMask);
+}
 
 //===----------------------------------------------------------------------===//
 // Tensor cores

@@ -116,6 +116,9 @@ __device__ __forceinline__ void ssm_grid_barrier(unsigned *bar) {
   __syncthreads();
 }
 
+// -inf (no headers, so no INFINITY): masked scores, empty maxima.
+__device__ __forceinline__ float ssm_neg_inf() { return __uint_as_float(0xff800000u); }
+
 __device__ __forceinline__ float ssm_silu(float x) { return x / (1.0f + __expf(-x)); }
 // torch's softplus: the input itself above the threshold 20.
 __device__ __forceinline__ float ssm_softplus(float x) { return x > 20.0f ? x : log1pf(__expf(x)); }

@@ -34,7 +34,8 @@ TEST(KernelSources, EveryFamilyIsEmbedded) {
   for (const CUDAKernelSource &s : cudaKernelSources())
     files.push_back(s.file);
   EXPECT_EQ(files, (std::vector<std::string>{"preamble.cuh", "rows.cuh", "conv.cuh", "scan.cuh",
-                                             "ssd.cuh", "ssd_chunked.cuh", "step.cuh"}));
+                                             "ssd.cuh", "ssd_chunked.cuh", "step.cuh",
+                                             "attention.cuh"}));
 }
 
 TEST(KernelSources, CompileWithNvrtc) {
