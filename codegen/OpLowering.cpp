@@ -59,9 +59,14 @@ Lowering mlir::ssm::loweringOf(Operation *op, const LoweringTarget &target) {
   if (isa<LogitsOp>(op))
     return Lowering::Library;
   // The CPU runtime's MixtureOfExperts (matrix products per expert) and
-  // Attention (tiled products over the KV caches it keeps).
-  if (isa<MoEOp, AttentionOp>(op) && !cuda)
+  // Attention (tiled products over the KV caches it keeps); on CUDA,
+  // attention is a generated kernel (without rotary embedding so far).
+  if (isa<MoEOp>(op) && !cuda)
     return Lowering::Library;
+  if (auto attention = dyn_cast<AttentionOp>(op))
+    return !cuda                          ? Lowering::Library
+           : attention.getRopeThetaAttr() ? Lowering::Unsupported
+                                          : Lowering::Kernel;
   if (isa<SplitOp, ReshapeOp>(op) && isActivationValue(op->getOperand(0)))
     return Lowering::View;
   if (hasKernel(op, target))

@@ -88,6 +88,10 @@ void CUDAKernelWriter::flag(StringRef member, bool value) {
   config_ += "  static constexpr bool " + member.str() + " = " + (value ? "true" : "false") + ";\n";
 }
 
+void CUDAKernelWriter::alias(StringRef member, StringRef type) {
+  config_ += "  using " + member.str() + " = " + type.str() + ";\n";
+}
+
 void CUDAKernelWriter::function(StringRef declaration, StringRef body) {
   config_ +=
       "  __device__ __forceinline__ static " + declaration.str() + " { " + body.str() + " }\n";
@@ -112,11 +116,15 @@ ssmrt::CudaKernelDesc CUDAKernelWriter::finish(ssmrt::CudaKernelDesc launch) {
     case ValueRole::Absent: break;
     }
   };
-  for (auto [o, v] : llvm::zip(info.operands, odsOperands(op_)))
-    if (v)
-      addArg(o.name, v, false);
-  for (auto [r, v] : llvm::zip(info.results, op_->getResults()))
-    addArg(r.name, v, true);
+  if (custom_) {
+    signature = customSignature_;
+  } else {
+    for (auto [o, v] : llvm::zip(info.operands, odsOperands(op_)))
+      if (v)
+        addArg(o.name, v, false);
+    for (auto [r, v] : llvm::zip(info.results, op_->getResults()))
+      addArg(r.name, v, true);
+  }
   std::vector<std::string> call = callArgs_;
   if (workspace_) {
     signature.push_back("float *__restrict__ workspace");
@@ -145,7 +153,8 @@ ssmrt::CudaKernelDesc CUDAKernelWriter::finish(ssmrt::CudaKernelDesc launch) {
      << config_ << "};\n"
      << undef << "\n"
      << cudaKernelSource(file_) << "\nextern \"C\" __global__ void __launch_bounds__(ssm_config::"
-     << StringRef(launch.blockParam).lower() << ")\n"
+     << StringRef(launch.blockParam).lower()
+     << (minBlocks_ ? ", " + std::to_string(minBlocks_) : std::string()) << ")\n"
      << launch.name << "(";
   for (size_t i = 0; i < signature.size(); ++i)
     os << (i ? ",\n    " : "") << signature[i];

@@ -68,6 +68,21 @@ public:
   void params(ArrayRef<std::pair<StringRef, StringRef>> bindings);
   /// The kernel takes a workspace after its results (and passes it on).
   void workspace() { workspace_ = true; }
+  /// An entry point whose arguments are not the op's operands and results
+  /// (the attention kernels read the runtime's KV cache tables):
+  /// |signature| declares them, |call| passes them to the family function;
+  /// the workspace (when asked for), batch and seq follow as usual.
+  void entry(std::vector<std::string> signature, std::vector<std::string> call) {
+    customSignature_ = std::move(signature);
+    callArgs_ = std::move(call);
+    custom_ = true;
+  }
+  /// __launch_bounds__'s second argument: with 1, ptxas may use registers
+  /// up to what one block per multiprocessor allows (its default target is
+  /// lower, and spilled the attention kernels on sm_90).
+  void minBlocksPerMultiprocessor(int n) { minBlocks_ = n; }
+  /// A type member of the configuration: `using |member| = |type|;`.
+  void alias(StringRef member, StringRef type);
 
   /// The operand or result named |name| in the op table; null if absent.
   Value value(StringRef name) const;
@@ -93,7 +108,9 @@ private:
   std::string file_, function_;
   llvm::StringMap<Value> values_; ///< op-table name -> operand or result
   std::vector<std::string> callArgs_;
-  bool workspace_ = false;
+  bool workspace_ = false, custom_ = false;
+  int minBlocks_ = 0;
+  std::vector<std::string> customSignature_;
   std::vector<ssmrt::TileParam> params_;
   std::string config_;
 };

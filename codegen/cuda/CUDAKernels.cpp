@@ -36,6 +36,8 @@ FailureOr<ssmrt::CudaKernelDesc> emitFamilyKernel(Operation *op) {
     return emitMamba2StepKernel(step);
   if (auto step = dyn_cast<MambaStepOp>(op))
     return emitStepKernel(step);
+  if (auto attention = dyn_cast<AttentionOp>(op))
+    return emitAttentionKernel(attention);
   return emitRowKernel(op);
 }
 

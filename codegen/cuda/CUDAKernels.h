@@ -26,6 +26,13 @@ ssmrt::CudaKernelDesc emitSSDKernel(SSDScanOp op);
 bool ssdOnTensorCores(SSDScanOp op);
 ssmrt::CudaKernelDesc emitStepKernel(MambaStepOp op);
 ssmrt::CudaKernelDesc emitMamba2StepKernel(Mamba2StepOp op);
+/// kernels/attention.cuh: the tensor-core prefill kernel when the tiles
+/// ask for it (QTOK = tiles::kAttentionMmaQueries) and the op fits it,
+/// else the row kernel (f32, odd head sizes, decode).
+ssmrt::CudaKernelDesc emitAttentionKernel(AttentionOp op);
+/// Whether |op| can take the tensor-core kernel: 16-bit q, k, v and
+/// head_dim a multiple of 16 up to 128.
+bool attentionFitsTensorCores(AttentionOp op);
 
 /// The name ssm-assign-cuda-kernels gives |op|'s kernel: the op's mnemonic
 /// and a hash of everything its emitter reads (attributes, tiles, the role

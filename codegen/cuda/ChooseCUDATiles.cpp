@@ -134,6 +134,35 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
                                             tiles::convTiles().find("CHANNELS")->dflt));
         set("TIME", std::max<int64_t>(tiles::convTiles().find("TIME")->dflt,
                                       nextPowerOfTwo(conv.getKernelSize())));
+      } else if (auto attention = dyn_cast<AttentionOp>(op)) {
+        // Prefill: the tensor-core kernel where it fits, else about 16
+        // query rows (tokens x the query heads of a KV head) per block.
+        // Decode: one token, its cache spread over up to SPLITS blocks.
+        const tiles::TileTable &table = tiles::attentionTiles();
+        int64_t group = attention.getHeads() / attention.getKvHeads();
+        int64_t headDim = attention.getHeadDim();
+        bool decode = llvm::cast<RankedTensorType>(attention.getQ().getType()).getDimSize(1) == 1;
+        if (!decode && attentionFitsTensorCores(attention)) {
+          set("THREADS", 128);
+          set("QTOK", tiles::kAttentionMmaQueries);
+          set("SPLITS", 1);
+        } else {
+          int64_t qtok = decode ? 1 : std::max<int64_t>(1, 16 / group);
+          auto threads = [&] { return 32 * std::min<int64_t>(4, qtok * group); };
+          while (qtok > 1 && tiles::attentionRowsSharedBytes(qtok * group, headDim, threads()) > limit)
+            qtok /= 2;
+          if (int64_t bytes = tiles::attentionRowsSharedBytes(group, headDim, threads());
+              bytes > limit) {
+            op->emitError() << group << " query heads per KV head of " << headDim
+                            << " need " << bytes << " bytes of shared memory in the attention "
+                            << "kernel; the limit is " << limit;
+            failed = true;
+            return;
+          }
+          set("THREADS", threads());
+          set("QTOK", qtok);
+          set("SPLITS", decode ? table.find("SPLITS")->dflt : 1);
+        }
       } else if (isa<MambaStepOp, Mamba2StepOp>(op)) {
         // Small blocks spread each phase over more multiprocessors.
         for (const tiles::TileParamSpec &p : tiles::stepTiles().params)

@@ -92,3 +92,29 @@ int64_t mlir::ssm::tiles::stepWorkspace(int64_t width, int64_t rows) {
   const std::vector<int64_t> &segments = stepTiles().find("SEGMENTS")->choices;
   return width + rows * *std::max_element(segments.begin(), segments.end()) + rows;
 }
+
+const TileTable &mlir::ssm::tiles::attentionTiles() {
+  static const TileTable table = {{
+      {"THREADS", 128, {32, 64, 128}},
+      {"QTOK", 16, {1, 2, 4, 8, 16, kAttentionMmaQueries}},
+      {"SPLITS", 16, {1, 4, 16, 32}},
+  }};
+  return table;
+}
+
+int64_t mlir::ssm::tiles::attentionMmaSharedBytes(int64_t headDim) {
+  // 16-bit sK, sV [64][D + 8], sP [4 warps][16][64 + 8].
+  return 2 * (2 * 64 * (headDim + 8) + 4 * 16 * 72);
+}
+
+int64_t mlir::ssm::tiles::attentionRowsSharedBytes(int64_t rows, int64_t headDim,
+                                                   int64_t threads) {
+  // f32 sQ [ROWS][D], sK [32][D + 1], sS and sP [WARPS][rows per warp][32].
+  int64_t warps = threads / 32, perWarp = (rows + warps - 1) / warps;
+  return 4 * (rows * headDim + 32 * (headDim + 1) + 2 * warps * perWarp * 32) + 4;
+}
+
+int64_t mlir::ssm::tiles::attentionWorkspace(int64_t heads, int64_t kvHeads, int64_t headDim,
+                                             int64_t splits) {
+  return kvHeads + heads * splits * (headDim + 2);
+}

@@ -69,6 +69,17 @@ const TileTable &stepTiles();
 /// SEGMENTS value a tuner may choose.
 int64_t stepWorkspace(int64_t width, int64_t rows);
 
+/// kernels/attention.cuh: THREADS, QTOK (query tokens per block; the
+/// tensor-core kernel's is kAttentionMmaQueries) and SPLITS (the most key
+/// slices a decode step spreads a cache over).
+const TileTable &attentionTiles();
+constexpr int64_t kAttentionMmaQueries = 64;
+int64_t attentionMmaSharedBytes(int64_t headDim);
+int64_t attentionRowsSharedBytes(int64_t rows, int64_t headDim, int64_t threads);
+/// Floats per sequence: a counter per KV head, then (head_dim + 2) per
+/// (query head, split) (one query token: decode).
+int64_t attentionWorkspace(int64_t heads, int64_t kvHeads, int64_t headDim, int64_t splits);
+
 } // namespace mlir::ssm::tiles
 
 #endif // SSMC_CODEGEN_CUDA_TILETABLES_H

@@ -140,6 +140,11 @@ enum class LaunchGrid : uint8_t {
   /// grid (min(ceil(batch * channels / block), blocks that fit at once));
   /// the kernel strides over its work, so any grid size is correct
   Persistent,
+  /// grid (channels, ceil(seq / param(timeParam)) * splits, batch): the
+  /// attention kernels' (head or KV head, query tile and key slice,
+  /// sequence); the runtime picks splits, at most param("SPLITS") (1 when
+  /// the kernel has no such parameter)
+  Attention,
 };
 
 /// A CUDA kernel as the compiler emitted it (docs/artifact.md, "CUDA

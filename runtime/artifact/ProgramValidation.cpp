@@ -237,6 +237,9 @@ Status ssmrt::validateProgram(const Program &p, const std::string &name) {
     if (k.grid == LaunchGrid::ChannelBlocks && (k.channels < 1 || k.param(k.gridParam) < 1 ||
                                                 (!k.timeParam.empty() && k.param(k.timeParam) < 1)))
       return Status::error(what + ": channel grid without channels or a divisor parameter");
+    if (k.grid == LaunchGrid::Attention &&
+        (k.channels < 1 || k.channels > 65535 || k.param(k.timeParam) < 1))
+      return Status::error(what + ": attention grid without heads or a query tile parameter");
     if (k.grid == LaunchGrid::Persistent && (k.channels < 1 || !k.cooperative))
       return Status::error(what + ": a persistent grid must be cooperative and cover channels");
     if (k.workspace < 0 || k.workspace > (int64_t(1) << 32))

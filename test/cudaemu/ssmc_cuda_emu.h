@@ -173,6 +173,7 @@ inline int __float_as_int(float f) {
 }
 
 template <typename T> inline T __ldg(const T *p) { return *p; }
+template <typename T> inline T __ldcg(const T *p) { return *p; }
 
 // CUDA's min/max for same-typed operands (it also has mixed signed/unsigned
 // overloads, which kernels here do not use).

@@ -13,21 +13,21 @@
 // written.
 //
 // ssm_attention_mma (16-bit T, head_dim a multiple of 16 up to 128, sm_80):
-//   block (head · 64-query tile, -, b) of 4 warps, warp w owning 16
+//   block (head, 64-query tile, b) of 4 warps, warp w owning 16
 //   queries with their Q fragments in registers; per tile of 64 keys
 //   staged in shared memory, S = Q·Kᵀ and O += P·V on tensor cores (P
 //   rounded to T), f32 accumulation, scale applied to S in f32.
 // ssm_attention_rows (any T and head_dim; decode, f32 and the rest):
-//   block (kv head · QTOK-token tile, split, b): the QTOK tokens × GROUP
+//   block (kv head, QTOK-token tile + tiles · split, b): the QTOK tokens × GROUP
 //   query heads that share the KV head are the block's rows, spread over
 //   its warps; per tile of 32 keys staged in shared memory, lane j scores
 //   key j against each row, and lane c owns output columns c, c + 32, ...
-//   of P·V. With gridDim.y > 1, split y takes its slice of the keys and
+//   of P·V. With more than one split, each takes a slice of the keys and
 //   writes (m, l, unnormalized O) to the workspace; the last split of a
 //   block's rows to finish (an atomic count) merges the slices
 //   (flash-decoding: a long cache is spread over many blocks). Workspace
-//   after the 64 words every kernel's starts with: a counter per (b,
-//   blockIdx.x), then (D + 2) floats per (token row, head, split).
+//   after the 64 words every kernel's starts with: a counter per (b, kv
+//   head, tile), then (D + 2) floats per (token row, head, split).
 //
 // Cfg: T, heads, kv_heads, head_dim, threads, causal, scale; qtok (rows).
 //
@@ -68,11 +68,10 @@ __device__ __forceinline__ void ssm_attention_mma(
   using T = typename Cfg::T;
   constexpr int D = Cfg::head_dim, G = Cfg::heads / Cfg::kv_heads, KW = Cfg::kv_heads * D;
   constexpr int WARPS = 4, QT = 16 * WARPS, KT = 64, KS = D + 8, PS = KT + 8;
-  static_assert(D % 16 == 0 && D <= 128 && Cfg::threads == 32 * WARPS,
-                "head_dim a multiple of 16 up to 128, 128 threads");
+  static_assert(D % 16 == 0 && D <= 128 && Cfg::threads == 32 * WARPS && Cfg::qtok == QT,
+                "head_dim a multiple of 16 up to 128, 128 threads, 64 queries");
   __shared__ unsigned short sK[KT][KS], sV[KT][KS], sP[WARPS][16][PS];
-  const int qTiles = (seq + QT - 1) / QT;
-  const int h = blockIdx.x / qTiles, t0 = (blockIdx.x % qTiles) * QT, b = blockIdx.z;
+  const int h = blockIdx.x, t0 = blockIdx.y * QT, b = blockIdx.z;
   const int kvh = h / G, warp = threadIdx.x / 32, wt0 = t0 + 16 * warp;
   const int len = min(max(lens[b], 0), seq);
   const long long past = cached[b], total = past + len;
@@ -202,18 +201,19 @@ __device__ __forceinline__ void ssm_attention_rows(
   constexpr int QTOK = Cfg::qtok, ROWS = QTOK * G, WARPS = Cfg::threads / 32;
   constexpr int R = (ROWS + WARPS - 1) / WARPS, KT = 32, DL = (D + 31) / 32;
   __shared__ float sQ[ROWS][D], sK[KT][D + 1], sS[WARPS][R][KT], sP[WARPS][R][KT];
-  const int qTiles = (seq + QTOK - 1) / QTOK;
-  const int kvh = blockIdx.x / qTiles, t0 = (blockIdx.x % qTiles) * QTOK, b = blockIdx.z;
+  const int qTiles = (seq + QTOK - 1) / QTOK, splits = gridDim.y / qTiles;
+  const int kvh = blockIdx.x, tile = blockIdx.y % qTiles, split = blockIdx.y / qTiles;
+  const int t0 = tile * QTOK, b = blockIdx.z;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   const int len = min(max(lens[b], 0), seq);
   const long long past = cached[b], total = past + len;
   const int qrows = max(0, min(QTOK, len - t0));
   const long long kEnd = qrows == 0 ? 0 : Cfg::causal ? past + t0 + qrows : total;
   // This split's slice of the keys, whole tiles.
-  const long long span = ((kEnd + gridDim.y - 1) / gridDim.y + KT - 1) / KT * KT;
-  const long long kBegin = min(kEnd, (long long)blockIdx.y * span);
+  const long long span = ((kEnd + splits - 1) / splits + KT - 1) / KT * KT;
+  const long long kBegin = min(kEnd, (long long)split * span);
   const long long kStop = min(kEnd, kBegin + span);
-  if (blockIdx.y == 0)
+  if (split == 0)
     ssm_kv_append<typename Cfg::T, D, Cfg::threads>(keys[b], values[b], k, k_ld, v, v_ld, b, seq,
                                                     past, t0, QTOK, len, kvh * D, KW);
 
@@ -287,7 +287,7 @@ __device__ __forceinline__ void ssm_attention_rows(
     }
   }
   unsigned *counters = reinterpret_cast<unsigned *>(workspace + 64);
-  float *partial = workspace + 64 + batch * gridDim.x;
+  float *partial = workspace + 64 + batch * gridDim.x * qTiles;
   // Each lane summed p over its own keys: add the lanes' sums up.
 #pragma unroll
   for (int i = 0; i < R; ++i)
@@ -302,14 +302,14 @@ __device__ __forceinline__ void ssm_attention_rows(
     for (int j = 0; j < 32; ++j)
       sum += sS[warp][i][j];
     const long long row = (long long)b * seq + t;
-    if (gridDim.y == 1) {
+    if (splits == 1) {
 #pragma unroll
       for (int c = 0; c < DL; ++c)
         if (lane + 32 * c < D)
           ssm_st(out, row * out_ld + (long long)h * D + lane + 32 * c,
                  sum > 0.0f ? o[i][c] / sum : 0.0f);
     } else {
-      float *part = partial + ((row * Cfg::heads + h) * gridDim.y + blockIdx.y) * (D + 2);
+      float *part = partial + ((row * Cfg::heads + h) * splits + split) * (D + 2);
       if (lane == 0) {
         part[0] = m[i];
         part[1] = sum;
@@ -320,15 +320,15 @@ __device__ __forceinline__ void ssm_attention_rows(
           part[2 + lane + 32 * c] = o[i][c];
     }
   }
-  if (gridDim.y == 1)
+  if (splits == 1)
     return;
   // The last split to finish merges them all (threadfence-reduction).
   __shared__ int sLast;
   __threadfence();
   __syncthreads();
   if (threadIdx.x == 0) {
-    unsigned *counter = counters + b * gridDim.x + blockIdx.x;
-    sLast = atomicAdd(counter, 1u) == gridDim.y - 1;
+    unsigned *counter = counters + ((long long)b * gridDim.x + kvh) * qTiles + tile;
+    sLast = atomicAdd(counter, 1u) == splits - 1;
     if (sLast)
       atomicExch(counter, 0u); // ready for the next launch
   }
@@ -341,19 +341,24 @@ __device__ __forceinline__ void ssm_attention_rows(
     if (t >= len)
       continue;
     const long long row = (long long)b * seq + t;
-    const volatile float *part = partial + (row * Cfg::heads + h) * gridDim.y * (D + 2);
+    // __ldcg: the other blocks' slices, past this SM's L1.
+    const float *part = partial + (row * Cfg::heads + h) * splits * (D + 2);
     float mx = ssm_neg_inf();
-    for (int s = 0; s < (int)gridDim.y; ++s)
-      mx = fmaxf(mx, part[s * (D + 2)]);
+    for (int s = 0; s < splits; ++s)
+      mx = fmaxf(mx, __ldcg(part + s * (D + 2)));
     float sum = 0.0f;
-    for (int s = 0; s < (int)gridDim.y; ++s)
-      if (part[s * (D + 2)] != ssm_neg_inf())
-        sum += __expf(part[s * (D + 2)] - mx) * part[s * (D + 2) + 1];
+    for (int s = 0; s < splits; ++s) {
+      const float ms = __ldcg(part + s * (D + 2));
+      if (ms != ssm_neg_inf())
+        sum += __expf(ms - mx) * __ldcg(part + s * (D + 2) + 1);
+    }
     for (int d = lane; d < D; d += 32) {
       float o = 0.0f;
-      for (int s = 0; s < (int)gridDim.y; ++s)
-        if (part[s * (D + 2)] != ssm_neg_inf())
-          o += __expf(part[s * (D + 2)] - mx) * part[s * (D + 2) + 2 + d];
+      for (int s = 0; s < splits; ++s) {
+        const float ms = __ldcg(part + s * (D + 2));
+        if (ms != ssm_neg_inf())
+          o += __expf(ms - mx) * __ldcg(part + s * (D + 2) + 2 + d);
+      }
       ssm_st(out, row * out_ld + (long long)h * D + d, sum > 0.0f ? o / sum : 0.0f);
     }
   }

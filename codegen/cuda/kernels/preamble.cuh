@@ -30,9 +30,14 @@ __device__ __forceinline__ float ssm_to_float(ssm_f16 v) {
 
 template <typename T> __device__ __forceinline__ T ssm_from_float(float f);
 template <> __device__ __forceinline__ float ssm_from_float<float>(float f) { return f; }
+// sm_80+ converts in one instruction (round to nearest even, as below).
 template <> __device__ __forceinline__ ssm_bf16 ssm_from_float<ssm_bf16>(float f) {
-  unsigned u = __float_as_uint(f);
   ssm_bf16 r;
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  asm("cvt.rn.bf16.f32 %0, %1;" : "=h"(r.bits) : "f"(f));
+  return r;
+#endif
+  unsigned u = __float_as_uint(f);
   if ((u & 0x7fffffffu) > 0x7f800000u) {
     r.bits = 0x7fc0; // NaN
   } else {
@@ -42,9 +47,13 @@ template <> __device__ __forceinline__ ssm_bf16 ssm_from_float<ssm_bf16>(float f
   return r;
 }
 template <> __device__ __forceinline__ ssm_f16 ssm_from_float<ssm_f16>(float f) {
+  ssm_f16 r;
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  asm("cvt.rn.f16.f32 %0, %1;" : "=h"(r.bits) : "f"(f));
+  return r;
+#endif
   unsigned u = __float_as_uint(f), sign = (u >> 16) & 0x8000u;
   unsigned a = u & 0x7fffffffu;
-  ssm_f16 r;
   if (a > 0x7f800000u) {
     r.bits = (unsigned short)(sign | 0x7e00u);
   } else if (a >= 0x477ff000u) { // rounds to >= 65520: infinity

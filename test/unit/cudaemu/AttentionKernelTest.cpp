@@ -171,27 +171,27 @@ void check(DType type, Variant variant, const Shape &shape, const std::vector<Se
     valuePtrs.push_back(values[b].data());
   }
 
-  std::string cfg = config(type, shape, threads, qtok);
+  std::string cfg = config(type, shape, threads, variant == Variant::Mma ? 64 : qtok);
   if (variant == Variant::Mma) {
     EmulatedKernel *kk = kernel(cfg, "attn_mma");
     ASSERT_TRUE(kk);
     kk->setTimeout(std::chrono::minutes(5)); // a warp-collective instruction is a host barrier
     ssmrt::Status st =
-        kk->launch(Dim3(H * ((seq + 63) / 64), 1, batch), Dim3(128),
+        kk->launch(Dim3(H, (seq + 63) / 64, batch), Dim3(128),
                    {q.data(), qld, k.data(), kld, v.data(), vld, keyPtrs.data(), valuePtrs.data(),
                     cached.data(), lens.data(), out.data(), old, batch, seq});
     ASSERT_TRUE(st.ok()) << st.message();
   } else {
     EmulatedKernel *kk = kernel(cfg, "attn_rows");
     ASSERT_TRUE(kk);
-    // 64 words, a counter per (sequence, block column), then the slices.
-    const unsigned columns = KV * ((seq + qtok - 1) / qtok);
+    // 64 words, a counter per (sequence, KV head, tile), then the slices.
+    const unsigned tiles = (seq + qtok - 1) / qtok, counters = KV * tiles;
     std::vector<float> workspace(
-        64 + size_t(batch) * columns + size_t(batch) * seq * H * splits * (D + 2), NAN);
-    std::fill(workspace.begin() + 64, workspace.begin() + 64 + batch * columns, 0.0f);
+        64 + size_t(batch) * counters + size_t(batch) * seq * H * splits * (D + 2), NAN);
+    std::fill(workspace.begin() + 64, workspace.begin() + 64 + batch * counters, 0.0f);
     for (int run = 0; run < (splits > 1 ? 2 : 1); ++run) { // counters must reset themselves
       ssmrt::Status st =
-          kk->launch(Dim3(columns, splits, batch), Dim3(threads),
+          kk->launch(Dim3(KV, tiles * splits, batch), Dim3(threads),
                      {q.data(), qld, k.data(), kld, v.data(), vld, keyPtrs.data(), valuePtrs.data(),
                       cached.data(), lens.data(), out.data(), old, workspace.data(), batch, seq});
       ASSERT_TRUE(st.ok()) << st.message();
