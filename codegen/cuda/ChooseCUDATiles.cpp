@@ -149,12 +149,13 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
         } else {
           int64_t qtok = decode ? 1 : std::max<int64_t>(1, 16 / group);
           auto threads = [&] { return 32 * std::min<int64_t>(4, qtok * group); };
-          while (qtok > 1 && tiles::attentionRowsSharedBytes(qtok * group, headDim, threads()) > limit)
+          while (qtok > 1 &&
+                 tiles::attentionRowsSharedBytes(qtok * group, headDim, threads()) > limit)
             qtok /= 2;
           if (int64_t bytes = tiles::attentionRowsSharedBytes(group, headDim, threads());
               bytes > limit) {
-            op->emitError() << group << " query heads per KV head of " << headDim
-                            << " need " << bytes << " bytes of shared memory in the attention "
+            op->emitError() << group << " query heads per KV head of " << headDim << " need "
+                            << bytes << " bytes of shared memory in the attention "
                             << "kernel; the limit is " << limit;
             failed = true;
             return;

@@ -19,8 +19,8 @@ ssmrt::CudaKernelDesc mlir::ssm::emitAttentionKernel(AttentionOp op) {
   const tiles::TileTable &table = tiles::attentionTiles();
   DictionaryAttr chosen = ssmDialect(op).getCudaTilesAttrHelper().getAttr(op);
   auto qtokAttr = chosen ? chosen.getAs<IntegerAttr>("QTOK") : IntegerAttr();
-  bool mma = attentionFitsTensorCores(op) && qtokAttr &&
-             qtokAttr.getInt() == tiles::kAttentionMmaQueries;
+  bool mma =
+      attentionFitsTensorCores(op) && qtokAttr && qtokAttr.getInt() == tiles::kAttentionMmaQueries;
   CUDAKernelWriter w(op, "attention.cuh", mma ? "ssm_attention_mma" : "ssm_attention_rows");
   std::string T = cudaElementType(op.getQ());
   int64_t heads = op.getHeads(), kvHeads = op.getKvHeads(), headDim = op.getHeadDim();
@@ -40,10 +40,11 @@ ssmrt::CudaKernelDesc mlir::ssm::emitAttentionKernel(AttentionOp op) {
   w.entry({"const " + T + " *__restrict__ q, long long q_ld",
            "const " + T + " *__restrict__ k, long long k_ld",
            "const " + T + " *__restrict__ v, long long v_ld", T + " *const *keys",
-           T + " *const *values", "const int *__restrict__ cached",
-           "const int *__restrict__ lens", T + " *__restrict__ result, long long result_ld"},
-          {"q, q_ld, k, k_ld, v, v_ld, keys, values, cached, lens, result, result_ld"});
-  if (!mma)
+           T + " *const *values", "const int *__restrict__ cached", "const int *__restrict__ lens",
+           T + " *__restrict__ result, long long result_ld"},
+          {"q, q_ld, k, k_ld, v, v_ld, keys, values, cached, lens, result, result_ld" +
+           std::string(!mma && splits == 1 ? ", nullptr" : "")});
+  if (splits > 1) // the slices' partial results
     w.workspace();
   w.minBlocksPerMultiprocessor(1);
   ssmrt::CudaKernelDesc launch;

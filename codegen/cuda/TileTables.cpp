@@ -107,8 +107,7 @@ int64_t mlir::ssm::tiles::attentionMmaSharedBytes(int64_t headDim) {
   return 2 * (2 * 64 * (headDim + 8) + 4 * 16 * 72);
 }
 
-int64_t mlir::ssm::tiles::attentionRowsSharedBytes(int64_t rows, int64_t headDim,
-                                                   int64_t threads) {
+int64_t mlir::ssm::tiles::attentionRowsSharedBytes(int64_t rows, int64_t headDim, int64_t threads) {
   // f32 sQ [ROWS][D], sK [32][D + 1], sS and sP [WARPS][rows per warp][32].
   int64_t warps = threads / 32, perWarp = (rows + warps - 1) / warps;
   return 4 * (rows * headDim + 32 * (headDim + 1) + 2 * warps * perWarp * 32) + 4;

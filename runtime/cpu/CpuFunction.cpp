@@ -332,9 +332,9 @@ Status CpuFunction::runAttention(size_t index, const Instr &instr) {
     KVRows &rows = caches.rows(state, slot);
     SSMRT_RETURN_IF_ERROR(caches.reserve(state, slot, rows.length + len));
     for (int64_t t = 0; t < len; ++t) {
-      float *key = rows.keys + (rows.length + t) * width;
+      float *key = rows.hostKeys() + (rows.length + t) * width;
       std::memcpy(key, bufferRow(k, b * seq + t), width * sizeof(float));
-      std::memcpy(rows.values + (rows.length + t) * width, bufferRow(v, b * seq + t),
+      std::memcpy(rows.hostValues() + (rows.length + t) * width, bufferRow(v, b * seq + t),
                   width * sizeof(float));
       if (shape.ropeTheta > 0)
         for (int64_t h = 0; h < shape.kvHeads; ++h)
@@ -349,8 +349,8 @@ Status CpuFunction::runAttention(size_t index, const Instr &instr) {
     s.ldq = bufferStride(q);
     s.out = bufferRow(out, b * seq);
     s.ldo = bufferStride(out);
-    s.keys = rows.keys;
-    s.values = rows.values;
+    s.keys = rows.hostKeys();
+    s.values = rows.hostValues();
     s.cached = rows.length;
     s.len = len;
     rows.length += len;

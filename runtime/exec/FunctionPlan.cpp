@@ -113,6 +113,12 @@ StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const Devic
       if (!ok)
         return Status::error(what + ": not q, k and v activations of heads, kv_heads and "
                                     "head_dim that fit, with a KV cache state");
+      if (in.kernel >= 0) {
+        if (static_cast<size_t>(in.kernel) >= rules.kernelWorkspace.size())
+          return Status::error(what + ": refers to kernel " + std::to_string(in.kernel) + " of " +
+                               std::to_string(rules.kernelWorkspace.size()));
+        plan.workspacePerRow = std::max(plan.workspacePerRow, rules.kernelWorkspace[in.kernel]);
+      }
       plan.steps.push_back(FunctionPlan::Step::Attention);
       continue;
     }

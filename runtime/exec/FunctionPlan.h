@@ -29,7 +29,8 @@ struct DeviceRules {
   bool matmulBias = false;
   /// The device runs ssm.moe itself (MixtureOfExperts on the CPU).
   bool moe = false;
-  /// The device runs ssm.attention over its own KV caches (the CPU).
+  /// The device runs ssm.attention over its KV caches (the CPU itself, a
+  /// GPU with the instruction's kernel).
   bool attention = false;
   /// Scratch floats per batch row of kernel i (its KernelDesc or
   /// CudaKernelDesc), for the kernels the function's instructions name.

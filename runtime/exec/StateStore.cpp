@@ -7,9 +7,10 @@
 using namespace ssmrt;
 
 StatusOr<std::unique_ptr<StateStore>> StateStore::create(const Program &program, int64_t slots,
-                                                         std::unique_ptr<StateMemory> memory) {
+                                                         std::unique_ptr<StateMemory> memory,
+                                                         ValueType kvElement) {
   std::unique_ptr<StateStore> store(new StateStore(std::move(memory)));
-  store->kv_ = std::make_unique<KVCacheStore>(program, slots);
+  store->kv_ = std::make_unique<KVCacheStore>(program, slots, *store->memory_, kvElement);
   int64_t largest = 0;
   for (const StateDesc &state : program.states) {
     if (state.kind == StateKind::KVCache) {
@@ -92,7 +93,7 @@ StatusOr<std::vector<float>> StateStore::snapshot(int64_t slot) {
   std::vector<float> out;
   for (size_t s = 0; s < states_.size(); ++s) {
     if (kv_->width(s)) {
-      kv_->snapshot(s, slot, out);
+      SSMRT_RETURN_IF_ERROR(kv_->snapshot(s, slot, out));
       continue;
     }
     size_t offset = out.size();
@@ -127,30 +128,5 @@ Status StateStore::restore(int64_t slot, const std::vector<float> &state) {
           memory_->upload(slotAddress(s, slot), state.data() + offset, used * sizeof(float)));
     offset += used;
   }
-  return okStatus();
-}
-
-StatusOr<uint64_t> HostStateMemory::allocate(size_t bytes, const std::string &what) {
-  void *p = std::calloc(bytes ? bytes : 1, 1);
-  if (!p)
-    return Status::error("out of memory allocating " + std::to_string(bytes) + " bytes for " +
-                         what);
-  return reinterpret_cast<uint64_t>(p);
-}
-
-void HostStateMemory::release(uint64_t address) { std::free(reinterpret_cast<void *>(address)); }
-
-Status HostStateMemory::copy(uint64_t dst, uint64_t src, size_t bytes) {
-  std::memcpy(reinterpret_cast<void *>(dst), reinterpret_cast<const void *>(src), bytes);
-  return okStatus();
-}
-
-Status HostStateMemory::upload(uint64_t dst, const void *src, size_t bytes) {
-  std::memcpy(reinterpret_cast<void *>(dst), src, bytes);
-  return okStatus();
-}
-
-Status HostStateMemory::download(void *dst, uint64_t src, size_t bytes) {
-  std::memcpy(dst, reinterpret_cast<const void *>(src), bytes);
   return okStatus();
 }

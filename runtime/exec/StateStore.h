@@ -6,7 +6,7 @@
 // states of a batch whose slots are not consecutive. Both executors keep
 // their states here; a call reads them in place when its slots are
 // consecutive. Attention layers' KV caches, whose size grows with each
-// sequence, are kept apart, on the host (KVCacheStore).
+// sequence, are kept apart (KVCacheStore), in the same memory.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_RUNTIME_EXEC_STATESTORE_H
@@ -15,6 +15,7 @@
 #include "runtime/Status.h"
 #include "runtime/artifact/Program.h"
 #include "runtime/exec/KVCacheStore.h"
+#include "runtime/exec/StateMemory.h"
 
 #include <cstdint>
 #include <memory>
@@ -23,23 +24,13 @@
 
 namespace ssmrt {
 
-/// Memory addressed by integers: host addresses or device pointers.
-class StateMemory {
-public:
-  virtual ~StateMemory() = default;
-  /// |bytes|, zeroed; |what| names it in the error when there is too little.
-  virtual StatusOr<uint64_t> allocate(size_t bytes, const std::string &what) = 0;
-  virtual void release(uint64_t address) = 0;
-  virtual Status copy(uint64_t dst, uint64_t src, size_t bytes) = 0;
-  virtual Status upload(uint64_t dst, const void *src, size_t bytes) = 0;
-  virtual Status download(void *dst, uint64_t src, size_t bytes) = 0;
-};
-
 class StateStore {
 public:
   /// Room for |slots| sequences of every state of |program| in |memory|.
+  /// KV caches hold |kvElement| values (F32, BF16 or F16).
   static StatusOr<std::unique_ptr<StateStore>> create(const Program &program, int64_t slots,
-                                                      std::unique_ptr<StateMemory> memory);
+                                                      std::unique_ptr<StateMemory> memory,
+                                                      ValueType kvElement = ValueType::F32);
   ~StateStore();
 
   /// Floats per sequence, per state of the program (0 for a KV cache).
@@ -73,16 +64,6 @@ private:
   std::vector<uint64_t> states_, scratch_;
   std::vector<float> zeros_;
   std::unique_ptr<KVCacheStore> kv_;
-};
-
-/// StateMemory on the host: addresses are pointers.
-class HostStateMemory final : public StateMemory {
-public:
-  StatusOr<uint64_t> allocate(size_t bytes, const std::string &what) override;
-  void release(uint64_t address) override;
-  Status copy(uint64_t dst, uint64_t src, size_t bytes) override;
-  Status upload(uint64_t dst, const void *src, size_t bytes) override;
-  Status download(void *dst, uint64_t src, size_t bytes) override;
 };
 
 } // namespace ssmrt

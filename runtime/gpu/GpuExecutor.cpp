@@ -56,7 +56,8 @@ StatusOr<std::unique_ptr<GpuExecutor>> GpuExecutor::create(const Program &progra
   e->lens_ = *lens;
   e->decodeLogits_ = *logits;
   e->decodeLogitRows_ = options.slots;
-  auto states = StateStore::create(program, options.slots, std::make_unique<StateMemory>(dev));
+  auto states = StateStore::create(program, options.slots, std::make_unique<StateMemory>(dev),
+                                   program.cuda.dtype);
   if (!states.ok())
     return states.status();
   e->states_ = std::move(*states);
@@ -118,6 +119,7 @@ Status GpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const St
   }
   // States: in place for consecutive slots, else gathered and scattered.
   SSMRT_RETURN_IF_ERROR(states_->gather(f, slots, stateAddresses_));
+  SSMRT_RETURN_IF_ERROR(function.prepareAttention(states_->kvCaches(), slots, in.seqLens));
   call.states = &stateAddresses_;
   bool consecutive = true;
   for (int64_t i = 1; i < n; ++i)
@@ -143,6 +145,7 @@ Status GpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const St
     status = function.run(call);
   }
   SSMRT_RETURN_IF_ERROR(status);
+  function.commitAttention(states_->kvCaches(), slots, in.seqLens);
   SSMRT_RETURN_IF_ERROR(states_->scatter(f, slots));
   if (rows)
     return device_->download(in.logits, call.logits, rows * vocabSize() * sizeof(float));

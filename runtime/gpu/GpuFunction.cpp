@@ -16,7 +16,15 @@ GpuFunction::create(const Program &program, const Function &function, GpuDevice 
   return f;
 }
 
+namespace {
+/// 64-bit words of one attention instruction's table for |batch| sequences:
+/// key addresses, value addresses, then int32 token counts.
+int64_t tableWords(int64_t batch) { return 2 * batch + (batch + 1) / 2; }
+} // namespace
+
 GpuFunction::~GpuFunction() {
+  if (attentionTables_)
+    device_.release(attentionTables_);
   for (DevicePtr p : buffers_)
     device_.release(p);
   if (workspace_)
@@ -51,9 +59,10 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   const auto &values = function_.values;
   maxTokens_ = maxTokens;
   maxBatch_ = maxBatch;
-  StatusOr<FunctionPlan> plan =
-      planFunction(function_, DeviceRules::of(program_.cuda.kernels, /*referenceFallback=*/false,
-                                              /*matmulBias=*/false));
+  DeviceRules rules = DeviceRules::of(program_.cuda.kernels, /*referenceFallback=*/false,
+                                      /*matmulBias=*/false);
+  rules.attention = true;
+  StatusOr<FunctionPlan> plan = planFunction(function_, rules);
   if (!plan.ok())
     return plan.status();
   plan_ = std::move(*plan);
@@ -61,10 +70,21 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   resident_.assign(program_.cuda.kernels.size(), 0);
   for (size_t i = 0; i < function_.instrs.size(); ++i) {
     const Instr &in = function_.instrs[i];
-    if (plan_.steps[i] != FunctionPlan::Step::Kernel)
-      continue;
     std::string what = "function '" + function_.name + "', instruction " + std::to_string(i) +
                        " (" + opCodeName(in.op) + ")";
+    if (plan_.steps[i] == FunctionPlan::Step::Attention) {
+      // The caches hold the activations' type (GpuExecutor's StateStore).
+      if (in.kernel < 0 || in.kernel >= static_cast<int32_t>(kernels_.size()))
+        return Status::error(what + ": has no loaded CUDA kernel");
+      if (program_.cuda.kernels[in.kernel].grid != LaunchGrid::Attention ||
+          values[in.operands[1]].dtype != program_.cuda.dtype)
+        return Status::error(what + ": its kernel is not an attention kernel over caches of "
+                                    "the GPU dtype");
+      attention_.push_back(i);
+      continue;
+    }
+    if (plan_.steps[i] != FunctionPlan::Step::Kernel)
+      continue;
     if (in.kernel >= static_cast<int32_t>(kernels_.size()))
       return Status::error(what + ": has no loaded CUDA kernel");
     for (int32_t id : in.operands)
@@ -102,6 +122,14 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
       return p.status();
     workspace_ = *p;
   }
+  if (!attention_.empty()) {
+    attentionHost_.assign(attention_.size() * tableWords(maxBatch), 0);
+    StatusOr<DevicePtr> p = device_.allocate(attentionHost_.size() * sizeof(uint64_t),
+                                             "the KV cache tables of '" + function_.name + "'");
+    if (!p.ok())
+      return p.status();
+    attentionTables_ = *p;
+  }
   if (gatherWidth) {
     StatusOr<DevicePtr> p = device_.allocate(gatherWidth * maxTokens * sizeof(float),
                                              "the logits rows of '" + function_.name + "'");
@@ -138,6 +166,78 @@ Status GpuFunction::runKernel(size_t index, const Instr &instr, const GpuCall &c
   LaunchDims dims = launchDims(desc, {}, call.batch, call.seq, resident_[instr.kernel]);
   Status launched = device_.launch(kernel, dims, args, desc.cooperative);
   if (launched.ok()) // the message is built only for a failure (a launch is a hot path)
+    return launched;
+  return launched.withPrefix("function '" + function_.name + "', instruction " +
+                             std::to_string(index) + " (kernel '" + desc.name + "')");
+}
+
+Status GpuFunction::prepareAttention(KVCacheStore &caches, const std::vector<int64_t> &slots,
+                                     const int32_t *lens) {
+  if (attention_.empty())
+    return okStatus();
+  int64_t batch = static_cast<int64_t>(slots.size());
+  if (batch > maxBatch_)
+    return Status::error("a call of " + std::to_string(batch) + " sequences exceeds the " +
+                         std::to_string(maxBatch_) + " this function was prepared for");
+  for (size_t a = 0; a < attention_.size(); ++a) {
+    const Instr &in = function_.instrs[attention_[a]];
+    size_t state = kvState(in);
+    uint64_t *table = attentionHost_.data() + a * tableWords(maxBatch_);
+    auto *counts = reinterpret_cast<int32_t *>(table + 2 * maxBatch_);
+    for (int64_t b = 0; b < batch; ++b) {
+      KVRows &rows = caches.rows(state, slots[b]);
+      SSMRT_RETURN_IF_ERROR(caches.reserve(state, slots[b], rows.length + std::max(lens[b], 0)));
+      if (rows.length > INT32_MAX - std::max(lens[b], 0))
+        return Status::error("a KV cache past 2^31 tokens");
+      table[b] = rows.keys;
+      table[maxBatch_ + b] = rows.values;
+      counts[b] = static_cast<int32_t>(rows.length);
+    }
+  }
+  return device_.upload(attentionTables_, attentionHost_.data(),
+                        attentionHost_.size() * sizeof(uint64_t));
+}
+
+void GpuFunction::commitAttention(KVCacheStore &caches, const std::vector<int64_t> &slots,
+                                  const int32_t *lens) {
+  for (size_t i : attention_)
+    for (size_t b = 0; b < slots.size(); ++b)
+      caches.rows(kvState(function_.instrs[i]), slots[b]).length += std::max(lens[b], 0);
+}
+
+Status GpuFunction::runAttention(size_t index, const Instr &instr, const GpuCall &call) {
+  const CudaKernelDesc &desc = program_.cuda.kernels[instr.kernel];
+  size_t a = std::find(attention_.begin(), attention_.end(), index) - attention_.begin();
+  DevicePtr table =
+      attentionTables_ + static_cast<DevicePtr>(a * tableWords(maxBatch_)) * sizeof(uint64_t);
+  int32_t q = instr.operands[0], k = instr.operands[1], v = instr.operands[2];
+  int32_t out = instr.results[0];
+  std::vector<KernelArg> &args = args_;
+  args.clear();
+  for (int32_t id : {q, k, v}) {
+    args.push_back(KernelArg::pointer(activation(id)));
+    args.push_back(KernelArg::int64(ld(id)));
+  }
+  args.push_back(KernelArg::pointer(table));
+  args.push_back(KernelArg::pointer(table + maxBatch_ * sizeof(uint64_t)));
+  args.push_back(KernelArg::pointer(table + 2 * maxBatch_ * sizeof(uint64_t)));
+  args.push_back(KernelArg::pointer(call.seqLens));
+  args.push_back(KernelArg::pointer(activation(out)));
+  args.push_back(KernelArg::int64(ld(out)));
+  if (desc.workspace)
+    args.push_back(KernelArg::pointer(workspace_));
+  args.push_back(KernelArg::int32(static_cast<int32_t>(call.batch)));
+  args.push_back(KernelArg::int32(static_cast<int32_t>(call.seq)));
+  LaunchDims dims = launchDims(desc, {}, call.batch, call.seq, 0);
+  // Decode: a long cache in slices over more blocks, about two per
+  // multiprocessor in all (the kernel skips slices past a short cache).
+  if (call.seq == 1 && desc.workspace) {
+    int64_t blocks = call.batch * desc.channels;
+    int64_t splits = (2 * device_.multiprocessors() + blocks - 1) / blocks;
+    dims.grid[1] = static_cast<unsigned>(std::clamp<int64_t>(splits, 1, desc.param("SPLITS")));
+  }
+  Status launched = device_.launch(kernels_[instr.kernel], dims, args, false);
+  if (launched.ok())
     return launched;
   return launched.withPrefix("function '" + function_.name + "', instruction " +
                              std::to_string(index) + " (kernel '" + desc.name + "')");
@@ -219,6 +319,8 @@ Status GpuFunction::run(const GpuCall &call) {
         return runLinear(in, call);
       if (step == FunctionPlan::Step::Logits)
         return runLogits(in, call);
+      if (step == FunctionPlan::Step::Attention)
+        return runAttention(i, in, call);
       return runKernel(i, in, call);
     };
     if (!profiling_) {

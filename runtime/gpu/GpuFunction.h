@@ -11,6 +11,7 @@
 #define SSMC_RUNTIME_GPU_GPUFUNCTION_H
 
 #include "runtime/exec/FunctionPlan.h"
+#include "runtime/exec/KVCacheStore.h"
 #include "runtime/gpu/GpuDevice.h"
 #include "runtime/gpu/GpuWeights.h"
 
@@ -47,6 +48,17 @@ public:
                                                        int64_t maxTokens, int64_t maxBatch);
   ~GpuFunction();
 
+  /// Before a call on |slots| with |lens| new tokens each: grows the KV
+  /// caches of |caches| that the function's attention instructions use and
+  /// uploads their tables (cache addresses and cached token counts per
+  /// sequence), which the attention kernels read from fixed addresses, so a
+  /// captured decode step replays with the caches of the moment.
+  Status prepareAttention(KVCacheStore &caches, const std::vector<int64_t> &slots,
+                          const int32_t *lens);
+  /// After the call succeeded: the caches hold the new tokens.
+  void commitAttention(KVCacheStore &caches, const std::vector<int64_t> &slots,
+                       const int32_t *lens);
+
   /// Enqueues the function on |call|.
   Status run(const GpuCall &call);
   int64_t vocabSize() const { return vocab_; }
@@ -74,6 +86,10 @@ private:
   Status runKernel(size_t index, const Instr &instr, const GpuCall &call);
   Status runLinear(const Instr &instr, const GpuCall &call);
   Status runLogits(const Instr &instr, const GpuCall &call);
+  Status runAttention(size_t index, const Instr &instr, const GpuCall &call);
+  size_t kvState(const Instr &instr) const {
+    return static_cast<size_t>(function_.values[instr.operands[3]].index);
+  }
 
   const Program &program_;
   const Function &function_;
@@ -90,6 +106,12 @@ private:
   std::vector<double> profile_;
   /// Resident blocks per cooperative kernel (by artifact index), 0 = not yet.
   std::vector<int64_t> resident_;
+  /// Attention: the instructions, and per instruction a table of maxBatch
+  /// key addresses, maxBatch value addresses, maxBatch int32 token counts
+  /// (host copy and device table, one upload per call).
+  std::vector<size_t> attention_;
+  std::vector<uint64_t> attentionHost_;
+  DevicePtr attentionTables_ = 0;
 };
 
 } // namespace ssmrt::gpu

@@ -47,6 +47,10 @@ KernelCase::create(const Program &program, const Function &function, size_t inst
   if (instr >= function.instrs.size() || function.instrs[instr].kernel < 0)
     return Status::error("instruction " + std::to_string(instr) + " of '" + function.name +
                          "' has no CUDA kernel");
+  if (program.cuda.kernels[function.instrs[instr].kernel].grid == LaunchGrid::Attention)
+    return Status::error("instruction " + std::to_string(instr) + " of '" + function.name +
+                         "' is attention, whose kernel reads the executor's KV caches: it is "
+                         "checked through the executor, not as a kernel case");
   if (options.batch < 1 || options.seq < 1)
     return Status::error("a kernel case needs a positive batch and sequence length");
   if (options.seqLens.empty())

@@ -48,7 +48,8 @@ LaunchDims gpu::launchDims(const CudaKernelDesc &kernel, const std::vector<TileP
     break;
   case LaunchGrid::Attention: // one key slice; GpuFunction spreads decode over more
     dims.grid[0] = static_cast<unsigned>(kernel.channels);
-    dims.grid[1] = static_cast<unsigned>(ceilDiv(seq, tileValue(kernel, overrides, kernel.timeParam)));
+    dims.grid[1] =
+        static_cast<unsigned>(ceilDiv(seq, tileValue(kernel, overrides, kernel.timeParam)));
     dims.grid[2] = static_cast<unsigned>(batch);
     break;
   case LaunchGrid::Persistent:

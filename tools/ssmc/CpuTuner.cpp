@@ -102,6 +102,7 @@ private:
   std::vector<std::vector<float>> states_;
   std::vector<uint64_t> stateAddresses_;
   std::vector<int64_t> slots_;
+  ssmrt::HostStateMemory kvMemory_;
   std::unique_ptr<ssmrt::KVCacheStore> kv_;
   ssmrt::CallInputs call_;
 };
@@ -152,7 +153,7 @@ Status Tuner::resetCall(bool decode) {
   }
   for (std::vector<float> &s : states_)
     stateAddresses_.push_back(s.empty() ? 0 : reinterpret_cast<uint64_t>(s.data()));
-  kv_ = std::make_unique<ssmrt::KVCacheStore>(p, request_.batch);
+  kv_ = std::make_unique<ssmrt::KVCacheStore>(p, request_.batch, kvMemory_);
   call_ = ssmrt::CallInputs();
   call_.tokens = prompt_.data();
   call_.batch = request_.batch;

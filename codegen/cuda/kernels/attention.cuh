@@ -9,8 +9,8 @@
 // position cached[b] + t and sees keys 0 .. that position (all cached + len
 // keys when not causal); query head h reads KV head h / (heads / kv_heads). An online softmax keeps a running maximum m
 // and sum l per query, rescaled as each tile of keys comes in, so no [T, T]
-// score matrix ever exists. Query rows past a sequence's length are not
-// written.
+// score matrix ever exists. Query rows past a sequence's length (and
+// before seq) are written as zeros.
 //
 // ssm_attention_mma (16-bit T, head_dim a multiple of 16 up to 128, sm_80):
 //   block (head, 64-query tile, b) of 4 warps, warp w owning 16
@@ -182,8 +182,8 @@ __device__ __forceinline__ void ssm_attention_mma(
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
       const int t = wt0 + ssm_mma_row(i);
-      if (t < len) {
-        const float v = l[i / 2] > 0.0f ? o[n][i] / l[i / 2] : 0.0f;
+      if (t < seq) {
+        const float v = t < len && l[i / 2] > 0.0f ? o[n][i] / l[i / 2] : 0.0f;
         ssm_st(out, ((long long)b * seq + t) * out_ld + (long long)h * D + 8 * n + ssm_mma_col(i),
                v);
       }
@@ -296,12 +296,18 @@ __device__ __forceinline__ void ssm_attention_rows(
 #pragma unroll
   for (int i = 0; i < R; ++i) {
     const int r = warp + WARPS * i, t = t0 + r / G, h = kvh * G + r % G;
-    if (r >= ROWS || t >= len)
+    if (r >= ROWS || t >= seq)
       continue;
+    const long long row = (long long)b * seq + t;
+    if (t >= len) {
+      if (split == 0)
+        for (int d = lane; d < D; d += 32)
+          ssm_st(out, row * out_ld + (long long)h * D + d, 0.0f);
+      continue;
+    }
     float sum = 0.0f;
     for (int j = 0; j < 32; ++j)
       sum += sS[warp][i][j];
-    const long long row = (long long)b * seq + t;
     if (splits == 1) {
 #pragma unroll
       for (int c = 0; c < DL; ++c)

@@ -20,9 +20,11 @@
 #include "runtime/gpu/GpuExecutor.h"
 #include "runtime/gpu/KernelCase.h"
 
+#include <fstream>
 #include <gtest/gtest.h>
 #include <random>
 #include <set>
+#include <sstream>
 
 using namespace ssmc::test;
 using namespace ssmc::cudaemu;
@@ -269,6 +271,92 @@ TEST(GpuKernelsEmu, ExecutorMatchesTheCpu) {
       ASSERT_TRUE(again.ok());
       EXPECT_EQ(*state, *again);
     }
+}
+
+/// test/gpu/odd-hybrid.ssm: Jamba's Mamba layers, attention of 4 query
+/// heads on 2 KV heads of 16 (the tensor-core kernel in 16-bit prefill),
+/// dense MLPs.
+std::string oddHybrid() {
+  const char *root = std::getenv("SSMC_SOURCE_DIR");
+  std::ifstream in(std::string(root ? root : ".") + "/test/gpu/odd-hybrid.ssm");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_FALSE(text.str().empty()) << "test/gpu/odd-hybrid.ssm not found (set SSMC_SOURCE_DIR)";
+  return text.str();
+}
+
+// Attention on the GPU: KV caches grown across a prompt of two query tiles
+// and decode steps (split over key slices), in fp32 and bf16, against the
+// CPU executor; chunked prefill, snapshots with caches, and a batch of
+// different lengths in non-consecutive slots against each alone.
+TEST(GpuKernelsEmu, AttentionHybridMatchesTheCpu) {
+  for (const char *dtype : {"fp32", "bf16"}) {
+    SCOPED_TRACE(dtype);
+    const double cpuTolerance = dtype == std::string("fp32") ? 1e-4 : 3e-2;
+    const double onceTolerance = dtype == std::string("fp32") ? 1e-5 : 1e-2;
+    ssmrt::Program program = compileForCuda(oddHybrid(), dtype, true);
+    ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 7);
+    auto cpu = ssmrt::CpuExecutor::create(program, weights, 1, 3, 128);
+    ASSERT_TRUE(cpu.ok()) << cpu.status().message();
+    GpuExecutorOptions options;
+    options.slots = 3;
+    options.maxTokens = 128;
+    auto gpu = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
+    ASSERT_TRUE(gpu.ok()) << gpu.status().message();
+    std::vector<int32_t> prompt;
+    for (int i = 0; i < 70; ++i)
+      prompt.push_back((i * 37 + 11) % 97);
+    std::vector<int32_t> steps = {5, 96, 0, 41};
+    auto want = generate(**cpu, prompt, steps);
+    auto got = generate(**gpu, prompt, steps);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i)
+      EXPECT_LE(maxRelative(got[i], want[i]), cpuTolerance) << "step " << i;
+
+    auto state = (*gpu)->snapshot(0);
+    ASSERT_TRUE(state.ok()) << state.status().message();
+    ASSERT_TRUE((*gpu)->reset(0).ok());
+    std::vector<int32_t> whole = prompt;
+    whole.insert(whole.end(), steps.begin(), steps.end());
+    auto once = generate(**gpu, whole, {});
+    EXPECT_LE(maxRelative(once[0], got.back()), onceTolerance);
+    // The snapshot (caches included) restored into another slot continues
+    // as the original did.
+    ASSERT_TRUE((*gpu)->restore(2, *state).ok());
+    auto again = (*gpu)->snapshot(2);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*state, *again);
+
+    // Slots 2 and 0 in one batch (lengths 9 and 4) give what each gives
+    // alone in slot 1.
+    ASSERT_TRUE((*gpu)->reset(0).ok());
+    ASSERT_TRUE((*gpu)->reset(2).ok());
+    std::vector<int32_t> a = {4, 8, 15, 16, 23, 42, 7, 7, 1}, b = {23, 4, 2, 9};
+    std::vector<int32_t> tokens = a;
+    tokens.insert(tokens.end(), b.begin(), b.end());
+    tokens.resize(18, 0);
+    std::vector<int32_t> lens = {9, 4};
+    std::vector<int64_t> rows = {8, 12};
+    int64_t vocab = (*gpu)->vocabSize();
+    std::vector<float> both(2 * vocab);
+    ssmrt::StepInputs in{tokens.data(), 2, 9, lens.data(), &rows, both.data()};
+    // b's tokens start at row 9.
+    std::copy(b.begin(), b.end(), tokens.begin() + 9);
+    std::fill(tokens.begin() + 13, tokens.end(), 0);
+    ASSERT_TRUE((*gpu)->run(false, {2, 0}, in).ok());
+    for (int k = 0; k < 2; ++k) {
+      ASSERT_TRUE((*gpu)->reset(1).ok());
+      const std::vector<int32_t> &seq = k == 0 ? a : b;
+      std::vector<int32_t> one = {static_cast<int32_t>(seq.size())};
+      std::vector<int64_t> last = {static_cast<int64_t>(seq.size()) - 1};
+      std::vector<float> alone(vocab);
+      ssmrt::StepInputs single{seq.data(), 1,     static_cast<int64_t>(seq.size()),
+                               one.data(), &last, alone.data()};
+      ASSERT_TRUE((*gpu)->run(false, {1}, single).ok());
+      std::vector<float> got(both.begin() + k * vocab, both.begin() + (k + 1) * vocab);
+      EXPECT_LE(maxRelative(got, alone), onceTolerance) << "sequence " << k;
+    }
+  }
 }
 
 TEST(GpuKernelsEmu, BatchesOfNonConsecutiveSlots) {

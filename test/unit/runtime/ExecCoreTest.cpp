@@ -123,6 +123,33 @@ TEST(StateStore, GathersScattersAndSnapshotsSlots) {
   EXPECT_EQ(*s.snapshot(3), std::vector<float>(5, 0.0f));
 }
 
+TEST(StateStore, SixteenBitKVCachesSnapshotAsFloats) {
+  // A GPU keeps its caches in its activation type; snapshots are floats.
+  Program p;
+  p.states.push_back({"attn", StateKind::KVCache, {2, 1, 3}});
+  auto store = StateStore::create(p, 1, std::make_unique<HostStateMemory>(), ValueType::BF16);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  KVCacheStore &kv = (*store)->kvCaches();
+  ASSERT_TRUE(kv.reserve(0, 0, 2).ok());
+  KVRows &r = kv.rows(0, 0);
+  uint16_t *keys = reinterpret_cast<uint16_t *>(r.keys),
+           *values = reinterpret_cast<uint16_t *>(r.values);
+  for (int i = 0; i < 6; ++i) {
+    keys[i] = floatToBf16(0.5f * float(i) + 0.25f);
+    values[i] = floatToBf16(-3.0f * float(i));
+  }
+  r.length = 2;
+  StatusOr<std::vector<float>> snap = (*store)->snapshot(0);
+  ASSERT_TRUE(snap.ok()) << snap.status().message();
+  ASSERT_EQ(snap->size(), 13u);
+  EXPECT_EQ((*snap)[0], 2.0f);
+  EXPECT_EQ((*snap)[1 + 5], 2.75f);
+  EXPECT_EQ((*snap)[1 + 6 + 4], -12.0f);
+  ASSERT_TRUE((*store)->reset(0).ok());
+  ASSERT_TRUE((*store)->restore(0, *snap).ok());
+  EXPECT_EQ(*(*store)->snapshot(0), *snap);
+}
+
 TEST(StateStore, KVCachesGrowPerSlotAndRoundTripThroughSnapshots) {
   // A conv state of 3 floats and a KV cache of 2 heads of 2 per token.
   Program p;
@@ -140,16 +167,16 @@ TEST(StateStore, KVCachesGrowPerSlotAndRoundTripThroughSnapshots) {
     ASSERT_TRUE(kv.reserve(1, 1, t + 1).ok());
     KVRows &r = kv.rows(1, 1);
     for (int i = 0; i < 4; ++i) {
-      r.keys[t * 4 + i] = float(t * 4 + i);
-      r.values[t * 4 + i] = -float(t * 4 + i);
+      r.hostKeys()[t * 4 + i] = float(t * 4 + i);
+      r.hostValues()[t * 4 + i] = -float(t * 4 + i);
     }
     r.length = t + 1;
   }
   KVRows &r = kv.rows(1, 1);
   EXPECT_GE(r.capacity, 200);
   EXPECT_LT(r.capacity, 400);
-  EXPECT_EQ(r.keys[0], 0.0f);
-  EXPECT_EQ(r.values[799], -799.0f);
+  EXPECT_EQ(r.hostKeys()[0], 0.0f);
+  EXPECT_EQ(r.hostValues()[799], -799.0f);
   EXPECT_EQ(kv.rows(1, 0).length, 0); // slot 0 untouched
 
   // Snapshot: the conv state, then the token count, keys and values.
@@ -159,7 +186,7 @@ TEST(StateStore, KVCachesGrowPerSlotAndRoundTripThroughSnapshots) {
   EXPECT_EQ((*snap)[3], 200.0f);
   ASSERT_TRUE(s.restore(0, *snap).ok());
   EXPECT_EQ(kv.rows(1, 0).length, 200);
-  EXPECT_EQ(kv.rows(1, 0).values[799], -799.0f);
+  EXPECT_EQ(kv.rows(1, 0).hostValues()[799], -799.0f);
   EXPECT_EQ(*s.snapshot(0), *snap);
 
   // Snapshots that do not fit are refused before anything is written.
