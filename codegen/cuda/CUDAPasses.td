@@ -49,7 +49,11 @@ def SSMChooseCUDATiles : Pass<"ssm-choose-cuda-tiles", "func::FuncOp"> {
     timesteps per block for the conv; channels per block, thread groups along
     time, items (consecutive timesteps) per thread and the state tile for the
     selective scan, shrunk until its static shared memory fits
-    `shared-memory-kb`; threads and x_proj segments for the decode step. The
+    `shared-memory-kb`; threads and x_proj segments for the decode step;
+    for attention, 64-query tiles of the tensor-core kernel in a 16-bit
+    prefill whose head_dim fits it, else about 16 query rows per block
+    (fewer while its shared memory does not fit) and, in decode, up to
+    `SPLITS` key slices. The
     emitted kernels take these as overridable compile-time constants, so a
     tuner can vary them without recompiling the model.
   }];

@@ -60,3 +60,43 @@ func.func @rows(%x: tensor<?x?x2048xf32>, %w: tensor<2048xf32>, %cw: tensor<2048
   %c, %s = ssm.causal_conv1d %n, %cw {silu} : (tensor<?x?x2048xf32>, tensor<2048x1x4xf32>) -> (tensor<?x?x2048xf32>, tensor<?x3x2048xf32>)
   return %c : tensor<?x?x2048xf32>
 }
+
+// -----
+
+// Test: attention. A 16-bit prefill whose head_dim fits takes the
+// tensor-core kernel's 64-query tiles; fp32 and odd head sizes take the
+// row kernel with about 16 query rows per block (8 tokens x 2 query heads
+// per KV head); decode takes one token and up to 16 key slices.
+// CHECK-LABEL: func.func @attention_prefill_bf16
+// CHECK: ssm.attention {{.*}}ssm.cuda_tiles = {QTOK = 64 : i64, SPLITS = 1 : i64, THREADS = 128 : i64}
+func.func @attention_prefill_bf16(%q: tensor<?x?x64xbf16>, %k: tensor<?x?x32xbf16>, %v: tensor<?x?x32xbf16>) -> tensor<?x?x64xbf16> {
+  %o, %kc, %vc = ssm.attention %q, %k, %v {heads = 4 : i64, head_dim = 16 : i64, kv_heads = 2 : i64} : (tensor<?x?x64xbf16>, tensor<?x?x32xbf16>, tensor<?x?x32xbf16>) -> (tensor<?x?x64xbf16>, tensor<?x2x?x16xf32>, tensor<?x2x?x16xf32>)
+  return %o : tensor<?x?x64xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @attention_prefill_f32
+// CHECK: ssm.attention {{.*}}ssm.cuda_tiles = {QTOK = 8 : i64, SPLITS = 1 : i64, THREADS = 128 : i64}
+func.func @attention_prefill_f32(%q: tensor<?x?x64xf32>, %k: tensor<?x?x32xf32>, %v: tensor<?x?x32xf32>) -> tensor<?x?x64xf32> {
+  %o, %kc, %vc = ssm.attention %q, %k, %v {heads = 4 : i64, head_dim = 16 : i64, kv_heads = 2 : i64} : (tensor<?x?x64xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>) -> (tensor<?x?x64xf32>, tensor<?x2x?x16xf32>, tensor<?x2x?x16xf32>)
+  return %o : tensor<?x?x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @attention_odd_head_bf16
+// CHECK: ssm.attention {{.*}}ssm.cuda_tiles = {QTOK = 8 : i64, SPLITS = 1 : i64, THREADS = 128 : i64}
+func.func @attention_odd_head_bf16(%q: tensor<?x?x96xbf16>, %k: tensor<?x?x48xbf16>, %v: tensor<?x?x48xbf16>) -> tensor<?x?x96xbf16> {
+  %o, %kc, %vc = ssm.attention %q, %k, %v {heads = 4 : i64, head_dim = 24 : i64, kv_heads = 2 : i64} : (tensor<?x?x96xbf16>, tensor<?x?x48xbf16>, tensor<?x?x48xbf16>) -> (tensor<?x?x96xbf16>, tensor<?x2x?x24xf32>, tensor<?x2x?x24xf32>)
+  return %o : tensor<?x?x96xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @attention_decode_bf16
+// CHECK: ssm.attention {{.*}}ssm.cuda_tiles = {QTOK = 1 : i64, SPLITS = 16 : i64, THREADS = 64 : i64}
+func.func @attention_decode_bf16(%q: tensor<?x1x64xbf16>, %k: tensor<?x1x32xbf16>, %v: tensor<?x1x32xbf16>) -> tensor<?x1x64xbf16> {
+  %o, %kc, %vc = ssm.attention %q, %k, %v {heads = 4 : i64, head_dim = 16 : i64, kv_heads = 2 : i64} : (tensor<?x1x64xbf16>, tensor<?x1x32xbf16>, tensor<?x1x32xbf16>) -> (tensor<?x1x64xbf16>, tensor<?x2x?x16xf32>, tensor<?x2x?x16xf32>)
+  return %o : tensor<?x1x64xbf16>
+}
