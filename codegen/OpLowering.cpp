@@ -59,10 +59,10 @@ Lowering mlir::ssm::loweringOf(Operation *op, const LoweringTarget &target) {
   if (isa<LogitsOp>(op))
     return Lowering::Library;
   // The CPU runtime's MixtureOfExperts (matrix products per expert) and
-  // Attention (tiled products over the KV caches it keeps); on CUDA,
-  // attention is a generated kernel (without rotary embedding so far).
-  if (isa<MoEOp>(op) && !cuda)
-    return Lowering::Library;
+  // Attention (tiled products over the KV caches it keeps); on CUDA, both
+  // are generated kernels (attention without rotary embedding so far).
+  if (isa<MoEOp>(op))
+    return cuda ? Lowering::Kernel : Lowering::Library;
   if (auto attention = dyn_cast<AttentionOp>(op))
     return !cuda                          ? Lowering::Library
            : attention.getRopeThetaAttr() ? Lowering::Unsupported

@@ -41,6 +41,12 @@ prepare() {
     "$ssmc" compile test/gpu/odd-mamba2.ssm --target cuda:sm_90 --gpu-dtype "$dtype" \
       -o "$bundle/artifacts/odd-mamba2-$dtype.ssmx"
   done
+  # A Jamba-like hybrid: attention (tensor-core prefill in bf16, split
+  # decode) and the mixture of experts.
+  for dtype in fp32 bf16; do
+    "$ssmc" compile test/gpu/odd-hybrid.ssm --target cuda:sm_90 --gpu-dtype "$dtype" \
+      -o "$bundle/artifacts/odd-hybrid-$dtype.ssmx"
+  done
   "$ssmc" compile models/demo.ssm --target cuda:sm_90 --gpu-dtype fp32 -o "$bundle/artifacts/demo-fp32.ssmx"
   "$ssmc" compile models/demo.ssm --target cuda:sm_90 -o "$bundle/artifacts/demo-bf16.ssmx"
   "$ssmc" compile models/mamba-1.4b.ssm --target cuda:sm_90 -o "$bundle/artifacts/mamba-1.4b.ssmx"

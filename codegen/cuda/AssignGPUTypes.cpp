@@ -28,6 +28,10 @@ bool isMatrixUse(OpOperand &use) {
     return step.getXProj() == v || step.getDeltaProj() == v;
   if (auto scan = dyn_cast<SelectiveScanOp>(op))
     return scan.getDeltaProj() == v;
+  // The experts' matrices; the router stays f32 (its logits decide which
+  // experts run).
+  if (auto moe = dyn_cast<MoEOp>(op))
+    return llvm::is_contained(moe.getExperts(), v);
   return false;
 }
 

@@ -38,6 +38,8 @@ FailureOr<ssmrt::CudaKernelDesc> emitFamilyKernel(Operation *op) {
     return emitStepKernel(step);
   if (auto attention = dyn_cast<AttentionOp>(op))
     return emitAttentionKernel(attention);
+  if (auto moe = dyn_cast<MoEOp>(op))
+    return emitMoEKernel(moe);
   return emitRowKernel(op);
 }
 

@@ -30,6 +30,8 @@ ssmrt::CudaKernelDesc emitMamba2StepKernel(Mamba2StepOp op);
 /// ask for it (QTOK = tiles::kAttentionMmaQueries) and the op fits it,
 /// else the row kernel (f32, odd head sizes, decode).
 ssmrt::CudaKernelDesc emitAttentionKernel(AttentionOp op);
+/// kernels/moe.cuh: the mixture of experts in four phases, token by token.
+ssmrt::CudaKernelDesc emitMoEKernel(MoEOp op);
 /// Whether |op| can take the tensor-core kernel: 16-bit q, k, v and
 /// head_dim a multiple of 16 up to 128.
 bool attentionFitsTensorCores(AttentionOp op);

@@ -82,9 +82,9 @@ std::vector<CUDATileConfig> space(Operation *op, int64_t limit) {
         out.push_back(std::move(c));
   } else if (isa<MambaStepOp, Mamba2StepOp>(op)) {
     out = product(tiles::stepTiles(), {"THREADS", "SEGMENTS"});
-  } else if (isa<AttentionOp>(op)) {
-    // Not tunable yet: its kernels run on the runtime's KV caches, which
-    // the tuner's single-kernel cases do not build.
+  } else if (isa<AttentionOp, MoEOp>(op)) {
+    // Not tunable yet: their kernels run on the runtime's KV caches and
+    // expert tables, which the tuner's single-kernel cases do not build.
   } else {
     out = product(tiles::rowTiles(), {"THREADS"});
   }

@@ -164,6 +164,8 @@ struct SSMChooseCUDATiles : mlir::ssm::impl::SSMChooseCUDATilesBase<SSMChooseCUD
           set("QTOK", qtok);
           set("SPLITS", decode ? table.find("SPLITS")->dflt : 1);
         }
+      } else if (isa<MoEOp>(op)) {
+        set("THREADS", tiles::moeTiles().find("THREADS")->dflt);
       } else if (isa<MambaStepOp, Mamba2StepOp>(op)) {
         // Small blocks spread each phase over more multiprocessors.
         for (const tiles::TileParamSpec &p : tiles::stepTiles().params)

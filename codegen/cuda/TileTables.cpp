@@ -117,3 +117,10 @@ int64_t mlir::ssm::tiles::attentionWorkspace(int64_t heads, int64_t kvHeads, int
                                              int64_t splits) {
   return kvHeads + heads * splits * (headDim + 2);
 }
+
+const TileTable &mlir::ssm::tiles::moeTiles() {
+  static const TileTable table = {{
+      {"THREADS", 256, {128, 256, 512}},
+  }};
+  return table;
+}

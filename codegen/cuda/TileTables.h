@@ -80,6 +80,10 @@ int64_t attentionRowsSharedBytes(int64_t rows, int64_t headDim, int64_t threads)
 /// (query head, split) (one query token: decode).
 int64_t attentionWorkspace(int64_t heads, int64_t kvHeads, int64_t headDim, int64_t splits);
 
+/// kernels/moe.cuh: THREADS (a warp per token row, or per row of an
+/// expert matrix).
+const TileTable &moeTiles();
+
 } // namespace mlir::ssm::tiles
 
 #endif // SSMC_CODEGEN_CUDA_TILETABLES_H

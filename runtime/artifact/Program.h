@@ -145,6 +145,11 @@ enum class LaunchGrid : uint8_t {
   /// sequence); the runtime picks splits, at most param("SPLITS") (1 when
   /// the kernel has no such parameter)
   Attention,
+  /// ssm.moe's four phases (kernels/moe.cuh), launched by the runtime with
+  /// the phase as the first argument: (ceil(rows / warps)), (rows · top_k,
+  /// ceil(inner / warps)), (rows · top_k, ceil(width / warps)), (rows),
+  /// where rows = batch · seq and warps = threads / 32
+  Experts,
 };
 
 /// A CUDA kernel as the compiler emitted it (docs/artifact.md, "CUDA

@@ -72,11 +72,13 @@ StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const Devic
     if (in.op == OpCode::MoE && rules.moe) {
       // input, router [experts, width], then gate, up, down per expert.
       int32_t x = in.operands[0], router = in.operands[1];
-      bool ok = in.results.size() == 1 && planned(x) && planned(in.results[0]) &&
-                isWeight(router) && values[router].shape.size() == 2 &&
-                values[router].dtype == values[x].dtype && rowWidth(x) == values[router].shape[1] &&
-                rowWidth(in.results[0]) == rowWidth(x) &&
-                static_cast<int64_t>(in.operands.size()) == 2 + 3 * values[router].shape[0];
+      // The router in the input's dtype, or f32 (a GPU's).
+      bool ok =
+          in.results.size() == 1 && planned(x) && planned(in.results[0]) && isWeight(router) &&
+          values[router].shape.size() == 2 &&
+          (values[router].dtype == values[x].dtype || values[router].dtype == ValueType::F32) &&
+          rowWidth(x) == values[router].shape[1] && rowWidth(in.results[0]) == rowWidth(x) &&
+          static_cast<int64_t>(in.operands.size()) == 2 + 3 * values[router].shape[0];
       for (size_t e = 2; ok && e + 2 < in.operands.size(); e += 3) {
         int32_t gate = in.operands[e], up = in.operands[e + 1], down = in.operands[e + 2];
         ok = isWeight(gate) && isWeight(up) && isWeight(down) && values[gate].shape.size() == 2 &&
@@ -88,6 +90,9 @@ StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const Devic
       if (!ok)
         return Status::error(what + ": not an input, a router [experts, width] and a gate, up "
                                     "and down weight per expert of matching shapes and dtype");
+      if (in.kernel >= 0 && static_cast<size_t>(in.kernel) >= rules.kernelWorkspace.size())
+        return Status::error(what + ": refers to kernel " + std::to_string(in.kernel) + " of " +
+                             std::to_string(rules.kernelWorkspace.size()));
       plan.steps.push_back(FunctionPlan::Step::MoE);
       continue;
     }

@@ -27,7 +27,8 @@ struct DeviceRules {
   bool referenceFallback = false;
   /// Matrix products may add a bias.
   bool matmulBias = false;
-  /// The device runs ssm.moe itself (MixtureOfExperts on the CPU).
+  /// The device runs ssm.moe (MixtureOfExperts on the CPU, the
+  /// instruction's kernel on a GPU).
   bool moe = false;
   /// The device runs ssm.attention over its KV caches (the CPU itself, a
   /// GPU with the instruction's kernel).

@@ -25,6 +25,10 @@ int64_t tableWords(int64_t batch) { return 2 * batch + (batch + 1) / 2; }
 GpuFunction::~GpuFunction() {
   if (attentionTables_)
     device_.release(attentionTables_);
+  for (DevicePtr p : moeTables_)
+    device_.release(p);
+  if (moeScratch_)
+    device_.release(moeScratch_);
   for (DevicePtr p : buffers_)
     device_.release(p);
   if (workspace_)
@@ -62,6 +66,7 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   DeviceRules rules = DeviceRules::of(program_.cuda.kernels, /*referenceFallback=*/false,
                                       /*matmulBias=*/false);
   rules.attention = true;
+  rules.moe = true;
   StatusOr<FunctionPlan> plan = planFunction(function_, rules);
   if (!plan.ok())
     return plan.status();
@@ -81,6 +86,27 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
         return Status::error(what + ": its kernel is not an attention kernel over caches of "
                                     "the GPU dtype");
       attention_.push_back(i);
+      continue;
+    }
+    if (plan_.steps[i] == FunctionPlan::Step::MoE) {
+      if (in.kernel < 0 || in.kernel >= static_cast<int32_t>(kernels_.size()) ||
+          program_.cuda.kernels[in.kernel].grid != LaunchGrid::Experts)
+        return Status::error(what + ": has no loaded CUDA kernel for its experts");
+      std::vector<uint64_t> table;
+      for (size_t e = 2; e < in.operands.size(); ++e) {
+        DevicePtr w = weights_.valuePointer(function_, in.operands[e]);
+        if (!w)
+          return Status::error(what + ": expert weight value " + std::to_string(in.operands[e]) +
+                               " is not on the device");
+        table.push_back(w);
+      }
+      StatusOr<DevicePtr> p =
+          device_.allocate(table.size() * sizeof(uint64_t), "the expert table of " + what);
+      if (!p.ok())
+        return p.status();
+      moeTables_.push_back(*p);
+      SSMRT_RETURN_IF_ERROR(device_.upload(*p, table.data(), table.size() * sizeof(uint64_t)));
+      moe_.push_back(i);
       continue;
     }
     if (plan_.steps[i] != FunctionPlan::Step::Kernel)
@@ -121,6 +147,22 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
     if (!p.ok())
       return p.status();
     workspace_ = *p;
+  }
+  int64_t moeScratch = 0;
+  for (size_t i : moe_) {
+    // sel and wts, then H [inner] and Y [width] per assignment.
+    const Instr &in = function_.instrs[i];
+    const std::vector<int64_t> &gate = values[in.operands[2]].shape;
+    const Attr *topK = in.attr("top_k");
+    int64_t k = topK && !topK->ints.empty() ? topK->ints[0] : 1;
+    moeScratch = std::max(moeScratch, maxTokens * k * (2 + gate[0] + gate[1]));
+  }
+  if (moeScratch) {
+    StatusOr<DevicePtr> p = device_.allocate(moeScratch * sizeof(float),
+                                             "the expert scratch of '" + function_.name + "'");
+    if (!p.ok())
+      return p.status();
+    moeScratch_ = *p;
   }
   if (!attention_.empty()) {
     attentionHost_.assign(attention_.size() * tableWords(maxBatch), 0);
@@ -243,6 +285,49 @@ Status GpuFunction::runAttention(size_t index, const Instr &instr, const GpuCall
                              std::to_string(index) + " (kernel '" + desc.name + "')");
 }
 
+Status GpuFunction::runMoE(size_t index, const Instr &instr, const GpuCall &call) {
+  const CudaKernelDesc &desc = program_.cuda.kernels[instr.kernel];
+  size_t m = std::find(moe_.begin(), moe_.end(), index) - moe_.begin();
+  const std::vector<int64_t> &gate = function_.values[instr.operands[2]].shape;
+  const Attr *topK = instr.attr("top_k");
+  int64_t k = topK && !topK->ints.empty() ? topK->ints[0] : 1;
+  int64_t rows = call.batch * call.seq, inner = gate[0], width = gate[1];
+  unsigned threads = static_cast<unsigned>(desc.param(desc.blockParam)), warps = threads / 32;
+  auto blocks = [](int64_t n, int64_t per) { return static_cast<unsigned>((n + per - 1) / per); };
+  int32_t x = instr.operands[0], out = instr.results[0];
+  for (int phase = 0; phase < 4; ++phase) {
+    std::vector<KernelArg> &args = args_;
+    args.clear();
+    args.push_back(KernelArg::int32(phase));
+    args.push_back(KernelArg::pointer(activation(x)));
+    args.push_back(KernelArg::int64(ld(x)));
+    args.push_back(KernelArg::pointer(weights_.valuePointer(function_, instr.operands[1])));
+    args.push_back(KernelArg::pointer(moeTables_[m]));
+    args.push_back(KernelArg::pointer(moeScratch_));
+    args.push_back(KernelArg::pointer(call.seqLens));
+    args.push_back(KernelArg::pointer(activation(out)));
+    args.push_back(KernelArg::int64(ld(out)));
+    args.push_back(KernelArg::int32(static_cast<int32_t>(call.batch)));
+    args.push_back(KernelArg::int32(static_cast<int32_t>(call.seq)));
+    LaunchDims dims;
+    dims.block = threads;
+    if (phase == 0) {
+      dims.grid[0] = blocks(rows, warps);
+    } else if (phase == 3) {
+      dims.grid[0] = static_cast<unsigned>(rows);
+    } else {
+      dims.grid[0] = static_cast<unsigned>(rows * k);
+      dims.grid[1] = blocks(phase == 1 ? inner : width, warps);
+    }
+    Status launched = device_.launch(kernels_[instr.kernel], dims, args, false);
+    if (!launched.ok())
+      return launched.withPrefix("function '" + function_.name + "', instruction " +
+                                 std::to_string(index) + " (kernel '" + desc.name + "', phase " +
+                                 std::to_string(phase) + ")");
+  }
+  return okStatus();
+}
+
 Status GpuFunction::runLinear(const Instr &instr, const GpuCall &call) {
   int32_t x = instr.operands[0], w = instr.operands[1], y = instr.results[0];
   const auto &values = function_.values;
@@ -321,6 +406,8 @@ Status GpuFunction::run(const GpuCall &call) {
         return runLogits(in, call);
       if (step == FunctionPlan::Step::Attention)
         return runAttention(i, in, call);
+      if (step == FunctionPlan::Step::MoE)
+        return runMoE(i, in, call);
       return runKernel(i, in, call);
     };
     if (!profiling_) {

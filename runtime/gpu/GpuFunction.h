@@ -87,6 +87,7 @@ private:
   Status runLinear(const Instr &instr, const GpuCall &call);
   Status runLogits(const Instr &instr, const GpuCall &call);
   Status runAttention(size_t index, const Instr &instr, const GpuCall &call);
+  Status runMoE(size_t index, const Instr &instr, const GpuCall &call);
   size_t kvState(const Instr &instr) const {
     return static_cast<size_t>(function_.values[instr.operands[3]].index);
   }
@@ -112,6 +113,11 @@ private:
   std::vector<size_t> attention_;
   std::vector<uint64_t> attentionHost_;
   DevicePtr attentionTables_ = 0;
+  /// MoE: per instruction its table of expert weight addresses (gate, up,
+  /// down per expert) and the scratch of the largest one.
+  std::vector<size_t> moe_;
+  std::vector<DevicePtr> moeTables_;
+  DevicePtr moeScratch_ = 0;
 };
 
 } // namespace ssmrt::gpu

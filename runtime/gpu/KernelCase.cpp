@@ -47,10 +47,11 @@ KernelCase::create(const Program &program, const Function &function, size_t inst
   if (instr >= function.instrs.size() || function.instrs[instr].kernel < 0)
     return Status::error("instruction " + std::to_string(instr) + " of '" + function.name +
                          "' has no CUDA kernel");
-  if (program.cuda.kernels[function.instrs[instr].kernel].grid == LaunchGrid::Attention)
+  LaunchGrid grid = program.cuda.kernels[function.instrs[instr].kernel].grid;
+  if (grid == LaunchGrid::Attention || grid == LaunchGrid::Experts)
     return Status::error("instruction " + std::to_string(instr) + " of '" + function.name +
-                         "' is attention, whose kernel reads the executor's KV caches: it is "
-                         "checked through the executor, not as a kernel case");
+                         "' reads the executor's KV caches or expert tables: it is checked "
+                         "through the executor, not as a kernel case");
   if (options.batch < 1 || options.seq < 1)
     return Status::error("a kernel case needs a positive batch and sequence length");
   if (options.seqLens.empty())

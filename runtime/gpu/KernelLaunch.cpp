@@ -52,6 +52,9 @@ LaunchDims gpu::launchDims(const CudaKernelDesc &kernel, const std::vector<TileP
         static_cast<unsigned>(ceilDiv(seq, tileValue(kernel, overrides, kernel.timeParam)));
     dims.grid[2] = static_cast<unsigned>(batch);
     break;
+  case LaunchGrid::Experts: // a block per token row; GpuFunction::runMoE sets each phase's
+    dims.grid[0] = static_cast<unsigned>(batch * seq);
+    break;
   case LaunchGrid::Persistent:
     dims.grid[0] = static_cast<unsigned>(
         std::max<int64_t>(1, std::min(resident, ceilDiv(batch * kernel.channels, dims.block))));

@@ -10,7 +10,7 @@ dtype, dt_proj unfolded: other kernel instantiations), which must compile
 and assemble; their spills are reported, not failed, except the attention
 kernels'. A model whose ops the CUDA target does not implement must fail
 with that message. The scan and decode-step kernels (and Mamba-2's ssd_scan
-and gated_rmsnorm, and attention) are assembled with ptxas -v, which must
+and gated_rmsnorm, attention and moe) are assembled with ptxas -v, which must
 report no stack frame and no spills, and their PTX must use no local memory.
 Prints one line per model and architecture, then "N passed, N failed".
 """
@@ -51,7 +51,7 @@ for model, flags in runs:
         for p in ptx:
             kernel = os.path.basename(p)[:-4]
             if not kernel.startswith(("selective_scan", "ssd_scan", "gated_rmsnorm", "mamba_step",
-                                   "mamba2_step", "attention")):
+                                   "mamba2_step", "attention", "moe")):
                 continue
             report = subprocess.run([ptxas, "-arch=" + arch, "-v", p, "-o", os.devnull],
                                     capture_output=True, text=True)
@@ -64,7 +64,7 @@ for model, flags in runs:
                 continue
             # The variants only have to compile; their spills are reported.
             what = "%s bytes of stack" % frame.group(1) if frame else report.stderr.strip()
-            strict = not flags or kernel.startswith("attention")
+            strict = not flags or kernel.startswith(("attention", "moe"))
             (problems if strict else spills).append(kernel.rsplit("_", 1)[0] + " " + what)
         if problems:
             print("%s %s: FAILED: %s" % (name, arch, "; ".join(problems)))
