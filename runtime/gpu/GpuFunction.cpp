@@ -106,6 +106,7 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
         return p.status();
       moeTables_.push_back(*p);
       SSMRT_RETURN_IF_ERROR(device_.upload(*p, table.data(), table.size() * sizeof(uint64_t)));
+      moeHostTables_.push_back(std::move(table));
       moe_.push_back(i);
       continue;
     }
@@ -150,12 +151,12 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   }
   int64_t moeScratch = 0;
   for (size_t i : moe_) {
-    // sel and wts, then H [inner] and Y [width] per assignment.
     const Instr &in = function_.instrs[i];
     const std::vector<int64_t> &gate = values[in.operands[2]].shape;
     const Attr *topK = in.attr("top_k");
     int64_t k = topK && !topK->ints.empty() ? topK->ints[0] : 1;
-    moeScratch = std::max(moeScratch, maxTokens * k * (2 + gate[0] + gate[1]));
+    int64_t experts = static_cast<int64_t>(in.operands.size() - 2) / 3;
+    moeScratch = std::max(moeScratch, moeLayout(maxTokens * k, gate[0], gate[1], experts).total);
   }
   if (moeScratch) {
     StatusOr<DevicePtr> p = device_.allocate(moeScratch * sizeof(float),
@@ -285,17 +286,35 @@ Status GpuFunction::runAttention(size_t index, const Instr &instr, const GpuCall
                              std::to_string(index) + " (kernel '" + desc.name + "')");
 }
 
+GpuFunction::MoELayout GpuFunction::moeLayout(int64_t a, int64_t inner, int64_t width,
+                                              int64_t experts) {
+  MoELayout l;
+  l.sel = 0;
+  l.wts = a;
+  l.h = 2 * a;
+  l.y = l.h + a * inner;
+  l.u = l.y + a * width;
+  l.hg = l.u + a * inner;
+  l.xg = l.hg + a * inner;
+  l.pos = l.xg + a * width;
+  l.dst = l.pos + a;
+  l.counts = l.dst + a;
+  l.total = l.counts + experts;
+  return l;
+}
+
 Status GpuFunction::runMoE(size_t index, const Instr &instr, const GpuCall &call) {
   const CudaKernelDesc &desc = program_.cuda.kernels[instr.kernel];
   size_t m = std::find(moe_.begin(), moe_.end(), index) - moe_.begin();
   const std::vector<int64_t> &gate = function_.values[instr.operands[2]].shape;
   const Attr *topK = instr.attr("top_k");
   int64_t k = topK && !topK->ints.empty() ? topK->ints[0] : 1;
-  int64_t rows = call.batch * call.seq, inner = gate[0], width = gate[1];
+  int64_t experts = desc.channels;
+  int64_t rows = call.batch * call.seq, inner = gate[0], width = gate[1], a = rows * k;
   unsigned threads = static_cast<unsigned>(desc.param(desc.blockParam)), warps = threads / 32;
   auto blocks = [](int64_t n, int64_t per) { return static_cast<unsigned>((n + per - 1) / per); };
   int32_t x = instr.operands[0], out = instr.results[0];
-  for (int phase = 0; phase < 4; ++phase) {
+  auto launch = [&](int phase, unsigned gx, unsigned gy) {
     std::vector<KernelArg> &args = args_;
     args.clear();
     args.push_back(KernelArg::int32(phase));
@@ -311,21 +330,68 @@ Status GpuFunction::runMoE(size_t index, const Instr &instr, const GpuCall &call
     args.push_back(KernelArg::int32(static_cast<int32_t>(call.seq)));
     LaunchDims dims;
     dims.block = threads;
-    if (phase == 0) {
-      dims.grid[0] = blocks(rows, warps);
-    } else if (phase == 3) {
-      dims.grid[0] = static_cast<unsigned>(rows);
-    } else {
-      dims.grid[0] = static_cast<unsigned>(rows * k);
-      dims.grid[1] = blocks(phase == 1 ? inner : width, warps);
-    }
+    dims.grid[0] = gx;
+    dims.grid[1] = gy;
     Status launched = device_.launch(kernels_[instr.kernel], dims, args, false);
-    if (!launched.ok())
-      return launched.withPrefix("function '" + function_.name + "', instruction " +
-                                 std::to_string(index) + " (kernel '" + desc.name + "', phase " +
-                                 std::to_string(phase) + ")");
+    if (launched.ok())
+      return launched;
+    return launched.withPrefix("function '" + function_.name + "', instruction " +
+                               std::to_string(index) + " (kernel '" + desc.name + "', phase " +
+                               std::to_string(phase) + ")");
+  };
+  SSMRT_RETURN_IF_ERROR(launch(0, blocks(rows, warps), 1));
+  // Token by token in decode (a captured graph: no host round trip) and for
+  // few tokens per expert; else each expert's tokens as one product.
+  if (call.seq == 1 || a < 4 * experts) {
+    SSMRT_RETURN_IF_ERROR(launch(1, static_cast<unsigned>(a), blocks(inner, warps)));
+    SSMRT_RETURN_IF_ERROR(launch(2, static_cast<unsigned>(a), blocks(width, warps)));
+    return launch(3, static_cast<unsigned>(rows), 1);
   }
-  return okStatus();
+  MoELayout l = moeLayout(a, inner, width, experts);
+  auto at = [&](int64_t slot) { return moeScratch_ + static_cast<DevicePtr>(slot) * 4; };
+  SSMRT_RETURN_IF_ERROR(launch(4, 1, 1));
+  SSMRT_RETURN_IF_ERROR(launch(5, blocks(a, threads), 1));
+  moeCounts_.resize(experts);
+  SSMRT_RETURN_IF_ERROR(device_.download(moeCounts_.data(), at(l.counts), experts * 4));
+  SSMRT_RETURN_IF_ERROR(launch(6, static_cast<unsigned>(a), 1));
+  ValueType t = function_.values[x].dtype;
+  size_t tb = valueTypeBytes(t);
+  const std::vector<uint64_t> &table = moeHostTables_[m];
+  // G = Xg · gateᵀ and U = Xg · upᵀ, then Yg = Hg · downᵀ, per expert.
+  for (int pass = 0; pass < 2; ++pass) {
+    int64_t offset = 0;
+    for (int64_t e = 0; e < experts; ++e) {
+      int64_t c = moeCounts_[e];
+      if (c < 0 || offset + c > a)
+        return Status::error("the expert counts of instruction " + std::to_string(index) +
+                             " do not add up");
+      for (int w = pass == 0 ? 0 : 2; c && w < (pass == 0 ? 2 : 3); ++w) {
+        GemmArgs g;
+        g.w = table[3 * e + w];
+        g.rows = c;
+        g.inType = t;
+        g.outType = ValueType::F32;
+        if (pass == 0) {
+          g.x = at(l.xg) + static_cast<DevicePtr>(offset * width) * tb;
+          g.y = at(w == 0 ? l.h : l.u) + static_cast<DevicePtr>(offset * inner) * 4;
+          g.out = inner;
+          g.in = width;
+        } else {
+          g.x = at(l.hg) + static_cast<DevicePtr>(offset * inner) * tb;
+          g.y = at(l.y) + static_cast<DevicePtr>(offset * width) * 4;
+          g.out = width;
+          g.in = inner;
+        }
+        g.ldx = g.in;
+        g.ldy = g.out;
+        SSMRT_RETURN_IF_ERROR(device_.gemm(g));
+      }
+      offset += c;
+    }
+    if (pass == 0)
+      SSMRT_RETURN_IF_ERROR(launch(7, static_cast<unsigned>(a), 1));
+  }
+  return launch(8, static_cast<unsigned>(rows), 1);
 }
 
 Status GpuFunction::runLinear(const Instr &instr, const GpuCall &call) {

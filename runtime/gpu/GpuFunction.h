@@ -88,6 +88,12 @@ private:
   Status runLogits(const Instr &instr, const GpuCall &call);
   Status runAttention(size_t index, const Instr &instr, const GpuCall &call);
   Status runMoE(size_t index, const Instr &instr, const GpuCall &call);
+  /// kernels/moe.cuh's scratch for |assignments| (token rows x top_k):
+  /// offsets of its regions in 4-byte slots, and the total.
+  struct MoELayout {
+    int64_t sel, wts, h, y, u, hg, xg, pos, dst, counts, total;
+  };
+  static MoELayout moeLayout(int64_t assignments, int64_t inner, int64_t width, int64_t experts);
   size_t kvState(const Instr &instr) const {
     return static_cast<size_t>(function_.values[instr.operands[3]].index);
   }
@@ -117,6 +123,8 @@ private:
   /// down per expert) and the scratch of the largest one.
   std::vector<size_t> moe_;
   std::vector<DevicePtr> moeTables_;
+  std::vector<std::vector<uint64_t>> moeHostTables_;
+  std::vector<int32_t> moeCounts_;
   DevicePtr moeScratch_ = 0;
 };
 

@@ -1,7 +1,8 @@
 //===- moe.cuh - sparse mixture of SwiGLU experts, token by token -*- CUDA -*-===//
 //
-// ssm.moe as one kernel run in four phases (the `phase` argument), which the
-// runtime launches in order on the same stream:
+// ssm.moe as one kernel run in phases (the `phase` argument), which the
+// runtime launches in order on the same stream. Token by token (decode,
+// short prompts): 0, 1, 2, 3.
 //
 //   0 route   block of WARPS warps, warp per token row r: the router's
 //             logits x_r · router[e] in f32 (f32 router), their softmax, the
@@ -16,10 +17,25 @@
 //   3 combine block per token row: out[r] = Σ_j wts[r·k + j] · Y[r·k + j]
 //             (zeros past a sequence's length), in a fixed order.
 //
+// Grouped by expert (longer prompts: each expert's tokens are one matrix
+// product, run by cuBLAS between the phases): 0, then
+//
+//   4 zero    one block: counts[e] = 0.
+//   5 count   thread per assignment: pos[a] = its place among its expert's.
+//   6 gather  block per assignment: dst[a] = offset(e) + pos[a] (offset:
+//             the counts of the experts before e), Xg[dst[a]] = x_r.
+//             [runtime: per expert e, G = Xg_e · gate_eᵀ, U = Xg_e · up_eᵀ]
+//   7 swiglu  block per assignment: Hg[dst[a]] = silu(G) · U (in T).
+//             [runtime: Yg_e = Hg_e · down_eᵀ]
+//   8 combine block per token row: out[r] = Σ_j wts · Yg[dst[r·k + j]].
+//
 // Only the chosen experts' weights are read: in decode, the bytes the
 // active experts hold. |experts| is the runtime's table of weight addresses
-// (gate, up, down per expert); |scratch| holds, for R = batch · seq token
-// rows, sel [R·k] (int), wts [R·k], H [R·k][inner], Y [R·k][width].
+// (gate, up, down per expert); |scratch| holds, for A = batch · seq · top_k
+// assignments, in 4-byte slots (GpuFunction::moeLayout mirrors this):
+// sel [A] (int), wts [A], H or G [A][inner], Y or Yg [A][width], U
+// [A][inner], Hg [A][inner] (T), Xg [A][width] (T), pos [A], dst [A] (int),
+// counts [num_experts] (int).
 //
 // Cfg: T (x, result), w_t (expert weights), num_experts, top_k, width,
 // inner, threads, renormalize.
@@ -62,11 +78,18 @@ __device__ __forceinline__ void ssm_moe(int phase, const typename Cfg::T *__rest
   constexpr int E = Cfg::num_experts, K = Cfg::top_k, D = Cfg::width, I = Cfg::inner;
   constexpr int WARPS = Cfg::threads / 32;
   static_assert(E <= 1024 && K >= 1 && K <= E, "1 <= top_k <= num_experts <= 1024");
+  using T = typename Cfg::T;
   const long long rows = (long long)batch * seq, assignments = rows * K;
   int *sel = reinterpret_cast<int *>(scratch);
   float *wts = scratch + assignments;
   float *H = wts + assignments;
   float *Y = H + assignments * I;
+  float *U = Y + assignments * D;
+  T *Hg = reinterpret_cast<T *>(U + assignments * I);
+  T *Xg = reinterpret_cast<T *>(U + 2 * assignments * I);
+  int *pos = reinterpret_cast<int *>(U + 2 * assignments * I + assignments * D);
+  int *dst = pos + assignments;
+  int *counts = dst + assignments;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   __shared__ float sRed[WARPS][64];
 
@@ -148,13 +171,47 @@ __device__ __forceinline__ void ssm_moe(int phase, const typename Cfg::T *__rest
     return;
   }
 
-  // phase 3
+  if (phase == 4) {
+    for (int e = threadIdx.x; e < E; e += Cfg::threads)
+      counts[e] = 0;
+    return;
+  }
+  if (phase == 5) {
+    const long long a = (long long)blockIdx.x * Cfg::threads + threadIdx.x;
+    if (a < assignments && sel[a] >= 0)
+      pos[a] = atomicAdd(&counts[sel[a]], 1);
+    return;
+  }
+  if (phase == 6 || phase == 7) {
+    const long long a = blockIdx.x;
+    const int e = sel[a];
+    if (e < 0)
+      return;
+    if (phase == 6) {
+      int offset = 0;
+      for (int f = 0; f < e; ++f)
+        offset += counts[f];
+      const long long to = offset + pos[a];
+      if (threadIdx.x == 0)
+        dst[a] = (int)to;
+      for (int d = threadIdx.x; d < D; d += Cfg::threads)
+        Xg[to * D + d] = x[(a / K) * x_ld + d];
+    } else {
+      const long long at = dst[a];
+      for (int i = threadIdx.x; i < I; i += Cfg::threads)
+        Hg[at * I + i] = ssm_from_float<T>(ssm_silu(H[at * I + i]) * U[at * I + i]);
+    }
+    return;
+  }
+
+  // phase 3 (token by token) or 8 (grouped)
   const long long r = blockIdx.x;
   for (int d = threadIdx.x; d < D; d += Cfg::threads) {
     float v = 0.0f;
     for (int j = 0; j < K; ++j)
       if (sel[r * K + j] >= 0)
-        v += wts[r * K + j] * Y[(r * K + j) * D + d];
+        v += wts[r * K + j] *
+             (phase == 3 ? Y[(r * K + j) * D + d] : Y[(long long)dst[r * K + j] * D + d]);
     ssm_st(out, r * out_ld + d, v);
   }
 }
