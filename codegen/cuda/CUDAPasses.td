@@ -28,11 +28,12 @@ def SSMAssignGPUTypes : Pass<"ssm-assign-gpu-types", "func::FuncOp"> {
   let description = [{
     Retypes a fused, planned model function for the CUDA target: matrices
     read by matrix products or the embedding (linear and logits weights, the
-    embedding table, x_proj and dt_proj of the fused scan and decode step)
-    and every activation take the compute dtype; the residual stream (the
-    embedding's output and the sum of `add_rmsnorm`), the logits, the
-    recurrent states and every other parameter (A, D, biases, norm and conv
-    weights) stay `f32`. Views take their input's type. Kernels load values
+    embedding table, x_proj and dt_proj of the fused scan and decode step,
+    the experts' gate, up and down matrices) and every activation take the
+    compute dtype; the residual stream (the embedding's output and the sum
+    of `add_rmsnorm`), the logits, the recurrent states and every other
+    parameter (A, D, biases, norm and conv weights, the MoE router, whose
+    logits choose the experts) stay `f32`. Views take their input's type. Kernels load values
     in their stored type and compute in f32.
   }];
   let options = [
@@ -53,7 +54,7 @@ def SSMChooseCUDATiles : Pass<"ssm-choose-cuda-tiles", "func::FuncOp"> {
     for attention, 64-query tiles of the tensor-core kernel in a 16-bit
     prefill whose head_dim fits it, else about 16 query rows per block
     (fewer while its shared memory does not fit) and, in decode, up to
-    `SPLITS` key slices. The
+    `SPLITS` key slices; threads per block for the mixture of experts. The
     emitted kernels take these as overridable compile-time constants, so a
     tuner can vary them without recompiling the model.
   }];

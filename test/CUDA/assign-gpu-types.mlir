@@ -36,3 +36,25 @@ func.func @mixed(%tokens: tensor<?x?xi32> {ssm.input = "tokens"}) -> tensor<?x?x
   %l = ssm.logits %s, %e : (tensor<?x?x8xf32>, tensor<16x8xf32>) -> tensor<?x?x16xf32>
   return %l : tensor<?x?x16xf32>
 }
+
+// -----
+
+// Test: the experts' matrices take the compute dtype, the router stays f32.
+// CHECK-LABEL: func.func @moe
+// CHECK: ssm.moe {{.*}} : (tensor<?x?x8xbf16>, tensor<2x8xf32>, tensor<16x8xbf16>, tensor<16x8xbf16>, tensor<8x16xbf16>, tensor<16x8xbf16>, tensor<16x8xbf16>, tensor<8x16xbf16>) -> tensor<?x?x8xbf16>
+func.func @moe(%tokens: tensor<?x?xi32> {ssm.input = "tokens"}) -> tensor<?x?x16xf32> {
+  %e = ssm.param "embed" : tensor<16x8xf32>
+  %h = ssm.embedding %e, %tokens : (tensor<16x8xf32>, tensor<?x?xi32>) -> tensor<?x?x8xf32>
+  %w = ssm.param "norm" : tensor<8xf32>
+  %n = ssm.rmsnorm %h, %w : (tensor<?x?x8xf32>, tensor<8xf32>) -> tensor<?x?x8xf32>
+  %r = ssm.param "router" : tensor<2x8xf32>
+  %g0 = ssm.param "g0" : tensor<16x8xf32>
+  %u0 = ssm.param "u0" : tensor<16x8xf32>
+  %d0 = ssm.param "d0" : tensor<8x16xf32>
+  %g1 = ssm.param "g1" : tensor<16x8xf32>
+  %u1 = ssm.param "u1" : tensor<16x8xf32>
+  %d1 = ssm.param "d1" : tensor<8x16xf32>
+  %y = ssm.moe %n, %r, %g0, %u0, %d0, %g1, %u1, %d1 {top_k = 1 : i64} : (tensor<?x?x8xf32>, tensor<2x8xf32>, tensor<16x8xf32>, tensor<16x8xf32>, tensor<8x16xf32>, tensor<16x8xf32>, tensor<16x8xf32>, tensor<8x16xf32>) -> tensor<?x?x8xf32>
+  %l = ssm.logits %y, %e : (tensor<?x?x8xf32>, tensor<16x8xf32>) -> tensor<?x?x16xf32>
+  return %l : tensor<?x?x16xf32>
+}
