@@ -378,6 +378,26 @@ LogicalResult SelectiveScanOp::verify() {
   if (failed(checkSeqLens(*this, getSeqLens(), u)) ||
       failed(checkActivation(*this, "result", getResult(), u, {e})))
     return failure();
+  bool norms = getDeltaNorm() || getBNorm() || getCNorm();
+  if (norms != bool(getNormEpsAttr()))
+    return emitOpError() << (norms ? "fused norms need 'norm_eps'"
+                                   : "'norm_eps' without a fused norm");
+  if (norms && !(getNormEpsAttr().getValueAsDouble() > 0))
+    return emitOpError() << "'norm_eps' must be positive";
+  if (Value w = getDeltaNorm()) {
+    if (!getDeltaProj())
+      return emitOpError() << "operand 'delta_norm' needs the low-rank delta of 'delta_proj'";
+    if (failed(checkShape(*this, "operand 'delta_norm'", w, {shapeOf(getDeltaProj())[1]})))
+      return failure();
+  }
+  for (auto [name, w] : {std::pair("B_norm", getBNorm()), std::pair("C_norm", getCNorm())}) {
+    if (!w)
+      continue;
+    if (getGroups() != 1)
+      return emitOpError() << "operand '" << name << "' needs groups = 1";
+    if (failed(checkShape(*this, ("operand '" + std::string(name) + "'").c_str(), w, {n})))
+      return failure();
+  }
   return checkShape(*this, "result 'final_state'", getFinalState(), stateShape);
 }
 

@@ -330,7 +330,7 @@ def SSM_SelectiveScanOp : SSM_Op<"selective_scan",
     Per batch b, channel e, state n, step t (zero or `init_state` before t=0):
 
     ```
-    Δ      = delta_proj ? delta_proj · delta[b,t,:] : delta[b,t,e]
+    Δ      = delta_proj ? delta_proj · δ[b,t,:] : delta[b,t,e]
     Δ      = delta_softplus ? softplus₂₀(Δ + delta_bias[e]) : Δ + delta_bias[e]
     h[e,n] = exp(Δ · A[e,n]) · h[e,n] + Δ · B[b,t,g,n] · u[b,t,e]
     y      = Σ_n h[e,n] · C[b,t,g,n]  (+ D[e] · u[b,t,e])  (· silu(z[b,t,e]))
@@ -342,6 +342,12 @@ def SSM_SelectiveScanOp : SSM_Op<"selective_scan",
     B, C: [B, L, groups·N]; D, delta_bias: [E]; init_state / final_state:
     [B, E, N]; seq_lens: [B] (steps at or past the length leave the state
     unchanged).
+
+    Jamba's RMSNorms may be fused into the prologue: with `delta_norm` [R]
+    (only with delta_proj), δ = rmsnorm(delta[b,t,:]) · delta_norm, else δ
+    = delta[b,t,:]; with `B_norm` / `C_norm` [N] (groups = 1), B and C rows
+    are rmsnorm(row) · weight first; `norm_eps` is their epsilon
+    (rmsnorm(v) = v / sqrt(mean(v²) + eps)).
 
     ```mlir
     %y, %h = ssm.selective_scan %u, %dt, %A, %B, %C D %D z %z delta_bias %db {delta_softplus} : (tensor<?x?x1536xf32>, tensor<?x?x1536xf32>, tensor<1536x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<1536xf32>, tensor<?x?x1536xf32>, tensor<1536xf32>) -> (tensor<?x?x1536xf32>, tensor<?x1536x16xf32>)
@@ -356,13 +362,18 @@ def SSM_SelectiveScanOp : SSM_Op<"selective_scan",
                        Optional<SSM_FloatTensor>:$delta_proj,
                        Optional<SSM_StateTensor>:$init_state,
                        Optional<SSM_IntTensor>:$seq_lens,
+                       Optional<SSM_FloatTensor>:$delta_norm,
+                       Optional<SSM_FloatTensor>:$B_norm,
+                       Optional<SSM_FloatTensor>:$C_norm,
                        DefaultValuedAttr<I64Attr, "1">:$groups,
-                       UnitAttr:$delta_softplus);
+                       UnitAttr:$delta_softplus,
+                       OptionalAttr<F64Attr>:$norm_eps);
   let results = (outs SSM_FloatTensor:$result, SSM_StateTensor:$final_state);
   let assemblyFormat = [{
     $u `,` $delta `,` $A `,` $B `,` $C (`D` $D^)? (`z` $z^)?
     (`delta_bias` $delta_bias^)? (`delta_proj` $delta_proj^)?
     (`state` $init_state^)? (`lens` $seq_lens^)?
+    (`delta_norm` $delta_norm^)? (`B_norm` $B_norm^)? (`C_norm` $C_norm^)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;

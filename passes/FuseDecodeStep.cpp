@@ -23,6 +23,9 @@ struct FuseStep : OpRewritePattern<SelectiveScanOp> {
     if (!scan.getDeltaSoftplus() || !scan.getDeltaProj() || !scan.getDeltaBias() || !scan.getZ() ||
         !scan.getInitState() || scan.getGroups() != 1)
       return rewriter.notifyMatchFailure(scan, "the scan is not fully fused");
+    // The decode step has no prologue norms (Jamba's stay in the scan).
+    if (scan.getDeltaNorm() || scan.getBNorm() || scan.getCNorm())
+      return rewriter.notifyMatchFailure(scan, "the scan normalizes delta, B or C");
     // u = conv1d+SiLU with a carried state.
     auto conv = scan.getU().getDefiningOp<CausalConv1dOp>();
     if (!conv || !conv.getSilu() || !conv.getInitState())

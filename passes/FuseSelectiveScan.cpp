@@ -22,15 +22,17 @@ namespace {
 
 /// The operands and attributes of a scan, to rebuild it with some changed.
 struct ScanParts {
-  Value u, delta, A, B, C, D, z, deltaBias, deltaProj, initState, seqLens;
+  Value u, delta, A, B, C, D, z, deltaBias, deltaProj, initState, seqLens, deltaNorm, bNorm, cNorm;
   int64_t groups;
   bool softplus;
+  FloatAttr normEps;
 
   explicit ScanParts(SelectiveScanOp op)
       : u(op.getU()), delta(op.getDelta()), A(op.getA()), B(op.getB()), C(op.getC()), D(op.getD()),
         z(op.getZ()), deltaBias(op.getDeltaBias()), deltaProj(op.getDeltaProj()),
-        initState(op.getInitState()), seqLens(op.getSeqLens()), groups(op.getGroups()),
-        softplus(op.getDeltaSoftplus()) {}
+        initState(op.getInitState()), seqLens(op.getSeqLens()), deltaNorm(op.getDeltaNorm()),
+        bNorm(op.getBNorm()), cNorm(op.getCNorm()), groups(op.getGroups()),
+        softplus(op.getDeltaSoftplus()), normEps(op.getNormEpsAttr()) {}
 
   /// Creates the scan at |old|'s position and replaces both of |old|'s
   /// results; returns the new op.
@@ -38,8 +40,9 @@ struct ScanParts {
     rewriter.setInsertionPoint(old);
     auto op = rewriter.create<SelectiveScanOp>(
         old.getLoc(), old.getResult().getType(), old.getFinalState().getType(), u, delta, A, B, C,
-        D, z, deltaBias, deltaProj, initState, seqLens, rewriter.getI64IntegerAttr(groups),
-        softplus ? rewriter.getUnitAttr() : UnitAttr());
+        D, z, deltaBias, deltaProj, initState, seqLens, deltaNorm, bNorm, cNorm,
+        rewriter.getI64IntegerAttr(groups), softplus ? rewriter.getUnitAttr() : UnitAttr(),
+        normEps);
     rewriter.replaceOp(old, op.getResults());
     return op;
   }
@@ -111,6 +114,33 @@ struct FoldDeltaProj : OpRewritePattern<SelectiveScanOp> {
 };
 
 /// The scan whose output |v| is, when that output has no other use.
+/// Jamba's RMSNorms on the low-rank δ (once dt_proj is folded), on B and on
+/// C: the scan normalizes each row itself. All of one scan's share an eps.
+struct FoldNorms : OpRewritePattern<SelectiveScanOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SelectiveScanOp op, PatternRewriter &rewriter) const override {
+    ScanParts parts(op);
+    bool folded = false;
+    for (auto [input, weight] :
+         {std::pair(&parts.delta, &parts.deltaNorm), std::pair(&parts.B, &parts.bNorm),
+          std::pair(&parts.C, &parts.cNorm)}) {
+      auto norm = input->getDefiningOp<RMSNormOp>();
+      bool isDelta = input == &parts.delta;
+      if (!norm || *weight || !norm->hasOneUse() || (isDelta && !parts.deltaProj) ||
+          (!isDelta && parts.groups != 1) || (parts.normEps && parts.normEps != norm.getEpsAttr()))
+        continue;
+      *input = norm.getInput();
+      *weight = norm.getWeight();
+      parts.normEps = norm.getEpsAttr();
+      folded = true;
+    }
+    if (!folded)
+      return rewriter.notifyMatchFailure(op, "no rmsnorm feeds the low-rank delta, B or C");
+    parts.replace(rewriter, op);
+    return success();
+  }
+};
+
 SelectiveScanOp soleScanOutput(Value v) {
   auto scan = v.getDefiningOp<SelectiveScanOp>();
   if (!scan || v != scan.getResult() || !v.hasOneUse())
@@ -169,7 +199,7 @@ struct SSMFuseSelectiveScan : mlir::ssm::impl::SSMFuseSelectiveScanBase<SSMFuseS
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldSoftplus, FoldDeltaBias, FoldSkip, FoldGate>(&getContext());
+    patterns.add<FoldSoftplus, FoldDeltaBias, FoldSkip, FoldGate, FoldNorms>(&getContext());
     if (foldDeltaProj)
       patterns.add<FoldDeltaProj>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))

@@ -60,7 +60,10 @@ def SSMFuseSelectiveScan : Pass<"ssm-fuse-selective-scan", "func::FuncOp"> {
     - the low-rank projection `linear(dt, W)` producing δ → `delta_proj`
       (with `fold-delta-proj`), so the full-width δ is never materialized;
     - `y + u·D` with the scan's own u → `D`;
-    - `y · silu(z)` → `z`.
+    - `y · silu(z)` → `z`;
+    - RMSNorms on the low-rank δ (once `delta_proj` is folded), on B and on
+      C (one group), as Jamba's Mamba layer has them → `delta_norm`,
+      `B_norm`, `C_norm` and `norm_eps` (one eps for the scan).
     Other thresholds, other gates, a skip of another tensor or values with
     more than one use are left alone.
   }];

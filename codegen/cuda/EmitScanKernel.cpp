@@ -17,6 +17,9 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
             {"delta_proj", "delta_proj"},
             {"state", "init_state"},
             {"lens", "seq_lens"},
+            {"delta_norm", "delta_norm"},
+            {"B_norm", "B_norm"},
+            {"C_norm", "C_norm"},
             {"out", "result"},
             {"final_state", "final_state"}});
   int64_t width = op.getDInner(), rank = 0;
@@ -25,6 +28,8 @@ ssmrt::CudaKernelDesc mlir::ssm::emitScanKernel(SelectiveScanOp op) {
   w.constant("width", width);
   w.constant("ns", op.getDState());
   w.constant("rank", rank);
+  FloatAttr eps = op.getNormEpsAttr();
+  w.constant("norm_eps", eps ? eps.getValueAsDouble() : 0.0);
   for (const char *tile : {"CHANNELS", "GROUPS", "ITEMS", "STATE_TILE", "THREADS"})
     w.tile(tiles::scanTiles(), tile);
   // The discretization that fusion folded in.

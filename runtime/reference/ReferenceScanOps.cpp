@@ -7,6 +7,8 @@
 
 #include "runtime/reference/ReferenceOpSupport.h"
 
+#include <tuple>
+
 namespace ssmrt {
 
 Status evaluateCausalConv1d(const RefOpCall &call, std::vector<RefTensor> &results) {
@@ -104,6 +106,33 @@ Status evaluateSelectiveScan(const RefOpCall &call, std::vector<RefTensor> &resu
     SSMRT_RETURN_IF_ERROR(expectShape("init_state", *init, {batch, channels, nState}));
   std::vector<int64_t> lens;
   SSMRT_RETURN_IF_ERROR(readSeqLens(optionalOperand(call, 10), batch, len, lens));
+  // Fused norms: rows of the low-rank delta, of B and of C normalized first.
+  const RefTensor *deltaNorm = optionalOperand(call, 11), *bNorm = optionalOperand(call, 12),
+                  *cNorm = optionalOperand(call, 13);
+  double eps = 0;
+  SSMRT_RETURN_IF_ERROR(floatAttrOr(call.instr, "norm_eps", 0.0, eps));
+  if ((deltaNorm || bNorm || cNorm) && !(eps > 0))
+    return Status::error("fused norms need a positive 'norm_eps'");
+  if (deltaNorm && !deltaProj)
+    return Status::error("operand 'delta_norm' needs 'delta_proj'");
+  if ((bNorm || cNorm) && groups != 1)
+    return Status::error("fused B and C norms need groups = 1");
+  std::vector<double> deltaRows = delta->data, bRows = bIn->data, cRows = cIn->data;
+  for (auto [rows, weight, width, name] :
+       {std::tuple(&deltaRows, deltaNorm, rank, "delta_norm"),
+        std::tuple(&bRows, bNorm, nState, "B_norm"), std::tuple(&cRows, cNorm, nState, "C_norm")}) {
+    if (!weight)
+      continue;
+    SSMRT_RETURN_IF_ERROR(expectShape(name, *weight, {width}));
+    for (size_t r = 0; r * width < rows->size(); ++r) {
+      double *v = rows->data() + r * width, squares = 0;
+      for (int64_t i = 0; i < width; ++i)
+        squares += v[i] * v[i];
+      double scale = 1.0 / std::sqrt(squares / double(width) + eps);
+      for (int64_t i = 0; i < width; ++i)
+        v[i] *= scale * weight->data[i];
+    }
+  }
 
   RefTensor y(u->shape), state({batch, channels, nState});
   if (init)
@@ -118,9 +147,9 @@ Status evaluateSelectiveScan(const RefOpCall &call, std::vector<RefTensor> &resu
         double dt = 0;
         if (deltaProj)
           for (int64_t r = 0; r < rank; ++r)
-            dt += deltaProj->data[e * rank + r] * delta->data[row * rank + r];
+            dt += deltaProj->data[e * rank + r] * deltaRows[row * rank + r];
         else
-          dt = delta->data[row * channels + e];
+          dt = deltaRows[row * channels + e];
         if (deltaBias)
           dt += deltaBias->data[e];
         if (softplus)
@@ -128,8 +157,8 @@ Status evaluateSelectiveScan(const RefOpCall &call, std::vector<RefTensor> &resu
         double ut = u->data[row * channels + e], out = 0;
         for (int64_t n = 0; n < nState; ++n) {
           int64_t bc = row * bcWidth + g * nState + n;
-          h[n] = std::exp(dt * a->data[e * nState + n]) * h[n] + dt * bIn->data[bc] * ut;
-          out += h[n] * cIn->data[bc];
+          h[n] = std::exp(dt * a->data[e * nState + n]) * h[n] + dt * bRows[bc] * ut;
+          out += h[n] * cRows[bc];
         }
         if (d)
           out += d->data[e] * ut;

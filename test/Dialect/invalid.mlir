@@ -144,6 +144,33 @@ func.func @scan_groups(%u: tensor<?x?x8xf32>, %A: tensor<8x2xf32>, %B: tensor<?x
 
 // -----
 
+// Test: fused norms need their epsilon.
+func.func @scan_norm_eps(%u: tensor<?x?x8xf32>, %A: tensor<8x2xf32>, %B: tensor<?x?x2xf32>, %w: tensor<2xf32>) {
+  // expected-error @+1 {{fused norms need 'norm_eps'}}
+  %y, %s = ssm.selective_scan %u, %u, %A, %B, %B B_norm %w : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<8x2xf32>, tensor<?x?x2xf32>, tensor<?x?x2xf32>, tensor<2xf32>) -> (tensor<?x?x8xf32>, tensor<?x8x2xf32>)
+  return
+}
+
+// -----
+
+// Test: the delta norm is over the low-rank delta, which needs delta_proj.
+func.func @scan_delta_norm(%u: tensor<?x?x8xf32>, %A: tensor<8x2xf32>, %B: tensor<?x?x2xf32>, %w: tensor<8xf32>) {
+  // expected-error @+1 {{operand 'delta_norm' needs the low-rank delta of 'delta_proj'}}
+  %y, %s = ssm.selective_scan %u, %u, %A, %B, %B delta_norm %w {norm_eps = 1.0e-06 : f64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<8x2xf32>, tensor<?x?x2xf32>, tensor<?x?x2xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8x2xf32>)
+  return
+}
+
+// -----
+
+// Test: a C norm weight has d_state entries.
+func.func @scan_c_norm(%u: tensor<?x?x8xf32>, %A: tensor<8x2xf32>, %B: tensor<?x?x2xf32>, %w: tensor<3xf32>) {
+  // expected-error @+1 {{operand 'C_norm' has shape [3] but expected [2]}}
+  %y, %s = ssm.selective_scan %u, %u, %A, %B, %B C_norm %w {norm_eps = 1.0e-06 : f64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<8x2xf32>, tensor<?x?x2xf32>, tensor<?x?x2xf32>, tensor<3xf32>) -> (tensor<?x?x8xf32>, tensor<?x8x2xf32>)
+  return
+}
+
+// -----
+
 // Test: batch sizes must agree when static.
 func.func @scan_batch(%u: tensor<2x?x8xf32>, %dt: tensor<3x?x8xf32>, %A: tensor<8x2xf32>, %B: tensor<2x?x2xf32>) {
   // expected-error @+1 {{operand 'delta' has shape [3, ?, 8] but expected [2, ?, 8]}}

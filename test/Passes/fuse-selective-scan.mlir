@@ -99,3 +99,39 @@ func.func @softplus_two_uses(%u: tensor<?x?x8xf32>, %dt: tensor<?x?x8xf32>, %A: 
   %y, %s = ssm.selective_scan %u, %sp, %A, %B, %B : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<8x4xf32>, tensor<?x?x4xf32>, tensor<?x?x4xf32>) -> (tensor<?x?x8xf32>, tensor<?x8x4xf32>)
   return %y, %sp : tensor<?x?x8xf32>, tensor<?x?x8xf32>
 }
+
+// -----
+
+// Test: Jamba's RMSNorms on the low-rank dt, on B and on C fold into the
+// scan's prologue once dt_proj is folded; without it, the dt norm stays.
+// CHECK-LABEL: func.func @jamba_norms
+// CHECK-SAME: (%[[U:.*]]: tensor<?x?x8xf32>, %[[DTL:.*]]: tensor<?x?x3xf32>, %[[W:.*]]: tensor<8x3xf32>, %[[BIAS:.*]]: tensor<8xf32>, %[[A:.*]]: tensor<8x4xf32>, %[[B:.*]]: tensor<?x?x4xf32>, %[[C:.*]]: tensor<?x?x4xf32>, %[[WD:.*]]: tensor<3xf32>, %[[WB:.*]]: tensor<4xf32>, %[[WC:.*]]: tensor<4xf32>)
+// CHECK-NEXT: %[[Y:.*]], %{{.*}} = ssm.selective_scan %[[U]], %[[DTL]], %[[A]], %[[B]], %[[C]] delta_bias %[[BIAS]] delta_proj %[[W]] delta_norm %[[WD]] B_norm %[[WB]] C_norm %[[WC]] {delta_softplus, norm_eps = 9.9999999999999995E-7 : f64}
+// CHECK-NEXT: return %[[Y]]
+// NOPROJ-LABEL: func.func @jamba_norms
+// NOPROJ: ssm.rmsnorm
+// NOPROJ-NOT: ssm.rmsnorm
+// NOPROJ: ssm.selective_scan {{.*}} B_norm %{{.*}} C_norm %{{.*}} {delta_softplus, norm_eps
+func.func @jamba_norms(%u: tensor<?x?x8xf32>, %dtl: tensor<?x?x3xf32>, %w: tensor<8x3xf32>, %bias: tensor<8xf32>, %A: tensor<8x4xf32>, %B: tensor<?x?x4xf32>, %C: tensor<?x?x4xf32>, %wd: tensor<3xf32>, %wb: tensor<4xf32>, %wc: tensor<4xf32>) -> tensor<?x?x8xf32> {
+  %nd = ssm.rmsnorm %dtl, %wd {eps = 1.0e-06 : f64} : (tensor<?x?x3xf32>, tensor<3xf32>) -> tensor<?x?x3xf32>
+  %nb = ssm.rmsnorm %B, %wb {eps = 1.0e-06 : f64} : (tensor<?x?x4xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
+  %nc = ssm.rmsnorm %C, %wc {eps = 1.0e-06 : f64} : (tensor<?x?x4xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
+  %dt = ssm.linear %nd, %w bias %bias : (tensor<?x?x3xf32>, tensor<8x3xf32>, tensor<8xf32>) -> tensor<?x?x8xf32>
+  %sp = ssm.softplus %dt : tensor<?x?x8xf32>
+  %y, %s = ssm.selective_scan %u, %sp, %A, %nb, %nc : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<8x4xf32>, tensor<?x?x4xf32>, tensor<?x?x4xf32>) -> (tensor<?x?x8xf32>, tensor<?x8x4xf32>)
+  return %y : tensor<?x?x8xf32>
+}
+
+// -----
+
+// Test: norms with different epsilons do not share a scan: the first folds.
+// CHECK-LABEL: func.func @two_epsilons
+// CHECK: ssm.rmsnorm
+// CHECK-NOT: ssm.rmsnorm
+// CHECK: ssm.selective_scan
+func.func @two_epsilons(%u: tensor<?x?x8xf32>, %dt: tensor<?x?x8xf32>, %A: tensor<8x4xf32>, %B: tensor<?x?x4xf32>, %C: tensor<?x?x4xf32>, %wb: tensor<4xf32>, %wc: tensor<4xf32>) -> tensor<?x?x8xf32> {
+  %nb = ssm.rmsnorm %B, %wb {eps = 1.0e-06 : f64} : (tensor<?x?x4xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
+  %nc = ssm.rmsnorm %C, %wc {eps = 1.0e-05 : f64} : (tensor<?x?x4xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
+  %y, %s = ssm.selective_scan %u, %dt, %A, %nb, %nc : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<8x4xf32>, tensor<?x?x4xf32>, tensor<?x?x4xf32>) -> (tensor<?x?x8xf32>, tensor<?x8x4xf32>)
+  return %y : tensor<?x?x8xf32>
+}

@@ -6,7 +6,8 @@
 // g * ITEMS. Per chunk:
 //
 //   stage B[t, :], C[t, :] (and the low-rank dt rows when dt_proj is
-//   folded, C::rank > 0) of the chunk's steps in shared memory (f32);
+//   folded, C::rank > 0) of the chunk's steps in shared memory (f32), and
+//   RMS-normalize them there when Jamba's norms are fused (has_*_norm);
 //   per step of the thread: Δ = C::delta(dt_proj · dt + bias) (or of the
 //   full-width delta), Δ·u;
 //   per state tile (STATE_TILE states n at a time):
@@ -27,10 +28,23 @@
 //
 // Cfg: width, ns, rank (0: delta is full width), channels, groups, items,
 // state_tile, threads, has_D, has_z, has_delta_bias, has_state, has_lens,
-// delta(d) (the discretization's softplus, or nothing); u_t, delta_t, A_t,
-// B_t, C_t, D_t, z_t, delta_bias_t, delta_proj_t, lens_t, out_t (states f32).
+// has_delta_norm, has_B_norm, has_C_norm, norm_eps, delta(d) (the
+// discretization's softplus, or nothing); u_t, delta_t, A_t, B_t, C_t, D_t,
+// z_t, delta_bias_t, delta_proj_t, lens_t, delta_norm_t, B_norm_t, C_norm_t,
+// out_t (states f32).
 //
 //===----------------------------------------------------------------------===//
+
+// v[i] = v[i] · rsqrt(mean(v²) + eps) · w[i] for N values.
+template <int N, typename W>
+__device__ __forceinline__ void ssm_rms_row(float *v, const W *w, float eps) {
+  float squares = 0.0f;
+  for (int i = 0; i < N; ++i)
+    squares = fmaf(v[i], v[i], squares);
+  const float scale = rsqrtf(squares / N + eps);
+  for (int i = 0; i < N; ++i)
+    v[i] *= scale * ssm_ld(w, i);
+}
 
 template <typename Cfg>
 __device__ __forceinline__ void ssm_selective_scan(
@@ -42,6 +56,9 @@ __device__ __forceinline__ void ssm_selective_scan(
     long long z_ld, const typename Cfg::delta_bias_t *__restrict__ delta_bias, long long,
     const typename Cfg::delta_proj_t *__restrict__ delta_proj, long long, const float *state,
     long long, const typename Cfg::lens_t *__restrict__ lens, long long,
+    const typename Cfg::delta_norm_t *__restrict__ delta_norm, long long,
+    const typename Cfg::B_norm_t *__restrict__ B_norm, long long,
+    const typename Cfg::C_norm_t *__restrict__ C_norm, long long,
     typename Cfg::out_t *__restrict__ out, long long out_ld, float *final_state, long long,
     int batch, int seq) {
   constexpr int WIDTH = Cfg::width, NS = Cfg::ns, RANK = Cfg::rank;
@@ -122,6 +139,19 @@ __device__ __forceinline__ void ssm_selective_scan(
       }
     }
     __syncthreads();
+    if constexpr (Cfg::has_delta_norm || Cfg::has_B_norm || Cfg::has_C_norm) {
+      // A thread per staged row: rsqrt(mean(row²) + eps) · weight, in place
+      // (rows past the end are zeros and stay zeros).
+      for (int tt = threadIdx.x; tt < CHUNK; tt += THREADS) {
+        if constexpr (Cfg::has_B_norm)
+          ssm_rms_row<NS>(sB[tt], B_norm, Cfg::norm_eps);
+        if constexpr (Cfg::has_C_norm)
+          ssm_rms_row<NS>(sC[tt], C_norm, Cfg::norm_eps);
+        if constexpr (Cfg::has_delta_norm && RANK > 0)
+          ssm_rms_row<RANK>(sDt[tt], delta_norm, Cfg::norm_eps);
+      }
+      __syncthreads();
+    }
 #pragma unroll
     for (int q = 0; q < BC_PER; ++q) {
       const int i = threadIdx.x + q * THREADS, tt = i / NS, n = i % NS, t = t0 + CHUNK + tt;

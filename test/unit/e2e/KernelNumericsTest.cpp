@@ -74,6 +74,8 @@ struct ScanCase {
   int vectorWidth = 0;
   bool foldDeltaProj = true;
   float biasLo = -7.0f, biasHi = -2.0f; ///< softplus⁻¹ of dt in ~[1e-3, 0.13]
+  /// Jamba's RMSNorms on the low-rank dt (with a rank), B and C.
+  bool jambaNorms = false;
 };
 
 std::string scanModel(const ScanCase &c) {
@@ -87,6 +89,13 @@ std::string scanModel(const ScanCase &c) {
     << ", " << c.state << ", " << c.state << (c.withZ ? ", " + std::to_string(c.channels) : "")
     << ")\n";
   m << "  param A_log [" << c.channels << ", " << c.state << "] \"A_log\"\n";
+  if (c.jambaNorms) {
+    if (c.rank)
+      m << "  param dt_norm [" << c.rank
+        << "] \"dt_norm\"\n  dt = rmsnorm(dt, dt_norm, eps=1e-6)\n";
+    m << "  param b_norm [" << c.state << "] \"b_norm\"\n  B = rmsnorm(B, b_norm, eps=1e-6)\n";
+    m << "  param c_norm [" << c.state << "] \"c_norm\"\n  C = rmsnorm(C, c_norm, eps=1e-6)\n";
+  }
   if (c.withBias)
     m << "  param bias [" << c.channels << "] \"dt_bias\"\n";
   if (c.rank) {
@@ -120,6 +129,12 @@ Tensors scanWeights(const ScanCase &c, std::mt19937_64 &rng) {
     t["dt_proj"] = {{c.channels, c.rank}, uniform(rng, c.channels * c.rank, -0.5f, 0.5f)};
   if (c.withD)
     t["D"] = {{c.channels}, uniform(rng, c.channels, 0.5f, 1.5f)};
+  if (c.jambaNorms) {
+    if (c.rank)
+      t["dt_norm"] = {{c.rank}, uniform(rng, c.rank, 0.5f, 1.5f)};
+    t["b_norm"] = {{c.state}, uniform(rng, c.state, 0.5f, 1.5f)};
+    t["c_norm"] = {{c.state}, uniform(rng, c.state, 0.5f, 1.5f)};
+  }
   t["eye"] = identity(c.channels);
   return t;
 }
@@ -189,6 +204,26 @@ TEST(ScanKernel, BatchAndSoftplusThreshold) {
 }
 
 TEST(ScanKernel, Mamba130mWidths) { checkScan({64, 1536, 16, 48}, 701); }
+
+// Jamba's dt, B and C norms fused into the scan's prologue (the fused
+// CPU kernel against the unfused float64 reference).
+TEST(ScanKernel, JambaNormsInThePrologue) {
+  for (int64_t seq : {1, 7, 4097}) {
+    ScanCase c{seq, 21, 16, 5};
+    c.jambaNorms = true;
+    checkScan(c, 800 + seq);
+  }
+  for (int lanes : {4, 8, 16}) {
+    ScanCase c{29, 19, 16, 3};
+    c.jambaNorms = true;
+    c.vectorWidth = lanes;
+    c.batch = 3;
+    checkScan(c, 820 + lanes);
+  }
+  ScanCase fullWidth{33, 19, 16, 0}; // B and C norms only
+  fullWidth.jambaNorms = true;
+  checkScan(fullWidth, 830);
+}
 
 //===----------------------------------------------------------------------===//
 // Causal conv1d
