@@ -118,12 +118,11 @@ StatusOr<FunctionPlan> ssmrt::planFunction(const Function &function, const Devic
       if (!ok)
         return Status::error(what + ": not q, k and v activations of heads, kv_heads and "
                                     "head_dim that fit, with a KV cache state");
-      if (in.kernel >= 0) {
-        if (static_cast<size_t>(in.kernel) >= rules.kernelWorkspace.size())
-          return Status::error(what + ": refers to kernel " + std::to_string(in.kernel) + " of " +
-                               std::to_string(rules.kernelWorkspace.size()));
-        plan.workspacePerRow = std::max(plan.workspacePerRow, rules.kernelWorkspace[in.kernel]);
-      }
+      // (A GPU gives an attention kernel a workspace of its own: its split
+      // counters must stay zero between its launches.)
+      if (in.kernel >= 0 && static_cast<size_t>(in.kernel) >= rules.kernelWorkspace.size())
+        return Status::error(what + ": refers to kernel " + std::to_string(in.kernel) + " of " +
+                             std::to_string(rules.kernelWorkspace.size()));
       plan.steps.push_back(FunctionPlan::Step::Attention);
       continue;
     }

@@ -25,6 +25,9 @@ int64_t tableWords(int64_t batch) { return 2 * batch + (batch + 1) / 2; }
 GpuFunction::~GpuFunction() {
   if (attentionTables_)
     device_.release(attentionTables_);
+  for (DevicePtr p : attentionWorkspace_)
+    if (p)
+      device_.release(p);
   for (DevicePtr p : moeTables_)
     device_.release(p);
   if (moeScratch_)
@@ -86,6 +89,14 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
         return Status::error(what + ": its kernel is not an attention kernel over caches of "
                                     "the GPU dtype");
       attention_.push_back(i);
+      attentionWorkspace_.push_back(0);
+      if (int64_t perRow = program_.cuda.kernels[in.kernel].workspace) {
+        StatusOr<DevicePtr> p =
+            device_.allocate((64 + perRow * maxBatch) * sizeof(float), "the workspace of " + what);
+        if (!p.ok())
+          return p.status();
+        attentionWorkspace_.back() = *p;
+      }
       continue;
     }
     if (plan_.steps[i] == FunctionPlan::Step::MoE) {
@@ -268,7 +279,7 @@ Status GpuFunction::runAttention(size_t index, const Instr &instr, const GpuCall
   args.push_back(KernelArg::pointer(activation(out)));
   args.push_back(KernelArg::int64(ld(out)));
   if (desc.workspace)
-    args.push_back(KernelArg::pointer(workspace_));
+    args.push_back(KernelArg::pointer(attentionWorkspace_[a]));
   args.push_back(KernelArg::int32(static_cast<int32_t>(call.batch)));
   args.push_back(KernelArg::int32(static_cast<int32_t>(call.seq)));
   LaunchDims dims = launchDims(desc, {}, call.batch, call.seq, 0);

@@ -119,6 +119,10 @@ private:
   std::vector<size_t> attention_;
   std::vector<uint64_t> attentionHost_;
   DevicePtr attentionTables_ = 0;
+  /// Per attention instruction, its own workspace (0 without key splits):
+  /// the counters the last split resets must not be another kernel's
+  /// scratch.
+  std::vector<DevicePtr> attentionWorkspace_;
   /// MoE: per instruction its table of expert weight addresses (gate, up,
   /// down per expert) and the scratch of the largest one.
   std::vector<size_t> moe_;

@@ -364,6 +364,54 @@ TEST(GpuKernelsEmu, AttentionHybridMatchesTheCpu) {
   }
 }
 
+// Mamba-1 layers (their decode is the cooperative step kernel, whose
+// scratch shares the function's workspace) around attention whose decode
+// splits its keys: the split counters live apart and stay zero between
+// steps. Long enough a context that several slices hold keys.
+TEST(GpuKernelsEmu, AttentionBesideDecodeStepKernels) {
+  std::string text = R"(import "std/mamba1.ssm"
+import "std/attention.ssm"
+model mixed(tokens) {
+  param embed [53, 32] "embed"
+  h = embedding(embed, tokens)
+  for i in 0 .. 3 {
+    scope "layers.{i}" {
+      param norm [32] "norm.weight"
+      if i == 1 {
+        h = h + self_attention(rmsnorm(h, norm), 32, 2, 1) @ "attn"
+      } else {
+        h = h + mamba1(rmsnorm(h, norm), 32, d_state=8, dt_rank=3) @ "mixer"
+      }
+    }
+  }
+  param norm_f [32] "norm_f.weight"
+  return logits(rmsnorm(h, norm_f), embed)
+}
+)";
+  ssmrt::Program program = compileForCuda(text, "fp32", true);
+  bool step = false;
+  for (const ssmrt::Instr &in : program.cuda.decode.instrs)
+    step |= in.op == ssmrt::OpCode::MambaStep;
+  ASSERT_TRUE(step) << "the decode function has no mamba_step to share the workspace";
+  ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 3);
+  auto cpu = ssmrt::CpuExecutor::create(program, weights, 1, 1, 320);
+  ASSERT_TRUE(cpu.ok()) << cpu.status().message();
+  GpuExecutorOptions options;
+  options.slots = 1;
+  options.maxTokens = 320;
+  auto gpu = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
+  ASSERT_TRUE(gpu.ok()) << gpu.status().message();
+  std::vector<int32_t> prompt;
+  for (int i = 0; i < 300; ++i)
+    prompt.push_back((i * 29 + 3) % 53);
+  std::vector<int32_t> steps = {5, 50, 0, 17, 22, 8};
+  auto want = generate(**cpu, prompt, steps);
+  auto got = generate(**gpu, prompt, steps);
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_LE(maxRelative(got[i], want[i]), 1e-4) << "step " << i;
+}
+
 TEST(GpuKernelsEmu, BatchesOfNonConsecutiveSlots) {
   for (const std::string &text : tinyModels(1)) {
     SCOPED_TRACE(text.substr(0, 24));
