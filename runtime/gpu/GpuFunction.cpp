@@ -20,6 +20,11 @@ namespace {
 /// 64-bit words of one attention instruction's table for |batch| sequences:
 /// key addresses, value addresses, then int32 token counts.
 int64_t tableWords(int64_t batch) { return 2 * batch + (batch + 1) / 2; }
+/// An ssm.moe instruction's experts per token.
+int64_t topK(const Instr &instr) {
+  const Attr *k = instr.attr("top_k");
+  return k && !k->ints.empty() ? k->ints[0] : 1;
+}
 } // namespace
 
 GpuFunction::~GpuFunction() {
@@ -164,10 +169,9 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   for (size_t i : moe_) {
     const Instr &in = function_.instrs[i];
     const std::vector<int64_t> &gate = values[in.operands[2]].shape;
-    const Attr *topK = in.attr("top_k");
-    int64_t k = topK && !topK->ints.empty() ? topK->ints[0] : 1;
     int64_t experts = static_cast<int64_t>(in.operands.size() - 2) / 3;
-    moeScratch = std::max(moeScratch, moeLayout(maxTokens * k, gate[0], gate[1], experts).total);
+    moeScratch =
+        std::max(moeScratch, moeLayout(maxTokens * topK(in), gate[0], gate[1], experts).total);
   }
   if (moeScratch) {
     StatusOr<DevicePtr> p = device_.allocate(moeScratch * sizeof(float),
@@ -318,9 +322,7 @@ Status GpuFunction::runMoE(size_t index, const Instr &instr, const GpuCall &call
   const CudaKernelDesc &desc = program_.cuda.kernels[instr.kernel];
   size_t m = std::find(moe_.begin(), moe_.end(), index) - moe_.begin();
   const std::vector<int64_t> &gate = function_.values[instr.operands[2]].shape;
-  const Attr *topK = instr.attr("top_k");
-  int64_t k = topK && !topK->ints.empty() ? topK->ints[0] : 1;
-  int64_t experts = desc.channels;
+  int64_t k = topK(instr), experts = desc.channels;
   int64_t rows = call.batch * call.seq, inner = gate[0], width = gate[1], a = rows * k;
   unsigned threads = static_cast<unsigned>(desc.param(desc.blockParam)), warps = threads / 32;
   auto blocks = [](int64_t n, int64_t per) { return static_cast<unsigned>((n + per - 1) / per); };

@@ -95,15 +95,6 @@ std::string config(DType type, const Shape &s, int threads, int qtok) {
          ";\n  static constexpr float scale = " + scale + ";\n};\n";
 }
 
-std::string attentionSource() {
-  const char *root = std::getenv("SSMC_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/codegen/cuda/kernels/attention.cuh");
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_FALSE(text.str().empty()) << "attention.cuh not found (set SSMC_SOURCE_DIR)";
-  return text.str();
-}
-
 /// Compiles each distinct kernel once per test binary.
 EmulatedKernel *kernel(const std::string &configText, const std::string &entry) {
   static std::map<std::string, std::unique_ptr<EmulatedKernel>> cache;
@@ -125,8 +116,8 @@ EmulatedKernel *kernel(const std::string &configText, const std::string &entry) 
                 ", float *workspace, int batch, int seq) {\n  ssm_attention_rows<ssm_config>(q, "
                 "q_ld, k, k_ld, v, v_ld, keys, values, cached, lens, out, out_ld, workspace, "
                 "batch, seq);\n}\n";
-  std::unique_ptr<EmulatedKernel> compiled =
-      test::compileKernel((configText + attentionSource() + body).c_str(), entry);
+  std::unique_ptr<EmulatedKernel> compiled = test::compileKernel(
+      (configText + test::sourceFile("codegen/cuda/kernels/attention.cuh") + body).c_str(), entry);
   EmulatedKernel *raw = compiled.get();
   cache[key] = std::move(compiled);
   return raw;

@@ -12,16 +12,19 @@
 
 namespace ssmc::cudaemu::test {
 
-/// The CUDA preamble of the emitted kernels (codegen/cuda/kernels/
-/// preamble.cuh), read from the source tree named by $SSMC_SOURCE_DIR.
-inline std::string cudaPreamble() {
+/// The file at |path| under the source tree named by $SSMC_SOURCE_DIR (a
+/// kernel family, a test model); empty, and a test failure, when missing.
+inline std::string sourceFile(const std::string &path) {
   const char *root = std::getenv("SSMC_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/codegen/cuda/kernels/preamble.cuh");
+  std::ifstream in(std::string(root ? root : ".") + "/" + path);
   std::stringstream text;
   text << in.rdbuf();
-  EXPECT_FALSE(text.str().empty()) << "preamble.cuh not found (set SSMC_SOURCE_DIR)";
+  EXPECT_FALSE(text.str().empty()) << path << " not found (set SSMC_SOURCE_DIR)";
   return text.str();
 }
+
+/// The CUDA preamble of the emitted kernels.
+inline std::string cudaPreamble() { return sourceFile("codegen/cuda/kernels/preamble.cuh"); }
 
 /// Compiles the preamble followed by |kernel|, as the emitter lays a kernel
 /// out; null (and a test failure) when that fails.

@@ -13,6 +13,7 @@
 // the emulated device against the CPU executor.
 //
 //===----------------------------------------------------------------------===//
+#include "EmuTestUtil.h"
 #include "test/cudaemu/EmulatedDevice.h"
 #include "test/unit/e2e/ModelHarness.h"
 
@@ -20,11 +21,9 @@
 #include "runtime/gpu/GpuExecutor.h"
 #include "runtime/gpu/KernelCase.h"
 
-#include <fstream>
 #include <gtest/gtest.h>
 #include <random>
 #include <set>
-#include <sstream>
 
 using namespace ssmc::test;
 using namespace ssmc::cudaemu;
@@ -276,14 +275,7 @@ TEST(GpuKernelsEmu, ExecutorMatchesTheCpu) {
 /// test/gpu/odd-hybrid.ssm: Jamba's Mamba layers, attention of 4 query
 /// heads on 2 KV heads of 16 (the tensor-core kernel in 16-bit prefill),
 /// dense MLPs.
-std::string oddHybrid() {
-  const char *root = std::getenv("SSMC_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/test/gpu/odd-hybrid.ssm");
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_FALSE(text.str().empty()) << "test/gpu/odd-hybrid.ssm not found (set SSMC_SOURCE_DIR)";
-  return text.str();
-}
+std::string oddHybrid() { return ssmc::cudaemu::test::sourceFile("test/gpu/odd-hybrid.ssm"); }
 
 // Attention and experts on the GPU: KV caches grown across a prompt of two
 // query tiles and decode steps (split over key slices), MoE grouped by

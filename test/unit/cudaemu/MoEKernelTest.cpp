@@ -27,18 +27,14 @@ namespace {
 constexpr int kWidth = 19, kInner = 37, kExperts = 6;
 
 std::string source(bool bf16, int topK, bool renormalize) {
-  const char *root = std::getenv("SSMC_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/codegen/cuda/kernels/moe.cuh");
-  std::stringstream family;
-  family << in.rdbuf();
-  EXPECT_FALSE(family.str().empty()) << "moe.cuh not found (set SSMC_SOURCE_DIR)";
   std::string T = bf16 ? "ssm_bf16" : "float";
   return "struct ssm_config {\n  using T = " + T + ";\n  using w_t = " + T +
          ";\n  static constexpr int num_experts = " + std::to_string(kExperts) +
          ", top_k = " + std::to_string(topK) + ", width = " + std::to_string(kWidth) +
          ", inner = " + std::to_string(kInner) +
          ", threads = 128;\n  static constexpr bool renormalize = " +
-         (renormalize ? "true" : "false") + ";\n};\n" + family.str() +
+         (renormalize ? "true" : "false") + ";\n};\n" +
+         test::sourceFile("codegen/cuda/kernels/moe.cuh") +
          "extern \"C\" __global__ void moe(int phase, const " + T + " *x, long long x_ld, " +
          "const float *router, const " + T + " *const *experts, float *scratch, const int *lens, " +
          T + " *out, long long out_ld, int batch, int seq) {\n  ssm_moe<ssm_config>(phase, x, " +
