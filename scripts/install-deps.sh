@@ -10,6 +10,7 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler                  # the artifact format
   libgtest-dev                                             # unit tests
   libopenblas-dev                                          # matrix products on the CPU
+  libdnnl-dev                                              # bf16 prefill products (oneDNN)
   bible-kjv                                                # the demo model's held-out text
 )
 

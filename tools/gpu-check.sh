@@ -63,7 +63,7 @@ prepare() {
   cat "$bundle/demo-greedy.txt"; echo
   echo "== runtime binaries (no MLIR, no OpenBLAS, static libstdc++)"
   cmake -S . -B build-bundle -G Ninja -DSSMC_RUNTIME_ONLY=ON -DSSMC_BUILD_FUZZERS=OFF \
-    -DSSMC_USE_OPENBLAS=OFF "-DCMAKE_EXE_LINKER_FLAGS=-static-libstdc++ -static-libgcc" >/dev/null
+    -DSSMC_USE_OPENBLAS=OFF -DSSMC_USE_DNNL=OFF "-DCMAKE_EXE_LINKER_FLAGS=-static-libstdc++ -static-libgcc" >/dev/null
   ninja -C build-bundle gpu_test cuda_gpu_test ssmc-run
   cp build-bundle/bin/gpu_test build-bundle/test/unit/cuda_gpu_test build-bundle/bin/ssmc-run \
     "$bundle/bin/"
@@ -78,7 +78,7 @@ run() {
   if ! "$run" --help >/dev/null 2>&1; then
     echo "gpu-check: the carried ssmc-run does not run here; building the runtime" >&2
     cmake -S . -B build-gpu -G Ninja -DSSMC_RUNTIME_ONLY=ON -DSSMC_BUILD_FUZZERS=OFF \
-      -DSSMC_USE_OPENBLAS=OFF >"$out/build.log" 2>&1
+      -DSSMC_USE_OPENBLAS=OFF -DSSMC_USE_DNNL=OFF >"$out/build.log" 2>&1
     ninja -C build-gpu gpu_test cuda_gpu_test ssmc-run >>"$out/build.log" 2>&1
     bin=build-gpu/bin; run=$bin/ssmc-run; cp build-gpu/test/unit/cuda_gpu_test "$bin/"
   fi

@@ -1,5 +1,6 @@
 //===- CpuExecutor.cpp - the program on the CPU ---------------------------===//
 #include "runtime/cpu/CpuExecutor.h"
+#include "runtime/cpu/Bf16Gemm.h"
 #include "runtime/cpu/Blas.h"
 #include "runtime/cpu/SmallGemm.h"
 
@@ -47,7 +48,8 @@ int64_t CpuExecutor::weightBytes() const {
 std::string CpuExecutor::describe() const {
   return "CPU, " + std::to_string(pool_->threads()) + " threads, " +
          std::to_string(program_.cpu.vectorWidth) + "-lane kernels, " + smallGemmVariant().name +
-         " products";
+         " products" +
+         (haveBf16Gemm() ? ", bf16 prefill products for 16-bit and int8 weights" : "");
 }
 
 Status CpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) {

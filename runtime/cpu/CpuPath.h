@@ -1,10 +1,11 @@
 //===- CpuPath.h - forcing a narrower CPU code path ------------*- C++ -*-===//
 //
 // Kernels with several implementations (SmallGemm, SmallGemmInt8,
-// SoftmaxRow, and the vector width of the generated kernels) take the
-// widest one the CPU runs. $SSMC_CPU_PATH caps that, so that every path
-// can be run whole on a CPU that has wider ones (tests, comparisons):
-//   avx512vnni > avx512 > avx2 > portable
+// SoftmaxRow, the bf16 prefill products of Bf16Gemm, and the vector width
+// of the generated kernels) take the widest one the CPU runs.
+// $SSMC_CPU_PATH caps that, so that every path can be run whole on a CPU
+// that has wider ones (tests, comparisons):
+//   avx512bf16 > avx512vnni > avx512 > avx2 > portable
 // (unset: no cap). A path the CPU lacks is not taken even when allowed.
 //
 //===----------------------------------------------------------------------===//
@@ -16,7 +17,7 @@
 namespace ssmrt {
 
 /// Whether $SSMC_CPU_PATH allows the implementation named |variant|
-/// ("avx512vnni", "avx512", "avx2", "portable"); always true when it is
+/// ("avx512bf16", "avx512vnni", "avx512", "avx2", "portable"); always true when it is
 /// unset or invalid (checkCpuPath() reports the latter).
 bool cpuPathAllows(const char *variant);
 

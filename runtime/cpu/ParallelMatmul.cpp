@@ -1,14 +1,27 @@
 //===- ParallelMatmul.cpp - x·Wᵀ over the thread pool ---------------------===//
 #include "runtime/cpu/ParallelMatmul.h"
+#include "runtime/cpu/Bf16Gemm.h"
 #include "runtime/cpu/Blas.h"
 #include "runtime/cpu/SmallGemm.h"
 
 #include "runtime/io/HalfFloat.h"
 
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
 namespace ssmrt {
+
+namespace {
+
+void addBias(const float *bias, int64_t rows, int64_t n0, int64_t n1, float *y, int64_t ldy) {
+  if (bias)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = n0; c < n1; ++c)
+        y[r * ldy + c] += bias[c];
+}
+
+} // namespace
 
 void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
                     const float *weight, int64_t out, int64_t in, const float *bias, float *y,
@@ -21,22 +34,58 @@ void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
       small(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
     else
       gemmXWt(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
-    if (bias)
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = n0; c < n1; ++c)
-          y[r * ldy + c] += bias[c];
+    addBias(bias, rows, n0, n1, y, ldy);
   });
 }
 
 namespace {
 
+/// The bf16 products (Bf16Gemm.h) for many rows: x rounded to bf16 once,
+/// then each thread's output features in blocks of 256 weight rows, whose
+/// bf16 form |bf16Rows(b0, n, scratch)| returns (the weights themselves, or
+/// |scratch| filled). False when oneDNN refused, y then unspecified.
+template <typename Bf16Rows>
+bool bf16Matmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows, int64_t out,
+                int64_t in, const float *bias, float *y, int64_t ldy, const Bf16Rows &bf16Rows) {
+  const int64_t grain = 16, block = 256;
+  // The caller's buffer; the threads below reach it through |xb| (a
+  // thread_local named in a lambda would be each thread's own).
+  thread_local std::vector<uint16_t> rounded;
+  std::vector<uint16_t> &xb = rounded;
+  xb.resize(static_cast<size_t>(rows * in));
+  pool.parallelFor(rows, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r)
+      roundToBf16(x + r * ldx, in, xb.data() + r * in);
+  });
+  std::atomic<bool> refused{false};
+  pool.parallelFor((out + grain - 1) / grain, [&](int64_t begin, int64_t end) {
+    int64_t n0 = begin * grain, n1 = std::min(out, end * grain);
+    thread_local std::vector<uint16_t> scratch;
+    scratch.resize(static_cast<size_t>(block * in));
+    for (int64_t b0 = n0; b0 < n1; b0 += block) {
+      int64_t n = std::min(block, n1 - b0);
+      if (!gemmBf16XWt(xb.data(), in, rows, bf16Rows(b0, n, scratch.data()), in, n, in, y + b0,
+                       ldy)) {
+        refused = true;
+        return;
+      }
+    }
+    addBias(bias, rows, n0, n1, y, ldy);
+  });
+  return !refused;
+}
+
 /// Splits the output features across |pool|: |small(n0, n1)| for a few
-/// rows; for many, |widen(b0, n, dst)| writes weight rows b0..b0+n as f32
-/// into per-thread scratch, blocks of 64, each then a BLAS product.
-template <typename Small, typename Widen>
+/// rows; for many, the bf16 products where they run, else |widen(b0, n,
+/// dst)| writes weight rows b0..b0+n as f32 into per-thread scratch, blocks
+/// of 64, each then a BLAS product.
+template <typename Small, typename Widen, typename Bf16Rows>
 void blockedMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows, int64_t out,
                    int64_t in, const float *bias, float *y, int64_t ldy, const Small &small,
-                   const Widen &widen) {
+                   const Widen &widen, const Bf16Rows &bf16Rows) {
+  if (rows > kSmallGemmRows && haveBf16Gemm() &&
+      bf16Matmul(pool, x, ldx, rows, out, in, bias, y, ldy, bf16Rows))
+    return;
   const int64_t grain = 16, block = 64;
   pool.parallelFor((out + grain - 1) / grain, [&](int64_t begin, int64_t end) {
     int64_t n0 = begin * grain, n1 = std::min(out, end * grain);
@@ -51,10 +100,7 @@ void blockedMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows, 
         gemmXWt(x, ldx, rows, widened.data(), n, in, y + b0, ldy);
       }
     }
-    if (bias)
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = n0; c < n1; ++c)
-          y[r * ldy + c] += bias[c];
+    addBias(bias, rows, n0, n1, y, ldy);
   });
 }
 
@@ -73,7 +119,8 @@ void parallelMatmulBf16(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
         const uint16_t *src = weight + b0 * in;
         for (int64_t i = 0; i < n * in; ++i)
           dst[i] = bf16ToFloat(src[i]);
-      });
+      },
+      [&](int64_t b0, int64_t, uint16_t *) { return weight + b0 * in; });
 }
 
 void parallelMatmulF16(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
@@ -85,7 +132,12 @@ void parallelMatmulF16(ThreadPool &pool, const float *x, int64_t ldx, int64_t ro
       [&](int64_t n0, int64_t n1) {
         small(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
       },
-      [&](int64_t b0, int64_t n, float *dst) { widenF16(weight + b0 * in, n * in, dst); });
+      [&](int64_t b0, int64_t n, float *dst) { widenF16(weight + b0 * in, n * in, dst); },
+      [&](int64_t b0, int64_t n, uint16_t *dst) {
+        for (int64_t i = 0; i < n * in; ++i)
+          dst[i] = floatToBf16(halfToFloat(weight[b0 * in + i]));
+        return static_cast<const uint16_t *>(dst);
+      });
 }
 
 void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
@@ -102,6 +154,13 @@ void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
         for (int64_t r = 0; r < n; ++r)
           for (int64_t i = 0; i < in; ++i)
             dst[r * in + i] = q[(b0 + r) * in + i] * scales[(b0 + r) * groups + i / kInt8Group];
+      },
+      [&](int64_t b0, int64_t n, uint16_t *dst) {
+        for (int64_t r = 0; r < n; ++r)
+          for (int64_t i = 0; i < in; ++i)
+            dst[r * in + i] =
+                floatToBf16(q[(b0 + r) * in + i] * scales[(b0 + r) * groups + i / kInt8Group]);
+        return static_cast<const uint16_t *>(dst);
       });
 }
 
