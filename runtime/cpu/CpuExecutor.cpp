@@ -1,7 +1,7 @@
 //===- CpuExecutor.cpp - the program on the CPU ---------------------------===//
 #include "runtime/cpu/CpuExecutor.h"
-#include "runtime/cpu/Bf16Gemm.h"
 #include "runtime/cpu/Blas.h"
+#include "runtime/cpu/OneDnnGemm.h"
 #include "runtime/cpu/SmallGemm.h"
 
 using namespace ssmrt;

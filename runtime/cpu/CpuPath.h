@@ -1,7 +1,7 @@
 //===- CpuPath.h - forcing a narrower CPU code path ------------*- C++ -*-===//
 //
 // Kernels with several implementations (SmallGemm, SmallGemmInt8,
-// SoftmaxRow, the bf16 prefill products of Bf16Gemm, and the vector width
+// SoftmaxRow, the products of OneDnnGemm, and the vector width
 // of the generated kernels) take the widest one the CPU runs.
 // $SSMC_CPU_PATH caps that, so that every path can be run whole on a CPU
 // that has wider ones (tests, comparisons):

@@ -1,7 +1,8 @@
 //===- ParallelMatmul.cpp - x·Wᵀ over the thread pool ---------------------===//
 #include "runtime/cpu/ParallelMatmul.h"
-#include "runtime/cpu/Bf16Gemm.h"
+#include "runtime/cpu/BatchGemm.h"
 #include "runtime/cpu/Blas.h"
+#include "runtime/cpu/OneDnnGemm.h"
 #include "runtime/cpu/SmallGemm.h"
 
 #include "runtime/io/HalfFloat.h"
@@ -28,11 +29,14 @@ void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
                     int64_t ldy) {
   const int64_t grain = 16;
   static const SmallGemmFn small = smallGemm();
+  const bool oneDnn = haveOneDnnF32Gemm(), batch = haveBatchGemm();
   pool.parallelFor((out + grain - 1) / grain, [&](int64_t begin, int64_t end) {
     int64_t n0 = begin * grain, n1 = std::min(out, end * grain);
     if (rows <= kSmallGemmRows)
       small(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
-    else
+    else if (batch && rows <= kBatchGemmRows)
+      batchGemmAvx512(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
+    else if (!oneDnn || !gemmF32XWt(x, ldx, rows, weight + n0 * in, in, n1 - n0, in, y + n0, ldy))
       gemmXWt(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
     addBias(bias, rows, n0, n1, y, ldy);
   });
@@ -40,7 +44,7 @@ void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
 
 namespace {
 
-/// The bf16 products (Bf16Gemm.h) for many rows: x rounded to bf16 once,
+/// The bf16 products (OneDnnGemm.h) for many rows: x rounded to bf16 once,
 /// then each thread's output features in blocks of 256 weight rows, whose
 /// bf16 form |bf16Rows(b0, n, scratch)| returns (the weights themselves, or
 /// |scratch| filled). False when oneDNN refused, y then unspecified.

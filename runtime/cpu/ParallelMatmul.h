@@ -9,9 +9,11 @@
 namespace ssmrt {
 
 /// y[rows, out] (row stride ldy) = x[rows, in] (row stride ldx) · weight[out,
-/// in]ᵀ (+ bias[out]), the output features split across |pool|: BLAS
-/// (single-threaded) for many rows, the bandwidth-bound SmallGemm for a
-/// few (decode).
+/// in]ᵀ (+ bias[out]), the output features split across |pool|: the
+/// bandwidth-bound SmallGemm for a few rows (decode), BatchGemm for a
+/// decode batch of up to 16 (AVX-512), else oneDNN's f32
+/// matmul where it runs (OneDnnGemm.h), else BLAS, single-threaded within
+/// each thread's part.
 void parallelMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows,
                     const float *weight, int64_t out, int64_t in, const float *bias, float *y,
                     int64_t ldy);

@@ -1,12 +1,16 @@
-//===- PrefillMatmulTest.cpp - x·Wᵀ for many rows, each weight dtype -----===//
+//===- MatmulPathsTest.cpp - x·Wᵀ for batches and prefills, every path ---===//
 //
-// parallelMatmul with more rows than the decode product takes (a prefill),
-// with f32, bf16, f16 and int8 weights, on two threads, against float64 of
-// the same weight values: 5 to 129 rows with row strides wider than the
-// rows, output counts and widths that are not multiples of a vector or of
-// the 256-row blocks (1, 17, 300, 771), and a bias. Two paths:
-// - widened to f32 for BLAS ($SSMC_CPU_PATH=avx512vnni, runs everywhere):
-//   max|got - ref| <= 1e-5 · max|ref|;
+// parallelMatmul with more rows than SmallGemm takes (a decode batch or a
+// prefill), with f32, bf16, f16 and int8 weights, on two threads, against
+// float64 of the same weight values: 5 to 129 rows with row strides wider
+// than the rows, output counts and widths that are not multiples of a
+// vector, of BatchGemm's 8 x 3 tiles or of the 256-row blocks (1, 17, 300,
+// 771), and a bias. Three paths:
+// - BLAS, 16-bit and int8 weights widened to f32 ($SSMC_CPU_PATH=avx2,
+//   runs everywhere): max|got - ref| <= 1e-5 · max|ref|;
+// - f32 weights through BatchGemm (up to 16 rows) and oneDNN's f32 matmul
+//   (avx512vnni; where the CPU has AVX-512, else skipped by name): the same
+//   bound;
 // - bf16 products through oneDNN (only where the CPU has AVX512-BF16, else
 //   skipped by name): x is rounded to bf16, and f16 or int8 weights too, so
 //   each element must be within 2.01 · 2^-8 · Σ|x||w| (two roundings of
@@ -15,7 +19,8 @@
 //   ran). NaN never passes.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/cpu/Bf16Gemm.h"
+#include "runtime/cpu/BatchGemm.h"
+#include "runtime/cpu/OneDnnGemm.h"
 #include "runtime/cpu/ParallelMatmul.h"
 #include "runtime/cpu/SmallGemm.h"
 #include "runtime/io/HalfFloat.h"
@@ -138,7 +143,7 @@ const std::vector<Case> &cases() {
   static const std::vector<Case> all = [] {
     std::vector<Case> v;
     for (const char *dtype : {"f32", "bf16", "f16", "int8"}) {
-      for (int64_t rows : {5, 7, 129})
+      for (int64_t rows : {5, 7, 8, 13, 16, 17, 129})
         for (int64_t n : {1, 17, 300})
           for (int64_t k : {1, 17, 771})
             v.push_back({rows, n, k, dtype});
@@ -155,8 +160,19 @@ struct CpuPathScope {
   ~CpuPathScope() { unsetenv("SSMC_CPU_PATH"); }
 };
 
-TEST(PrefillMatmul, WidenedForBlasAgainstFloat64) {
+TEST(MatmulPaths, BlasAgainstFloat64) {
+  CpuPathScope scope("avx2");
+  ASSERT_FALSE(haveBf16Gemm() || haveOneDnnF32Gemm() || haveBatchGemm());
+  ThreadPool pool(2);
+  uint64_t seed = 1;
+  for (const Case &c : cases())
+    check(pool, c, false, seed++);
+}
+
+TEST(MatmulPaths, BatchGemmAndOneDnnF32AgainstFloat64) {
   CpuPathScope scope("avx512vnni");
+  if (!haveOneDnnF32Gemm() || !haveBatchGemm())
+    GTEST_SKIP() << "no BatchGemm or oneDNN f32 products here (no AVX-512 or no oneDNN)";
   ASSERT_FALSE(haveBf16Gemm());
   ThreadPool pool(2);
   uint64_t seed = 1;
@@ -164,7 +180,7 @@ TEST(PrefillMatmul, WidenedForBlasAgainstFloat64) {
     check(pool, c, false, seed++);
 }
 
-TEST(PrefillMatmul, Bf16ProductsAgainstFloat64) {
+TEST(MatmulPaths, Bf16ProductsAgainstFloat64) {
   if (!haveBf16Gemm())
     GTEST_SKIP() << "no bf16 products here (oneDNN missing or the CPU lacks AVX512-BF16)";
   ThreadPool pool(2);

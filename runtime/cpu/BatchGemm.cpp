@@ -1,0 +1,108 @@
+//===- BatchGemm.cpp - x · Wᵀ for a batch of decode rows ------------------===//
+#include "runtime/cpu/BatchGemm.h"
+#include "runtime/cpu/CpuPath.h"
+
+#include <algorithm>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+using namespace ssmrt;
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,fma")
+// GCC 12's AVX-512 masked loads and reductions start from
+// _mm512_undefined_ps(), which its own uninitialized-use warnings report.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
+namespace {
+
+/// R x rows (R <= 8) times J weight rows (J <= 3), all of k.
+template <int R, int J>
+void tile(const float *x, int64_t ldx, const float *w, int64_t k, float *y, int64_t ldy) {
+  __m512 acc[R][J];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 3
+    for (int j = 0; j < J; ++j)
+      acc[r][j] = _mm512_setzero_ps();
+  auto step = [&](int64_t i, __mmask16 mask) {
+    __m512 wv[J];
+#pragma GCC unroll 3
+    for (int j = 0; j < J; ++j) {
+      wv[j] = _mm512_maskz_loadu_ps(mask, w + j * k + i);
+      // The next tile's weights, a tile ahead: a core's hardware
+      // prefetch alone leaves this loop waiting on memory.
+      _mm_prefetch(reinterpret_cast<const char *>(w + (J + j) * k + i), _MM_HINT_T0);
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
+      __m512 xv = _mm512_maskz_loadu_ps(mask, x + r * ldx + i);
+#pragma GCC unroll 3
+      for (int j = 0; j < J; ++j)
+        acc[r][j] = _mm512_fmadd_ps(xv, wv[j], acc[r][j]);
+    }
+  };
+  int64_t i = 0;
+  for (; i + 16 <= k; i += 16)
+    step(i, 0xFFFF);
+  if (i < k)
+    step(i, static_cast<__mmask16>((1u << (k - i)) - 1));
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 3
+    for (int j = 0; j < J; ++j)
+      y[r * ldy + j] = _mm512_reduce_add_ps(acc[r][j]);
+}
+
+using TileFn = void (*)(const float *, int64_t, const float *, int64_t, float *, int64_t);
+
+template <int R> constexpr TileFn tilesOf(int j) {
+  return j == 1 ? tile<R, 1> : j == 2 ? tile<R, 2> : tile<R, 3>;
+}
+
+TileFn tileFor(int rows, int j) {
+  switch (rows) {
+  case 1: return tilesOf<1>(j);
+  case 2: return tilesOf<2>(j);
+  case 3: return tilesOf<3>(j);
+  case 4: return tilesOf<4>(j);
+  case 5: return tilesOf<5>(j);
+  case 6: return tilesOf<6>(j);
+  case 7: return tilesOf<7>(j);
+  default: return tilesOf<8>(j);
+  }
+}
+
+} // namespace
+
+void ssmrt::batchGemmAvx512(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n,
+                            int64_t k, float *y, int64_t ldy) {
+  // Weight rows in threes, each read from memory once; the x rows stay in
+  // L1/L2 across them.
+  for (int64_t j0 = 0; j0 < n; j0 += 3) {
+    int jn = static_cast<int>(std::min<int64_t>(3, n - j0));
+    for (int64_t r0 = 0; r0 < rows; r0 += 8) {
+      int rn = static_cast<int>(std::min<int64_t>(8, rows - r0));
+      tileFor(rn, jn)(x + r0 * ldx, ldx, w + j0 * k, k, y + r0 * ldy + j0, ldy);
+    }
+  }
+}
+
+#pragma GCC diagnostic pop
+#pragma GCC pop_options
+
+bool ssmrt::haveBatchGemm() {
+  static const bool has = (__builtin_cpu_init(), __builtin_cpu_supports("avx512f") != 0);
+  return has && cpuPathAllows("avx512");
+}
+
+#else
+
+bool ssmrt::haveBatchGemm() { return false; }
+void ssmrt::batchGemmAvx512(const float *, int64_t, int64_t, const float *, int64_t, int64_t,
+                            float *, int64_t) {}
+
+#endif
