@@ -45,6 +45,15 @@ int64_t CpuExecutor::weightBytes() const {
   return static_cast<int64_t>(bytes);
 }
 
+bool CpuExecutor::bf16Products() const {
+  if (!haveBf16Gemm())
+    return false;
+  for (size_t i = 0; i < weights_.numParams(); ++i)
+    if (forward_->productBytesPerValue(i) < 4)
+      return true;
+  return false;
+}
+
 std::string CpuExecutor::describe() const {
   return "CPU, " + std::to_string(pool_->threads()) + " threads, " +
          std::to_string(program_.cpu.vectorWidth) + "-lane kernels, " + smallGemmVariant().name +

@@ -22,6 +22,9 @@ public:
   /// Every parameter once, in the dtype decode's products read it in (f32
   /// for the rest).
   int64_t weightBytes() const override;
+  /// Whether prefill's matrix products run in bf16 (16-bit or int8
+  /// weights where OneDnnGemm's bf16 products run).
+  bool bf16Products() const;
   Status run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) override;
 
   ThreadPool &threadPool() { return *pool_; }

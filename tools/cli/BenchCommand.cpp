@@ -6,7 +6,9 @@
 //    batch * (copy bandwidth / weight bytes); the bandwidth is that of a
 //    large parallel memcpy (bytes read + bytes written per second);
 //  - prefill: the model's matrix products at the rate BLAS reaches on the
-//    same shapes, timed one by one; their total time bounds the prefill.
+//    same shapes (with 16-bit or int8 weights, the rate of the bf16 products
+//    prefill then runs), timed one by one; their total time bounds the
+//    prefill.
 //
 //===----------------------------------------------------------------------===//
 #include "tools/cli/ArgParser.h"
@@ -16,8 +18,10 @@
 #include "tools/cli/GpuBench.h"
 
 #include "runtime/cpu/Blas.h"
+#include "runtime/cpu/ParallelMatmul.h"
 #include "runtime/cpu/ThreadPool.h"
 #include "runtime/engine/Session.h"
+#include "runtime/io/HalfFloat.h"
 
 #include <algorithm>
 #include <chrono>
@@ -48,13 +52,15 @@ double measureBandwidth(ssmrt::ThreadPool &pool) {
 }
 
 /// Seconds the model's matrix products take at BLAS speed (BLAS's own
-/// threading on |threads| threads) for |batch| sequences of |seq| tokens
+/// threading on |threads| threads), or with |bf16Pool| at the rate of the
+/// bf16 products prefill runs with 16-bit or int8 weights (OneDnnGemm.h, on
+/// that pool), for |batch| sequences of |seq| tokens
 /// (logits only for the last token of each), each shape timed separately:
 /// the linear layers, each expert's products over its share of the tokens
 /// (top_k of every token, spread evenly), and attention's two products per
 /// head, at the rate BLAS reached on the rest (causal: half of each).
 double gemmSeconds(const ssmrt::Function &f, int64_t batch, int64_t seq, int threads,
-                   double &flops) {
+                   ssmrt::ThreadPool *bf16Pool, double &flops) {
   ssmrt::setBlasThreads(threads);
   std::map<std::tuple<int64_t, int64_t, int64_t>, int> shapes; // (m, n, k) -> count
   int64_t rows = batch * seq;
@@ -86,10 +92,18 @@ double gemmSeconds(const ssmrt::Function &f, int64_t batch, int64_t seq, int thr
   for (const auto &[shape, count] : shapes) {
     auto [m, n, k] = shape;
     std::vector<float> a(m * k, 0.5f), b(n * k, 0.25f), c(m * n);
+    std::vector<uint16_t> b16(bf16Pool ? n * k : 0, ssmrt::floatToBf16(0.25f));
+    ssmrt::WeightMatrix w;
+    w.bf16 = b16.data();
+    w.out = n;
+    w.in = k;
     std::vector<double> times;
     for (int rep = 0; rep < 3; ++rep) {
       Clock::time_point t0 = Clock::now();
-      ssmrt::gemmXWt(a.data(), k, m, b.data(), n, k, c.data(), n);
+      if (bf16Pool)
+        ssmrt::parallelMatmul(*bf16Pool, a.data(), k, m, w, nullptr, c.data(), n);
+      else
+        ssmrt::gemmXWt(a.data(), k, m, b.data(), n, k, c.data(), n);
       times.push_back(seconds(t0, Clock::now()));
     }
     total += count * median(times);
@@ -165,10 +179,11 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                    "caches) over the memory bandwidth of a parallel copy (bytes read + written\n"
                    "per second), prefill against the time BLAS (on all threads) needs for the\n"
                    "model's matrix products on the same shapes (experts on their share of the\n"
-                   "tokens; attention's products at the rate BLAS reached on the rest). Each of "
-                   "--repeats runs measures its bounds right after its timed\n"
-                   "work; medians over the runs are reported, ratios included. On a GPU the\n"
-                   "bounds are the device's: copy bandwidth, and the GEMMs through cuBLAS.\n"
+                   "tokens; attention's products at the rate BLAS reached on the rest; through\n"
+                   "the bf16 products where prefill runs those). Each of --repeats runs\n"
+                   "measures its bounds right after its timed work; medians over the runs are\n"
+                   "reported, ratios included. On a GPU the bounds are the device's: copy\n"
+                   "bandwidth, and the GEMMs through cuBLAS.\n"
                    "With --kernel OP (GPU): times the model's CUDA kernel for OP (e.g.\n"
                    "selective_scan) on random inputs of --batch x --prompt-len tokens against\n"
                    "each floor: bytes over copy bandwidth, special-function operations over\n"
@@ -300,8 +315,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
     if (rep == 0)
       continue;
     double flops = 0;
-    double gemm =
-        gemmSeconds(s.program().forward, batch, promptLen, cpu->threadPool().threads(), flops);
+    double gemm = gemmSeconds(s.program().forward, batch, promptLen, cpu->threadPool().threads(),
+                              cpu->bf16Products() ? &cpu->threadPool() : nullptr, flops);
     double bandwidth = measureBandwidth(cpu->threadPool());
     prefillRates.push_back(batch * promptLen / prefillSeconds);
     decodeRates.push_back(batch * gen / decodeSeconds);
@@ -369,10 +384,10 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
               "median of %lld runs (min-max)\n",
               model.c_str(), (long long)batch, (long long)promptLen, (long long)gen,
               cpu->threadPool().threads(), (long long)repeats);
-  std::printf("prefill  %10.1f tok/s (%s)   bound %10.1f tok/s (BLAS, %.1f GFLOP/s on the "
+  std::printf("prefill  %10.1f tok/s (%s)   bound %10.1f tok/s (%s, %.1f GFLOP/s on the "
               "model's GEMMs)   ratio %.2f\n",
-              prefillRate, spread(prefillRates).c_str(), prefillBound, gemmRate * 1e-9,
-              prefillRatio);
+              prefillRate, spread(prefillRates).c_str(), prefillBound,
+              cpu->bf16Products() ? "bf16 products" : "BLAS", gemmRate * 1e-9, prefillRatio);
   std::printf("decode   %10.1f tok/s (%s)   bound %10.1f tok/s (%.1f MB read per step / %.1f "
               "GB/s)   ratio %.2f\n",
               decodeRate, spread(decodeRates).c_str(), decodeBound, stepBytes * 1e-6,
