@@ -106,19 +106,53 @@ bool ssmrt::haveOneDnnF32Gemm() {
   return have && cpuPathAllows("avx512");
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16"))) void
-ssmrt::roundToBf16(const float *src, int64_t n, uint16_t *dst) {
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    __m256bh h = _mm512_cvtneps_pbh(_mm512_loadu_ps(src + i));
-    _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst + i), reinterpret_cast<__m256i &>(h));
-  }
-  if (i < n) {
-    __mmask16 mask = static_cast<__mmask16>((1u << (n - i)) - 1);
-    __m256bh h = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, src + i));
-    _mm256_mask_storeu_epi16(dst + i, mask, reinterpret_cast<__m256i &>(h));
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512bf16,f16c")
+// GCC 12's AVX-512 masked loads and conversions start from undefined
+// vectors, which its own uninitialized-use warnings then report.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
+namespace {
+
+inline __mmask16 tailMask(int64_t left) {
+  return left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1);
+}
+
+inline void storeBf16(uint16_t *dst, __mmask16 mask, __m512 v) {
+  __m256bh h = _mm512_cvtneps_pbh(v);
+  _mm256_mask_storeu_epi16(dst, mask, reinterpret_cast<__m256i &>(h));
+}
+
+} // namespace
+
+void ssmrt::roundToBf16(const float *src, int64_t n, uint16_t *dst) {
+  for (int64_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tailMask(n - i);
+    storeBf16(dst + i, mask, _mm512_maskz_loadu_ps(mask, src + i));
   }
 }
+
+void ssmrt::f16ToBf16(const uint16_t *src, int64_t n, uint16_t *dst) {
+  for (int64_t i = 0; i < n; i += 16) {
+    __mmask16 mask = tailMask(n - i);
+    storeBf16(dst + i, mask, _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask, src + i)));
+  }
+}
+
+void ssmrt::int8RowToBf16(const int8_t *q, const float *scales, int64_t k, int64_t group,
+                          uint16_t *dst) {
+  for (int64_t i = 0; i < k; i += 16) {
+    // 16 values never straddle two groups: a group holds a multiple of 16.
+    __mmask16 mask = tailMask(k - i);
+    __m512 v = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, q + i)));
+    storeBf16(dst + i, mask, _mm512_mul_ps(v, _mm512_set1_ps(scales[i / group])));
+  }
+}
+
+#pragma GCC diagnostic pop
+#pragma GCC pop_options
 
 bool ssmrt::gemmBf16XWt(const uint16_t *x, int64_t ldx, int64_t rows, const uint16_t *w,
                         int64_t ldw, int64_t n, int64_t k, float *y, int64_t ldy) {
@@ -135,6 +169,8 @@ bool ssmrt::gemmF32XWt(const float *x, int64_t ldx, int64_t rows, const float *w
 bool ssmrt::haveBf16Gemm() { return false; }
 bool ssmrt::haveOneDnnF32Gemm() { return false; }
 void ssmrt::roundToBf16(const float *, int64_t, uint16_t *) {}
+void ssmrt::f16ToBf16(const uint16_t *, int64_t, uint16_t *) {}
+void ssmrt::int8RowToBf16(const int8_t *, const float *, int64_t, int64_t, uint16_t *) {}
 bool ssmrt::gemmBf16XWt(const uint16_t *, int64_t, int64_t, const uint16_t *, int64_t, int64_t,
                         int64_t, float *, int64_t) {
   return false;

@@ -32,6 +32,13 @@ bool haveOneDnnF32Gemm();
 /// haveBf16Gemm().
 void roundToBf16(const float *src, int64_t n, uint16_t *dst);
 
+/// |n| IEEE f16 values rounded to bf16. Needs haveBf16Gemm().
+void f16ToBf16(const uint16_t *src, int64_t n, uint16_t *dst);
+
+/// One int8 weight row of |k| values, times the scale of each |group|
+/// values, rounded to bf16. Needs haveBf16Gemm().
+void int8RowToBf16(const int8_t *q, const float *scales, int64_t k, int64_t group, uint16_t *dst);
+
 /// y[rows, n] (row stride ldy) = x[rows, k] · w[n, k]ᵀ with x and w in bf16
 /// (row strides ldx and ldw) and f32 accumulation, on the calling thread
 /// only (callers split the work across their own threads). Needs

@@ -138,8 +138,7 @@ void parallelMatmulF16(ThreadPool &pool, const float *x, int64_t ldx, int64_t ro
       },
       [&](int64_t b0, int64_t n, float *dst) { widenF16(weight + b0 * in, n * in, dst); },
       [&](int64_t b0, int64_t n, uint16_t *dst) {
-        for (int64_t i = 0; i < n * in; ++i)
-          dst[i] = floatToBf16(halfToFloat(weight[b0 * in + i]));
+        f16ToBf16(weight + b0 * in, n * in, dst);
         return static_cast<const uint16_t *>(dst);
       });
 }
@@ -148,6 +147,7 @@ void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
                         const int8_t *q, const float *scales, int64_t out, int64_t in,
                         const float *bias, float *y, int64_t ldy) {
   static const SmallGemmInt8Fn small = smallGemmVariant().int8;
+  static_assert(kInt8Group % 16 == 0, "int8RowToBf16 takes 16 values of one group at a time");
   const int64_t groups = (in + kInt8Group - 1) / kInt8Group;
   blockedMatmul(
       pool, x, ldx, rows, out, in, bias, y, ldy,
@@ -161,9 +161,8 @@ void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
       },
       [&](int64_t b0, int64_t n, uint16_t *dst) {
         for (int64_t r = 0; r < n; ++r)
-          for (int64_t i = 0; i < in; ++i)
-            dst[r * in + i] =
-                floatToBf16(q[(b0 + r) * in + i] * scales[(b0 + r) * groups + i / kInt8Group]);
+          int8RowToBf16(q + (b0 + r) * in, scales + (b0 + r) * groups, in, kInt8Group,
+                        dst + r * in);
         return static_cast<const uint16_t *>(dst);
       });
 }

@@ -5,10 +5,10 @@
 //  - decode: every step reads all weights once, so the bound is
 //    batch * (copy bandwidth / weight bytes); the bandwidth is that of a
 //    large parallel memcpy (bytes read + bytes written per second);
-//  - prefill: the model's matrix products at the rate BLAS reaches on the
-//    same shapes (with 16-bit or int8 weights, the rate of the bf16 products
-//    prefill then runs), timed one by one; their total time bounds the
-//    prefill.
+//  - prefill: the model's matrix products on the same shapes at the faster
+//    of BLAS and the runtime's own products (with 16-bit or int8 weights,
+//    the rate of the bf16 products prefill then runs), timed one by one;
+//    their total time bounds the prefill.
 //
 //===----------------------------------------------------------------------===//
 #include "tools/cli/ArgParser.h"
@@ -51,17 +51,18 @@ double measureBandwidth(ssmrt::ThreadPool &pool) {
   return 2.0 * bytes / median(times);
 }
 
-/// Seconds the model's matrix products take at BLAS speed (BLAS's own
-/// threading on |threads| threads), or with |bf16Pool| at the rate of the
-/// bf16 products prefill runs with 16-bit or int8 weights (OneDnnGemm.h, on
-/// that pool), for |batch| sequences of |seq| tokens
-/// (logits only for the last token of each), each shape timed separately:
-/// the linear layers, each expert's products over its share of the tokens
-/// (top_k of every token, spread evenly), and attention's two products per
-/// head, at the rate BLAS reached on the rest (causal: half of each).
-double gemmSeconds(const ssmrt::Function &f, int64_t batch, int64_t seq, int threads,
-                   ssmrt::ThreadPool *bf16Pool, double &flops) {
-  ssmrt::setBlasThreads(threads);
+/// Seconds the model's matrix products take for |batch| sequences of |seq|
+/// tokens (logits only for the last token of each), each shape timed
+/// separately at the faster of BLAS (its own threading on |pool|'s thread
+/// count) and the runtime's products on |pool| (ParallelMatmul: oneDNN or
+/// its own kernels), or with |bf16| at the rate of the bf16 products that
+/// prefill runs with 16-bit or int8 weights (OneDnnGemm.h): the linear
+/// layers, each expert's products over its share of the tokens (top_k of
+/// every token, spread evenly), and attention's two products per head, at
+/// the rate reached on the rest (causal: half of each).
+double gemmSeconds(const ssmrt::Function &f, int64_t batch, int64_t seq, ssmrt::ThreadPool &pool,
+                   bool bf16, double &flops) {
+  ssmrt::setBlasThreads(pool.threads());
   std::map<std::tuple<int64_t, int64_t, int64_t>, int> shapes; // (m, n, k) -> count
   int64_t rows = batch * seq;
   double attentionFlops = 0;
@@ -92,21 +93,27 @@ double gemmSeconds(const ssmrt::Function &f, int64_t batch, int64_t seq, int thr
   for (const auto &[shape, count] : shapes) {
     auto [m, n, k] = shape;
     std::vector<float> a(m * k, 0.5f), b(n * k, 0.25f), c(m * n);
-    std::vector<uint16_t> b16(bf16Pool ? n * k : 0, ssmrt::floatToBf16(0.25f));
+    std::vector<uint16_t> b16(bf16 ? n * k : 0, ssmrt::floatToBf16(0.25f));
     ssmrt::WeightMatrix w;
-    w.bf16 = b16.data();
+    if (bf16)
+      w.bf16 = b16.data();
+    else
+      w.f32 = b.data();
     w.out = n;
     w.in = k;
-    std::vector<double> times;
-    for (int rep = 0; rep < 3; ++rep) {
-      Clock::time_point t0 = Clock::now();
-      if (bf16Pool)
-        ssmrt::parallelMatmul(*bf16Pool, a.data(), k, m, w, nullptr, c.data(), n);
-      else
-        ssmrt::gemmXWt(a.data(), k, m, b.data(), n, k, c.data(), n);
-      times.push_back(seconds(t0, Clock::now()));
-    }
-    total += count * median(times);
+    auto timed = [&](const std::function<void()> &product) {
+      std::vector<double> times;
+      for (int rep = 0; rep < 3; ++rep) {
+        Clock::time_point t0 = Clock::now();
+        product();
+        times.push_back(seconds(t0, Clock::now()));
+      }
+      return median(times);
+    };
+    double t = timed([&] { ssmrt::parallelMatmul(pool, a.data(), k, m, w, nullptr, c.data(), n); });
+    if (!bf16)
+      t = std::min(t, timed([&] { ssmrt::gemmXWt(a.data(), k, m, b.data(), n, k, c.data(), n); }));
+    total += count * t;
     flops += count * 2.0 * m * n * k;
   }
   if (flops > 0 && total > 0) {
@@ -177,13 +184,13 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
                    "against: decode against the bytes a step reads (the weights, less experts no\n"
                    "token chooses and an embedding table the logits do not read; plus the KV\n"
                    "caches) over the memory bandwidth of a parallel copy (bytes read + written\n"
-                   "per second), prefill against the time BLAS (on all threads) needs for the\n"
-                   "model's matrix products on the same shapes (experts on their share of the\n"
-                   "tokens; attention's products at the rate BLAS reached on the rest; through\n"
-                   "the bf16 products where prefill runs those). Each of --repeats runs\n"
-                   "measures its bounds right after its timed work; medians over the runs are\n"
-                   "reported, ratios included. On a GPU the bounds are the device's: copy\n"
-                   "bandwidth, and the GEMMs through cuBLAS.\n"
+                   "per second), prefill against the time the model's matrix products take on\n"
+                   "the same shapes, at the faster of BLAS and the runtime's own products (or\n"
+                   "its bf16 products, where prefill runs those), all threads (experts on their\n"
+                   "share of the tokens; attention's products at the rate reached on the rest).\n"
+                   "Each of --repeats runs measures its bounds right after its timed work;\n"
+                   "medians over the runs are reported, ratios included. On a GPU the bounds\n"
+                   "are the device's: copy bandwidth, and the GEMMs through cuBLAS.\n"
                    "With --kernel OP (GPU): times the model's CUDA kernel for OP (e.g.\n"
                    "selective_scan) on random inputs of --batch x --prompt-len tokens against\n"
                    "each floor: bytes over copy bandwidth, special-function operations over\n"
@@ -315,8 +322,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
     if (rep == 0)
       continue;
     double flops = 0;
-    double gemm = gemmSeconds(s.program().forward, batch, promptLen, cpu->threadPool().threads(),
-                              cpu->bf16Products() ? &cpu->threadPool() : nullptr, flops);
+    double gemm = gemmSeconds(s.program().forward, batch, promptLen, cpu->threadPool(),
+                              cpu->bf16Products(), flops);
     double bandwidth = measureBandwidth(cpu->threadPool());
     prefillRates.push_back(batch * promptLen / prefillSeconds);
     decodeRates.push_back(batch * gen / decodeSeconds);
@@ -387,7 +394,8 @@ int ssmc::cli::runBenchCommand(const std::string &tool, const std::vector<std::s
   std::printf("prefill  %10.1f tok/s (%s)   bound %10.1f tok/s (%s, %.1f GFLOP/s on the "
               "model's GEMMs)   ratio %.2f\n",
               prefillRate, spread(prefillRates).c_str(), prefillBound,
-              cpu->bf16Products() ? "bf16 products" : "BLAS", gemmRate * 1e-9, prefillRatio);
+              cpu->bf16Products() ? "bf16 products" : "f32 products", gemmRate * 1e-9,
+              prefillRatio);
   std::printf("decode   %10.1f tok/s (%s)   bound %10.1f tok/s (%.1f MB read per step / %.1f "
               "GB/s)   ratio %.2f\n",
               decodeRate, spread(decodeRates).c_str(), decodeBound, stepBytes * 1e-6,

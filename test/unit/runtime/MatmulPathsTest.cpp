@@ -189,4 +189,38 @@ TEST(MatmulPaths, Bf16ProductsAgainstFloat64) {
     check(pool, c, c.dtype != "f32", seed++);
 }
 
+// The conversions feeding the bf16 products round as the scalar
+// floatToBf16 does: every f16 bit pattern, and int8 rows of odd lengths
+// with their group scales (NaN stays NaN).
+TEST(MatmulPaths, Bf16ConversionsRoundToNearestEven) {
+  if (!haveBf16Gemm())
+    GTEST_SKIP() << "no bf16 products here (oneDNN missing or the CPU lacks AVX512-BF16)";
+  std::vector<uint16_t> halves(65536), got(65536);
+  for (uint32_t h = 0; h < 65536; ++h)
+    halves[h] = static_cast<uint16_t>(h);
+  f16ToBf16(halves.data(), 65536 - 7, got.data()); // a masked tail too
+  int bad = 0;
+  for (uint32_t h = 0; h < 65536 - 7; ++h) {
+    float f = halfToFloat(halves[h]);
+    bool same = std::isnan(f) ? std::isnan(bf16ToFloat(got[h])) : got[h] == floatToBf16(f);
+    bad += !same;
+  }
+  EXPECT_EQ(bad, 0);
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<int> value(-127, 127);
+  std::uniform_real_distribution<float> scale(1e-3f, 2.0f);
+  for (int64_t k : {1, 15, 16, 33, 77, 768}) {
+    std::vector<int8_t> q(k);
+    std::vector<float> scales((k + kInt8Group - 1) / kInt8Group);
+    for (int8_t &v : q)
+      v = static_cast<int8_t>(value(rng));
+    for (float &v : scales)
+      v = scale(rng);
+    std::vector<uint16_t> row(k);
+    int8RowToBf16(q.data(), scales.data(), k, kInt8Group, row.data());
+    for (int64_t i = 0; i < k; ++i)
+      EXPECT_EQ(row[i], floatToBf16(q[i] * scales[i / kInt8Group])) << "k " << k << ", " << i;
+  }
+}
+
 } // namespace
