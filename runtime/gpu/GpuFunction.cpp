@@ -81,6 +81,7 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
   plan_ = std::move(*plan);
   vocab_ = plan_.vocab;
   resident_.assign(program_.cuda.kernels.size(), 0);
+  tableIndex_.assign(function_.instrs.size(), 0);
   for (size_t i = 0; i < function_.instrs.size(); ++i) {
     const Instr &in = function_.instrs[i];
     std::string what = "function '" + function_.name + "', instruction " + std::to_string(i) +
@@ -93,6 +94,7 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
           values[in.operands[1]].dtype != program_.cuda.dtype)
         return Status::error(what + ": its kernel is not an attention kernel over caches of "
                                     "the GPU dtype");
+      tableIndex_[i] = attention_.size();
       attention_.push_back(i);
       attentionWorkspace_.push_back(0);
       if (int64_t perRow = program_.cuda.kernels[in.kernel].workspace) {
@@ -123,6 +125,7 @@ Status GpuFunction::prepare(int64_t maxTokens, int64_t maxBatch) {
       moeTables_.push_back(*p);
       SSMRT_RETURN_IF_ERROR(device_.upload(*p, table.data(), table.size() * sizeof(uint64_t)));
       moeHostTables_.push_back(std::move(table));
+      tableIndex_[i] = moe_.size();
       moe_.push_back(i);
       continue;
     }
@@ -244,9 +247,9 @@ Status GpuFunction::prepareAttention(KVCacheStore &caches, const std::vector<int
     auto *counts = reinterpret_cast<int32_t *>(table + 2 * maxBatch_);
     for (int64_t b = 0; b < batch; ++b) {
       KVRows &rows = caches.rows(state, slots[b]);
-      SSMRT_RETURN_IF_ERROR(caches.reserve(state, slots[b], rows.length + std::max(lens[b], 0)));
       if (rows.length > INT32_MAX - std::max(lens[b], 0))
         return Status::error("a KV cache past 2^31 tokens");
+      SSMRT_RETURN_IF_ERROR(caches.reserve(state, slots[b], rows.length + std::max(lens[b], 0)));
       table[b] = rows.keys;
       table[maxBatch_ + b] = rows.values;
       counts[b] = static_cast<int32_t>(rows.length);
@@ -265,7 +268,7 @@ void GpuFunction::commitAttention(KVCacheStore &caches, const std::vector<int64_
 
 Status GpuFunction::runAttention(size_t index, const Instr &instr, const GpuCall &call) {
   const CudaKernelDesc &desc = program_.cuda.kernels[instr.kernel];
-  size_t a = std::find(attention_.begin(), attention_.end(), index) - attention_.begin();
+  size_t a = tableIndex_[index];
   DevicePtr table =
       attentionTables_ + static_cast<DevicePtr>(a * tableWords(maxBatch_)) * sizeof(uint64_t);
   int32_t q = instr.operands[0], k = instr.operands[1], v = instr.operands[2];
@@ -320,7 +323,7 @@ GpuFunction::MoELayout GpuFunction::moeLayout(int64_t a, int64_t inner, int64_t 
 
 Status GpuFunction::runMoE(size_t index, const Instr &instr, const GpuCall &call) {
   const CudaKernelDesc &desc = program_.cuda.kernels[instr.kernel];
-  size_t m = std::find(moe_.begin(), moe_.end(), index) - moe_.begin();
+  size_t m = tableIndex_[index];
   const std::vector<int64_t> &gate = function_.values[instr.operands[2]].shape;
   int64_t k = topK(instr), experts = desc.channels;
   int64_t rows = call.batch * call.seq, inner = gate[0], width = gate[1], a = rows * k;

@@ -127,6 +127,8 @@ private:
   /// down per expert) and the scratch of the largest one.
   std::vector<size_t> moe_;
   std::vector<DevicePtr> moeTables_;
+  /// Per instruction, its index in attention_ or moe_ (0 for the others).
+  std::vector<size_t> tableIndex_;
   std::vector<std::vector<uint64_t>> moeHostTables_;
   std::vector<int32_t> moeCounts_;
   DevicePtr moeScratch_ = 0;

@@ -58,6 +58,25 @@ __device__ __forceinline__ void ssm_kv_append(T *kc, T *vc, const T *k, long lon
   }
 }
 
+// What a block of queries [t0, t0 + count) of sequence b sees: the
+// sequence's tokens this call (len), those already cached (past), the
+// block's query rows before len (qrows) and the end of the keys they attend
+// to (kEnd: causal, up to the last query's position; else all).
+struct SsmAttentionSpan {
+  int len, qrows;
+  long long past, kEnd;
+};
+template <bool CAUSAL>
+__device__ __forceinline__ SsmAttentionSpan ssm_attention_span(const int *cached, const int *lens,
+                                                               int b, int seq, int t0, int count) {
+  SsmAttentionSpan s;
+  s.len = min(max(lens[b], 0), seq);
+  s.past = cached[b];
+  s.qrows = max(0, min(count, s.len - t0));
+  s.kEnd = s.qrows == 0 ? 0 : CAUSAL ? s.past + t0 + s.qrows : s.past + s.len;
+  return s;
+}
+
 template <typename Cfg>
 __device__ __forceinline__ void ssm_attention_mma(
     const typename Cfg::T *__restrict__ q, long long q_ld, const typename Cfg::T *__restrict__ k,
@@ -73,10 +92,9 @@ __device__ __forceinline__ void ssm_attention_mma(
   __shared__ unsigned short sK[KT][KS], sV[KT][KS], sP[WARPS][16][PS];
   const int h = blockIdx.x, t0 = blockIdx.y * QT, b = blockIdx.z;
   const int kvh = h / G, warp = threadIdx.x / 32, wt0 = t0 + 16 * warp;
-  const int len = min(max(lens[b], 0), seq);
-  const long long past = cached[b], total = past + len;
-  const int qrows = max(0, min(QT, len - t0));
-  const long long kEnd = qrows == 0 ? 0 : Cfg::causal ? past + t0 + qrows : total;
+  const SsmAttentionSpan span = ssm_attention_span<Cfg::causal>(cached, lens, b, seq, t0, QT);
+  const int len = span.len;
+  const long long past = span.past, kEnd = span.kEnd;
   if (h % G == 0)
     ssm_kv_append<T, D, Cfg::threads>(keys[b], values[b], k, k_ld, v, v_ld, b, seq, past, t0, QT,
                                       len, kvh * D, KW);
@@ -205,14 +223,13 @@ __device__ __forceinline__ void ssm_attention_rows(
   const int kvh = blockIdx.x, tile = blockIdx.y % qTiles, split = blockIdx.y / qTiles;
   const int t0 = tile * QTOK, b = blockIdx.z;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  const int len = min(max(lens[b], 0), seq);
-  const long long past = cached[b], total = past + len;
-  const int qrows = max(0, min(QTOK, len - t0));
-  const long long kEnd = qrows == 0 ? 0 : Cfg::causal ? past + t0 + qrows : total;
+  const SsmAttentionSpan span = ssm_attention_span<Cfg::causal>(cached, lens, b, seq, t0, QTOK);
+  const int len = span.len;
+  const long long past = span.past, kEnd = span.kEnd;
   // This split's slice of the keys, whole tiles.
-  const long long span = ((kEnd + splits - 1) / splits + KT - 1) / KT * KT;
-  const long long kBegin = min(kEnd, (long long)split * span);
-  const long long kStop = min(kEnd, kBegin + span);
+  const long long slice = ((kEnd + splits - 1) / splits + KT - 1) / KT * KT;
+  const long long kBegin = min(kEnd, (long long)split * slice);
+  const long long kStop = min(kEnd, kBegin + slice);
   if (split == 0)
     ssm_kv_append<typename Cfg::T, D, Cfg::threads>(keys[b], values[b], k, k_ld, v, v_ld, b, seq,
                                                     past, t0, QTOK, len, kvh * D, KW);
