@@ -22,6 +22,7 @@
 
 #include <cmath>
 #include <gtest/gtest.h>
+#include <iostream>
 #include <sstream>
 
 using namespace ssmc::test;
@@ -451,6 +452,8 @@ TEST(ModelNumerics, LowPrecisionWeightsStayCloseToF32) {
       ASSERT_TRUE(f32->prefill({0}, {prompt}, ssmrt::Session::Logits::All, a).ok());
       ASSERT_TRUE(low->prefill({0}, {prompt}, ssmrt::Session::Logits::All, b).ok());
       double err = relativeError(b[0], a[0]);
+      std::cout << m.name() << ", " << dtype << ": prefill logits within " << err
+                << " of f32 (relative to the largest)\n";
       EXPECT_LE(err, tolerance);
       EXPECT_GT(err, 0.0) << "the weights were read as f32";
       std::vector<float> x, y;

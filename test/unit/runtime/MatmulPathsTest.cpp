@@ -154,9 +154,14 @@ const std::vector<Case> &cases() {
   return all;
 }
 
-/// Sets $SSMC_CPU_PATH for a scope.
+/// Sets $SSMC_CPU_PATH for a scope. The decode products' variant is chosen
+/// once per process, at its first use: that happens here, uncapped, so that
+/// later tests of this binary see the variant a process starts with.
 struct CpuPathScope {
-  explicit CpuPathScope(const char *path) { setenv("SSMC_CPU_PATH", path, 1); }
+  explicit CpuPathScope(const char *path) {
+    (void)smallGemmVariant();
+    setenv("SSMC_CPU_PATH", path, 1);
+  }
   ~CpuPathScope() { unsetenv("SSMC_CPU_PATH"); }
 };
 
