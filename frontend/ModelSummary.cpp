@@ -20,7 +20,8 @@ std::string ssmc::fe::withThousands(int64_t value) {
   return value < 0 ? "-" + out : out;
 }
 
-/// "  weights read per decode token: ... MB f32, ... MB bf16, ... MB int8":
+/// "  weights read per decode token: ... MB f32, ... MB bf16 or f16, ... MB
+/// int8":
 /// every parameter once, less the experts a token does not choose and an
 /// embedding table the logits do not read (its one row stays); the weights
 /// of products (linear, logits, experts) at each --weights-dtype, the rest
@@ -64,7 +65,7 @@ static std::string decodeWeightsLine(const Graph &graph) {
     (product[p] ? products : rest) += share[p] * double(graph.params[p].numElements());
   char line[160];
   std::snprintf(line, sizeof(line),
-                "  weights read per decode token: %.1f MB f32, %.1f MB bf16, %.1f MB int8 "
+                "  weights read per decode token: %.1f MB f32, %.1f MB bf16 or f16, %.1f MB int8 "
                 "(--weights-dtype; before fusion)\n",
                 (4 * products + 4 * rest) * 1e-6, (2 * products + 4 * rest) * 1e-6,
                 ((1 + 4.0 / 32) * products + 4 * rest) * 1e-6);

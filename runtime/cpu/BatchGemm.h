@@ -26,11 +26,17 @@ namespace ssmrt {
 constexpr int64_t kBatchGemmRows = 16;
 
 /// y[r, j] = Σ_i x[r, i] · w[j, i] for r < rows (any count), j < n, i < k;
-/// rows of x are ldx floats apart, rows of y ldy. AVX-512F only: callers check haveBatchGemm().
+/// rows of x are ldx floats apart, rows of y ldy. AVX-512 only: callers check
+/// haveBatchGemm().
 void batchGemmAvx512(const float *x, int64_t ldx, int64_t rows, const float *w, int64_t n,
                      int64_t k, float *y, int64_t ldy);
 
-/// Whether batchGemmAvx512 runs here (AVX-512F, and $SSMC_CPU_PATH allows
+/// The same with bf16 weights (the upper halves of f32 values), widened as
+/// they are read.
+void batchGemmBf16Avx512(const float *x, int64_t ldx, int64_t rows, const uint16_t *w, int64_t n,
+                         int64_t k, float *y, int64_t ldy);
+
+/// Whether these run here (AVX-512F/BW/VL, and $SSMC_CPU_PATH allows
 /// "avx512").
 bool haveBatchGemm();
 

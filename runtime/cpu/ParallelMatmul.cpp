@@ -79,21 +79,21 @@ bool bf16Matmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows, int
   return !refused;
 }
 
-/// Splits the output features across |pool|: |small(n0, n1)| for a few
-/// rows; for many, the bf16 products where they run, else |widen(b0, n,
-/// dst)| writes weight rows b0..b0+n as f32 into per-thread scratch, blocks
-/// of 64, each then a BLAS product.
+/// Splits the output features across |pool|: |small(n0, n1)| for up to
+/// |smallRows| rows; for more, the bf16 products where they run, else
+/// |widen(b0, n, dst)| writes weight rows b0..b0+n as f32 into per-thread
+/// scratch, blocks of 64, each then a BLAS product.
 template <typename Small, typename Widen, typename Bf16Rows>
 void blockedMatmul(ThreadPool &pool, const float *x, int64_t ldx, int64_t rows, int64_t out,
-                   int64_t in, const float *bias, float *y, int64_t ldy, const Small &small,
-                   const Widen &widen, const Bf16Rows &bf16Rows) {
-  if (rows > kSmallGemmRows && haveBf16Gemm() &&
+                   int64_t in, const float *bias, float *y, int64_t ldy, int64_t smallRows,
+                   const Small &small, const Widen &widen, const Bf16Rows &bf16Rows) {
+  if (rows > smallRows && haveBf16Gemm() &&
       bf16Matmul(pool, x, ldx, rows, out, in, bias, y, ldy, bf16Rows))
     return;
   const int64_t grain = 16, block = 64;
   pool.parallelFor((out + grain - 1) / grain, [&](int64_t begin, int64_t end) {
     int64_t n0 = begin * grain, n1 = std::min(out, end * grain);
-    if (rows <= kSmallGemmRows) {
+    if (rows <= smallRows) {
       small(n0, n1);
     } else {
       thread_local std::vector<float> widened;
@@ -114,10 +114,16 @@ void parallelMatmulBf16(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
                         const uint16_t *weight, int64_t out, int64_t in, const float *bias,
                         float *y, int64_t ldy) {
   static const SmallGemmBf16Fn small = smallGemmVariant().bf16;
+  // A decode batch reads the bf16 weights once through BatchGemm; the bf16
+  // products (OneDnnGemm) would repack them on every call.
+  const bool batch = haveBatchGemm();
   blockedMatmul(
-      pool, x, ldx, rows, out, in, bias, y, ldy,
+      pool, x, ldx, rows, out, in, bias, y, ldy, batch ? kBatchGemmRows : kSmallGemmRows,
       [&](int64_t n0, int64_t n1) {
-        small(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
+        if (rows <= kSmallGemmRows)
+          small(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
+        else
+          batchGemmBf16Avx512(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
       },
       [&](int64_t b0, int64_t n, float *dst) {
         const uint16_t *src = weight + b0 * in;
@@ -132,7 +138,7 @@ void parallelMatmulF16(ThreadPool &pool, const float *x, int64_t ldx, int64_t ro
                        int64_t ldy) {
   static const SmallGemmBf16Fn small = smallGemmVariant().f16;
   blockedMatmul(
-      pool, x, ldx, rows, out, in, bias, y, ldy,
+      pool, x, ldx, rows, out, in, bias, y, ldy, kSmallGemmRows,
       [&](int64_t n0, int64_t n1) {
         small(x, ldx, rows, weight + n0 * in, n1 - n0, in, y + n0, ldy);
       },
@@ -150,7 +156,7 @@ void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
   static_assert(kInt8Group % 16 == 0, "int8RowToBf16 takes 16 values of one group at a time");
   const int64_t groups = (in + kInt8Group - 1) / kInt8Group;
   blockedMatmul(
-      pool, x, ldx, rows, out, in, bias, y, ldy,
+      pool, x, ldx, rows, out, in, bias, y, ldy, kSmallGemmRows,
       [&](int64_t n0, int64_t n1) {
         small(x, ldx, rows, q + n0 * in, scales + n0 * groups, n1 - n0, in, y + n0, ldy);
       },
