@@ -225,6 +225,22 @@ std::vector<std::vector<float>> generate(ssmrt::Executor &executor,
   return out;
 }
 
+/// A CPU executor (one thread) and an emulated GPU one over the same
+/// program and weights, each with |slots| slots of up to |maxTokens|.
+void makeExecutors(const ssmrt::Program &program, const ssmrt::WeightStore &weights, int64_t slots,
+                   int64_t maxTokens, std::unique_ptr<ssmrt::CpuExecutor> &cpu,
+                   std::unique_ptr<GpuExecutor> &gpu) {
+  auto c = ssmrt::CpuExecutor::create(program, weights, 1, slots, maxTokens);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  GpuExecutorOptions options;
+  options.slots = slots;
+  options.maxTokens = maxTokens;
+  auto g = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  cpu = std::move(*c);
+  gpu = std::move(*g);
+}
+
 /// The logits of |prompt| then |steps| on |gpu|, each checked against
 /// |cpu|'s within |tolerance| (relative to the largest).
 std::vector<std::vector<float>> generateAsTheCpu(ssmrt::Executor &cpu, ssmrt::Executor &gpu,
@@ -249,30 +265,26 @@ TEST(GpuKernelsEmu, ExecutorMatchesTheCpu) {
       const double onceTolerance = dtype == std::string("fp32") ? 1e-5 : 1e-2;
       ssmrt::Program program = compileForCuda(text, dtype, true);
       ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 5);
-      auto cpu = ssmrt::CpuExecutor::create(program, weights, 1, 2, 64);
-      ASSERT_TRUE(cpu.ok()) << cpu.status().message();
-      GpuExecutorOptions options;
-      options.slots = 2;
-      options.maxTokens = 64;
-      auto gpu = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
-      ASSERT_TRUE(gpu.ok()) << gpu.status().message();
+      std::unique_ptr<ssmrt::CpuExecutor> cpu;
+      std::unique_ptr<GpuExecutor> gpu;
+      ASSERT_NO_FATAL_FAILURE(makeExecutors(program, weights, 2, 64, cpu, gpu));
       std::vector<int32_t> prompt = {3, 17, 4, 28, 9, 9, 1, 22, 15};
       std::vector<int32_t> steps = {5, 26, 0};
-      auto got = generateAsTheCpu(**cpu, **gpu, prompt, steps, cpuTolerance);
+      auto got = generateAsTheCpu(*cpu, *gpu, prompt, steps, cpuTolerance);
 
       // Chunked prefill then decode equals one prefill of the whole text.
-      ASSERT_TRUE((*gpu)->reset(0).ok());
+      ASSERT_TRUE(gpu->reset(0).ok());
       std::vector<int32_t> whole = prompt;
       whole.insert(whole.end(), steps.begin(), steps.end());
-      auto once = generate(**gpu, whole, {});
+      auto once = generate(*gpu, whole, {});
       EXPECT_LE(relativeError(once[0], got.back()), onceTolerance);
 
       // A slot's state round-trips through snapshot and restore.
-      auto state = (*gpu)->snapshot(0);
+      auto state = gpu->snapshot(0);
       ASSERT_TRUE(state.ok());
-      ASSERT_TRUE((*gpu)->reset(0).ok());
-      ASSERT_TRUE((*gpu)->restore(0, *state).ok());
-      auto again = (*gpu)->snapshot(0);
+      ASSERT_TRUE(gpu->reset(0).ok());
+      ASSERT_TRUE(gpu->restore(0, *state).ok());
+      auto again = gpu->snapshot(0);
       ASSERT_TRUE(again.ok());
       EXPECT_EQ(*state, *again);
     }
@@ -299,59 +311,55 @@ TEST(GpuKernelsEmu, AttentionHybridMatchesTheCpu) {
     const double onceTolerance = dtype == std::string("fp32") ? 1e-5 : 1e-2;
     ssmrt::Program program = compileForCuda(oddHybrid(), dtype, true);
     ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 8);
-    auto cpu = ssmrt::CpuExecutor::create(program, weights, 1, 3, 128);
-    ASSERT_TRUE(cpu.ok()) << cpu.status().message();
-    GpuExecutorOptions options;
-    options.slots = 3;
-    options.maxTokens = 128;
-    auto gpu = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
-    ASSERT_TRUE(gpu.ok()) << gpu.status().message();
+    std::unique_ptr<ssmrt::CpuExecutor> cpu;
+    std::unique_ptr<GpuExecutor> gpu;
+    ASSERT_NO_FATAL_FAILURE(makeExecutors(program, weights, 3, 128, cpu, gpu));
     std::vector<int32_t> prompt;
     for (int i = 0; i < 70; ++i)
       prompt.push_back((i * 37 + 11) % 97);
     std::vector<int32_t> steps = {5, 96, 0, 41};
-    auto got = generateAsTheCpu(**cpu, **gpu, prompt, steps, cpuTolerance);
+    auto got = generateAsTheCpu(*cpu, *gpu, prompt, steps, cpuTolerance);
 
-    auto state = (*gpu)->snapshot(0);
+    auto state = gpu->snapshot(0);
     ASSERT_TRUE(state.ok()) << state.status().message();
-    ASSERT_TRUE((*gpu)->reset(0).ok());
+    ASSERT_TRUE(gpu->reset(0).ok());
     std::vector<int32_t> whole = prompt;
     whole.insert(whole.end(), steps.begin(), steps.end());
-    auto once = generate(**gpu, whole, {});
+    auto once = generate(*gpu, whole, {});
     EXPECT_LE(relativeError(once[0], got.back()), onceTolerance);
     // The snapshot (caches included) restored into another slot continues
     // as the original did.
-    ASSERT_TRUE((*gpu)->restore(2, *state).ok());
-    auto again = (*gpu)->snapshot(2);
+    ASSERT_TRUE(gpu->restore(2, *state).ok());
+    auto again = gpu->snapshot(2);
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(*state, *again);
 
     // Slots 2 and 0 in one batch (lengths 9 and 4) give what each gives
     // alone in slot 1.
-    ASSERT_TRUE((*gpu)->reset(0).ok());
-    ASSERT_TRUE((*gpu)->reset(2).ok());
+    ASSERT_TRUE(gpu->reset(0).ok());
+    ASSERT_TRUE(gpu->reset(2).ok());
     std::vector<int32_t> a = {4, 8, 15, 16, 23, 42, 7, 7, 1}, b = {23, 4, 2, 9};
     std::vector<int32_t> tokens = a;
     tokens.insert(tokens.end(), b.begin(), b.end());
     tokens.resize(18, 0);
     std::vector<int32_t> lens = {9, 4};
     std::vector<int64_t> rows = {8, 12};
-    int64_t vocab = (*gpu)->vocabSize();
+    int64_t vocab = gpu->vocabSize();
     std::vector<float> both(2 * vocab);
     ssmrt::StepInputs in{tokens.data(), 2, 9, lens.data(), &rows, both.data()};
     // b's tokens start at row 9.
     std::copy(b.begin(), b.end(), tokens.begin() + 9);
     std::fill(tokens.begin() + 13, tokens.end(), 0);
-    ASSERT_TRUE((*gpu)->run(false, {2, 0}, in).ok());
+    ASSERT_TRUE(gpu->run(false, {2, 0}, in).ok());
     for (int k = 0; k < 2; ++k) {
-      ASSERT_TRUE((*gpu)->reset(1).ok());
+      ASSERT_TRUE(gpu->reset(1).ok());
       const std::vector<int32_t> &seq = k == 0 ? a : b;
       std::vector<int32_t> one = {static_cast<int32_t>(seq.size())};
       std::vector<int64_t> last = {static_cast<int64_t>(seq.size()) - 1};
       std::vector<float> alone(vocab);
       ssmrt::StepInputs single{seq.data(), 1,     static_cast<int64_t>(seq.size()),
                                one.data(), &last, alone.data()};
-      ASSERT_TRUE((*gpu)->run(false, {1}, single).ok());
+      ASSERT_TRUE(gpu->run(false, {1}, single).ok());
       std::vector<float> got(both.begin() + k * vocab, both.begin() + (k + 1) * vocab);
       EXPECT_LE(relativeError(got, alone), onceTolerance) << "sequence " << k;
     }
@@ -388,18 +396,14 @@ model mixed(tokens) {
     step |= in.op == ssmrt::OpCode::MambaStep;
   ASSERT_TRUE(step) << "the decode function has no mamba_step to share the workspace";
   ssmrt::WeightStore weights = ssmrt::WeightStore::random(program, 3);
-  auto cpu = ssmrt::CpuExecutor::create(program, weights, 1, 1, 320);
-  ASSERT_TRUE(cpu.ok()) << cpu.status().message();
-  GpuExecutorOptions options;
-  options.slots = 1;
-  options.maxTokens = 320;
-  auto gpu = GpuExecutor::create(program, weights, std::make_unique<EmulatedDevice>(), options);
-  ASSERT_TRUE(gpu.ok()) << gpu.status().message();
+  std::unique_ptr<ssmrt::CpuExecutor> cpu;
+  std::unique_ptr<GpuExecutor> gpu;
+  ASSERT_NO_FATAL_FAILURE(makeExecutors(program, weights, 1, 320, cpu, gpu));
   std::vector<int32_t> prompt;
   for (int i = 0; i < 300; ++i)
     prompt.push_back((i * 29 + 3) % 53);
   std::vector<int32_t> steps = {5, 50, 0, 17, 22, 8};
-  auto got = generateAsTheCpu(**cpu, **gpu, prompt, steps, 1e-4);
+  generateAsTheCpu(*cpu, *gpu, prompt, steps, 1e-4);
 }
 
 TEST(GpuKernelsEmu, BatchesOfNonConsecutiveSlots) {
