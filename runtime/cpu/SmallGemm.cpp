@@ -3,6 +3,7 @@
 #include "runtime/cpu/CpuPath.h"
 #include "runtime/cpu/SmallGemmF16.h"
 #include "runtime/cpu/SmallGemmInt8.h"
+#include "runtime/cpu/WeightPrefetch.h"
 #include "runtime/io/HalfFloat.h"
 
 #include <algorithm>
@@ -102,6 +103,7 @@ rowsTimesWt(const float *x, int64_t ldx, const T *w, int64_t n, int64_t k, float
     int64_t i = 0;
     for (; i + 2 * W <= k; i += 2 * W) {
       V w0, w1, x0, x1;
+      prefetchWeightsAhead(wr + i, 2 * W * sizeof(T));
       loadWeights<W>(w0, wr + i);
       loadWeights<W>(w1, wr + i + W);
       for (int r = 0; r < R; ++r) {

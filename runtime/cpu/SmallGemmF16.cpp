@@ -1,5 +1,6 @@
 //===- SmallGemmF16.cpp - the f16 decode product with F16C ----------------===//
 #include "runtime/cpu/SmallGemmF16.h"
+#include "runtime/cpu/WeightPrefetch.h"
 #include "runtime/io/HalfFloat.h"
 
 #if defined(__x86_64__)
@@ -22,6 +23,7 @@ using namespace ssmrt;
         acc0[r] = acc1[r] = ZERO();                                                                \
       int64_t i = 0;                                                                               \
       for (; i + 2 * W <= k; i += 2 * W) {                                                         \
+        prefetchWeightsAhead(wr + i, 2 * W * 2);                                                   \
         V w0 = CVT(LOADH(wr + i)), w1 = CVT(LOADH(wr + i + W));                                    \
         for (int r = 0; r < R; ++r) {                                                              \
           acc0[r] = FMA(w0, LOADX(x + r * ldx + i), acc0[r]);                                      \

@@ -1,6 +1,7 @@
 //===- SmallGemmInt8.cpp - the int8 decode product ------------------------===//
 #include "runtime/cpu/SmallGemmInt8.h"
 #include "runtime/cpu/SmallGemm.h"
+#include "runtime/cpu/WeightPrefetch.h"
 #include "runtime/exec/QuantizeInt8.h"
 
 #include <vector>
@@ -92,6 +93,7 @@ SSMC_AVX2 inline float sum8(__m256 v) {
                     int64_t full) {                                                                \
     __m256 total = _mm256_setzero_ps();                                                            \
     for (int64_t g = 0; g < full; ++g) {                                                           \
+      prefetchWeightsAhead(w + g * kInt8Group, kInt8Group);                                        \
       __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + g * kInt8Group));      \
       __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + g * kInt8Group));      \
       __m256i dot = DOT(_mm256_abs_epi8(xv), _mm256_sign_epi8(wv, xv));                            \
