@@ -1,6 +1,7 @@
 //===- BatchGemm.cpp - x · Wᵀ for a batch of decode rows ------------------===//
 #include "runtime/cpu/BatchGemm.h"
 #include "runtime/cpu/CpuPath.h"
+#include "runtime/cpu/TailMask.h"
 
 #include <algorithm>
 
@@ -56,7 +57,7 @@ void tile(const float *x, int64_t ldx, const W *w, int64_t k, float *y, int64_t 
   for (; i + 16 <= k; i += 16)
     step(i, 0xFFFF);
   if (i < k)
-    step(i, static_cast<__mmask16>((1u << (k - i)) - 1));
+    step(i, tailMask(k - i));
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 3

@@ -46,7 +46,7 @@ int64_t CpuExecutor::weightBytes() const {
 }
 
 bool CpuExecutor::bf16Products() const {
-  if (!haveBf16Gemm())
+  if (!useBf16Gemm())
     return false;
   for (size_t i = 0; i < weights_.numParams(); ++i)
     if (forward_->productBytesPerValue(i) < 4)
@@ -57,8 +57,7 @@ bool CpuExecutor::bf16Products() const {
 std::string CpuExecutor::describe() const {
   return "CPU, " + std::to_string(pool_->threads()) + " threads, " +
          std::to_string(program_.cpu.vectorWidth) + "-lane kernels, " + smallGemmVariant().name +
-         " products" +
-         (haveBf16Gemm() ? ", bf16 prefill products for 16-bit and int8 weights" : "");
+         " products" + (useBf16Gemm() ? ", bf16 prefill products for 16-bit and int8 weights" : "");
 }
 
 Status CpuExecutor::run(bool decode, const std::vector<int64_t> &slots, const StepInputs &in) {

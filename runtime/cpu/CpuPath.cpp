@@ -31,6 +31,11 @@ bool ssmrt::cpuPathAllows(const char *variant) {
   return r < 0 || r <= cap();
 }
 
+bool ssmrt::cpuPathIs(const char *variant) {
+  const char *env = std::getenv("SSMC_CPU_PATH");
+  return env && std::strcmp(env, variant) == 0;
+}
+
 Status ssmrt::checkCpuPath() {
   const char *env = std::getenv("SSMC_CPU_PATH");
   if (!env || !*env || rank(env) >= 0)

@@ -7,6 +7,8 @@
 // that has wider ones (tests, comparisons):
 //   avx512bf16 > avx512vnni > avx512 > avx2 > portable
 // (unset: no cap). A path the CPU lacks is not taken even when allowed.
+// Naming a path also takes what it adds where the CPU has it but it would
+// not pay (the bf16 prefill products on Intel cores without AMX).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SSMC_RUNTIME_CPU_CPUPATH_H
@@ -20,6 +22,9 @@ namespace ssmrt {
 /// ("avx512bf16", "avx512vnni", "avx512", "avx2", "portable"); always true when it is
 /// unset or invalid (checkCpuPath() reports the latter).
 bool cpuPathAllows(const char *variant);
+
+/// Whether $SSMC_CPU_PATH names |variant| exactly.
+bool cpuPathIs(const char *variant);
 
 /// An error naming $SSMC_CPU_PATH and the accepted values when it is set to
 /// something else.

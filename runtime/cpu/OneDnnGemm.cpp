@@ -1,6 +1,7 @@
 //===- OneDnnGemm.cpp - matrix products through oneDNN --------------------===//
 #include "runtime/cpu/OneDnnGemm.h"
 #include "runtime/cpu/CpuPath.h"
+#include "runtime/cpu/TailMask.h"
 
 #ifdef SSMC_HAVE_DNNL
 #include <immintrin.h>
@@ -101,6 +102,14 @@ bool ssmrt::haveBf16Gemm() {
   return have && cpuPathAllows("avx512bf16");
 }
 
+bool ssmrt::useBf16Gemm() {
+  static const bool faster = cpuHas(dnnl::cpu_isa::avx512_core_amx) || [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_is("amd") != 0;
+  }();
+  return haveBf16Gemm() && (faster || cpuPathIs("avx512bf16"));
+}
+
 bool ssmrt::haveOneDnnF32Gemm() {
   static const bool have = cpuHas(dnnl::cpu_isa::avx512_core);
   return have && cpuPathAllows("avx512");
@@ -115,10 +124,6 @@ bool ssmrt::haveOneDnnF32Gemm() {
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
 namespace {
-
-inline __mmask16 tailMask(int64_t left) {
-  return left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1);
-}
 
 inline void storeBf16(uint16_t *dst, __mmask16 mask, __m512 v) {
   __m256bh h = _mm512_cvtneps_pbh(v);
@@ -167,6 +172,7 @@ bool ssmrt::gemmF32XWt(const float *x, int64_t ldx, int64_t rows, const float *w
 #else
 
 bool ssmrt::haveBf16Gemm() { return false; }
+bool ssmrt::useBf16Gemm() { return false; }
 bool ssmrt::haveOneDnnF32Gemm() { return false; }
 void ssmrt::roundToBf16(const float *, int64_t, uint16_t *) {}
 void ssmrt::f16ToBf16(const uint16_t *, int64_t, uint16_t *) {}

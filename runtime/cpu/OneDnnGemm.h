@@ -7,8 +7,13 @@
 //   weights. CPUs with AVX512-BF16 (vdpbf16ps) multiply bf16 pairs at twice
 //   the f32 FMA rate, so prefill rounds its activations to bf16 (as
 //   llama.cpp rounds them to f16 for f16 weights) and multiplies them with
-//   bf16 weights, accumulating in f32. Taken when the CPU has AVX512-BF16
-//   and $SSMC_CPU_PATH allows "avx512bf16".
+//   bf16 weights, accumulating in f32. They run where the CPU has
+//   AVX512-BF16 and $SSMC_CPU_PATH allows "avx512bf16", and are taken where
+//   they beat widening the weights for f32 products: AMX-BF16, or AMD's
+//   cores (Zen 4 multiplies bf16 pairs at twice its f32 rate). Intel's
+//   cores without AMX run vdpbf16ps at their f32 rate: on a Xeon here
+//   mamba2-130m's bf16 prefill ran at 712 tok/s through them and 1054
+//   widened. SSMC_CPU_PATH=avx512bf16 takes them wherever they run.
 // - f32 with AVX-512: for a few rows (batched decode, 5 to 64 sequences)
 //   OpenBLAS's sgemm spends most of its time packing (about 45 GFLOP/s a
 //   core at 8 rows, oneDNN 60-70); for many rows the two are alike. Taken
@@ -25,6 +30,8 @@ namespace ssmrt {
 
 /// Whether bf16 products run here (oneDNN, AVX512-BF16, the CPU path).
 bool haveBf16Gemm();
+/// Whether prefill takes the bf16 products here (see above).
+bool useBf16Gemm();
 /// Whether f32 products go through oneDNN here (AVX-512, the CPU path).
 bool haveOneDnnF32Gemm();
 

@@ -187,8 +187,11 @@ TEST(MatmulPaths, BatchGemmAndOneDnnF32AgainstFloat64) {
 }
 
 TEST(MatmulPaths, Bf16ProductsAgainstFloat64) {
+  // Named, the path takes them on CPUs where they run but would not pay.
+  CpuPathScope scope("avx512bf16");
   if (!haveBf16Gemm())
     GTEST_SKIP() << "no bf16 products here (oneDNN missing or the CPU lacks AVX512-BF16)";
+  ASSERT_TRUE(useBf16Gemm());
   ThreadPool pool(2);
   uint64_t seed = 1;
   for (const Case &c : cases()) {
