@@ -156,6 +156,15 @@ void ssmrt::int8RowToBf16(const int8_t *q, const float *scales, int64_t k, int64
   }
 }
 
+void ssmrt::int8RowToF32(const int8_t *q, const float *scales, int64_t k, int64_t group,
+                         float *dst) {
+  for (int64_t i = 0; i < k; i += 16) {
+    __mmask16 mask = tailMask(k - i);
+    __m512 v = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, q + i)));
+    _mm512_mask_storeu_ps(dst + i, mask, _mm512_mul_ps(v, _mm512_set1_ps(scales[i / group])));
+  }
+}
+
 #pragma GCC diagnostic pop
 #pragma GCC pop_options
 
@@ -173,6 +182,7 @@ bool ssmrt::gemmF32XWt(const float *x, int64_t ldx, int64_t rows, const float *w
 
 bool ssmrt::haveBf16Gemm() { return false; }
 bool ssmrt::useBf16Gemm() { return false; }
+void ssmrt::int8RowToF32(const int8_t *, const float *, int64_t, int64_t, float *) {}
 bool ssmrt::haveOneDnnF32Gemm() { return false; }
 void ssmrt::roundToBf16(const float *, int64_t, uint16_t *) {}
 void ssmrt::f16ToBf16(const uint16_t *, int64_t, uint16_t *) {}

@@ -46,6 +46,9 @@ void f16ToBf16(const uint16_t *src, int64_t n, uint16_t *dst);
 /// values, rounded to bf16. Needs haveBf16Gemm().
 void int8RowToBf16(const int8_t *q, const float *scales, int64_t k, int64_t group, uint16_t *dst);
 
+/// The same in f32, exactly q · scale. Needs haveOneDnnF32Gemm().
+void int8RowToF32(const int8_t *q, const float *scales, int64_t k, int64_t group, float *dst);
+
 /// y[rows, n] (row stride ldy) = x[rows, k] · w[n, k]ᵀ with x and w in bf16
 /// (row strides ldx and ldw) and f32 accumulation, on the calling thread
 /// only (callers split the work across their own threads). Needs

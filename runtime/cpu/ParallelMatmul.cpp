@@ -157,14 +157,21 @@ void parallelMatmulInt8(ThreadPool &pool, const float *x, int64_t ldx, int64_t r
                         const int8_t *q, const float *scales, int64_t out, int64_t in,
                         const float *bias, float *y, int64_t ldy) {
   static const SmallGemmInt8Fn small = smallGemmVariant().int8;
-  static_assert(kInt8Group % 16 == 0, "int8RowToBf16 takes 16 values of one group at a time");
+  static_assert(kInt8Group % 16 == 0, "int8RowTo* take 16 values of one group at a time");
   const int64_t groups = (in + kInt8Group - 1) / kInt8Group;
+  const bool avx512 = haveOneDnnF32Gemm();
   blockedMatmul(
       pool, x, ldx, rows, out, in, bias, y, ldy, kSmallGemmRows,
       [&](int64_t n0, int64_t n1) {
         small(x, ldx, rows, q + n0 * in, scales + n0 * groups, n1 - n0, in, y + n0, ldy);
       },
       [&](int64_t b0, int64_t n, float *dst) {
+        if (avx512) {
+          for (int64_t r = 0; r < n; ++r)
+            int8RowToF32(q + (b0 + r) * in, scales + (b0 + r) * groups, in, kInt8Group,
+                         dst + r * in);
+          return;
+        }
         // Group by group, so that the inner loop vectorizes.
         for (int64_t r = 0; r < n; ++r)
           for (int64_t g = 0; g < groups; ++g) {

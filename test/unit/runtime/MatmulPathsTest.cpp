@@ -235,4 +235,26 @@ TEST(MatmulPaths, Bf16ConversionsRoundToNearestEven) {
   }
 }
 
+// The widening that feeds f32 products with int8 weights where the bf16
+// products are not taken: exactly q · scale, rows of odd lengths.
+TEST(MatmulPaths, Int8RowsWidenExactly) {
+  if (!haveOneDnnF32Gemm())
+    GTEST_SKIP() << "no AVX-512 widening here (oneDNN missing or the CPU lacks AVX-512)";
+  std::mt19937_64 rng(6);
+  std::uniform_int_distribution<int> value(-127, 127);
+  std::uniform_real_distribution<float> scale(1e-3f, 2.0f);
+  for (int64_t k : {1, 15, 16, 33, 77, 768}) {
+    std::vector<int8_t> q(k);
+    std::vector<float> scales((k + kInt8Group - 1) / kInt8Group), row(k + 1, -7.0f);
+    for (int8_t &v : q)
+      v = static_cast<int8_t>(value(rng));
+    for (float &v : scales)
+      v = scale(rng);
+    int8RowToF32(q.data(), scales.data(), k, kInt8Group, row.data());
+    for (int64_t i = 0; i < k; ++i)
+      EXPECT_EQ(row[i], q[i] * scales[i / kInt8Group]) << "k " << k << ", " << i;
+    EXPECT_EQ(row[k], -7.0f) << "k " << k << ": written past the row";
+  }
+}
+
 } // namespace
