@@ -146,13 +146,24 @@ void ssmrt::f16ToBf16(const uint16_t *src, int64_t n, uint16_t *dst) {
   }
 }
 
+namespace {
+
+/// The int8 values q[i, i + 16) that |mask| selects times their group's
+/// scale (16 values never straddle two groups: a group holds a multiple of
+/// 16).
+inline __m512 scaledInt8(const int8_t *q, const float *scales, int64_t i, int64_t group,
+                         __mmask16 mask) {
+  __m512 v = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, q + i)));
+  return _mm512_mul_ps(v, _mm512_set1_ps(scales[i / group]));
+}
+
+} // namespace
+
 void ssmrt::int8RowToBf16(const int8_t *q, const float *scales, int64_t k, int64_t group,
                           uint16_t *dst) {
   for (int64_t i = 0; i < k; i += 16) {
-    // 16 values never straddle two groups: a group holds a multiple of 16.
     __mmask16 mask = tailMask(k - i);
-    __m512 v = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, q + i)));
-    storeBf16(dst + i, mask, _mm512_mul_ps(v, _mm512_set1_ps(scales[i / group])));
+    storeBf16(dst + i, mask, scaledInt8(q, scales, i, group, mask));
   }
 }
 
@@ -160,8 +171,7 @@ void ssmrt::int8RowToF32(const int8_t *q, const float *scales, int64_t k, int64_
                          float *dst) {
   for (int64_t i = 0; i < k; i += 16) {
     __mmask16 mask = tailMask(k - i);
-    __m512 v = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, q + i)));
-    _mm512_mask_storeu_ps(dst + i, mask, _mm512_mul_ps(v, _mm512_set1_ps(scales[i / group])));
+    _mm512_mask_storeu_ps(dst + i, mask, scaledInt8(q, scales, i, group, mask));
   }
 }
 
