@@ -6,8 +6,8 @@
 //    batch * (read bandwidth / weight bytes); the bandwidth is that of a
 //    parallel read of a buffer larger than the caches;
 //  - prefill: the model's matrix products on the same shapes at the faster
-//    of BLAS and the runtime's own products (with 16-bit or int8 weights,
-//    the rate of the bf16 products prefill then runs), timed one by one;
+//    of BLAS and the runtime's own products (or, where prefill takes the
+//    bf16 products for 16-bit or int8 weights, their rate), timed one by one;
 //    their total time bounds the prefill.
 //
 //===----------------------------------------------------------------------===//
@@ -28,7 +28,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <map>
 
@@ -39,8 +38,9 @@ namespace {
 
 /// Bytes read per second by |pool|'s threads streaming through 512 MiB (twice
 /// the largest last-level cache seen here) together, as a decode step reads
-/// its weights (prefetched alike). A copy's bytes read plus written overstate this where reads
-/// and writes overlap (on a Xeon here: 40 GB/s copied, 24 GB/s read).
+/// its weights (prefetched alike). A copy's bytes read plus written overstate
+/// this where reads and writes overlap (on a Xeon here: 40 GB/s copied, 24
+/// GB/s read).
 double measureBandwidth(ssmrt::ThreadPool &pool) {
   const int64_t blockWords = int64_t(1) << 17, blocks = 512; // 512 blocks of 1 MiB
   std::vector<uint64_t> src(static_cast<size_t>(blockWords * blocks));
